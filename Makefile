@@ -1,0 +1,81 @@
+# symtrend - build, test, demo, benchmark.  See README.md.
+CC      ?= cc
+PREFIX  ?= /usr/local
+DESTDIR ?=
+PKGS     = sqlite3 gsl
+WARN     = -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wno-format-nonliteral
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude \
+             $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
+LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lgsl -lgslcblas) -lcsv -lm
+SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_SECONDS ?= 60
+
+LIB_SRC  = src/util.c src/csvin.c src/store.c src/ingest.c src/stats.c src/table.c
+
+CMD_SRC  = src/main.c src/cmd_init.c src/cmd_ingest.c src/cmd_stats.c src/cmd_config.c
+
+HDRS     = $(wildcard include/*.h)
+UNIT     = csvin store stats util report
+B        = build
+BA       = build-asan
+
+.PHONY: all deps demo check unit e2e bench install clean lint fuzz fixtures sample-data
+
+all: symtrend
+
+deps:
+	@sh scripts/install-deps.sh
+
+$(B)/%.o: src/%.c $(HDRS) | $(B)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+$(BA)/%.o: src/%.c $(HDRS) | $(BA)
+	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
+$(B) $(BA):
+	mkdir -p $@
+
+symtrend: $(LIB_SRC:src/%.c=$(B)/%.o) $(CMD_SRC:src/%.c=$(B)/%.o)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+$(BA)/symtrend: $(LIB_SRC:src/%.c=$(BA)/%.o) $(CMD_SRC:src/%.c=$(BA)/%.o)
+	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LIBS)
+
+$(B)/test_%: tests/unit/test_%.c $(LIB_SRC:src/%.c=$(B)/%.o) $(HDRS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_SRC:src/%.c=$(B)/%.o) $(LIBS) -lcmocka
+$(BA)/test_%: tests/unit/test_%.c $(LIB_SRC:src/%.c=$(BA)/%.o) $(HDRS)
+	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $< $(LIB_SRC:src/%.c=$(BA)/%.o) $(LIBS) -lcmocka
+
+$(B)/gen: tests/gen.c | $(B)
+	$(CC) $(ALL_CFLAGS) -o $@ $< -lm
+
+# Regenerates sample-data/ with the deterministic generator.
+sample-data: $(B)/gen
+	$(B)/gen --clinic sample-data
+
+demo: deps symtrend
+	@sh scripts/demo.sh
+
+check: deps symtrend $(BA)/symtrend $(UNIT:%=$(B)/test_%) $(UNIT:%=$(BA)/test_%) $(B)/gen
+	@sh tests/run.sh
+
+bench: deps symtrend $(B)/gen
+	@sh scripts/install-deps.sh bench
+	@sh bench/run.sh
+
+# R fixtures: needs r-base-core, r-cran-survival, r-cran-lme4 (not for make check).
+fixtures: $(B)/gen
+	@sh scripts/install-deps.sh r
+	@sh tests/fixtures/make-fixtures.sh
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
+	  --inline-suppr --std=c11 -Iinclude --suppress=missingIncludeSystem src tests/unit
+	clang-tidy --quiet $(LIB_SRC) $(CMD_SRC) -- -std=c11 -D_GNU_SOURCE -Iinclude
+
+install: symtrend
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 symtrend $(DESTDIR)$(PREFIX)/bin/symtrend
+	install -m 0644 doc/symtrend.1 $(DESTDIR)$(PREFIX)/share/man/man1/symtrend.1
+
+clean:
+	rm -rf $(B) $(BA) symtrend

@@ -1,0 +1,83 @@
+/*
+ * csvin.h - streaming reader of session and patient CSV files (libcsv).
+ *
+ * Owns: splitting a byte stream into records (RFC 4180 quoting, LF or CRLF,
+ * optional UTF-8 BOM) with the physical line where each starts and its raw
+ * text, the header mapping by name, and every per-row validation rule of
+ * CONTRACT.md.  Memory is bounded by the longest record (CSVIN_MAX_RECORD),
+ * never by the file.  It knows nothing of the database: the caller passes the
+ * measure names that are known.
+ */
+#ifndef SYMTREND_CSVIN_H
+#define SYMTREND_CSVIN_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "util.h"
+
+#define CSVIN_MAX_MEASURES 16
+#define CSVIN_MAX_RECORD (1u << 20)   /* bytes kept of one record */
+#define CSVIN_MAX_ID 64               /* characters in patient/course ids */
+#define CSVIN_MAX_NAME 128            /* therapist, referrer, indication */
+#define CSVIN_MAX_NOTES 10000         /* bytes of notes */
+
+enum csvin_kind { CSVIN_SESSIONS, CSVIN_PATIENTS };
+
+/* One session row, pointers borrowed from the reader until the next call. */
+struct csvin_session {
+	const char *patient_id;
+	const char *course_id; /* NULL: derive the course from dates */
+	long date;             /* days since 1970-01-01 */
+	const char *therapist; /* NULL when absent or empty */
+	const char *notes;     /* NULL when absent or empty */
+	double score[CSVIN_MAX_MEASURES];
+	unsigned char has[CSVIN_MAX_MEASURES]; /* 1 when recorded */
+};
+
+struct csvin_patient {
+	const char *patient_id;
+	const char *referrer;   /* NULL when empty */
+	const char *indication; /* NULL when empty */
+	int birth_year;         /* 0 when absent */
+};
+
+/* A record as read: its position and text, and either a row or a reason. */
+struct csvin_record {
+	long line;        /* physical line where the record starts */
+	const char *raw;  /* the record as read, without its line ending */
+	size_t raw_len;
+	const char *reason; /* NULL when valid; else why it is rejected */
+	struct csvin_session session; /* valid CSVIN_SESSIONS record */
+	struct csvin_patient patient; /* valid CSVIN_PATIENTS record */
+};
+
+struct csvin_reader;
+
+/*
+ * Opens 'path' (or reads 'fp' when not NULL, named 'path' in messages) and
+ * reads its header.  'measures' lists the measure names the clinic knows, in
+ * the order of csvin_session.score[].  Returns NULL and fills 'err' when the
+ * file cannot be read as this kind of CSV; the reader is freed with
+ * csvin_free (which closes a file it opened, not a 'fp' passed in).
+ */
+struct csvin_reader *csvin_open(const char *path, FILE *fp, enum csvin_kind kind,
+				const char *const *measures, size_t nmeasures,
+				struct error *err);
+/* Reads the header only to tell the kind of file: 0 sessions, 1 patients, -1 neither. */
+int csvin_sniff(const char *path, struct error *err);
+/* 1 a record was read, 0 end of file, -1 read error (err filled). */
+int csvin_next(struct csvin_reader *r, struct csvin_record *rec, struct error *err);
+/* Which measures the file has a column for (after open). */
+int csvin_has_measure(const struct csvin_reader *r, size_t m);
+/* Bytes consumed so far and the file size (0 when unknown), for progress. */
+unsigned long long csvin_offset(const struct csvin_reader *r);
+unsigned long long csvin_size(const struct csvin_reader *r);
+/* After end of file: SHA-256 of every byte read. */
+const char *csvin_sha256(struct csvin_reader *r);
+void csvin_free(struct csvin_reader *r);
+
+/* Validates a measure name for --measure: [a-z][a-z0-9_]{0,31}; 0 ok. */
+int csvin_valid_measure_name(const char *name);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * ingest.h - one CSV file into the store as one transaction, with its
+ * rejects file.  Shared by 'symtrend ingest' and 'symtrend nightly'.
+ * Owns the rejects file format (line,reason,raw) and the rule that a file
+ * is stored whole or not at all.
+ */
+#ifndef SYMTREND_INGEST_H
+#define SYMTREND_INGEST_H
+
+#include "csvin.h"
+#include "store.h"
+
+struct ingest_opts {
+	enum csvin_kind kind;
+	const char *rejects_path; /* NULL: FILE.rejects.csv beside the input */
+	/* Optional observers; neither may call back into the store. */
+	void (*progress)(void *arg, unsigned long long done, unsigned long long size);
+	void (*on_reject)(void *arg, const char *file, long line, const char *reason);
+	void *arg;
+};
+
+struct ingest_result {
+	struct store_ingest_counts counts;
+	char *rejects_path; /* written rejects file, or NULL; caller frees */
+	char sha256[65];
+	unsigned long long size;
+};
+
+/*
+ * Ingests 'path'.  Returns 0 when the file was read (its valid rows stored,
+ * its bad rows in the rejects file), 1 when the file was refused whole (err
+ * says why, nothing stored), -1 on an I/O or database failure (err filled,
+ * nothing stored).  'res' is filled in every case; release it with
+ * ingest_result_release.
+ */
+int ingest_file(struct store *s, const char *path, const struct ingest_opts *o,
+		struct ingest_result *res, struct error *err);
+void ingest_result_release(struct ingest_result *res);
+
+#endif

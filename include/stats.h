@@ -1,0 +1,94 @@
+/*
+ * stats.h - the statistics of CONTRACT.md, on GSL: per course and measure
+ * (change, OLS trend, responder, reliable change, plateau fit) and per
+ * measure over the clinic (means, t and Wilcoxon tests, SRM, Wilson
+ * interval, Kaplan-Meier median).  Only stats.c includes GSL.
+ *
+ * Undefined values are NAN in these structs; the output layer prints them
+ * as empty cells or null, never as "nan".
+ */
+#ifndef SYMTREND_STATS_H
+#define SYMTREND_STATS_H
+
+#include <stddef.h>
+
+#include "store.h"
+
+/* Settings of one measure (config keys <measure>.mcid and so on). */
+struct stats_settings {
+	double mcid;        /* minimal clinically important difference, points */
+	double reliability; /* r of the Jacobson-Truax RCI */
+	double sd;          /* SD for the RCI; NAN: from the baselines */
+	double cutoff;      /* "recovered" when latest <= cutoff */
+};
+
+struct stats_course {
+	size_t n;
+	double baseline, latest, change, pct_change;
+	double slope, slope_se, slope_lo, slope_hi, slope_p, intercept;
+	int responder;
+	int sessions_to_response; /* 0: never */
+	int first_session, last_session; /* session_no of first/last scored */
+	double rci;
+	const char *reliable_change;   /* static string or NULL */
+	const char *clinical_category; /* static string or NULL */
+	double plateau, s90, plateau_b, plateau_tau;
+};
+
+struct stats_clinic {
+	long courses;
+	double mean_baseline, mean_latest, mean_change, change_lo, change_hi;
+	double t_p, wilcoxon_p, srm;
+	long responders;
+	double responder_rate, rate_lo, rate_hi;
+	double km_median_sessions;
+};
+
+/*
+ * Per-run context: each measure's settings and the SD of its baselines over
+ * every course in the database.  Created with stats_ctx_new (which reads the
+ * store once), freed with stats_ctx_free.
+ */
+struct stats_ctx;
+struct stats_ctx *stats_ctx_new(struct store *s, struct error *err);
+void stats_ctx_free(struct stats_ctx *ctx);
+const struct stats_settings *stats_ctx_settings(const struct stats_ctx *ctx, size_t m);
+/* SD used for the RCI of measure m (configured or from the baselines); NAN if none. */
+double stats_ctx_sd(const struct stats_ctx *ctx, size_t m);
+
+/* Course statistics of measure m of course c. */
+void stats_course_compute(const struct stats_ctx *ctx, const struct store_course *c, size_t m,
+			  struct stats_course *out);
+
+/*
+ * Pure functions on arrays, for the course statistics and for tests.
+ * s: session numbers, y: scores, n points.
+ */
+void stats_course_arrays(const double *s, const double *y, size_t n,
+			 const struct stats_settings *set, double sd, struct stats_course *out);
+/* Plateau fit; 0 with *c, *b, *tau when a sound fit was found, else -1. */
+int stats_plateau_fit(const double *s, const double *y, size_t n, double *c, double *b,
+		      double *tau);
+
+/* Accumulates courses of one measure (n >= 2) for the clinic table. */
+struct stats_acc;
+struct stats_acc *stats_acc_new(void);
+void stats_acc_add(struct stats_acc *a, const struct stats_course *r);
+void stats_acc_finish(const struct stats_acc *a, struct stats_clinic *out);
+void stats_acc_free(struct stats_acc *a);
+
+/* Two-sided Wilcoxon signed-rank p, normal approximation with tie and
+ * continuity correction (R's exact=FALSE, correct=TRUE); NAN when undefined. */
+double stats_wilcoxon_p(const double *d, size_t n);
+/* Wilson score interval (no continuity correction) for k of n. */
+void stats_wilson(long k, long n, double *lo, double *hi);
+/* Kaplan-Meier median of times t with event flags e (1 event, 0 censored). */
+double stats_km_median(const double *t, const int *e, size_t n);
+
+/* Settings keys: validates and normalises a config value; 0 ok, -1 (err). */
+int stats_config_check(const struct store *s, const char *key, const char *value,
+		       struct error *err);
+/* Default of a known key, or NULL for an unknown key. */
+const char *stats_config_default(const struct store *s, const char *key);
+
+#endif

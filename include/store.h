@@ -1,0 +1,115 @@
+/*
+ * store.h - the SQLite database: schema and migrations, measures and
+ * settings, the ingest of one file as one transaction, the ingest log, and
+ * reading the sessions back one course at a time.
+ *
+ * Owns every SQL statement of symtrend (only store.c includes sqlite3.h);
+ * all of them are prepared with bound parameters.  Courses are derived on
+ * read: a session either carries the clinic's course_id or belongs to the
+ * derived course <patient_id>-C<k>, split where the gap between two of the
+ * patient's sessions exceeds the course_gap setting.  Deriving on read means
+ * a late file or a changed gap never leaves stale course numbers behind.
+ */
+#ifndef SYMTREND_STORE_H
+#define SYMTREND_STORE_H
+
+#include <stddef.h>
+
+#include "csvin.h"
+#include "util.h"
+
+#define STORE_SCHEMA_VERSION 1
+#define STORE_BUILTIN_MEASURES 4
+
+enum store_open_flags {
+	STORE_WRITE = 1,  /* open read-write (else read-only) */
+	STORE_CREATE = 2, /* create the file and schema when missing */
+};
+
+struct store;
+
+/* Opens the database; on success *out is freed with store_free. */
+int store_open(const char *path, int flags, struct store **out, struct error *err);
+void store_free(struct store *s);
+/* Schema version of the file as opened (after any migration). */
+int store_schema_version(struct store *s);
+
+/* Measures in column order: the four of the contract, then declared ones. */
+size_t store_measure_count(const struct store *s);
+const char *store_measure_name(const struct store *s, size_t i);
+/* Index of a measure by name or -1. */
+int store_measure_index(const struct store *s, const char *name);
+/* Declares an extra measure; 0 added, 1 already known, -1 error. */
+int store_add_measure(struct store *s, const char *name, struct error *err);
+
+/*
+ * Settings, as text.  store_config_get returns a malloc'd value (caller
+ * frees) or NULL when unset.  Validation of keys and values is the caller's
+ * (see stats_config_*).
+ */
+char *store_config_get(struct store *s, const char *key);
+int store_config_set(struct store *s, const char *key, const char *value, struct error *err);
+int store_config_unset(struct store *s, const char *key, struct error *err);
+/* Every stored setting as key=value pairs; caller frees with strv_free. */
+char **store_config_list(struct store *s);
+void strv_free(char **v);
+
+/* What happened to one ingested row. */
+enum store_outcome { STORE_STORED, STORE_DUPLICATE, STORE_CONFLICT };
+
+struct store_ingest_counts {
+	long rows_read, stored, duplicates, rejected, conflicts;
+};
+
+/*
+ * One file's ingest is one transaction: begin, add rows, then commit (which
+ * also writes the ingest log entry) or rollback.  'name' is the file as given.
+ */
+int store_ingest_begin(struct store *s, const char *name, const char *kind, struct error *err);
+int store_ingest_session(struct store *s, const struct csvin_session *row, long line,
+			 enum store_outcome *outcome, struct error *err);
+int store_ingest_patient(struct store *s, const struct csvin_patient *row,
+			 enum store_outcome *outcome, struct error *err);
+int store_ingest_commit(struct store *s, const struct store_ingest_counts *c,
+			unsigned long long size, const char *sha256, struct error *err);
+void store_ingest_rollback(struct store *s);
+/* 1 when a file with this content hash was ingested before, else 0. */
+int store_file_known(struct store *s, const char *sha256);
+
+/* One course with its sessions in date order. */
+struct store_course {
+	char *patient_id, *course_id;
+	char *referrer, *indication, *therapist; /* NULL when unknown */
+	int birth_year;                          /* 0 when unknown */
+	int derived;                             /* course id derived from dates */
+	int course_no;                           /* k of the patient's courses */
+	size_t n, cap;                           /* sessions */
+	long *date;                              /* days since 1970-01-01 */
+	long *last_file;                         /* file id that stored each session */
+	double *score;                           /* n x nmeasures, NAN = not recorded */
+	size_t nmeasures;
+	int missing;                             /* sessions with a missing score */
+};
+void store_course_release(struct store_course *c);
+
+struct store_filter {
+	const char *patient_id; /* NULL: all */
+	const char *course_id;  /* NULL: all */
+	long from, to;          /* course start date window, -1 when open */
+	long min_file;          /* >0: only courses with a session from a file id >= this */
+};
+#define STORE_FILTER_INIT { NULL, NULL, -1, -1, 0 }
+
+struct store_iter;
+int store_iter_open(struct store *s, const struct store_filter *f,
+		    struct store_iter **out, struct error *err);
+/* 1 a course in *c (its previous contents are reused), 0 done, -1 error. */
+int store_iter_next(struct store_iter *it, struct store_course *c, struct error *err);
+void store_iter_free(struct store_iter *it);
+
+/* Latest file id in the ingest log (0 when none). */
+long store_last_file_id(struct store *s);
+/* Counts for 'symtrend init' and the demo: patients, sessions, files. */
+int store_counts(struct store *s, long *patients, long *sessions, long *files);
+
+#endif

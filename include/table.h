@@ -1,0 +1,42 @@
+/*
+ * table.h - streaming table output in the three formats of CONTRACT.md:
+ * aligned text for a person, CSV (RFC 4180, %.10g numbers, empty cell for
+ * undefined, string cells that a spreadsheet would read as a formula get a
+ * leading apostrophe), and JSON (an array of objects, null for undefined).
+ * Rows are written as they come: memory does not grow with the table.
+ */
+#ifndef SYMTREND_TABLE_H
+#define SYMTREND_TABLE_H
+
+#include <stdio.h>
+
+enum table_format { TABLE_TEXT, TABLE_CSV, TABLE_JSON };
+
+struct table_col {
+	const char *name;
+	int width;    /* text: column width (negative: left-aligned) */
+	int decimals; /* text: decimals for numbers */
+};
+
+struct table {
+	FILE *out;
+	enum table_format fmt;
+	const struct table_col *cols;
+	size_t ncols, col;
+	long rows;
+};
+
+/* -1 when 's' is not text, csv or json. */
+int table_parse_format(const char *s);
+void table_begin(struct table *t, FILE *out, enum table_format fmt,
+		 const struct table_col *cols, size_t ncols);
+void table_str(struct table *t, const char *s);  /* NULL: undefined */
+void table_num(struct table *t, double v);       /* NAN: undefined */
+void table_int(struct table *t, long v);
+void table_end_row(struct table *t);
+void table_end(struct table *t);
+
+/* Writes 's' as a JSON string (quotes included). */
+void json_string(FILE *out, const char *s);
+
+#endif

@@ -1,0 +1,115 @@
+/*
+ * util.h - allocation wrappers, growable strings, errors and small helpers
+ * shared by every module.  Owns nothing global: every function is pure or
+ * works on memory the caller passes in.
+ */
+#ifndef SYMTREND_UTIL_H
+#define SYMTREND_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define SYMTREND_VERSION "1.0.0"
+
+/* Exit codes of the command line (CONTRACT.md). */
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_REJECTS = 1, /* some rows rejected, or a file refused */
+	EXIT_USAGE = 2,
+	EXIT_FAILURE_IO = 3, /* internal or I/O failure, lock held */
+};
+
+/* Broken invariant: a bug in symtrend, not in the input. */
+#define BUG(msg) bug_at(__FILE__, __LINE__, (msg))
+void bug_at(const char *file, int line, const char *msg)
+	__attribute__((noreturn));
+
+/* Allocation that cannot fail: on exhaustion they report and exit(3). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Returns a malloc'd formatted string; the caller frees. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Grow an array of elements of size 'size' so that it holds at least 'need'. */
+void *xgrow(void *p, size_t *cap, size_t need, size_t size);
+
+/* A growable byte string, always NUL-terminated. */
+struct strbuf {
+	char *buf;
+	size_t len, cap;
+};
+#define STRBUF_INIT { NULL, 0, 0 }
+void sb_add(struct strbuf *sb, const char *data, size_t n);
+void sb_adds(struct strbuf *sb, const char *s);
+void sb_addc(struct strbuf *sb, char c);
+void sb_addf(struct strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void sb_reset(struct strbuf *sb);
+/* Frees the contents and makes 'sb' empty again. */
+void sb_release(struct strbuf *sb);
+/* Returns the buffer (caller frees) and leaves 'sb' empty. */
+char *sb_detach(struct strbuf *sb);
+
+/*
+ * An error from a lower layer: where (file and line when it concerns input)
+ * and why.  Filled by library code, printed only by main and cmd_*.
+ */
+struct error {
+	char *file;   /* input file or NULL */
+	long line;    /* 1-based line, 0 when not about a line */
+	char *reason; /* human-readable, lowercase, no trailing full stop */
+	int code;     /* enum exit_code to use */
+};
+#define ERROR_INIT { NULL, 0, NULL, 0 }
+void error_set(struct error *e, int code, const char *file, long line,
+	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void error_release(struct error *e);
+/* Formats "file:line: reason" into a new string (caller frees). */
+char *error_format(const struct error *e);
+
+/* SHA-256 of a byte stream. */
+struct sha256 {
+	uint32_t h[8];
+	uint64_t len;
+	unsigned char block[64];
+	size_t fill;
+};
+void sha256_init(struct sha256 *s);
+void sha256_update(struct sha256 *s, const void *data, size_t n);
+/* Writes 64 lowercase hex digits and a NUL into out. */
+void sha256_hex(struct sha256 *s, char out[65]);
+
+/* Dates as days since 1970-01-01; -1 when 's' is not a real YYYY-MM-DD. */
+long date_parse(const char *s, size_t n);
+void date_format(long days, char out[11]);
+
+/*
+ * Parses a score: digits with an optional decimal point, 0..10.  Returns 0
+ * and sets *v, or -1 (not a number as the contract defines it), or -2 (out
+ * of range).
+ */
+int score_parse(const char *s, size_t n, double *v);
+
+/* 1 when 's' is valid UTF-8 without control characters (tab allowed if 'tab'). */
+int text_is_clean(const char *s, size_t n, int allow_newlines);
+/* Number of UTF-8 code points in a valid UTF-8 string. */
+size_t utf8_len(const char *s, size_t n);
+
+/* Write 'n' bytes to a new file 'path' mode 0600 via a temporary and rename. */
+int write_file_atomic(const char *path, const char *data, size_t n,
+		      struct error *err);
+/* mkdir -p with mode 0700 for each created component; 0 or -1 with errno. */
+int mkdir_p(const char *path);
+
+
+/* Appends 's' as one RFC 4180 CSV field (quoted when needed). */
+void sb_csv_field(struct strbuf *sb, const char *s, size_t n);
+/* Opens 'path.tmp.PID' for writing, mode 0600; *tmp gets the name (caller frees). */
+FILE *fopen_tmp(const char *path, char **tmp, struct error *err);
+/* Closes 'fp' (fsync first) and renames 'tmp' to 'path'; unlinks on failure. */
+int fclose_rename(FILE *fp, const char *tmp, const char *path, struct error *err);
+#endif

@@ -1,0 +1,187 @@
+/*
+ * cmd_ingest.c - 'symtrend ingest': validate and store session files (and
+ * patients files), one transaction per file, and say what happened.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "ingest.h"
+
+#define SHOWN_REJECTS 5
+
+struct ingest_ui {
+	int tty;
+	int shown;
+	long hidden;
+};
+
+static void on_progress(void *arg, unsigned long long done, unsigned long long size)
+{
+	struct ingest_ui *ui = arg;
+	if (!ui->tty || size < (8u << 20))
+		return;
+	fprintf(stderr, "\ringest: %3llu%%", size ? done * 100 / size : 0);
+	fflush(stderr);
+}
+
+static void on_reject(void *arg, const char *file, long line, const char *reason)
+{
+	struct ingest_ui *ui = arg;
+	if (ui->shown < SHOWN_REJECTS) {
+		if (ui->tty)
+			fputs("\r", stderr);
+		fprintf(stderr, "symtrend: %s:%ld: %s\n", file, line, reason);
+		ui->shown++;
+	} else {
+		ui->hidden++;
+	}
+}
+
+static void add_counts(struct store_ingest_counts *t, const struct store_ingest_counts *c)
+{
+	t->rows_read += c->rows_read;
+	t->stored += c->stored;
+	t->duplicates += c->duplicates;
+	t->rejected += c->rejected;
+	t->conflicts += c->conflicts;
+}
+
+static void print_counts(const char *what, const struct store_ingest_counts *c)
+{
+	fprintf(stderr, "ingest: %s: %ld rows read, %ld stored, %ld already stored, "
+		"%ld rejected, %ld conflicts\n", what, c->rows_read, c->stored,
+		c->duplicates, c->rejected, c->conflicts);
+}
+
+static int run_one(struct cmd_ctx *ctx, const char *path, enum csvin_kind kind,
+		   const char *rejects, struct store_ingest_counts *total, int *refused)
+{
+	struct ingest_ui ui = { isatty(2), 0, 0 };
+	struct ingest_opts o = { kind, rejects, on_progress, on_reject, &ui };
+	struct ingest_result res;
+	struct error err = ERROR_INIT;
+	int rc = ingest_file(ctx->store, path, &o, &res, &err);
+	if (ui.tty && res.size >= (8u << 20))
+		fputs("\r", stderr);
+	if (rc == 1) {
+		(*refused)++;
+		fprintf(stderr, "symtrend: file refused, nothing stored: ");
+		cmd_error(&err);
+		return EXIT_REJECTS;
+	}
+	if (rc < 0) {
+		int code = cmd_error(&err);
+		ingest_result_release(&res);
+		return code;
+	}
+	if (ui.hidden)
+		fprintf(stderr, "symtrend: %s: %ld more rejected rows not shown\n", path, ui.hidden);
+	print_counts(path, &res.counts);
+	if (res.rejects_path)
+		fprintf(stderr, "ingest: rejects written to '%s'\n", res.rejects_path);
+	add_counts(total, &res.counts);
+	ingest_result_release(&res);
+	return (res.counts.rejected || res.counts.conflicts) ? EXIT_REJECTS : EXIT_OK;
+}
+
+static int cmd_ingest(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "patients", required_argument, NULL, 'p' },
+		{ "measure", required_argument, NULL, 'm' },
+		{ "course-gap", required_argument, NULL, 'g' },
+		{ "rejects", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char **patients = xcalloc((size_t)argc, sizeof(char *));
+	const char *rejects = NULL;
+	struct store_ingest_counts total = { 0, 0, 0, 0, 0 };
+	struct error err = ERROR_INIT;
+	size_t npatients = 0, i;
+	int c, rc = EXIT_OK, refused = 0, files = 0;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			patients[npatients++] = optarg;
+			break;
+		case 'm': {
+			int r = store_add_measure(ctx->store, optarg, &err);
+			if (r < 0) {
+				free(patients);
+				return cmd_error(&err);
+			}
+			if (r == 0)
+				fprintf(stderr, "ingest: measure '%s' declared\n", optarg);
+			break;
+		}
+		case 'g': {
+			long gap = cmd_parse_long(optarg, 3650);
+			if (gap < 1) {
+				free(patients);
+				return cmd_usage(&cmd_ingest_entry, "--course-gap takes 1-3650 days, not '%s'", optarg);
+			}
+			if (store_config_set(ctx->store, "course_gap", optarg, &err) < 0) {
+				free(patients);
+				return cmd_error(&err);
+			}
+			break;
+		}
+		case 'r':
+			rejects = optarg;
+			break;
+		default:
+			free(patients);
+			return cmd_usage(&cmd_ingest_entry, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc && npatients == 0) {
+		free(patients);
+		return cmd_usage(&cmd_ingest_entry, "no file to ingest");
+	}
+	if (rejects && argc - optind + (int)npatients > 1) {
+		free(patients);
+		return cmd_usage(&cmd_ingest_entry, "--rejects names one file: ingest one file with it");
+	}
+	/* Patients first, so that the sessions' reports know their indications. */
+	for (i = 0; i < npatients; i++, files++) {
+		int r = run_one(ctx, patients[i], CSVIN_PATIENTS, rejects, &total, &refused);
+		if (r > rc)
+			rc = r;
+	}
+	for (; optind < argc; optind++, files++) {
+		int r = run_one(ctx, argv[optind], CSVIN_SESSIONS, rejects, &total, &refused);
+		if (r > rc)
+			rc = r;
+	}
+	free(patients);
+	if (files > 1) {
+		char what[64];
+		snprintf(what, sizeof(what), "%d files (%d refused)", files, refused);
+		print_counts(what, &total);
+	}
+	return rc;
+}
+
+const struct cmd_entry cmd_ingest_entry = {
+	.name = "ingest",
+	.usage = "ingest [--patients FILE]... [--measure NAME]... [--course-gap DAYS]\n"
+		 "                [--rejects PATH] FILE.csv...",
+	.summary = "validate and store session CSV files",
+	.help = "  --patients FILE    a patients CSV (patient_id, referrer, indication, birth_year)\n"
+		"  --measure NAME     declare an extra 0-10 measure (kept in the database)\n"
+		"  --course-gap DAYS  days without a session that start a new derived course\n"
+		"                     (default 90; kept in the database)\n"
+		"  --rejects PATH     rejects file (default FILE.rejects.csv beside the input)\n\n"
+		"Each file is one transaction: its valid rows are stored, its bad rows go to\n"
+		"the rejects file (line,reason,raw), a file that is not valid CSV is refused\n"
+		"whole.  Rows already stored are skipped and counted; a row that conflicts\n"
+		"with a stored session is reported in the rejects file, never overwritten.\n",
+	.flags = CMD_NEED_DB | CMD_WRITE | CMD_CREATE,
+	.exec = cmd_ingest,
+};

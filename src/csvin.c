@@ -1,0 +1,634 @@
+/*
+ * csvin.c - streaming CSV reader: a small quote-aware splitter finds record
+ * boundaries (so that each record keeps its raw text and its physical start
+ * line), libcsv in strict mode splits the record into fields, and the
+ * validators apply CONTRACT.md's rules.  Nothing here touches the database.
+ */
+#include "csvin.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#define CHUNK 65536
+#define MAX_COLS 64
+
+enum col_role {
+	ROLE_PATIENT, ROLE_DATE, ROLE_COURSE, ROLE_THERAPIST, ROLE_NOTES,
+	ROLE_MEASURE, ROLE_REFERRER, ROLE_INDICATION, ROLE_BIRTH_YEAR,
+};
+
+enum split_state { ST_FIELD, ST_UNQUOTED, ST_QUOTED, ST_QUOTE_END };
+
+struct csvin_reader {
+	char *path;
+	FILE *fp;
+	int own_fp;
+	enum csvin_kind kind;
+	size_t nmeasures;
+	char measure_names[CSVIN_MAX_MEASURES][33];
+	int measure_col[CSVIN_MAX_MEASURES]; /* column index or -1 */
+
+	/* header */
+	size_t ncols;
+	enum col_role role[MAX_COLS];
+	int role_measure[MAX_COLS];
+
+	/* input buffer */
+	char buf[CHUNK];
+	size_t pos, fill;
+	int eof;
+	long line; /* current physical line */
+	unsigned long long offset, size;
+	struct sha256 sha;
+	char sha_hex[65];
+	int first_chunk;
+
+	/* current record */
+	struct strbuf raw;
+	int truncated;
+	struct csv_parser parser;
+	struct strbuf fields;   /* field bytes, each NUL-terminated */
+	size_t foff[MAX_COLS + 1];
+	size_t nfields;
+	int too_many;
+	struct strbuf reason;
+};
+
+static int no_space(unsigned char c)
+{
+	(void)c;
+	return 0; /* libcsv must not trim: no cell is silently changed */
+}
+
+static void cb_field(void *s, size_t len, void *data)
+{
+	struct csvin_reader *r = data;
+	if (r->nfields >= MAX_COLS) {
+		r->too_many = 1;
+		return;
+	}
+	r->foff[r->nfields++] = r->fields.len;
+	sb_add(&r->fields, s ? s : "", s ? len : 0);
+	sb_addc(&r->fields, '\0');
+}
+
+static void cb_record(int c, void *data)
+{
+	(void)c;
+	(void)data;
+}
+
+static const char *field(const struct csvin_reader *r, size_t i, size_t *len)
+{
+	const char *s = r->fields.buf + r->foff[i];
+	if (len) {
+		size_t end = (i + 1 < r->nfields) ? r->foff[i + 1] : r->fields.len;
+		*len = end - r->foff[i] - 1;
+	}
+	return s;
+}
+
+/* Fills the buffer; 0 ok (maybe eof), -1 read error. */
+static int refill(struct csvin_reader *r, struct error *err)
+{
+	size_t n;
+	if (r->eof)
+		return 0;
+	n = fread(r->buf, 1, CHUNK, r->fp);
+	if (n < CHUNK) {
+		if (ferror(r->fp)) {
+			error_set(err, EXIT_FAILURE_IO, r->path, 0, "read error: %s",
+				  strerror(errno));
+			return -1;
+		}
+		r->eof = 1;
+	}
+	sha256_update(&r->sha, r->buf, n);
+	r->pos = 0;
+	r->fill = n;
+	if (r->first_chunk) {
+		r->first_chunk = 0;
+		if (n >= 3 && (unsigned char)r->buf[0] == 0xef &&
+		    (unsigned char)r->buf[1] == 0xbb && (unsigned char)r->buf[2] == 0xbf) {
+			r->pos = 3;
+			r->offset += 3;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Reads the next raw record into r->raw.  Returns 1 with a record, 0 at end
+ * of file, -1 on a read error; *unclosed is set when the file ended inside
+ * quotes.
+ */
+static int split_record(struct csvin_reader *r, long *start_line, int *unclosed,
+			struct error *err)
+{
+	enum split_state st = ST_FIELD;
+	int any = 0;
+	sb_reset(&r->raw);
+	r->truncated = 0;
+	*unclosed = 0;
+	*start_line = r->line;
+	for (;;) {
+		size_t i, begin;
+		if (r->pos >= r->fill) {
+			if (refill(r, err) < 0)
+				return -1;
+			if (r->fill == 0 || r->pos >= r->fill) {
+				if (!any)
+					return 0;
+				if (st == ST_QUOTED)
+					*unclosed = 1;
+				goto done;
+			}
+		}
+		begin = r->pos;
+		for (i = r->pos; i < r->fill; i++) {
+			char c = r->buf[i];
+			any = 1;
+			switch (st) {
+			case ST_FIELD:
+				if (c == '"')
+					st = ST_QUOTED;
+				else if (c == ',')
+					st = ST_FIELD;
+				else if (c != '\n')
+					st = ST_UNQUOTED;
+				break;
+			case ST_UNQUOTED:
+				if (c == ',')
+					st = ST_FIELD;
+				break;
+			case ST_QUOTED:
+				if (c == '"')
+					st = ST_QUOTE_END;
+				else if (c == '\n')
+					r->line++;
+				break;
+			case ST_QUOTE_END:
+				if (c == '"')
+					st = ST_QUOTED;
+				else if (c == ',')
+					st = ST_FIELD;
+				else if (c != '\n')
+					st = ST_UNQUOTED;
+				break;
+			}
+			if (c == '\n' && st != ST_QUOTED) {
+				size_t take = i - begin;
+				if (r->raw.len + take > CSVIN_MAX_RECORD) {
+					take = r->raw.len < CSVIN_MAX_RECORD ? CSVIN_MAX_RECORD - r->raw.len : 0;
+					r->truncated = 1;
+				}
+				sb_add(&r->raw, r->buf + begin, take);
+				r->offset += i + 1 - r->pos;
+				r->pos = i + 1;
+				r->line++;
+				goto done;
+			}
+		}
+		{
+			size_t take = i - begin;
+			if (r->raw.len + take > CSVIN_MAX_RECORD) {
+				take = r->raw.len < CSVIN_MAX_RECORD ? CSVIN_MAX_RECORD - r->raw.len : 0;
+				r->truncated = 1;
+			}
+			sb_add(&r->raw, r->buf + begin, take);
+			r->offset += i - r->pos;
+			r->pos = i;
+		}
+	}
+done:
+	if (r->raw.len && r->raw.buf[r->raw.len - 1] == '\r' && !r->truncated) {
+		r->raw.len--;
+		r->raw.buf[r->raw.len] = '\0';
+	}
+	if (!r->raw.buf)
+		sb_add(&r->raw, "", 0);
+	return 1;
+}
+
+/* Splits r->raw into fields with libcsv; 0 ok, -1 malformed quoting. */
+static int parse_fields(struct csvin_reader *r)
+{
+	int bad = 0;
+	sb_reset(&r->fields);
+	r->nfields = 0;
+	r->too_many = 0;
+	if (csv_parse(&r->parser, r->raw.buf, r->raw.len, cb_field, cb_record, r) != r->raw.len)
+		bad = 1;
+	if (csv_fini(&r->parser, cb_field, cb_record, r) != 0)
+		bad = 1;
+	return bad ? -1 : 0;
+}
+
+static int role_for(const char *name, enum csvin_kind kind, int *measure,
+		    const struct csvin_reader *r)
+{
+	static const struct { const char *name; enum col_role role; int kind; } names[] = {
+		{ "patient_id", ROLE_PATIENT, -1 },
+		{ "session_date", ROLE_DATE, CSVIN_SESSIONS },
+		{ "course_id", ROLE_COURSE, CSVIN_SESSIONS },
+		{ "therapist", ROLE_THERAPIST, CSVIN_SESSIONS },
+		{ "notes", ROLE_NOTES, CSVIN_SESSIONS },
+		{ "referrer", ROLE_REFERRER, CSVIN_PATIENTS },
+		{ "indication", ROLE_INDICATION, CSVIN_PATIENTS },
+		{ "birth_year", ROLE_BIRTH_YEAR, CSVIN_PATIENTS },
+	};
+	size_t i;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcasecmp(name, names[i].name) &&
+		    (names[i].kind < 0 || names[i].kind == (int)kind))
+			return (int)names[i].role;
+	if (kind == CSVIN_SESSIONS)
+		for (i = 0; i < r->nmeasures; i++)
+			if (!strcasecmp(name, r->measure_names[i])) {
+				*measure = (int)i;
+				return ROLE_MEASURE;
+			}
+	return -1;
+}
+
+/* Makes a cell printable in a message: control bytes shown as '?', cut at 24. */
+static void quote_value(struct strbuf *sb, const char *s, size_t n)
+{
+	size_t i, lim = n > 24 ? 24 : n;
+	sb_addc(sb, '\'');
+	for (i = 0; i < lim; i++) {
+		unsigned char c = (unsigned char)s[i];
+		sb_addc(sb, (c < 0x20 || c == 0x7f) ? '?' : (char)c);
+	}
+	if (n > lim)
+		sb_adds(sb, "...");
+	sb_addc(sb, '\'');
+}
+
+static int read_header(struct csvin_reader *r, struct error *err)
+{
+	long line;
+	int unclosed, rc;
+	size_t i;
+	int seen[ROLE_BIRTH_YEAR + 1] = { 0 };
+	rc = split_record(r, &line, &unclosed, err);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		error_set(err, EXIT_REJECTS, r->path, 1, "empty file, a header row is required");
+		return -1;
+	}
+	if (unclosed || memchr(r->raw.buf, '\0', r->raw.len) || parse_fields(r) < 0) {
+		error_set(err, EXIT_REJECTS, r->path, line, "header is not valid CSV");
+		return -1;
+	}
+	if (r->too_many) {
+		error_set(err, EXIT_REJECTS, r->path, line, "header has more than %d columns", MAX_COLS);
+		return -1;
+	}
+	r->ncols = r->nfields;
+	for (i = 0; i < r->nmeasures; i++)
+		r->measure_col[i] = -1;
+	for (i = 0; i < r->ncols; i++) {
+		size_t len;
+		const char *name = field(r, i, &len);
+		int m = -1, role;
+		if (len == 0) {
+			error_set(err, EXIT_REJECTS, r->path, line, "header column %zu is empty", i + 1);
+			return -1;
+		}
+		role = role_for(name, r->kind, &m, r);
+		if (role < 0) {
+			struct strbuf sb = STRBUF_INIT;
+			quote_value(&sb, name, len);
+			error_set(err, EXIT_REJECTS, r->path, line,
+				  r->kind == CSVIN_SESSIONS
+				  ? "unknown column %s (declare an extra measure with --measure NAME)"
+				  : "unknown column %s in a patients file",
+				  sb.buf);
+			sb_release(&sb);
+			return -1;
+		}
+		r->role[i] = (enum col_role)role;
+		r->role_measure[i] = m;
+		if (role == ROLE_MEASURE) {
+			if (r->measure_col[m] >= 0) {
+				error_set(err, EXIT_REJECTS, r->path, line, "duplicate column '%s'", r->measure_names[m]);
+				return -1;
+			}
+			r->measure_col[m] = (int)i;
+		} else {
+			if (seen[role]) {
+				error_set(err, EXIT_REJECTS, r->path, line, "duplicate column '%s'", name);
+				return -1;
+			}
+			seen[role] = 1;
+		}
+	}
+	if (!seen[ROLE_PATIENT]) {
+		error_set(err, EXIT_REJECTS, r->path, line, "missing required column 'patient_id'");
+		return -1;
+	}
+	if (r->kind == CSVIN_SESSIONS) {
+		if (!seen[ROLE_DATE]) {
+			error_set(err, EXIT_REJECTS, r->path, line, "missing required column 'session_date'");
+			return -1;
+		}
+		/* The four contract measures are required columns. */
+		for (i = 0; i < 4 && i < r->nmeasures; i++)
+			if (r->measure_col[i] < 0) {
+				error_set(err, EXIT_REJECTS, r->path, line, "missing required column '%s'",
+					  r->measure_names[i]);
+				return -1;
+			}
+	} else if (!seen[ROLE_INDICATION] && !seen[ROLE_REFERRER]) {
+		error_set(err, EXIT_REJECTS, r->path, line,
+			  "a patients file needs a 'referrer' or 'indication' column");
+		return -1;
+	}
+	return 0;
+}
+
+struct csvin_reader *csvin_open(const char *path, FILE *fp, enum csvin_kind kind,
+				const char *const *measures, size_t nmeasures,
+				struct error *err)
+{
+	struct csvin_reader *r;
+	struct stat st;
+	size_t i;
+	if (nmeasures > CSVIN_MAX_MEASURES)
+		BUG("too many measures");
+	r = xcalloc(1, sizeof(*r));
+	r->path = xstrdup(path);
+	r->kind = kind;
+	r->nmeasures = nmeasures;
+	for (i = 0; i < nmeasures; i++)
+		snprintf(r->measure_names[i], sizeof(r->measure_names[i]), "%s", measures[i]);
+	if (fp) {
+		r->fp = fp;
+	} else {
+		r->fp = fopen(path, "rb");
+		if (!r->fp) {
+			error_set(err, EXIT_REJECTS, NULL, 0, "cannot open '%s': %s", path, strerror(errno));
+			goto fail;
+		}
+		r->own_fp = 1;
+	}
+	if (fstat(fileno(r->fp), &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			error_set(err, EXIT_REJECTS, NULL, 0, "cannot read '%s': Is a directory", path);
+			goto fail;
+		}
+		if (S_ISREG(st.st_mode))
+			r->size = (unsigned long long)st.st_size;
+	}
+	r->line = 1;
+	r->first_chunk = 1;
+	sha256_init(&r->sha);
+	if (csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI) != 0)
+		BUG("csv_init failed");
+	csv_set_space_func(&r->parser, no_space);
+	if (read_header(r, err) < 0)
+		goto fail;
+	return r;
+fail:
+	csvin_free(r);
+	return NULL;
+}
+
+int csvin_sniff(const char *path, struct error *err)
+{
+	static const char *const m[] = { "fatigue", "sleep", "focus", "pain" };
+	struct csvin_reader *r;
+	struct error ignore = ERROR_INIT;
+	r = csvin_open(path, NULL, CSVIN_PATIENTS, m, 4, &ignore);
+	error_release(&ignore);
+	if (r) {
+		csvin_free(r);
+		return 1;
+	}
+	(void)err;
+	return 0;
+}
+
+static void add_reason(struct csvin_reader *r, const char *fmt, const char *col,
+		       const char *v, size_t vn)
+{
+	if (r->reason.len)
+		sb_adds(&r->reason, "; ");
+	sb_addf(&r->reason, fmt, col);
+	if (v) {
+		sb_addc(&r->reason, ' ');
+		quote_value(&r->reason, v, vn);
+	}
+}
+
+/* Checks an identifier cell; returns NULL when it is empty. */
+static const char *check_id(struct csvin_reader *r, size_t col, const char *name,
+			    int required)
+{
+	size_t n;
+	const char *s = field(r, col, &n);
+	if (n == 0) {
+		if (required)
+			add_reason(r, "%s is empty", name, NULL, 0);
+		return NULL;
+	}
+	if (!text_is_clean(s, n, 0))
+		add_reason(r, "%s has control characters or invalid UTF-8", name, NULL, 0);
+	else if (utf8_len(s, n) > CSVIN_MAX_ID)
+		add_reason(r, "%s is longer than 64 characters", name, NULL, 0);
+	else if (s[0] == ' ' || s[n - 1] == ' ')
+		add_reason(r, "%s has leading or trailing spaces:", name, s, n);
+	return s;
+}
+
+static const char *check_text(struct csvin_reader *r, size_t col, const char *name,
+			      size_t maxlen, int newlines)
+{
+	size_t n;
+	const char *s = field(r, col, &n);
+	if (n == 0)
+		return NULL;
+	if (!text_is_clean(s, n, newlines))
+		add_reason(r, newlines ? "%s are not valid UTF-8"
+				       : "%s has control characters or invalid UTF-8",
+			   name, NULL, 0);
+	else if ((newlines ? n : utf8_len(s, n)) > maxlen)
+		add_reason(r, newlines ? "%s are longer than 10000 bytes"
+				       : "%s is longer than 128 characters",
+			   name, NULL, 0);
+	return s;
+}
+
+static void validate_session(struct csvin_reader *r, struct csvin_session *s)
+{
+	size_t i, n;
+	int any = 0;
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < r->ncols; i++) {
+		const char *v = field(r, i, &n);
+		switch (r->role[i]) {
+		case ROLE_PATIENT:
+			s->patient_id = check_id(r, i, "patient_id", 1);
+			break;
+		case ROLE_DATE:
+			if (n == 0)
+				add_reason(r, "%s is empty", "session_date", NULL, 0);
+			else if ((s->date = date_parse(v, n)) < 0)
+				add_reason(r, "%s is not a real date YYYY-MM-DD:", "session_date", v, n);
+			break;
+		case ROLE_COURSE:
+			s->course_id = check_id(r, i, "course_id", 0);
+			break;
+		case ROLE_THERAPIST:
+			s->therapist = check_text(r, i, "therapist", CSVIN_MAX_NAME, 0);
+			break;
+		case ROLE_NOTES:
+			s->notes = check_text(r, i, "notes", CSVIN_MAX_NOTES, 1);
+			break;
+		case ROLE_MEASURE: {
+			int m = r->role_measure[i], rc;
+			if (n == 0)
+				break;
+			rc = score_parse(v, n, &s->score[m]);
+			if (rc == -1)
+				add_reason(r, "%s is not a score 0-10:", r->measure_names[m], v, n);
+			else if (rc == -2)
+				add_reason(r, "%s is out of range 0-10:", r->measure_names[m], v, n);
+			else
+				s->has[m] = 1, any = 1;
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	if (!any && !r->reason.len)
+		add_reason(r, "%s", "no score recorded (a row needs at least one)", NULL, 0);
+}
+
+static void validate_patient(struct csvin_reader *r, struct csvin_patient *p)
+{
+	size_t i, n;
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < r->ncols; i++) {
+		const char *v = field(r, i, &n);
+		switch (r->role[i]) {
+		case ROLE_PATIENT:
+			p->patient_id = check_id(r, i, "patient_id", 1);
+			break;
+		case ROLE_REFERRER:
+			p->referrer = check_text(r, i, "referrer", CSVIN_MAX_NAME, 0);
+			break;
+		case ROLE_INDICATION:
+			p->indication = check_text(r, i, "indication", CSVIN_MAX_NAME, 0);
+			break;
+		case ROLE_BIRTH_YEAR: {
+			size_t k;
+			int y = 0;
+			if (n == 0)
+				break;
+			for (k = 0; k < n && k < 5; k++)
+				y = (v[k] >= '0' && v[k] <= '9') ? y * 10 + (v[k] - '0') : -1000000;
+			if (n != 4 || y < 1900 || y > 2100)
+				add_reason(r, "%s is not a year 1900-2100:", "birth_year", v, n);
+			else
+				p->birth_year = y;
+			break;
+		}
+		default:
+			break;
+		}
+	}
+}
+
+int csvin_next(struct csvin_reader *r, struct csvin_record *rec, struct error *err)
+{
+	long line;
+	int unclosed, rc;
+	memset(rec, 0, sizeof(*rec));
+	for (;;) {
+		rc = split_record(r, &line, &unclosed, err);
+		if (rc <= 0)
+			return rc;
+		/* A line with nothing on it is not a row (trailing newlines). */
+		if (r->raw.len == 0 && !unclosed)
+			continue;
+		break;
+	}
+	sb_reset(&r->reason);
+	rec->line = line;
+	rec->raw = r->raw.buf;
+	rec->raw_len = r->raw.len;
+	if (r->truncated) {
+		sb_addf(&r->reason, "record longer than %u bytes (raw text cut)", CSVIN_MAX_RECORD);
+	} else if (unclosed) {
+		sb_adds(&r->reason, "quote opened here never closes");
+	} else if (memchr(r->raw.buf, '\0', r->raw.len)) {
+		sb_adds(&r->reason, "contains a NUL byte");
+	} else if (parse_fields(r) < 0) {
+		sb_adds(&r->reason, "malformed quoting (RFC 4180)");
+	} else if (r->too_many || r->nfields != r->ncols) {
+		sb_addf(&r->reason, "has %s%zu fields, the header has %zu",
+			r->too_many ? "more than " : "", r->nfields, r->ncols);
+	} else if (r->kind == CSVIN_SESSIONS) {
+		validate_session(r, &rec->session);
+	} else {
+		validate_patient(r, &rec->patient);
+	}
+	rec->reason = r->reason.len ? r->reason.buf : NULL;
+	return 1;
+}
+
+int csvin_has_measure(const struct csvin_reader *r, size_t m)
+{
+	return m < r->nmeasures && r->measure_col[m] >= 0;
+}
+
+unsigned long long csvin_offset(const struct csvin_reader *r)
+{
+	return r->offset;
+}
+
+unsigned long long csvin_size(const struct csvin_reader *r)
+{
+	return r->size;
+}
+
+const char *csvin_sha256(struct csvin_reader *r)
+{
+	if (!r->sha_hex[0])
+		sha256_hex(&r->sha, r->sha_hex);
+	return r->sha_hex;
+}
+
+void csvin_free(struct csvin_reader *r)
+{
+	if (!r)
+		return;
+	if (r->own_fp && r->fp)
+		fclose(r->fp);
+	csv_free(&r->parser);
+	sb_release(&r->raw);
+	sb_release(&r->fields);
+	sb_release(&r->reason);
+	free(r->path);
+	free(r);
+}
+
+int csvin_valid_measure_name(const char *name)
+{
+	size_t i, n = strlen(name);
+	if (n == 0 || n > 32 || name[0] < 'a' || name[0] > 'z')
+		return -1;
+	for (i = 1; i < n; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') ||
+		      name[i] == '_'))
+			return -1;
+	return 0;
+}

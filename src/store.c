@@ -1,0 +1,895 @@
+/*
+ * store.c - SQLite storage.  Every statement is prepared with bound
+ * parameters; identifiers are never built from input.  See store.h.
+ */
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PCACHE 4096 /* patient id -> rowid cache slots (bounded memory) */
+
+struct pcache_slot {
+	char *pid;
+	sqlite3_int64 rowid;
+};
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	int version;
+	size_t nmeasures;
+	char *measure[CSVIN_MAX_MEASURES];
+	sqlite3_int64 measure_id[CSVIN_MAX_MEASURES];
+
+	/* ingest state */
+	sqlite3_int64 file_id;
+	sqlite3_stmt *ins_session, *find_session, *ins_extra, *get_extra;
+	sqlite3_stmt *find_patient, *ins_patient, *upd_patient;
+	struct pcache_slot pcache[PCACHE];
+};
+
+/* Forward migrations: migration[i] takes user_version i to i + 1. */
+static const char *const migration[STORE_SCHEMA_VERSION] = {
+	"CREATE TABLE measures(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	"  builtin INTEGER NOT NULL DEFAULT 0);"
+	"INSERT INTO measures(id, name, builtin) VALUES"
+	"  (1,'fatigue',1),(2,'sleep',1),(3,'focus',1),(4,'pain',1);"
+	"CREATE TABLE config(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE patients(id INTEGER PRIMARY KEY, patient_id TEXT NOT NULL UNIQUE,"
+	"  referrer TEXT, indication TEXT, birth_year INTEGER);"
+	"CREATE TABLE files(id INTEGER PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL,"
+	"  size INTEGER NOT NULL, sha256 TEXT NOT NULL, ingested_at TEXT NOT NULL,"
+	"  rows_read INTEGER NOT NULL, stored INTEGER NOT NULL, duplicates INTEGER NOT NULL,"
+	"  rejected INTEGER NOT NULL, conflicts INTEGER NOT NULL);"
+	"CREATE INDEX files_sha ON files(sha256);"
+	/* label: the clinic's course_id, or '' for a course derived from dates. */
+	"CREATE TABLE sessions(id INTEGER PRIMARY KEY,"
+	"  patient INTEGER NOT NULL REFERENCES patients(id),"
+	"  label TEXT NOT NULL, session_date INTEGER NOT NULL,"
+	"  therapist TEXT, notes TEXT,"
+	"  fatigue REAL, sleep REAL, focus REAL, pain REAL,"
+	"  file INTEGER NOT NULL REFERENCES files(id), line INTEGER NOT NULL,"
+	"  UNIQUE(patient, label, session_date));"
+	"CREATE TABLE extra_scores(session INTEGER NOT NULL REFERENCES sessions(id),"
+	"  measure INTEGER NOT NULL REFERENCES measures(id), value REAL NOT NULL,"
+	"  PRIMARY KEY(session, measure)) WITHOUT ROWID;",
+};
+
+static int sql_fail(struct store *s, struct error *err, const char *what)
+{
+	error_set(err, EXIT_FAILURE_IO, NULL, 0, "database '%s': %s: %s", s->path, what,
+		  sqlite3_errmsg(s->db));
+	return -1;
+}
+
+static int exec(struct store *s, const char *sql, struct error *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		error_set(err, EXIT_FAILURE_IO, NULL, 0, "database '%s': %s", s->path,
+			  msg ? msg : sqlite3_errmsg(s->db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static sqlite3_stmt *prepare(struct store *s, const char *sql, struct error *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		sql_fail(s, err, "cannot prepare statement");
+		return NULL;
+	}
+	return st;
+}
+
+static int int_query(struct store *s, const char *sql, sqlite3_int64 *v, struct error *err)
+{
+	sqlite3_stmt *st = prepare(s, sql, err);
+	int rc;
+	if (!st)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_fail(s, err, "query failed");
+	return 0;
+}
+
+static int load_measures(struct store *s, struct error *err)
+{
+	sqlite3_stmt *st = prepare(s, "SELECT id, name FROM measures ORDER BY id", err);
+	int rc;
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && s->nmeasures < CSVIN_MAX_MEASURES) {
+		s->measure_id[s->nmeasures] = sqlite3_column_int64(st, 0);
+		s->measure[s->nmeasures++] = xstrdup((const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return sql_fail(s, err, "cannot read measures");
+	if (s->nmeasures < STORE_BUILTIN_MEASURES) {
+		error_set(err, EXIT_FAILURE_IO, NULL, 0,
+			  "database '%s' is damaged: the built-in measures are missing", s->path);
+		return -1;
+	}
+	return 0;
+}
+
+static int migrate(struct store *s, int writable, struct error *err)
+{
+	sqlite3_int64 v = 0;
+	if (int_query(s, "PRAGMA user_version", &v, err) < 0)
+		return -1;
+	if (v > STORE_SCHEMA_VERSION) {
+		error_set(err, EXIT_FAILURE_IO, NULL, 0,
+			  "database '%s' has schema version %lld, newer than this symtrend "
+			  "supports (%d): upgrade symtrend", s->path, (long long)v, STORE_SCHEMA_VERSION);
+		return -1;
+	}
+	if (v < STORE_SCHEMA_VERSION) {
+		if (!writable) {
+			error_set(err, EXIT_FAILURE_IO, NULL, 0,
+				  "database '%s' needs 'symtrend init' (schema version %lld, want %d)",
+				  s->path, (long long)v, STORE_SCHEMA_VERSION);
+			return -1;
+		}
+		if (exec(s, "BEGIN IMMEDIATE", err) < 0)
+			return -1;
+		for (; v < STORE_SCHEMA_VERSION; v++) {
+			char pragma[64];
+			if (exec(s, migration[v], err) < 0)
+				goto fail;
+			snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%lld", (long long)v + 1);
+			if (exec(s, pragma, err) < 0)
+				goto fail;
+		}
+		if (exec(s, "COMMIT", err) < 0)
+			goto fail;
+	}
+	s->version = (int)v;
+	return 0;
+fail:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int store_open(const char *path, int flags, struct store **out, struct error *err)
+{
+	struct store *s = xcalloc(1, sizeof(*s));
+	int oflags, fd;
+	struct stat st;
+	*out = NULL;
+	s->path = xstrdup(path);
+	if (stat(path, &st) != 0) {
+		if (!(flags & STORE_CREATE)) {
+			error_set(err, EXIT_FAILURE_IO, NULL, 0,
+				  "database '%s' does not exist (run 'symtrend init')", path);
+			goto fail;
+		}
+		/* Health data: the file exists with mode 0600 before SQLite opens it. */
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST) {
+			error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot create database '%s': %s",
+				  path, strerror(errno));
+			goto fail;
+		}
+		if (fd >= 0)
+			close(fd);
+	} else if (!S_ISREG(st.st_mode)) {
+		error_set(err, EXIT_FAILURE_IO, NULL, 0, "database '%s' is not a regular file", path);
+		goto fail;
+	}
+	oflags = (flags & STORE_WRITE) ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
+	if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot open database '%s': %s", path,
+			  s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, 10000);
+	/* A file that is not a database fails on its first read: say so clearly. */
+	{
+		sqlite3_int64 dummy;
+		struct error e2 = ERROR_INIT;
+		if (int_query(s, "SELECT count(*) FROM sqlite_schema", &dummy, &e2) < 0) {
+			error_set(err, EXIT_FAILURE_IO, NULL, 0,
+				  "cannot read database '%s': %s (not overwritten)", path,
+				  sqlite3_errmsg(s->db));
+			error_release(&e2);
+			goto fail;
+		}
+	}
+	if (flags & STORE_WRITE) {
+		if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err) < 0)
+			goto fail;
+	}
+	if (exec(s, "PRAGMA foreign_keys=ON; PRAGMA cache_size=-16384;"
+		    "PRAGMA temp_store=FILE;", err) < 0)
+		goto fail;
+	if (migrate(s, flags & STORE_WRITE, err) < 0)
+		goto fail;
+	if (load_measures(s, err) < 0)
+		goto fail;
+	*out = s;
+	return 0;
+fail:
+	store_free(s);
+	return -1;
+}
+
+static void finalize_ingest(struct store *s)
+{
+	sqlite3_finalize(s->ins_session);
+	sqlite3_finalize(s->find_session);
+	sqlite3_finalize(s->ins_extra);
+	sqlite3_finalize(s->get_extra);
+	sqlite3_finalize(s->find_patient);
+	sqlite3_finalize(s->ins_patient);
+	sqlite3_finalize(s->upd_patient);
+	s->ins_session = s->find_session = s->ins_extra = s->get_extra = NULL;
+	s->find_patient = s->ins_patient = s->upd_patient = NULL;
+	for (size_t i = 0; i < PCACHE; i++) {
+		free(s->pcache[i].pid);
+		s->pcache[i].pid = NULL;
+	}
+}
+
+void store_free(struct store *s)
+{
+	size_t i;
+	if (!s)
+		return;
+	finalize_ingest(s);
+	if (s->db)
+		sqlite3_close_v2(s->db);
+	for (i = 0; i < s->nmeasures; i++)
+		free(s->measure[i]);
+	free(s->path);
+	free(s);
+}
+
+int store_schema_version(struct store *s)
+{
+	return s->version;
+}
+
+size_t store_measure_count(const struct store *s)
+{
+	return s->nmeasures;
+}
+
+const char *store_measure_name(const struct store *s, size_t i)
+{
+	return i < s->nmeasures ? s->measure[i] : NULL;
+}
+
+int store_measure_index(const struct store *s, const char *name)
+{
+	size_t i;
+	for (i = 0; i < s->nmeasures; i++)
+		if (!strcmp(s->measure[i], name))
+			return (int)i;
+	return -1;
+}
+
+int store_add_measure(struct store *s, const char *name, struct error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (csvin_valid_measure_name(name) < 0) {
+		error_set(err, EXIT_USAGE, NULL, 0,
+			  "invalid measure name '%s' (lowercase letters, digits, '_', at most 32)", name);
+		return -1;
+	}
+	if (store_measure_index(s, name) >= 0)
+		return 1;
+	if (!strcmp(name, "patient_id") || !strcmp(name, "session_date") ||
+	    !strcmp(name, "course_id") || !strcmp(name, "therapist") || !strcmp(name, "notes")) {
+		error_set(err, EXIT_USAGE, NULL, 0, "'%s' is a column name, not a measure", name);
+		return -1;
+	}
+	if (s->nmeasures >= CSVIN_MAX_MEASURES) {
+		error_set(err, EXIT_USAGE, NULL, 0, "too many measures (at most %d)", CSVIN_MAX_MEASURES);
+		return -1;
+	}
+	st = prepare(s, "INSERT INTO measures(name) VALUES(?)", err);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sql_fail(s, err, "cannot declare measure");
+	s->measure_id[s->nmeasures] = sqlite3_last_insert_rowid(s->db);
+	s->measure[s->nmeasures++] = xstrdup(name);
+	return 0;
+}
+
+char *store_config_get(struct store *s, const char *key)
+{
+	sqlite3_stmt *st = NULL;
+	char *v = NULL;
+	if (sqlite3_prepare_v2(s->db, "SELECT value FROM config WHERE key=?", -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return v;
+}
+
+int store_config_set(struct store *s, const char *key, const char *value, struct error *err)
+{
+	sqlite3_stmt *st = prepare(s, "INSERT INTO config(key, value) VALUES(?, ?) "
+				      "ON CONFLICT(key) DO UPDATE SET value=excluded.value", err);
+	int rc;
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sql_fail(s, err, "cannot store setting");
+	return 0;
+}
+
+int store_config_unset(struct store *s, const char *key, struct error *err)
+{
+	sqlite3_stmt *st = prepare(s, "DELETE FROM config WHERE key=?", err);
+	int rc;
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sql_fail(s, err, "cannot remove setting");
+	return 0;
+}
+
+char **store_config_list(struct store *s)
+{
+	sqlite3_stmt *st = NULL;
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT key, value FROM config ORDER BY key", -1, &st, NULL) == SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			v = xgrow(v, &cap, n + 2, sizeof(*v));
+			v[n++] = xasprintf("%s=%s", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
+		}
+	}
+	sqlite3_finalize(st);
+	v = xgrow(v, &cap, n + 1, sizeof(*v));
+	v[n] = NULL;
+	return v;
+}
+
+void strv_free(char **v)
+{
+	size_t i;
+	if (!v)
+		return;
+	for (i = 0; v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+int store_ingest_begin(struct store *s, const char *name, const char *kind, struct error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (exec(s, "BEGIN IMMEDIATE", err) < 0)
+		return -1;
+	/* The log row comes first so that sessions can name their file. */
+	st = prepare(s, "INSERT INTO files(name, kind, size, sha256, ingested_at, rows_read, stored,"
+			" duplicates, rejected, conflicts) VALUES(?, ?, 0, '', '', 0, 0, 0, 0, 0)", err);
+	if (!st)
+		goto fail;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		sql_fail(s, err, "cannot log file");
+		goto fail;
+	}
+	s->file_id = sqlite3_last_insert_rowid(s->db);
+	if (!(s->ins_session = prepare(s,
+		"INSERT INTO sessions(patient, label, session_date, therapist, notes,"
+		" fatigue, sleep, focus, pain, file, line) VALUES(?,?,?,?,?,?,?,?,?,?,?)"
+		" ON CONFLICT DO NOTHING", err)) ||
+	    !(s->find_session = prepare(s,
+		"SELECT id, fatigue, sleep, focus, pain FROM sessions"
+		" WHERE patient=? AND label=? AND session_date=?", err)) ||
+	    !(s->ins_extra = prepare(s,
+		"INSERT INTO extra_scores(session, measure, value) VALUES(?,?,?)", err)) ||
+	    !(s->get_extra = prepare(s,
+		"SELECT value FROM extra_scores WHERE session=? AND measure=?", err)) ||
+	    !(s->find_patient = prepare(s, "SELECT id FROM patients WHERE patient_id=?", err)) ||
+	    !(s->ins_patient = prepare(s, "INSERT INTO patients(patient_id) VALUES(?)", err)) ||
+	    !(s->upd_patient = prepare(s,
+		"UPDATE patients SET referrer=coalesce(?2, referrer),"
+		" indication=coalesce(?3, indication), birth_year=coalesce(?4, birth_year)"
+		" WHERE id=?1", err)))
+		goto fail;
+	return 0;
+fail:
+	store_ingest_rollback(s);
+	return -1;
+}
+
+static unsigned long hash_str(const char *p)
+{
+	unsigned long h = 5381;
+	while (*p)
+		h = h * 33 + (unsigned char)*p++;
+	return h;
+}
+
+/* Finds or creates a patient; rowid in *id. */
+static int patient_rowid(struct store *s, const char *pid, sqlite3_int64 *id, struct error *err)
+{
+	struct pcache_slot *slot = &s->pcache[hash_str(pid) % PCACHE];
+	int rc;
+	if (slot->pid && !strcmp(slot->pid, pid)) {
+		*id = slot->rowid;
+		return 0;
+	}
+	sqlite3_reset(s->find_patient);
+	sqlite3_bind_text(s->find_patient, 1, pid, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s->find_patient);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s->find_patient, 0);
+	} else if (rc == SQLITE_DONE) {
+		sqlite3_reset(s->ins_patient);
+		sqlite3_bind_text(s->ins_patient, 1, pid, -1, SQLITE_STATIC);
+		if (sqlite3_step(s->ins_patient) != SQLITE_DONE)
+			return sql_fail(s, err, "cannot store patient");
+		*id = sqlite3_last_insert_rowid(s->db);
+	} else {
+		return sql_fail(s, err, "cannot look up patient");
+	}
+	sqlite3_reset(s->find_patient);
+	free(slot->pid);
+	slot->pid = xstrdup(pid);
+	slot->rowid = *id;
+	return 0;
+}
+
+static void bind_opt_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* 1 when the stored session has the same scores as the row. */
+static int same_scores(struct store *s, const struct csvin_session *row, int *same,
+		       struct error *err)
+{
+	sqlite3_int64 sid;
+	size_t m;
+	int rc;
+	*same = 1;
+	sid = sqlite3_column_int64(s->find_session, 0);
+	for (m = 0; m < STORE_BUILTIN_MEASURES; m++) {
+		int null = sqlite3_column_type(s->find_session, (int)m + 1) == SQLITE_NULL;
+		if (null != !row->has[m] ||
+		    (!null && sqlite3_column_double(s->find_session, (int)m + 1) != row->score[m]))
+			*same = 0;
+	}
+	for (m = STORE_BUILTIN_MEASURES; m < s->nmeasures && *same; m++) {
+		sqlite3_reset(s->get_extra);
+		sqlite3_bind_int64(s->get_extra, 1, sid);
+		sqlite3_bind_int64(s->get_extra, 2, s->measure_id[m]);
+		rc = sqlite3_step(s->get_extra);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return sql_fail(s, err, "cannot read scores");
+		if ((rc == SQLITE_ROW) != !!row->has[m] ||
+		    (rc == SQLITE_ROW && sqlite3_column_double(s->get_extra, 0) != row->score[m]))
+			*same = 0;
+		sqlite3_reset(s->get_extra);
+	}
+	return 0;
+}
+
+int store_ingest_session(struct store *s, const struct csvin_session *row, long line,
+			 enum store_outcome *outcome, struct error *err)
+{
+	sqlite3_int64 pid, sid;
+	sqlite3_stmt *st = s->ins_session;
+	const char *label = row->course_id ? row->course_id : "";
+	size_t m;
+	int rc, same;
+	if (patient_rowid(s, row->patient_id, &pid, err) < 0)
+		return -1;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, pid);
+	sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, row->date);
+	bind_opt_text(st, 4, row->therapist);
+	bind_opt_text(st, 5, row->notes);
+	for (m = 0; m < STORE_BUILTIN_MEASURES; m++) {
+		if (row->has[m])
+			sqlite3_bind_double(st, 6 + (int)m, row->score[m]);
+		else
+			sqlite3_bind_null(st, 6 + (int)m);
+	}
+	sqlite3_bind_int64(st, 10, s->file_id);
+	sqlite3_bind_int64(st, 11, line);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return sql_fail(s, err, "cannot store session");
+	if (sqlite3_changes(s->db) == 1) {
+		sid = sqlite3_last_insert_rowid(s->db);
+		for (m = STORE_BUILTIN_MEASURES; m < s->nmeasures; m++) {
+			if (!row->has[m])
+				continue;
+			sqlite3_reset(s->ins_extra);
+			sqlite3_bind_int64(s->ins_extra, 1, sid);
+			sqlite3_bind_int64(s->ins_extra, 2, s->measure_id[m]);
+			sqlite3_bind_double(s->ins_extra, 3, row->score[m]);
+			if (sqlite3_step(s->ins_extra) != SQLITE_DONE)
+				return sql_fail(s, err, "cannot store score");
+		}
+		*outcome = STORE_STORED;
+		return 0;
+	}
+	/* Same patient, course and date already stored: identical or a conflict. */
+	sqlite3_reset(s->find_session);
+	sqlite3_bind_int64(s->find_session, 1, pid);
+	sqlite3_bind_text(s->find_session, 2, label, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s->find_session, 3, row->date);
+	rc = sqlite3_step(s->find_session);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(s->find_session);
+		return sql_fail(s, err, "cannot read stored session");
+	}
+	rc = same_scores(s, row, &same, err);
+	sqlite3_reset(s->find_session);
+	if (rc < 0)
+		return -1;
+	*outcome = same ? STORE_DUPLICATE : STORE_CONFLICT;
+	return 0;
+}
+
+int store_ingest_patient(struct store *s, const struct csvin_patient *row,
+			 enum store_outcome *outcome, struct error *err)
+{
+	sqlite3_int64 pid;
+	if (patient_rowid(s, row->patient_id, &pid, err) < 0)
+		return -1;
+	sqlite3_reset(s->upd_patient);
+	sqlite3_bind_int64(s->upd_patient, 1, pid);
+	bind_opt_text(s->upd_patient, 2, row->referrer);
+	bind_opt_text(s->upd_patient, 3, row->indication);
+	if (row->birth_year)
+		sqlite3_bind_int(s->upd_patient, 4, row->birth_year);
+	else
+		sqlite3_bind_null(s->upd_patient, 4);
+	if (sqlite3_step(s->upd_patient) != SQLITE_DONE)
+		return sql_fail(s, err, "cannot store patient");
+	*outcome = sqlite3_changes(s->db) ? STORE_STORED : STORE_DUPLICATE;
+	return 0;
+}
+
+int store_ingest_commit(struct store *s, const struct store_ingest_counts *c,
+			unsigned long long size, const char *sha256, struct error *err)
+{
+	sqlite3_stmt *st;
+	char when[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	int rc;
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	st = prepare(s, "UPDATE files SET size=?, sha256=?, ingested_at=?, rows_read=?, stored=?,"
+			" duplicates=?, rejected=?, conflicts=? WHERE id=?", err);
+	if (!st)
+		goto fail;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
+	sqlite3_bind_text(st, 2, sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, when, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, c->rows_read);
+	sqlite3_bind_int64(st, 5, c->stored);
+	sqlite3_bind_int64(st, 6, c->duplicates);
+	sqlite3_bind_int64(st, 7, c->rejected);
+	sqlite3_bind_int64(st, 8, c->conflicts);
+	sqlite3_bind_int64(st, 9, s->file_id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		sql_fail(s, err, "cannot log file");
+		goto fail;
+	}
+	finalize_ingest(s);
+	if (exec(s, "COMMIT", err) < 0)
+		goto fail;
+	return 0;
+fail:
+	store_ingest_rollback(s);
+	return -1;
+}
+
+void store_ingest_rollback(struct store *s)
+{
+	finalize_ingest(s);
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int store_file_known(struct store *s, const char *sha256)
+{
+	sqlite3_stmt *st = NULL;
+	int known = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM files WHERE sha256=? AND stored+duplicates+"
+				      "rejected+conflicts = rows_read LIMIT 1", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
+		known = sqlite3_step(st) == SQLITE_ROW;
+	}
+	sqlite3_finalize(st);
+	return known;
+}
+
+long store_last_file_id(struct store *s)
+{
+	sqlite3_int64 v = 0;
+	if (int_query(s, "SELECT coalesce(max(id), 0) FROM files", &v, NULL) < 0)
+		return 0;
+	return (long)v;
+}
+
+int store_counts(struct store *s, long *patients, long *sessions, long *files)
+{
+	sqlite3_int64 a = 0, b = 0, c = 0;
+	if (int_query(s, "SELECT count(*) FROM patients", &a, NULL) < 0 ||
+	    int_query(s, "SELECT count(*) FROM sessions", &b, NULL) < 0 ||
+	    int_query(s, "SELECT count(*) FROM files", &c, NULL) < 0)
+		return -1;
+	*patients = (long)a;
+	*sessions = (long)b;
+	*files = (long)c;
+	return 0;
+}
+
+/* Reading courses back ------------------------------------------------- */
+
+struct store_iter {
+	struct store *s;
+	sqlite3_stmt *st;
+	struct store_filter f;
+	long gap;
+	int pending; /* st holds an unconsumed row */
+	int done;
+	sqlite3_int64 cur_patient;
+	int derived_k;
+	char *therapists[64]; /* per-course therapist tally (bounded) */
+	int tcount[64];
+	size_t ntherapists;
+};
+
+void store_course_release(struct store_course *c)
+{
+	free(c->patient_id);
+	free(c->course_id);
+	free(c->referrer);
+	free(c->indication);
+	free(c->therapist);
+	free(c->date);
+	free(c->last_file);
+	free(c->score);
+	memset(c, 0, sizeof(*c));
+}
+
+int store_iter_open(struct store *s, const struct store_filter *f,
+		    struct store_iter **out, struct error *err)
+{
+	struct store_iter *it = xcalloc(1, sizeof(*it));
+	struct strbuf sql = STRBUF_INIT;
+	char *gap;
+	size_t m;
+	int bind = 1;
+	it->s = s;
+	it->f = *f;
+	gap = store_config_get(s, "course_gap");
+	it->gap = gap ? strtol(gap, NULL, 10) : 90;
+	free(gap);
+	sb_adds(&sql, "SELECT s.patient, p.patient_id, p.referrer, p.indication, p.birth_year,"
+		      " s.label, s.session_date, s.therapist, s.file,"
+		      " s.fatigue, s.sleep, s.focus, s.pain");
+	for (m = STORE_BUILTIN_MEASURES; m < s->nmeasures; m++)
+		sb_adds(&sql, ", (SELECT value FROM extra_scores e WHERE e.session=s.id AND e.measure=?)");
+	sb_adds(&sql, " FROM sessions s JOIN patients p ON p.id=s.patient");
+	if (f->patient_id)
+		sb_adds(&sql, " WHERE p.patient_id=?");
+	sb_adds(&sql, " ORDER BY s.patient, s.label, s.session_date");
+	it->st = prepare(s, sql.buf, err);
+	sb_release(&sql);
+	if (!it->st) {
+		free(it);
+		return -1;
+	}
+	for (m = STORE_BUILTIN_MEASURES; m < s->nmeasures; m++)
+		sqlite3_bind_int64(it->st, bind++, s->measure_id[m]);
+	if (f->patient_id)
+		sqlite3_bind_text(it->st, bind++, f->patient_id, -1, SQLITE_TRANSIENT);
+	*out = it;
+	return 0;
+}
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+static void tally_therapist(struct store_iter *it, const char *t)
+{
+	size_t i;
+	if (!t)
+		return;
+	for (i = 0; i < it->ntherapists; i++)
+		if (!strcmp(it->therapists[i], t)) {
+			it->tcount[i]++;
+			return;
+		}
+	if (it->ntherapists < 64) {
+		it->therapists[it->ntherapists] = xstrdup(t);
+		it->tcount[it->ntherapists++] = 1;
+	}
+}
+
+/* Reads one course (unfiltered); 1 ok, 0 done, -1 error. */
+static int read_course(struct store_iter *it, struct store_course *c, struct error *err)
+{
+	sqlite3_stmt *st = it->st;
+	size_t nm = it->s->nmeasures, m, i, best = 0;
+	sqlite3_int64 patient = 0;
+	char *label = NULL;
+	long last = 0;
+	int rc;
+	free(c->patient_id); free(c->course_id); free(c->referrer);
+	free(c->indication); free(c->therapist);
+	c->patient_id = c->course_id = c->referrer = c->indication = c->therapist = NULL;
+	c->n = 0;
+	c->missing = 0;
+	c->nmeasures = nm;
+	for (;;) {
+		if (!it->pending) {
+			if (it->done)
+				break;
+			rc = sqlite3_step(st);
+			if (rc == SQLITE_DONE) {
+				it->done = 1;
+				break;
+			}
+			if (rc != SQLITE_ROW) {
+				free(label);
+				return sql_fail(it->s, err, "cannot read sessions");
+			}
+			it->pending = 1;
+		}
+		{
+			sqlite3_int64 p = sqlite3_column_int64(st, 0);
+			const char *l = (const char *)sqlite3_column_text(st, 5);
+			long d = (long)sqlite3_column_int64(st, 6);
+			if (c->n > 0) {
+				if (p != patient || strcmp(l, label) != 0)
+					break;
+				if (!*label && d - last > it->gap)
+					break;
+			}
+			if (c->n == 0) {
+				patient = p;
+				label = xstrdup(l);
+				if (p != it->cur_patient) {
+					it->cur_patient = p;
+					it->derived_k = 0;
+				}
+				c->patient_id = col_dup(st, 1);
+				c->referrer = col_dup(st, 2);
+				c->indication = col_dup(st, 3);
+				c->birth_year = sqlite3_column_int(st, 4);
+				c->derived = !*label;
+				if (c->derived) {
+					c->course_no = ++it->derived_k;
+					c->course_id = xasprintf("%s-C%d", c->patient_id, c->course_no);
+				} else {
+					c->course_no = 0;
+					c->course_id = xstrdup(label);
+				}
+			}
+			if (c->n + 1 > c->cap) {
+				size_t cap = c->cap;
+				c->date = xgrow(c->date, &cap, c->n + 1, sizeof(*c->date));
+				cap = c->cap;
+				c->last_file = xgrow(c->last_file, &cap, c->n + 1, sizeof(*c->last_file));
+				cap = c->cap;
+				c->score = xgrow(c->score, &cap, (c->n + 1), nm * sizeof(*c->score));
+				c->cap = cap;
+			}
+			c->date[c->n] = d;
+			c->last_file[c->n] = (long)sqlite3_column_int64(st, 8);
+			tally_therapist(it, (const char *)sqlite3_column_text(st, 7));
+			{
+				int miss = 0;
+				for (m = 0; m < nm; m++) {
+					int col = 9 + (int)m;
+					double v = sqlite3_column_type(st, col) == SQLITE_NULL
+						   ? NAN : sqlite3_column_double(st, col);
+					c->score[c->n * nm + m] = v;
+					if (isnan(v) && m < STORE_BUILTIN_MEASURES)
+						miss = 1;
+				}
+				c->missing += miss;
+			}
+			c->n++;
+			last = d;
+			it->pending = 0;
+		}
+	}
+	free(label);
+	if (c->n == 0)
+		return 0;
+	/* The course's therapist is the one who gave most of its sessions. */
+	for (i = 0; i < it->ntherapists; i++) {
+		if (it->tcount[i] > it->tcount[best])
+			best = i;
+	}
+	if (it->ntherapists)
+		c->therapist = xstrdup(it->therapists[best]);
+	for (i = 0; i < it->ntherapists; i++)
+		free(it->therapists[i]);
+	it->ntherapists = 0;
+	return 1;
+}
+
+int store_iter_next(struct store_iter *it, struct store_course *c, struct error *err)
+{
+	for (;;) {
+		int rc = read_course(it, c, err);
+		size_t i;
+		int recent = 0;
+		if (rc <= 0)
+			return rc;
+		if (it->f.course_id && strcmp(it->f.course_id, c->course_id) != 0)
+			continue;
+		if (it->f.from >= 0 && c->date[0] < it->f.from)
+			continue;
+		if (it->f.to >= 0 && c->date[0] > it->f.to)
+			continue;
+		if (it->f.min_file > 0) {
+			for (i = 0; i < c->n; i++)
+				if (c->last_file[i] >= it->f.min_file)
+					recent = 1;
+			if (!recent)
+				continue;
+		}
+		return 1;
+	}
+}
+
+void store_iter_free(struct store_iter *it)
+{
+	size_t i;
+	if (!it)
+		return;
+	for (i = 0; i < it->ntherapists; i++)
+		free(it->therapists[i]);
+	sqlite3_finalize(it->st);
+	free(it);
+}

@@ -1,0 +1,163 @@
+/*
+ * table.c - see table.h.  Text cells are printed as they are (the input
+ * was validated: no control characters); CSV and JSON escape every string.
+ */
+#include "table.h"
+
+#include <math.h>
+#include <string.h>
+
+int table_parse_format(const char *s)
+{
+	if (!strcmp(s, "text"))
+		return TABLE_TEXT;
+	if (!strcmp(s, "csv"))
+		return TABLE_CSV;
+	if (!strcmp(s, "json"))
+		return TABLE_JSON;
+	return -1;
+}
+
+void json_string(FILE *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	fputc('"', out);
+	for (; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", out);
+		else if (*p == '\r')
+			fputs("\\r", out);
+		else if (*p == '\t')
+			fputs("\\t", out);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(out, "\\u%04x", *p);
+		else if (*p == '<' || *p == '>' || *p == '&')
+			/* Safe to paste into an HTML <script>, too. */
+			fprintf(out, "\\u%04x", *p);
+		else
+			fputc(*p, out);
+	}
+	fputc('"', out);
+}
+
+static void csv_string(FILE *out, const char *s)
+{
+	size_t i, n = strlen(s);
+	int quote = 0;
+	for (i = 0; i < n; i++)
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
+			quote = 1;
+	/* A cell starting with = + - @ (or tab, CR) is a formula to a spreadsheet. */
+	if (strchr("=+-@\t\r", s[0]) && s[0])
+		quote = 2;
+	if (!quote) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	if (quote == 2)
+		fputc('\'', out);
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
+			fputc('"', out);
+		fputc(s[i], out);
+	}
+	fputc('"', out);
+}
+
+void table_begin(struct table *t, FILE *out, enum table_format fmt,
+		 const struct table_col *cols, size_t ncols)
+{
+	size_t i;
+	t->out = out;
+	t->fmt = fmt;
+	t->cols = cols;
+	t->ncols = ncols;
+	t->col = 0;
+	t->rows = 0;
+	if (fmt == TABLE_JSON) {
+		fputc('[', out);
+		return;
+	}
+	for (i = 0; i < ncols; i++) {
+		if (fmt == TABLE_CSV)
+			fprintf(out, "%s%s", i ? "," : "", cols[i].name);
+		else
+			fprintf(out, "%s%*s", i ? " " : "", cols[i].width, cols[i].name);
+	}
+	fputc('\n', out);
+}
+
+static void cell_start(struct table *t)
+{
+	if (t->col >= t->ncols)
+		return;
+	if (t->fmt == TABLE_JSON) {
+		if (t->col == 0)
+			fputs(t->rows ? ",\n{" : "\n{", t->out);
+		else
+			fputc(',', t->out);
+		json_string(t->out, t->cols[t->col].name);
+		fputc(':', t->out);
+	} else if (t->col > 0) {
+		fputc(t->fmt == TABLE_CSV ? ',' : ' ', t->out);
+	}
+}
+
+void table_str(struct table *t, const char *s)
+{
+	cell_start(t);
+	if (t->fmt == TABLE_JSON)
+		s ? json_string(t->out, s) : (void)fputs("null", t->out);
+	else if (t->fmt == TABLE_CSV)
+		csv_string(t->out, s ? s : "");
+	else
+		fprintf(t->out, "%*s", t->cols[t->col].width, s ? s : "-");
+	t->col++;
+}
+
+void table_num(struct table *t, double v)
+{
+	cell_start(t);
+	if (!isfinite(v)) {
+		if (t->fmt == TABLE_JSON)
+			fputs("null", t->out);
+		else if (t->fmt == TABLE_TEXT)
+			fprintf(t->out, "%*s", t->cols[t->col].width, "-");
+	} else if (t->fmt == TABLE_TEXT) {
+		if (v == 0)
+			v = 0; /* no "-0.00" */
+		fprintf(t->out, "%*.*f", t->cols[t->col].width, t->cols[t->col].decimals, v);
+	} else {
+		fprintf(t->out, "%.10g", v == 0 ? 0.0 : v);
+	}
+	t->col++;
+}
+
+void table_int(struct table *t, long v)
+{
+	cell_start(t);
+	if (t->fmt == TABLE_TEXT)
+		fprintf(t->out, "%*ld", t->cols[t->col].width, v);
+	else
+		fprintf(t->out, "%ld", v);
+	t->col++;
+}
+
+void table_end_row(struct table *t)
+{
+	if (t->fmt == TABLE_JSON)
+		fputc('}', t->out);
+	else
+		fputc('\n', t->out);
+	t->col = 0;
+	t->rows++;
+}
+
+void table_end(struct table *t)
+{
+	if (t->fmt == TABLE_JSON)
+		fputs(t->rows ? "\n]\n" : "]\n", t->out);
+}

@@ -1,0 +1,551 @@
+/*
+ * util.c - allocation wrappers, strbuf, errors, SHA-256, dates, score and
+ * text validation, atomic file writes.  See util.h.
+ */
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void bug_at(const char *file, int line, const char *msg)
+{
+	fprintf(stderr, "BUG: %s:%d: %s\n", file, line, msg);
+	abort();
+}
+
+static void oom(size_t n)
+{
+	fprintf(stderr, "symtrend: out of memory (%zu bytes)\n", n);
+	exit(EXIT_FAILURE_IO);
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom(n);
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		oom(n * size);
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		oom(n);
+	return q;
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+	int n;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		BUG("vsnprintf failed");
+	sb.cap = (size_t)n + 1;
+	sb.buf = xmalloc(sb.cap);
+	va_start(ap, fmt);
+	vsnprintf(sb.buf, sb.cap, fmt, ap);
+	va_end(ap);
+	return sb.buf;
+}
+
+void *xgrow(void *p, size_t *cap, size_t need, size_t size)
+{
+	size_t c = *cap;
+	if (need <= c)
+		return p;
+	c = c ? c : 8;
+	while (c < need) {
+		if (c > SIZE_MAX / 2 / size)
+			oom(SIZE_MAX);
+		c *= 2;
+	}
+	*cap = c;
+	return xrealloc(p, c * size);
+}
+
+void sb_add(struct strbuf *sb, const char *data, size_t n)
+{
+	sb->buf = xgrow(sb->buf, &sb->cap, sb->len + n + 1, 1);
+	if (n)
+		memcpy(sb->buf + sb->len, data, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+
+void sb_adds(struct strbuf *sb, const char *s)
+{
+	sb_add(sb, s, strlen(s));
+}
+
+void sb_addc(struct strbuf *sb, char c)
+{
+	sb_add(sb, &c, 1);
+}
+
+void sb_addf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		BUG("vsnprintf failed");
+	sb->buf = xgrow(sb->buf, &sb->cap, sb->len + (size_t)n + 1, 1);
+	va_start(ap, fmt);
+	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	sb->len += (size_t)n;
+}
+
+void sb_reset(struct strbuf *sb)
+{
+	sb->len = 0;
+	if (sb->buf)
+		sb->buf[0] = '\0';
+}
+
+void sb_release(struct strbuf *sb)
+{
+	free(sb->buf);
+	sb->buf = NULL;
+	sb->len = sb->cap = 0;
+}
+
+char *sb_detach(struct strbuf *sb)
+{
+	char *p = sb->buf ? sb->buf : xstrdup("");
+	sb->buf = NULL;
+	sb->len = sb->cap = 0;
+	return p;
+}
+
+void error_set(struct error *e, int code, const char *file, long line,
+	       const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+	int n;
+	if (!e)
+		return;
+	error_release(e);
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		BUG("vsnprintf failed");
+	sb.buf = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(sb.buf, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	e->reason = sb.buf;
+	e->file = file ? xstrdup(file) : NULL;
+	e->line = line;
+	e->code = code;
+}
+
+void error_release(struct error *e)
+{
+	free(e->file);
+	free(e->reason);
+	e->file = e->reason = NULL;
+	e->line = 0;
+	e->code = 0;
+}
+
+char *error_format(const struct error *e)
+{
+	const char *r = e->reason ? e->reason : "unknown error";
+	if (e->file && e->line > 0)
+		return xasprintf("%s:%ld: %s", e->file, e->line, r);
+	if (e->file)
+		return xasprintf("%s: %s", e->file, r);
+	return xstrdup(r);
+}
+
+/* SHA-256 as FIPS 180-4 specifies it. */
+static const uint32_t sha_k[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
+	0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
+	0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
+	0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
+	0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+	0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+	0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
+	0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
+	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+#define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
+
+static void sha256_block(struct sha256 *s, const unsigned char *p)
+{
+	uint32_t w[64], a, b, c, d, e, f, g, h;
+	int i;
+	for (i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+		       (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
+	for (i = 16; i < 64; i++) {
+		uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
+		uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
+		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+	}
+	a = s->h[0]; b = s->h[1]; c = s->h[2]; d = s->h[3];
+	e = s->h[4]; f = s->h[5]; g = s->h[6]; h = s->h[7];
+	for (i = 0; i < 64; i++) {
+		uint32_t t1 = h + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) +
+			      ((e & f) ^ (~e & g)) + sha_k[i] + w[i];
+		uint32_t t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) +
+			      ((a & b) ^ (a & c) ^ (b & c));
+		h = g; g = f; f = e; e = d + t1;
+		d = c; c = b; b = a; a = t1 + t2;
+	}
+	s->h[0] += a; s->h[1] += b; s->h[2] += c; s->h[3] += d;
+	s->h[4] += e; s->h[5] += f; s->h[6] += g; s->h[7] += h;
+}
+
+void sha256_init(struct sha256 *s)
+{
+	static const uint32_t iv[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372,
+					0xa54ff53a, 0x510e527f, 0x9b05688c,
+					0x1f83d9ab, 0x5be0cd19 };
+	memcpy(s->h, iv, sizeof(iv));
+	s->len = 0;
+	s->fill = 0;
+}
+
+void sha256_update(struct sha256 *s, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	s->len += n;
+	if (s->fill) {
+		size_t take = 64 - s->fill < n ? 64 - s->fill : n;
+		memcpy(s->block + s->fill, p, take);
+		s->fill += take;
+		p += take;
+		n -= take;
+		if (s->fill < 64)
+			return;
+		sha256_block(s, s->block);
+		s->fill = 0;
+	}
+	for (; n >= 64; p += 64, n -= 64)
+		sha256_block(s, p);
+	memcpy(s->block, p, n);
+	s->fill = n;
+}
+
+void sha256_hex(struct sha256 *s, char out[65])
+{
+	uint64_t bits = s->len * 8;
+	unsigned char pad = 0x80, zero = 0, lenbuf[8];
+	int i;
+	sha256_update(s, &pad, 1);
+	while (s->fill != 56)
+		sha256_update(s, &zero, 1);
+	for (i = 0; i < 8; i++)
+		lenbuf[i] = (unsigned char)(bits >> (56 - 8 * i));
+	sha256_update(s, lenbuf, 8);
+	for (i = 0; i < 8; i++)
+		snprintf(out + 8 * i, 9, "%08x", (unsigned)s->h[i]);
+}
+
+static int is_leap(long y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* Days from civil date, proleptic Gregorian (Howard Hinnant's algorithm). */
+static long days_from_civil(long y, long m, long d)
+{
+	long era, yoe, doy, doe;
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+long date_parse(const char *s, size_t n)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	long y, m, d;
+	size_t i;
+	if (n != 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return -1;
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (y < 1900 || m < 1 || m > 12 || d < 1)
+		return -1;
+	if (d > mdays[m - 1] + (m == 2 && is_leap(y)))
+		return -1;
+	return days_from_civil(y, m, d);
+}
+
+void date_format(long z, char out[11])
+{
+	long era, doe, yoe, y, doy, mp, d, m;
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp + (mp < 10 ? 3 : -9);
+	y += m <= 2;
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
+}
+
+int score_parse(const char *s, size_t n, double *v)
+{
+	size_t i, digits = 0, frac = 0;
+	int dot = 0;
+	double x = 0, scale = 1;
+	if (n == 0 || n > 32)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (s[i] >= '0' && s[i] <= '9') {
+			if (dot) {
+				scale /= 10;
+				x += (s[i] - '0') * scale;
+				frac++;
+			} else {
+				x = x * 10 + (s[i] - '0');
+				digits++;
+			}
+		} else if (s[i] == '.' && !dot) {
+			dot = 1;
+		} else {
+			return -1;
+		}
+	}
+	if (digits == 0 || (dot && frac == 0))
+		return -1;
+	if (dot) {
+		/* Exact decimal rounding: strtod of a validated string. */
+		char tmp[40];
+		memcpy(tmp, s, n);
+		tmp[n] = '\0';
+		x = strtod(tmp, NULL);
+	}
+	if (x > 10.0)
+		return -2;
+	*v = x;
+	return 0;
+}
+
+int text_is_clean(const char *s, size_t n, int allow_newlines)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80) {
+			if (c < 0x20 || c == 0x7f) {
+				if (!(allow_newlines &&
+				      (c == '\n' || c == '\r' || c == '\t')))
+					return 0;
+			}
+			i++;
+			continue;
+		}
+		{
+			size_t len, k;
+			uint32_t cp;
+			if (c >= 0xc2 && c <= 0xdf) { len = 2; cp = c & 0x1f; }
+			else if (c >= 0xe0 && c <= 0xef) { len = 3; cp = c & 0x0f; }
+			else if (c >= 0xf0 && c <= 0xf4) { len = 4; cp = c & 0x07; }
+			else return 0;
+			if (i + len > n)
+				return 0;
+			for (k = 1; k < len; k++) {
+				unsigned char cc = (unsigned char)s[i + k];
+				if ((cc & 0xc0) != 0x80)
+					return 0;
+				cp = cp << 6 | (cc & 0x3f);
+			}
+			if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+			    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+				return 0;
+			/* C1 controls are as dangerous as C0 in a terminal. */
+			if (cp >= 0x80 && cp < 0xa0)
+				return 0;
+			i += len;
+		}
+	}
+	return 1;
+}
+
+size_t utf8_len(const char *s, size_t n)
+{
+	size_t i, c = 0;
+	for (i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			c++;
+	return c;
+}
+
+int write_file_atomic(const char *path, const char *data, size_t n,
+		      struct error *err)
+{
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	int fd, ret = -1;
+	size_t off = 0;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot create '%s': %s",
+			  tmp, strerror(errno));
+		goto out;
+	}
+	while (off < n) {
+		ssize_t w = write(fd, data + off, n - off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			error_set(err, EXIT_FAILURE_IO, NULL, 0,
+				  "cannot write '%s': %s", tmp, strerror(errno));
+			close(fd);
+			unlink(tmp);
+			goto out;
+		}
+		off += (size_t)w;
+	}
+	if (fsync(fd) != 0 || close(fd) != 0) {
+		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot write '%s': %s",
+			  tmp, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	if (rename(tmp, path) != 0) {
+		error_set(err, EXIT_FAILURE_IO, NULL, 0,
+			  "cannot rename '%s' to '%s': %s", tmp, path,
+			  strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	ret = 0;
+out:
+	free(tmp);
+	return ret;
+}
+
+int mkdir_p(const char *path)
+{
+	char *p = xstrdup(path), *s;
+	int ret = 0;
+	for (s = p + 1; ; s++) {
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+			*s = '\0';
+			if (mkdir(p, 0700) != 0 && errno != EEXIST) {
+				ret = -1;
+				break;
+			}
+			*s = c;
+			if (!c)
+				break;
+		}
+	}
+	free(p);
+	return ret;
+}
+
+void sb_csv_field(struct strbuf *sb, const char *s, size_t n)
+{
+	size_t i;
+	int quote = 0;
+	for (i = 0; i < n; i++)
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
+			quote = 1;
+	if (!quote) {
+		sb_add(sb, s, n);
+		return;
+	}
+	sb_addc(sb, '"');
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
+			sb_addc(sb, '"');
+		sb_addc(sb, s[i]);
+	}
+	sb_addc(sb, '"');
+}
+
+FILE *fopen_tmp(const char *path, char **tmp, struct error *err)
+{
+	int fd;
+	FILE *fp;
+	*tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	fd = open(*tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || !(fp = fdopen(fd, "w"))) {
+		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot create '%s': %s", *tmp,
+			  strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		free(*tmp);
+		*tmp = NULL;
+		return NULL;
+	}
+	return fp;
+}
+
+int fclose_rename(FILE *fp, const char *tmp, const char *path, struct error *err)
+{
+	int bad = fflush(fp) != 0 || ferror(fp) || fsync(fileno(fp)) != 0;
+	int saved = errno;
+	if (fclose(fp) != 0 && !bad) {
+		bad = 1;
+		saved = errno;
+	}
+	if (bad) {
+		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot write '%s': %s", tmp,
+			  strerror(saved));
+		unlink(tmp);
+		return -1;
+	}
+	if (rename(tmp, path) != 0) {
+		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot rename '%s' to '%s': %s", tmp,
+			  path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
