@@ -63,8 +63,8 @@ int ingest_file(struct store *s, const char *path, const struct ingest_opts *o,
 				c->duplicates++;
 			else {
 				c->conflicts++;
-				reason = "conflicts with a stored session of the same patient, course "
-					 "and date (different scores); not overwritten";
+				reason = "conflicts with a stored session of this patient and course "
+					 "on this date (different scores); not overwritten";
 			}
 		} else {
 			c->rejected++;

@@ -9,6 +9,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_fit.h>
+#include <gsl/gsl_matrix.h>
 #include <gsl/gsl_multifit_nlinear.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
@@ -245,7 +246,7 @@ static int plateau_df(const gsl_vector *x, void *data, gsl_matrix *J)
 }
 
 static int fit_from(const struct fit_data *d, double c0, double b0, double tau0, double *x_out,
-		    double *sse)
+		    double *sse, double *var_lt)
 {
 	const gsl_multifit_nlinear_type *T = gsl_multifit_nlinear_trust;
 	gsl_multifit_nlinear_parameters p = gsl_multifit_nlinear_default_parameters();
@@ -273,6 +274,13 @@ static int fit_from(const struct fit_data *d, double c0, double b0, double tau0,
 	x_out[1] = gsl_vector_get(w->x, 1);
 	x_out[2] = gsl_vector_get(w->x, 2);
 	*sse = chisq;
+	{
+		/* Variance of log(tau): how well the data pin the curve's pace down. */
+		gsl_matrix *J = gsl_multifit_nlinear_jac(w), *cov = gsl_matrix_alloc(3, 3);
+		gsl_multifit_nlinear_covar(J, 0.0, cov);
+		*var_lt = gsl_matrix_get(cov, 2, 2) * chisq / (double)(d->n - 3);
+		gsl_matrix_free(cov);
+	}
 	gsl_multifit_nlinear_free(w);
 	gsl_vector_free(x);
 	return status;
@@ -283,7 +291,8 @@ int stats_plateau_fit(const double *s, const double *y, size_t n, double *c, dou
 {
 	static const double starts[] = { 0.25, 0.5, 1.0, 2.0 };
 	struct fit_data d = { s, y, n };
-	double best[3] = { 0, 0, 0 }, best_sse = INFINITY, span, ymin = y[0], ymax = y[0];
+	double best[3] = { 0, 0, 0 }, best_sse = INFINITY, best_var = INFINITY, span;
+	double ymin = y[0], ymax = y[0];
 	double tail;
 	size_t i;
 	gsl_error_handler_t *old;
@@ -300,10 +309,11 @@ int stats_plateau_fit(const double *s, const double *y, size_t n, double *c, dou
 	tail = (y[n - 1] + y[n - 2]) / 2;
 	old = gsl_set_error_handler_off();
 	for (i = 0; i < sizeof(starts) / sizeof(starts[0]); i++) {
-		double x[3], sse;
-		int st = fit_from(&d, tail, y[0], starts[i] * span, x, &sse);
+		double x[3], sse, var_lt;
+		int st = fit_from(&d, tail, y[0], starts[i] * span, x, &sse, &var_lt);
 		if (st == GSL_SUCCESS && isfinite(sse) && sse < best_sse) {
 			best_sse = sse;
+			best_var = var_lt;
 			memcpy(best, x, sizeof(best));
 		}
 	}
@@ -316,9 +326,10 @@ int stats_plateau_fit(const double *s, const double *y, size_t n, double *c, dou
 	/*
 	 * A sound plateau: tau identifiable within the observed sessions' reach
 	 * (a near-step or a near-straight line is not a plateau) and a level on
-	 * or near the 0-10 scale.
+	 * or near the 0-10 scale, and a pace (log tau) known to within a factor
+	 * of e (standard error < 1): a curve fitted to noise is no plateau.
 	 */
-	if (!isfinite(*c) || !isfinite(*b) || !isfinite(*tau) || *tau < 0.05 ||
+	if (!(best_var < 1.0) || !isfinite(*c) || !isfinite(*b) || !isfinite(*tau) || *tau < 0.05 ||
 	    *tau > 10 * span || *c < -5 || *c > 15)
 		return -1;
 	return 0;

@@ -1,0 +1,40 @@
+#!/bin/sh
+# t0100-cli: global options, help, version, exit codes, database selection.
+. "$(dirname "$0")/lib.sh"
+
+"$SYMTREND" --version >out 2>&1; rc=$?
+check "--version exits 0" test $rc -eq 0
+check "--version prints the version" grep -q '^symtrend [0-9]' out
+"$SYMTREND" --help >out 2>&1
+check "--help lists every command" sh -c 'for c in init ingest stats config report nightly model; do grep -q "^  $c " out || exit 1; done'
+check "--help documents exit codes" grep -q '3 internal or I/O failure' out
+for c in init ingest stats config report nightly model; do
+	"$SYMTREND" "$c" --help >out 2>&1; rc=$?
+	check "$c --help exits 0 with its usage" sh -c "test $rc -eq 0 && grep -q '^usage: symtrend $c' out"
+done
+"$SYMTREND" frobnicate >out 2>&1; rc=$?
+check "unknown command is a usage error (2)" test $rc -eq 2
+check "unknown command is named" grep -q "'frobnicate' is not a command" out
+"$SYMTREND" >out 2>&1; rc=$?
+check "no command is a usage error (2)" test $rc -eq 2
+expect 3 "stats on a missing database is an I/O failure (3)" stats
+grep_err "missing database says to run init" "run 'symtrend init'"
+check "a missing database is not created by stats" test ! -e db
+expect 0 "init creates the database" init
+check "database is mode 0600" test "$(mode_of db)" = 600
+check "schema version is in user_version" test "$(sqlv 'PRAGMA user_version')" = 1
+check "database is in WAL mode" test "$(sqlv 'PRAGMA journal_mode')" = wal
+expect 0 "init again is harmless" init
+expect 2 "unknown option is a usage error" stats --bogus
+expect 2 "bad --format is a usage error" stats --format xml
+"$SYMTREND" --db=db2 init >/dev/null 2>&1
+check "--db=PATH form works" test -f db2
+SYMTREND_DB=$T/db3 "$SYMTREND" init >/dev/null 2>&1
+check "\$SYMTREND_DB selects the database" test -f db3
+(mkdir -p sub && cd sub && "$SYMTREND" init >/dev/null 2>&1)
+check "default database is ./symtrend.db" test -f sub/symtrend.db
+"$SYMTREND" init --db db4 >/dev/null 2>&1
+check "--db also works after the command" test -f db4
+"$SYMTREND" --db >out 2>&1; rc=$?
+check "--db without a path is a usage error" test $rc -eq 2
+finish

@@ -1,0 +1,103 @@
+#!/bin/sh
+# t0200-ingest: every bad-input rule of CONTRACT.md, the rejects file,
+# BOM/CRLF/quoted newlines, re-ingest, conflicts, derived courses, patients
+# files, extra measures, and files refused whole leaving the database as it was.
+. "$(dirname "$0")/lib.sh"
+
+H=patient_id,session_date,fatigue,sleep,focus,pain
+
+# --- every row rule, one bad.csv, golden rejects --------------------------
+cp "$DATA/bad.csv" bad.csv
+expect 1 "a file with bad rows exits 1" ingest bad.csv
+check "summary counts rows read/stored/rejected" grep -q 'bad.csv: 27 rows read, 4 stored, 0 already stored, 23 rejected, 0 conflicts' err
+check "first rejects are shown with file:line: reason" grep -q "^symtrend: bad.csv:4: session_date is not a real date YYYY-MM-DD: '2025-02-30'" err
+golden "rejects file: line,reason,raw for each rule" bad.csv.rejects.csv ingest-bad.rejects.csv
+check "rejects file is mode 0600" test "$(mode_of bad.csv.rejects.csv)" = 600
+check "the valid rows are stored" test "$(sqlv 'SELECT count(*) FROM sessions')" = 4
+check "decimal and edge scores are stored exactly" test "$(sqlv "SELECT fatigue||'/'||sleep||'/'||focus FROM sessions WHERE session_date=(julianday('2025-01-25')-2440587.5)")" = "10.0/0.0/0.5"
+check "a missing score is stored as not recorded" test "$(sqlv "SELECT count(*) FROM sessions WHERE fatigue IS NULL AND pain=3")" = 1
+check "notes with a quoted newline are kept" test "$(sqlv "SELECT notes FROM sessions WHERE notes LIKE 'quoted%'")" = "quoted
+newline ok"
+check "rows before an unclosed quote are stored" test "$(sqlv "SELECT count(*) FROM sessions WHERE notes='one score is enough'")" = 1
+check "database file stays 0600" test "$(mode_of db)" = 600
+
+# --- re-ingest: nothing stored twice --------------------------------------
+expect 1 "re-ingest of the same file" ingest bad.csv
+check "re-ingest counts rows as already stored" grep -q '27 rows read, 0 stored, 4 already stored, 23 rejected' err
+check "re-ingest stores nothing twice" test "$(sqlv 'SELECT count(*) FROM sessions')" = 4
+check "every ingest is in the log" test "$(sqlv 'SELECT count(*) FROM files')" = 2
+check "log keeps size, hash and counts" test "$(sqlv "SELECT size>0 AND length(sha256)=64 AND rows_read=27 AND duplicates=4 FROM files WHERE id=2")" = 1
+
+# --- BOM, CRLF, quoted CRLF, column order and header case ------------------
+printf '\357\273\277NOTES,Pain,Focus,Sleep,Fatigue,Session_Date,PATIENT_ID\r\n"a\r\nb",1,2,3,4,2025-03-01,Q1\r\nx,1,2,3,4,2025-03-32,Q1\r\n' >crlf.csv
+expect 1 "BOM + CRLF file with a bad date on line 4" ingest crlf.csv
+check "physical line of the record after a quoted CRLF" grep -q '^4,' crlf.csv.rejects.csv
+check "BOM and CRLF: the good row is stored" test "$(sqlv "SELECT fatigue||','||pain FROM sessions s JOIN patients p ON p.id=s.patient WHERE p.patient_id='Q1'")" = "4.0,1.0"
+
+# --- conflicts: reported, never overwritten -------------------------------
+printf '%s\nC1,2025-04-01,5,5,5,5\nC1,2025-04-05,4,4,4,4\n' "$H" >c1.csv
+printf '%s\nC1,2025-04-01,5,5,5,5\nC1,2025-04-05,4,4,4,3\n' "$H" >c2.csv
+expect 0 "clean file exits 0" ingest c1.csv
+check "no rejects file for a clean file" test ! -e c1.csv.rejects.csv
+expect 1 "a conflicting session exits 1" ingest c2.csv
+check "conflict counted" grep -q '2 rows read, 0 stored, 1 already stored, 0 rejected, 1 conflicts' err
+check "conflict is in the rejects file" grep -q '^3,conflicts with a stored session' c2.csv.rejects.csv
+check "stored session not overwritten" test "$(sqlv "SELECT pain FROM sessions WHERE session_date=(julianday('2025-04-05')-2440587.5)")" = 4.0
+printf '%s\nD1,2025-04-01,5,5,5,5\nD1,2025-04-01,5,5,5,5\nD1,2025-04-01,6,5,5,5\n' "$H" >dup.csv
+expect 1 "duplicates and conflicts inside one file" ingest dup.csv
+check "in-file duplicate skipped, in-file conflict reported" grep -q '3 rows read, 1 stored, 1 already stored, 0 rejected, 1 conflicts' err
+
+# --- --rejects PATH ---------------------------------------------------------
+printf '%s\nR1,2025-04-01,55,5,5,5\n' "$H" >r.csv
+expect 1 "--rejects PATH" ingest --rejects "$T/elsewhere.csv" r.csv
+check "rejects written to the given path" sh -c "test -f elsewhere.csv && test ! -e r.csv.rejects.csv && head -1 elsewhere.csv | grep -qx 'line,reason,raw'"
+
+# --- files refused whole: database unchanged ------------------------------
+sqlv .dump >before.sql
+refuse() { # desc file-content reason-pattern
+	printf '%b' "$2" >refused.csv
+	st ingest refused.csv; rc=$?
+	if [ $rc -eq 1 ] && grep -q -- "$3" "$T/err" && grep -q 'nothing stored' "$T/err"; then ok "refused: $1"
+	else nok "refused: $1" "exit $rc: $(cat "$T/err")"; fi
+}
+refuse "unknown column is named" "$H,mood\nX1,2025-01-01,1,2,3,4,5\n" "refused.csv:1: unknown column 'mood'"
+refuse "missing measure column" "patient_id,session_date,fatigue,sleep,focus\nX1,2025-01-01,1,2,3\n" "missing required column 'pain'"
+refuse "missing patient_id" "session_date,fatigue,sleep,focus,pain\n2025-01-01,1,2,3,4\n" "missing required column 'patient_id'"
+refuse "duplicate column" "$H,pain\nX1,2025-01-01,1,2,3,4,5\n" "duplicate column"
+refuse "empty file" "" "empty file"
+refuse "binary file" "\0\1\2\3PK\3\4" "refused.csv:1:"
+refuse "header with unclosed quote" "\"patient_id,session_date\n" "header is not valid CSV"
+st ingest no-such-file.csv; rc=$?
+check "a missing file is refused with its name" sh -c "test $rc -eq 1 && grep -q \"cannot open 'no-such-file.csv'\" err"
+sqlv .dump >after.sql
+check "refused files left the database unchanged" cmp -s before.sql after.sql
+
+# --- derived courses ---------------------------------------------------------
+printf '%s\nG1,2025-01-01,5,5,5,5\nG1,2025-03-01,4,4,4,4\nG1,2025-06-01,3,3,3,3\nG1,2025-06-05,3,3,3,3\n' "$H" >gap.csv
+expect 0 "ingest for derived courses" ingest gap.csv
+st stats --patient G1 --measure fatigue --format csv
+check "90-day gap starts course C2 (59 days does not, 92 does)" test "$(cut -d, -f2,4 out | tail -n +2 | tr '\n' ' ')" = "G1-C1,2 G1-C2,2 "
+expect 0 "--course-gap 30 is kept" ingest --course-gap 30 gap.csv
+st stats --patient G1 --measure fatigue --format csv
+check "with a 30-day gap: three courses" test "$(cut -d, -f2 out | tail -n +2 | tr '\n' ' ')" = "G1-C1 G1-C2 G1-C3 "
+check "course_gap setting stored" test "$(sqlv "SELECT value FROM config WHERE key='course_gap'")" = 30
+expect 2 "--course-gap must be a number of days" ingest --course-gap 0 gap.csv
+printf 'patient_id,course_id,session_date,fatigue,sleep,focus,pain\nG2,K7,2025-01-01,5,5,5,5\nG2,K7,2025-09-01,4,4,4,4\nG2,,2025-01-02,5,5,5,5\n' >cid.csv
+expect 0 "explicit course_id" ingest cid.csv
+st stats --patient G2 --measure fatigue --format csv
+check "course_id keeps sessions together; empty course_id is derived" test "$(cut -d, -f2,4 out | tail -n +2 | sort | tr '\n' ' ')" = "G2-C1,1 K7,2 "
+
+# --- patients file and extra measures ----------------------------------------
+printf 'patient_id,referrer,indication,birth_year\nG1,Dr. Keller,multiple sclerosis,1980\nG9,Dr. Braun,neck pain,19x0\n' >pat.csv
+expect 1 "patients file with a bad birth year" ingest --patients pat.csv
+check "patients file: indication stored" test "$(sqlv "SELECT indication||'/'||referrer||'/'||birth_year FROM patients WHERE patient_id='G1'")" = "multiple sclerosis/Dr. Keller/1980"
+check "patients file: bad row rejected" grep -q "birth_year is not a year" pat.csv.rejects.csv
+printf '%s,dizziness\nM1,2025-01-01,5,5,5,5,7\nM1,2025-01-04,5,5,5,5,6.5\n' "$H" >m.csv
+expect 1 "undeclared measure column refuses the file" ingest m.csv
+expect 0 "declared with --measure it is stored" ingest --measure dizziness m.csv
+check "extra measure values stored" test "$(sqlv 'SELECT group_concat(value) FROM extra_scores')" = "7.0,6.5"
+expect 0 "the declared measure is known to later ingests" ingest m.csv
+st stats --patient M1 --measure dizziness --format csv
+check "stats cover the extra measure" grep -q '^M1,M1-C1,dizziness,2,7,6.5,-0.5' out
+expect 2 "invalid measure name is a usage error" ingest --measure 'Bad Name' m.csv
+finish
