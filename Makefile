@@ -17,7 +17,7 @@ LIB_SRC  = src/util.c src/csvin.c src/store.c src/ingest.c src/stats.c src/table
 CMD_SRC  = src/main.c src/cmd_init.c src/cmd_ingest.c src/cmd_stats.c src/cmd_config.c
 
 HDRS     = $(wildcard include/*.h)
-UNIT     = csvin store stats util report
+UNIT     = util csvin store stats
 B        = build
 BA       = build-asan
 

@@ -88,7 +88,8 @@ long date_parse(const char *s, size_t n);
 void date_format(long days, char out[11]);
 
 /*
- * Parses a score: digits with an optional decimal point, 0..10.  Returns 0
+ * Parses a score: digits with an optional decimal point (at most 6
+ * decimals), 0..10.  Returns 0
  * and sets *v, or -1 (not a number as the contract defines it), or -2 (out
  * of range).
  */

@@ -359,7 +359,8 @@ int score_parse(const char *s, size_t n, double *v)
 			return -1;
 		}
 	}
-	if (digits == 0 || (dot && frac == 0))
+	/* More decimals than a double keeps exactly would change the value. */
+	if (digits == 0 || (dot && frac == 0) || frac > 6)
 		return -1;
 	if (dot) {
 		/* Exact decimal rounding: strtod of a validated string. */

@@ -1,0 +1,155 @@
+/* test_stats.c - unit tests of the statistics against values computed with
+ * R 4.2 (tests/fixtures/stats.R and the calls quoted beside each case). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <math.h>
+#include <cmocka.h>
+
+#include "stats.h"
+
+#define REL(a, b, tol) assert_true(fabs((double)(a) - (double)(b)) <= (tol) * fabs((double)(b)) + 1e-300)
+
+static const struct stats_settings defaults = { 2.0, 0.8, NAN, 3.0 };
+
+/* P001's fatigue in the sample clinic. */
+static const double p001[14] = { 8, 7.5, 7, 6.5, 6, 5.5, 5, 5, 4.5, 4.5, 4, 4, 3.5, 3.5 };
+
+static void test_ols_and_plateau(void **state)
+{
+	double s[14];
+	struct stats_course r;
+	size_t i;
+	(void)state;
+	for (i = 0; i < 14; i++)
+		s[i] = (double)(i + 1);
+	stats_course_arrays(s, p001, 14, &defaults, 1.0, &r);
+	/* lm(y ~ s); confint() */
+	REL(r.slope, -0.346153846153846, 1e-12);
+	REL(r.slope_se, 0.0195550883736838, 1e-10);
+	REL(r.slope_lo, -0.388760723587705, 1e-10);
+	REL(r.slope_hi, -0.303546968719988, 1e-10);
+	REL(r.slope_p, 5.77214791376197e-10, 1e-6);
+	/* nls(y ~ cc + (b - cc) * exp(-(s - 1) / tau)) */
+	REL(r.plateau, 1.756812029038, 1e-4);
+	REL(r.plateau_b, 8.06893335495754, 1e-4);
+	REL(r.plateau_tau, 9.97222364517946, 1e-4);
+	REL(r.s90, 1 + 9.97222364517946 * log(10.0), 1e-4);
+	assert_int_equal(r.responder, 1);
+	assert_int_equal(r.sessions_to_response, 5);
+	/* change -4.5 / (sqrt(2) * 1 * sqrt(0.2)) */
+	REL(r.rci, -4.5 / (sqrt(2.0) * sqrt(0.2)), 1e-12);
+	assert_string_equal(r.reliable_change, "improved");
+	assert_string_equal(r.clinical_category, "improved"); /* 3.5 > cutoff 3 */
+}
+
+static void test_edges(void **state)
+{
+	static const double s[5] = { 1, 2, 3, 4, 5 }, flat[5] = { 5, 5, 5, 5, 5 };
+	static const double zero[3] = { 0, 1, 2 }, gaps_s[3] = { 1, 4, 9 };
+	struct stats_course r;
+	(void)state;
+	stats_course_arrays(s, flat, 1, &defaults, 1.0, &r);
+	assert_int_equal(r.n, 1);
+	assert_true(isnan(r.slope) && isnan(r.slope_p) && isnan(r.plateau));
+	assert_true(r.change == 0);
+	stats_course_arrays(s, flat, 5, &defaults, 1.0, &r);
+	assert_true(r.slope == 0 && r.slope_se == 0 && isnan(r.slope_p));
+	assert_true(isnan(r.plateau) && isnan(r.s90));
+	assert_string_equal(r.reliable_change, "unchanged");
+	stats_course_arrays(s, zero, 3, &defaults, 1.0, &r);
+	assert_true(isnan(r.pct_change));
+	stats_course_arrays(s, flat, 5, &defaults, NAN, &r);
+	assert_true(isnan(r.rci) && r.reliable_change == NULL);
+	stats_course_arrays(s, flat, 0, &defaults, 1.0, &r);
+	assert_int_equal(r.n, 0);
+	assert_true(isnan(r.baseline) && r.responder == 0);
+	/* session numbers with gaps are used as they are */
+	stats_course_arrays(gaps_s, zero, 3, &defaults, 1.0, &r);
+	assert_int_equal(r.last_session, 9);
+}
+
+static void test_wilcoxon(void **state)
+{
+	static const double d[10] = { -2, -1.5, -1.5, 0, 1, -3, -0.5, 2, -2, -1 };
+	static const double d2[3] = { 1, 2, 3 }, z[3] = { 0, 0, 0 };
+	(void)state;
+	/* wilcox.test(d, exact=FALSE, correct=TRUE)$p.value */
+	REL(stats_wilcoxon_p(d, 10), 0.136558920306258, 1e-10);
+	REL(stats_wilcoxon_p(d2, 3), 0.18144920772142, 1e-10);
+	assert_true(isnan(stats_wilcoxon_p(z, 3)));
+	assert_true(isnan(stats_wilcoxon_p(z, 0)));
+}
+
+static void test_wilson(void **state)
+{
+	double lo, hi;
+	(void)state;
+	/* prop.test(7, 20, correct=FALSE)$conf.int */
+	stats_wilson(7, 20, &lo, &hi);
+	REL(lo, 0.181191824101082, 1e-10);
+	REL(hi, 0.567145723314764, 1e-10);
+	stats_wilson(20, 20, &lo, &hi);
+	REL(lo, 0.838874841947181, 1e-10);
+	assert_true(hi == 1);
+	stats_wilson(0, 0, &lo, &hi);
+	assert_true(isnan(lo) && isnan(hi));
+}
+
+static void test_km(void **state)
+{
+	static const double t1[4] = { 1, 2, 3, 4 }, t2[6] = { 1, 2, 3, 4, 5, 6 };
+	static const double t3[4] = { 2, 2, 3, 5 }, t4[3] = { 4, 5, 6 }, t5[4] = { 4, 5, 6, 7 };
+	static const int e1[4] = { 1, 1, 1, 1 }, e2[6] = { 1, 1, 1, 0, 1, 1 };
+	static const int e3[4] = { 1, 1, 0, 0 }, e4[3] = { 0, 1, 0 }, e5[4] = { 0, 1, 0, 0 };
+	(void)state;
+	/* summary(survfit(Surv(t, e) ~ 1))$table["median"] */
+	REL(stats_km_median(t1, e1, 4), 2.5, 1e-12);
+	REL(stats_km_median(t2, e2, 6), 4, 1e-12);
+	REL(stats_km_median(t3, e3, 4), 2, 1e-12);
+	REL(stats_km_median(t4, e4, 3), 5, 1e-12); /* S = 0.5 exactly, no later event */
+	assert_true(isnan(stats_km_median(t5, e5, 4)));
+}
+
+static void test_acc(void **state)
+{
+	struct stats_acc *a = stats_acc_new();
+	struct stats_clinic c;
+	struct stats_course r = { 0 };
+	(void)state;
+	r.n = 1; /* courses with n < 2 are not counted */
+	stats_acc_add(a, &r);
+	stats_acc_finish(a, &c);
+	assert_int_equal(c.courses, 0);
+	assert_true(isnan(c.mean_change) && isnan(c.rate_lo));
+	r.n = 3;
+	r.baseline = 6;
+	r.latest = 4;
+	r.change = -2;
+	r.responder = 1;
+	r.sessions_to_response = 3;
+	stats_acc_add(a, &r);
+	stats_acc_add(a, &r);
+	stats_acc_finish(a, &c);
+	assert_int_equal(c.courses, 2);
+	assert_true(c.mean_change == -2);
+	/* identical changes: no SD, so no interval, t test or SRM */
+	assert_true(isnan(c.change_lo) && isnan(c.t_p) && isnan(c.srm));
+	assert_true(c.responder_rate == 1);
+	assert_true(c.km_median_sessions == 3);
+	stats_acc_free(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ols_and_plateau),
+		cmocka_unit_test(test_edges),
+		cmocka_unit_test(test_wilcoxon),
+		cmocka_unit_test(test_wilson),
+		cmocka_unit_test(test_km),
+		cmocka_unit_test(test_acc),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,217 @@
+/* test_store.c - unit tests of the store: creation, schema versions, a
+ * damaged file, ingest outcomes, rollback, courses derived on read. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <math.h>
+
+#include "store.h"
+
+static char dir[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	strcpy(dir, "/tmp/symtrend-test-XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static char *path(const char *name)
+{
+	return xasprintf("%s/%s", dir, name);
+}
+
+static struct store *open_new(const char *name)
+{
+	struct store *s = NULL;
+	struct error err = ERROR_INIT;
+	char *p = path(name);
+	assert_int_equal(store_open(p, STORE_WRITE | STORE_CREATE, &s, &err), 0);
+	free(p);
+	return s;
+}
+
+static void test_create(void **state)
+{
+	struct store *s;
+	struct stat st;
+	char *p = path("a.db");
+	struct error err = ERROR_INIT;
+	(void)state;
+	s = open_new("a.db");
+	assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
+	assert_int_equal(store_measure_count(s), 4);
+	assert_string_equal(store_measure_name(s, 3), "pain");
+	assert_int_equal(store_add_measure(s, "dizziness", &err), 0);
+	assert_int_equal(store_add_measure(s, "dizziness", &err), 1);
+	assert_int_equal(store_add_measure(s, "Bad", &err), -1);
+	error_release(&err);
+	store_free(s);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	/* Reopened read-only it knows the declared measure. */
+	assert_int_equal(store_open(p, 0, &s, &err), 0);
+	assert_int_equal(store_measure_index(s, "dizziness"), 4);
+	store_free(s);
+	free(p);
+}
+
+static void test_refusals(void **state)
+{
+	struct store *s = NULL;
+	struct error err = ERROR_INIT;
+	char *p = path("junk.db"), *q = path("new.db"), *cmd;
+	FILE *f = fopen(p, "w");
+	struct stat before, after;
+	(void)state;
+	fputs("this is not a database, but it is somebody's file\n", f);
+	fclose(f);
+	stat(p, &before);
+	assert_int_equal(store_open(p, STORE_WRITE | STORE_CREATE, &s, &err), -1);
+	assert_non_null(strstr(err.reason, "not overwritten"));
+	error_release(&err);
+	stat(p, &after);
+	assert_int_equal(before.st_size, after.st_size);
+	/* A newer schema is refused, never migrated backwards. */
+	s = open_new("new.db");
+	store_free(s);
+	cmd = xasprintf("sqlite3 '%s' 'PRAGMA user_version=99'", q);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(store_open(q, STORE_WRITE, &s, &err), -1);
+	assert_non_null(strstr(err.reason, "newer than this symtrend"));
+	error_release(&err);
+	free(cmd);
+	free(p);
+	free(q);
+}
+
+static struct csvin_session row(const char *pid, const char *course, const char *date, double f)
+{
+	struct csvin_session r;
+	memset(&r, 0, sizeof(r));
+	r.patient_id = pid;
+	r.course_id = course;
+	r.date = date_parse(date, 10);
+	r.score[0] = f;
+	r.has[0] = 1;
+	r.score[3] = 2;
+	r.has[3] = 1;
+	return r;
+}
+
+static void test_ingest(void **state)
+{
+	struct store *s = open_new("b.db");
+	struct error err = ERROR_INIT;
+	struct store_ingest_counts c = { 3, 1, 1, 0, 1 };
+	enum store_outcome o;
+	struct csvin_session r;
+	long np, ns, nf;
+	(void)state;
+	assert_int_equal(store_ingest_begin(s, "x.csv", "sessions", &err), 0);
+	r = row("P1", NULL, "2025-01-01", 5);
+	assert_int_equal(store_ingest_session(s, &r, 2, &o, &err), 0);
+	assert_int_equal(o, STORE_STORED);
+	assert_int_equal(store_ingest_session(s, &r, 3, &o, &err), 0);
+	assert_int_equal(o, STORE_DUPLICATE);
+	r.score[0] = 6;
+	assert_int_equal(store_ingest_session(s, &r, 4, &o, &err), 0);
+	assert_int_equal(o, STORE_CONFLICT);
+	r.has[3] = 0;
+	r.score[0] = 5;
+	assert_int_equal(store_ingest_session(s, &r, 5, &o, &err), 0);
+	assert_int_equal(o, STORE_CONFLICT); /* a score missing on one side differs */
+	assert_int_equal(store_ingest_commit(s, &c, 10, "00", &err), 0);
+	/* A rolled-back file leaves nothing behind, not even its log entry. */
+	assert_int_equal(store_ingest_begin(s, "y.csv", "sessions", &err), 0);
+	r = row("P2", NULL, "2025-01-01", 5);
+	assert_int_equal(store_ingest_session(s, &r, 2, &o, &err), 0);
+	store_ingest_rollback(s);
+	assert_int_equal(store_counts(s, &np, &ns, &nf), 0);
+	assert_int_equal(np, 1);
+	assert_int_equal(ns, 1);
+	assert_int_equal(nf, 1);
+	assert_true(store_file_known(s, "00"));
+	assert_false(store_file_known(s, "11"));
+	store_free(s);
+}
+
+static void test_courses(void **state)
+{
+	static const char *const dates[] = { "2025-01-01", "2025-01-05", "2025-04-06",
+					     "2025-04-10", "2025-07-10" };
+	struct store *s = open_new("c.db");
+	struct error err = ERROR_INIT;
+	struct store_ingest_counts c = { 0, 0, 0, 0, 0 };
+	struct store_filter f = STORE_FILTER_INIT;
+	struct store_iter *it;
+	struct store_course co;
+	enum store_outcome o;
+	struct csvin_session r;
+	size_t i;
+	(void)state;
+	memset(&co, 0, sizeof(co));
+	assert_int_equal(store_ingest_begin(s, "x.csv", "sessions", &err), 0);
+	/* Out of date order on purpose: courses come from dates, not file order. */
+	for (i = 5; i-- > 0;) {
+		r = row("P1", NULL, dates[i], (double)i);
+		assert_int_equal(store_ingest_session(s, &r, (long)i, &o, &err), 0);
+	}
+	r = row("P1", "K", "2025-01-02", 9);
+	assert_int_equal(store_ingest_session(s, &r, 9, &o, &err), 0);
+	assert_int_equal(store_ingest_commit(s, &c, 0, "", &err), 0);
+	assert_int_equal(store_iter_open(s, &f, &it, &err), 0);
+	/* 2025-01-05 -> 04-06 is 91 days: a new course; 04-10 -> 07-10 is 91 too. */
+	assert_int_equal(store_iter_next(it, &co, &err), 1);
+	assert_string_equal(co.course_id, "P1-C1");
+	assert_int_equal(co.n, 2);
+	assert_true(co.score[0] == 0 && co.score[co.nmeasures] == 1);
+	assert_true(isnan(co.score[1]));
+	assert_int_equal(store_iter_next(it, &co, &err), 1);
+	assert_string_equal(co.course_id, "P1-C2");
+	assert_int_equal(co.n, 2);
+	assert_int_equal(store_iter_next(it, &co, &err), 1);
+	assert_string_equal(co.course_id, "P1-C3");
+	assert_int_equal(store_iter_next(it, &co, &err), 1);
+	assert_string_equal(co.course_id, "K");
+	assert_false(co.derived);
+	assert_int_equal(store_iter_next(it, &co, &err), 0);
+	store_iter_free(it);
+	/* A wider gap merges them; filters pick one course. */
+	assert_int_equal(store_config_set(s, "course_gap", "100", &err), 0);
+	f.course_id = "P1-C1";
+	assert_int_equal(store_iter_open(s, &f, &it, &err), 0);
+	assert_int_equal(store_iter_next(it, &co, &err), 1);
+	assert_string_equal(co.course_id, "P1-C1");
+	assert_int_equal(co.n, 5);
+	assert_int_equal(store_iter_next(it, &co, &err), 0);
+	store_iter_free(it);
+	store_course_release(&co);
+	store_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_create),
+		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_ingest),
+		cmocka_unit_test(test_courses),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

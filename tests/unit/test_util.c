@@ -1,0 +1,120 @@
+/* test_util.c - unit tests of util.c: SHA-256, dates, scores, text checks, CSV quoting. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include <math.h>
+
+#include "util.h"
+
+static void test_sha256(void **state)
+{
+	struct sha256 s;
+	char hex[65];
+	char big[1000];
+	(void)state;
+	sha256_init(&s);
+	sha256_update(&s, "abc", 3);
+	sha256_hex(&s, hex);
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	sha256_init(&s);
+	sha256_hex(&s, hex);
+	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	/* Split updates must equal one update (block boundaries). */
+	memset(big, 'a', sizeof(big));
+	sha256_init(&s);
+	sha256_update(&s, big, 1);
+	sha256_update(&s, big, 63);
+	sha256_update(&s, big, 936);
+	sha256_hex(&s, hex);
+	assert_string_equal(hex, "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
+}
+
+static void test_dates(void **state)
+{
+	char out[11];
+	(void)state;
+	assert_int_equal(date_parse("1970-01-01", 10), 0);
+	assert_int_equal(date_parse("2025-01-01", 10), 20089);
+	assert_true(date_parse("2024-02-29", 10) > 0);
+	assert_int_equal(date_parse("2025-02-29", 10), -1);
+	assert_int_equal(date_parse("1900-02-29", 10), -1);
+	assert_true(date_parse("2000-02-29", 10) > 0);
+	assert_int_equal(date_parse("2025-04-31", 10), -1);
+	assert_int_equal(date_parse("2025-00-10", 10), -1);
+	assert_int_equal(date_parse("2025-01-00", 10), -1);
+	assert_int_equal(date_parse("2025/01/01", 10), -1);
+	assert_int_equal(date_parse("2025-01-1", 9), -1);
+	assert_int_equal(date_parse("２025-01-01", 12), -1);
+	date_format(date_parse("2024-12-31", 10), out);
+	assert_string_equal(out, "2024-12-31");
+	for (long d = 0; d < 40000; d += 17) {
+		date_format(d, out);
+		assert_int_equal(date_parse(out, 10), d);
+	}
+}
+
+static void test_scores(void **state)
+{
+	static const char *const bad[] = { "", "0x5", "6,5", "1e1", "nan", "inf", "-1", "+1", " 7",
+					   "7 ", "7.", ".5", "1.2.3", "--", "10.0000000000000000000000000001" };
+	static const char *const range[] = { "11", "10.5", "99999999999999999999" };
+	double v;
+	size_t i;
+	(void)state;
+	assert_int_equal(score_parse("7", 1, &v), 0);
+	assert_true(v == 7.0);
+	assert_int_equal(score_parse("6.5", 3, &v), 0);
+	assert_true(v == 6.5);
+	assert_int_equal(score_parse("0", 1, &v), 0);
+	assert_true(v == 0.0);
+	assert_int_equal(score_parse("10.0", 4, &v), 0);
+	assert_true(v == 10.0);
+	assert_int_equal(score_parse("0.1", 3, &v), 0);
+	assert_true(v == 0.1);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_not_equal(score_parse(bad[i], strlen(bad[i]), &v), 0);
+	for (i = 0; i < sizeof(range) / sizeof(range[0]); i++)
+		assert_int_equal(score_parse(range[i], strlen(range[i]), &v), -2);
+}
+
+static void test_text(void **state)
+{
+	(void)state;
+	assert_true(text_is_clean("Anna Berg", 9, 0));
+	assert_true(text_is_clean("Müller", strlen("Müller"), 0));
+	assert_false(text_is_clean("a\nb", 3, 0));
+	assert_true(text_is_clean("a\nb", 3, 1));
+	assert_false(text_is_clean("a\x01", 2, 1));
+	assert_false(text_is_clean("\xc3", 1, 0));         /* truncated */
+	assert_false(text_is_clean("\xc0\xaf", 2, 0));     /* overlong */
+	assert_false(text_is_clean("\xed\xa0\x80", 3, 0)); /* surrogate */
+	assert_false(text_is_clean("\xc2\x85", 2, 0));     /* C1 control */
+	assert_false(text_is_clean("\x7f", 1, 0));
+	assert_int_equal(utf8_len("Müller", strlen("Müller")), 6);
+}
+
+static void test_csv_field(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	(void)state;
+	sb_csv_field(&sb, "plain", 5);
+	sb_addc(&sb, ',');
+	sb_csv_field(&sb, "a,\"b\"\nc", 7);
+	assert_string_equal(sb.buf, "plain,\"a,\"\"b\"\"\nc\"");
+	sb_release(&sb);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sha256),
+		cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_scores),
+		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_csv_field),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
