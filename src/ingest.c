@@ -1,13 +1,207 @@
 /*
  * ingest.c - reads a file with csvin, stores it with store, writes the
- * rejects file.  The rejects file goes to a temporary name and is renamed
- * only after the database commit, so a crash leaves neither half.
+ * rejects file.
+ *
+ * Reading (hashing, splitting, libcsv, validation) and storing (SQLite) each
+ * take about half the time of an ingest, so they run as a two-stage
+ * pipeline: a reader thread fills batches of validated records, the calling
+ * thread stores them.  At most QUEUE batches are in flight, so memory stays
+ * bounded whatever the file size.  Only the calling thread touches the
+ * store and the rejects file.
+ *
+ * The rejects file goes to a temporary name and is renamed only after the
+ * database commit, so a crash leaves neither half.
  */
 #include "ingest.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#define QUEUE 4
+#define BATCH_RECORDS 2048
+#define BATCH_BYTES (1u << 20)
+
+/* A record copied out of the reader; string fields are arena offsets, 0 = NULL. */
+struct qrec {
+	long line;
+	size_t raw, raw_len, reason;
+	size_t pid, course, therapist, notes, referrer, indication;
+	long date;
+	int birth_year;
+	double score[CSVIN_MAX_MEASURES];
+	unsigned char has[CSVIN_MAX_MEASURES];
+};
+
+struct batch {
+	struct qrec *rec;
+	size_t n, cap;
+	struct strbuf arena;
+	unsigned long long offset; /* bytes read when the batch was closed */
+};
+
+struct pipe {
+	struct csvin_reader *r;
+	enum csvin_kind kind;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch *q[QUEUE];
+	size_t head, count;
+	int done;   /* reader finished (eof or error) */
+	int stop;   /* consumer gave up: reader must stop */
+	int rc;     /* csvin_next's last result: 0 eof, -1 error */
+	struct error err;
+};
+
+static size_t put(struct batch *b, const char *s, size_t n)
+{
+	size_t off;
+	if (!s)
+		return 0;
+	off = b->arena.len;
+	sb_add(&b->arena, s, n);
+	sb_addc(&b->arena, '\0');
+	return off;
+}
+
+static size_t puts0(struct batch *b, const char *s)
+{
+	return s ? put(b, s, strlen(s)) : 0;
+}
+
+static const char *at(const struct batch *b, size_t off)
+{
+	return off ? b->arena.buf + off : NULL;
+}
+
+static void batch_add(struct batch *b, const struct csvin_record *rec, enum csvin_kind kind)
+{
+	struct qrec *q;
+	b->rec = xgrow(b->rec, &b->cap, b->n + 1, sizeof(*b->rec));
+	q = &b->rec[b->n++];
+	memset(q, 0, sizeof(*q));
+	q->line = rec->line;
+	q->raw = put(b, rec->raw, rec->raw_len);
+	q->raw_len = rec->raw_len;
+	q->reason = puts0(b, rec->reason);
+	if (rec->reason)
+		return;
+	if (kind == CSVIN_SESSIONS) {
+		const struct csvin_session *s = &rec->session;
+		q->pid = puts0(b, s->patient_id);
+		q->course = puts0(b, s->course_id);
+		q->therapist = puts0(b, s->therapist);
+		q->notes = puts0(b, s->notes);
+		q->date = s->date;
+		memcpy(q->score, s->score, sizeof(q->score));
+		memcpy(q->has, s->has, sizeof(q->has));
+	} else {
+		const struct csvin_patient *p = &rec->patient;
+		q->pid = puts0(b, p->patient_id);
+		q->referrer = puts0(b, p->referrer);
+		q->indication = puts0(b, p->indication);
+		q->birth_year = p->birth_year;
+	}
+}
+
+static struct batch *batch_new(void)
+{
+	struct batch *b = xcalloc(1, sizeof(*b));
+	sb_addc(&b->arena, '\0'); /* offset 0 means NULL */
+	return b;
+}
+
+static void batch_free(struct batch *b)
+{
+	if (!b)
+		return;
+	free(b->rec);
+	sb_release(&b->arena);
+	free(b);
+}
+
+/* Reader thread: returns 0 to hand the batch over, -1 when told to stop. */
+static int push(struct pipe *p, struct batch *b)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->count == QUEUE && !p->stop)
+		pthread_cond_wait(&p->cv, &p->mu);
+	if (p->stop) {
+		pthread_mutex_unlock(&p->mu);
+		return -1;
+	}
+	p->q[(p->head + p->count) % QUEUE] = b;
+	p->count++;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return 0;
+}
+
+static void *reader_main(void *arg)
+{
+	struct pipe *p = arg;
+	struct batch *b = batch_new();
+	struct csvin_record rec;
+	int rc;
+	while ((rc = csvin_next(p->r, &rec, &p->err)) == 1) {
+		batch_add(b, &rec, p->kind);
+		if (b->n >= BATCH_RECORDS || b->arena.len >= BATCH_BYTES) {
+			b->offset = csvin_offset(p->r);
+			if (push(p, b) < 0) {
+				b = NULL;
+				break;
+			}
+			b = batch_new();
+		}
+	}
+	if (b) {
+		b->offset = csvin_offset(p->r);
+		if (b->n == 0 || push(p, b) < 0)
+			batch_free(b);
+	}
+	if (rc == 0)
+		csvin_sha256(p->r); /* computed here, off the storing thread */
+	pthread_mutex_lock(&p->mu);
+	p->rc = rc;
+	p->done = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Consumer: next batch, or NULL when the reader is done and the queue empty. */
+static struct batch *pop(struct pipe *p)
+{
+	struct batch *b = NULL;
+	pthread_mutex_lock(&p->mu);
+	while (p->count == 0 && !p->done)
+		pthread_cond_wait(&p->cv, &p->mu);
+	if (p->count) {
+		b = p->q[p->head];
+		p->head = (p->head + 1) % QUEUE;
+		p->count--;
+		pthread_cond_broadcast(&p->cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return b;
+}
+
+static void stop_reader(struct pipe *p, pthread_t th)
+{
+	struct batch *b;
+	pthread_mutex_lock(&p->mu);
+	p->stop = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(th, NULL);
+	while (p->count) {
+		b = p->q[p->head];
+		p->head = (p->head + 1) % QUEUE;
+		p->count--;
+		batch_free(b);
+	}
+}
 
 static void write_reject(FILE *fp, long line, const char *reason, const char *raw, size_t n)
 {
@@ -21,77 +215,126 @@ static void write_reject(FILE *fp, long line, const char *reason, const char *ra
 	sb_release(&sb);
 }
 
+/* Stores one record; 0 ok (reason set when it goes to the rejects), -1 error. */
+static int store_one(struct store *s, enum csvin_kind kind, const struct batch *b,
+		     const struct qrec *q, struct store_ingest_counts *c, const char **reason,
+		     struct error *err)
+{
+	enum store_outcome outcome;
+	*reason = at(b, q->reason);
+	c->rows_read++;
+	if (*reason) {
+		c->rejected++;
+		return 0;
+	}
+	if (kind == CSVIN_SESSIONS) {
+		struct csvin_session row;
+		row.patient_id = at(b, q->pid);
+		row.course_id = at(b, q->course);
+		row.therapist = at(b, q->therapist);
+		row.notes = at(b, q->notes);
+		row.date = q->date;
+		memcpy(row.score, q->score, sizeof(row.score));
+		memcpy(row.has, q->has, sizeof(row.has));
+		if (store_ingest_session(s, &row, q->line, &outcome, err) < 0)
+			return -1;
+	} else {
+		struct csvin_patient row;
+		row.patient_id = at(b, q->pid);
+		row.referrer = at(b, q->referrer);
+		row.indication = at(b, q->indication);
+		row.birth_year = q->birth_year;
+		if (store_ingest_patient(s, &row, &outcome, err) < 0)
+			return -1;
+	}
+	if (outcome == STORE_STORED) {
+		c->stored++;
+	} else if (outcome == STORE_DUPLICATE) {
+		c->duplicates++;
+	} else {
+		c->conflicts++;
+		*reason = "conflicts with a stored session of this patient and course "
+			  "on this date (different scores); not overwritten";
+	}
+	return 0;
+}
+
 int ingest_file(struct store *s, const char *path, const struct ingest_opts *o,
 		struct ingest_result *res, struct error *err)
 {
 	const char *names[CSVIN_MAX_MEASURES];
-	struct csvin_reader *r = NULL;
-	struct csvin_record rec;
+	struct pipe p;
+	pthread_t th;
+	int started = 0, ret = -1;
 	struct store_ingest_counts *c = &res->counts;
 	char *rej_path = NULL, *rej_tmp = NULL;
 	FILE *rej = NULL;
 	size_t i, nm = store_measure_count(s);
-	int rc, ret = -1;
 	unsigned long long next_progress = 0;
+	struct batch *b;
 
 	memset(res, 0, sizeof(*res));
+	memset(&p, 0, sizeof(p));
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
+	p.kind = o->kind;
 	for (i = 0; i < nm; i++)
 		names[i] = store_measure_name(s, i);
-	r = csvin_open(path, NULL, o->kind, names, nm, err);
-	if (!r) {
+	p.r = csvin_open(path, NULL, o->kind, names, nm, err);
+	if (!p.r) {
 		/* A file that cannot be opened or read as CSV is refused whole. */
 		ret = err->code == EXIT_FAILURE_IO ? -1 : 1;
 		goto out;
 	}
-	res->size = csvin_size(r);
+	res->size = csvin_size(p.r);
 	rej_path = o->rejects_path ? xstrdup(o->rejects_path) : xasprintf("%s.rejects.csv", path);
 	if (store_ingest_begin(s, path, o->kind == CSVIN_SESSIONS ? "sessions" : "patients", err) < 0)
 		goto out;
-	while ((rc = csvin_next(r, &rec, err)) == 1) {
-		const char *reason = rec.reason;
-		enum store_outcome outcome = STORE_STORED;
-		c->rows_read++;
-		if (!reason) {
-			int st = o->kind == CSVIN_SESSIONS
-				 ? store_ingest_session(s, &rec.session, rec.line, &outcome, err)
-				 : store_ingest_patient(s, &rec.patient, &outcome, err);
-			if (st < 0)
-				goto fail;
-			if (outcome == STORE_STORED)
-				c->stored++;
-			else if (outcome == STORE_DUPLICATE)
-				c->duplicates++;
-			else {
-				c->conflicts++;
-				reason = "conflicts with a stored session of this patient and course "
-					 "on this date (different scores); not overwritten";
-			}
-		} else {
-			c->rejected++;
-		}
-		if (reason) {
-			if (!rej && !(rej = fopen_tmp(rej_path, &rej_tmp, err)))
-				goto fail;
-			if (!ftell(rej))
-				fputs("line,reason,raw\n", rej);
-			write_reject(rej, rec.line, reason, rec.raw, rec.raw_len);
-			if (o->on_reject)
-				o->on_reject(o->arg, path, rec.line, reason);
-		}
-		if (o->progress && csvin_offset(r) >= next_progress) {
-			o->progress(o->arg, csvin_offset(r), csvin_size(r));
-			next_progress = csvin_offset(r) + (1u << 22);
-		}
-	}
-	if (rc < 0)
+	if (pthread_create(&th, NULL, reader_main, &p) != 0) {
+		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot start the reader thread");
 		goto fail;
-	memcpy(res->sha256, csvin_sha256(r), 65);
-	if (rej && ferror(rej)) {
+	}
+	started = 1;
+	while ((b = pop(&p))) {
+		for (i = 0; i < b->n; i++) {
+			const struct qrec *q = &b->rec[i];
+			const char *reason;
+			if (store_one(s, o->kind, b, q, c, &reason, err) < 0) {
+				batch_free(b);
+				goto fail;
+			}
+			if (!reason)
+				continue;
+			if (!rej) {
+				if (!(rej = fopen_tmp(rej_path, &rej_tmp, err))) {
+					batch_free(b);
+					goto fail;
+				}
+				fputs("line,reason,raw\n", rej);
+			}
+			write_reject(rej, q->line, reason, at(b, q->raw), q->raw_len);
+			if (o->on_reject)
+				o->on_reject(o->arg, path, q->line, reason);
+		}
+		if (o->progress && b->offset >= next_progress) {
+			o->progress(o->arg, b->offset, res->size);
+			next_progress = b->offset + (1u << 22);
+		}
+		batch_free(b);
+	}
+	pthread_join(th, NULL);
+	started = 0;
+	if (p.rc < 0) {
+		error_set(err, p.err.code, p.err.file, p.err.line, "%s", p.err.reason);
+		goto fail;
+	}
+	memcpy(res->sha256, csvin_sha256(p.r), 65);
+	if (rej && (fflush(rej) != 0 || ferror(rej))) {
 		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot write '%s'", rej_tmp);
 		goto fail;
 	}
 	if (store_ingest_commit(s, c, res->size, res->sha256, err) < 0)
-		goto fail_nostore;
+		goto out;
 	if (rej) {
 		FILE *fp = rej;
 		rej = NULL;
@@ -104,16 +347,19 @@ int ingest_file(struct store *s, const char *path, const struct ingest_opts *o,
 	goto out;
 fail:
 	store_ingest_rollback(s);
-fail_nostore:
-	ret = -1;
 out:
+	if (started)
+		stop_reader(&p, th);
 	if (rej) {
 		fclose(rej);
 		unlink(rej_tmp);
 	}
 	free(rej_tmp);
 	free(rej_path);
-	csvin_free(r);
+	csvin_free(p.r);
+	error_release(&p.err);
+	pthread_mutex_destroy(&p.mu);
+	pthread_cond_destroy(&p.cv);
 	return ret;
 }
 

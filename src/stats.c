@@ -250,6 +250,10 @@ static int fit_from(const struct fit_data *d, double c0, double b0, double tau0,
 {
 	const gsl_multifit_nlinear_type *T = gsl_multifit_nlinear_trust;
 	gsl_multifit_nlinear_parameters p = gsl_multifit_nlinear_default_parameters();
+
+	/* Three parameters: Cholesky on the normal equations is exact enough and fast. */
+	p.solver = gsl_multifit_nlinear_solver_cholesky;
+	p.scale = gsl_multifit_nlinear_scale_levenberg;
 	gsl_multifit_nlinear_fdf fdf;
 	gsl_multifit_nlinear_workspace *w;
 	gsl_vector *x = gsl_vector_alloc(3);
@@ -267,7 +271,7 @@ static int fit_from(const struct fit_data *d, double c0, double b0, double tau0,
 	gsl_vector_set(x, 2, log(tau0));
 	w = gsl_multifit_nlinear_alloc(T, &p, d->n, 3);
 	gsl_multifit_nlinear_init(x, &fdf, w);
-	status = gsl_multifit_nlinear_driver(200, 1e-12, 1e-12, 1e-12, NULL, NULL, &info, w);
+	status = gsl_multifit_nlinear_driver(50, 1e-9, 1e-9, 0.0, NULL, NULL, &info, w);
 	f = gsl_multifit_nlinear_residual(w);
 	gsl_blas_ddot(f, f, &chisq);
 	x_out[0] = gsl_vector_get(w->x, 0);
@@ -286,15 +290,52 @@ static int fit_from(const struct fit_data *d, double c0, double b0, double tau0,
 	return status;
 }
 
+#define PLATEAU_GRID 32
+
+/*
+ * Least squares of y on (1 - e, e), e = exp(-(s - 1) / tau): SSE, c and b.
+ * 'e' is scratch of n doubles.  Session numbers are integers, so e is a
+ * power of exp(-1 / tau) and one exp per tau is enough.
+ */
+static double profiled_sse(const double *s, const double *y, size_t n, double tau, double *e,
+			   double *c, double *b)
+{
+	double a11 = 0, a12 = 0, a22 = 0, r1 = 0, r2 = 0, det, sse = 0, q = exp(-1 / tau), pw = 1;
+	long at = 1;
+	size_t i;
+	for (i = 0; i < n; i++) {
+		double u;
+		for (; at < (long)s[i]; at++)
+			pw *= q;
+		e[i] = pw;
+		u = 1 - pw;
+		a11 += u * u;
+		a12 += u * pw;
+		a22 += pw * pw;
+		r1 += u * y[i];
+		r2 += pw * y[i];
+	}
+	det = a11 * a22 - a12 * a12;
+	if (!(fabs(det) > 1e-12 * (a11 * a22 + 1e-300)))
+		return INFINITY;
+	*c = (r1 * a22 - r2 * a12) / det;
+	*b = (a11 * r2 - a12 * r1) / det;
+	for (i = 0; i < n; i++) {
+		double r = *c + (*b - *c) * e[i] - y[i];
+		sse += r * r;
+	}
+	return sse;
+}
+
 int stats_plateau_fit(const double *s, const double *y, size_t n, double *c, double *b,
 		      double *tau)
 {
-	static const double starts[] = { 0.25, 0.5, 1.0, 2.0 };
 	struct fit_data d = { s, y, n };
-	double best[3] = { 0, 0, 0 }, best_sse = INFINITY, best_var = INFINITY, span;
-	double ymin = y[0], ymax = y[0];
-	double tail;
+	double x[3], sse = INFINITY, var_lt = INFINITY, span;
+	double ymin = y[0], ymax = y[0], lo, hi, grid_best = INFINITY, grid_tau = 1;
+	double pc = 0, pb = 0, ebuf[64], *e = ebuf;
 	size_t i;
+	int k, st, ret = -1;
 	gsl_error_handler_t *old;
 	if (n < 5)
 		return -1;
@@ -306,33 +347,49 @@ int stats_plateau_fit(const double *s, const double *y, size_t n, double *c, dou
 	/* Constant scores: no curve to fit, tau is not identifiable. */
 	if (ymax - ymin < EPS || span <= 0)
 		return -1;
-	tail = (y[n - 1] + y[n - 2]) / 2;
-	old = gsl_set_error_handler_off();
-	for (i = 0; i < sizeof(starts) / sizeof(starts[0]); i++) {
-		double x[3], sse, var_lt;
-		int st = fit_from(&d, tail, y[0], starts[i] * span, x, &sse, &var_lt);
-		if (st == GSL_SUCCESS && isfinite(sse) && sse < best_sse) {
-			best_sse = sse;
-			best_var = var_lt;
-			memcpy(best, x, sizeof(best));
+	if (n > sizeof(ebuf) / sizeof(ebuf[0]))
+		e = xmalloc(n * sizeof(*e));
+	/*
+	 * For a fixed tau the model is linear in c and b, so the residual sum of
+	 * squares profiled over (c, b) is a cheap function of tau alone.  A log
+	 * grid over the admissible taus finds the basin of the global minimum;
+	 * gsl_multifit_nlinear then polishes all three parameters from there.
+	 */
+	lo = log(0.05);
+	hi = log(10 * span);
+	for (k = 0; k <= PLATEAU_GRID; k++) {
+		double t = exp(lo + (hi - lo) * k / PLATEAU_GRID), cc = 0, bb = 0;
+		double g = profiled_sse(s, y, n, t, e, &cc, &bb);
+		if (g < grid_best) {
+			grid_best = g;
+			grid_tau = t;
+			pc = cc;
+			pb = bb;
 		}
 	}
+	if (!isfinite(grid_best))
+		goto out;
+	old = gsl_set_error_handler_off();
+	st = fit_from(&d, pc, pb, grid_tau, x, &sse, &var_lt);
 	gsl_set_error_handler(old);
-	if (!isfinite(best_sse))
-		return -1;
-	*c = best[0];
-	*b = best[1];
-	*tau = exp(best[2]);
+	if (st != GSL_SUCCESS || !isfinite(sse))
+		goto out;
+	*c = x[0];
+	*b = x[1];
+	*tau = exp(x[2]);
 	/*
 	 * A sound plateau: tau identifiable within the observed sessions' reach
-	 * (a near-step or a near-straight line is not a plateau) and a level on
-	 * or near the 0-10 scale, and a pace (log tau) known to within a factor
-	 * of e (standard error < 1): a curve fitted to noise is no plateau.
+	 * (a near-step or a near-straight line is not a plateau), a level on or
+	 * near the 0-10 scale, and a pace (log tau) known to within a factor of
+	 * e (standard error < 1): a curve fitted to noise is no plateau.
 	 */
-	if (!(best_var < 1.0) || !isfinite(*c) || !isfinite(*b) || !isfinite(*tau) || *tau < 0.05 ||
-	    *tau > 10 * span || *c < -5 || *c > 15)
-		return -1;
-	return 0;
+	if (var_lt < 1.0 && isfinite(*c) && isfinite(*b) && isfinite(*tau) && *tau >= 0.05 &&
+	    *tau <= 10 * span && *c >= -5 && *c <= 15)
+		ret = 0;
+out:
+	if (e != ebuf)
+		free(e);
+	return ret;
 }
 
 /* Course statistics ------------------------------------------------------- */

@@ -51,16 +51,17 @@ static const char *const migration[STORE_SCHEMA_VERSION] = {
 	"  rejected INTEGER NOT NULL, conflicts INTEGER NOT NULL);"
 	"CREATE INDEX files_sha ON files(sha256);"
 	/* label: the clinic's course_id, or '' for a course derived from dates. */
-	"CREATE TABLE sessions(id INTEGER PRIMARY KEY,"
-	"  patient INTEGER NOT NULL REFERENCES patients(id),"
+	"CREATE TABLE sessions(patient INTEGER NOT NULL REFERENCES patients(id),"
 	"  label TEXT NOT NULL, session_date INTEGER NOT NULL,"
 	"  therapist TEXT, notes TEXT,"
 	"  fatigue REAL, sleep REAL, focus REAL, pain REAL,"
 	"  file INTEGER NOT NULL REFERENCES files(id), line INTEGER NOT NULL,"
-	"  UNIQUE(patient, label, session_date));"
-	"CREATE TABLE extra_scores(session INTEGER NOT NULL REFERENCES sessions(id),"
-	"  measure INTEGER NOT NULL REFERENCES measures(id), value REAL NOT NULL,"
-	"  PRIMARY KEY(session, measure)) WITHOUT ROWID;",
+	"  PRIMARY KEY(patient, label, session_date)) WITHOUT ROWID;"
+	"CREATE TABLE extra_scores(patient INTEGER NOT NULL, label TEXT NOT NULL,"
+	"  session_date INTEGER NOT NULL, measure INTEGER NOT NULL REFERENCES measures(id),"
+	"  value REAL NOT NULL, PRIMARY KEY(patient, label, session_date, measure),"
+	"  FOREIGN KEY(patient, label, session_date)"
+	"    REFERENCES sessions(patient, label, session_date)) WITHOUT ROWID;",
 };
 
 static int sql_fail(struct store *s, struct error *err, const char *what)
@@ -216,7 +217,7 @@ int store_open(const char *path, int flags, struct store **out, struct error *er
 		if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err) < 0)
 			goto fail;
 	}
-	if (exec(s, "PRAGMA foreign_keys=ON; PRAGMA cache_size=-16384;"
+	if (exec(s, "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-16384;"
 		    "PRAGMA temp_store=FILE;", err) < 0)
 		goto fail;
 	if (migrate(s, flags & STORE_WRITE, err) < 0)
@@ -413,12 +414,14 @@ int store_ingest_begin(struct store *s, const char *name, const char *kind, stru
 		" fatigue, sleep, focus, pain, file, line) VALUES(?,?,?,?,?,?,?,?,?,?,?)"
 		" ON CONFLICT DO NOTHING", err)) ||
 	    !(s->find_session = prepare(s,
-		"SELECT id, fatigue, sleep, focus, pain FROM sessions"
+		"SELECT 0, fatigue, sleep, focus, pain FROM sessions"
 		" WHERE patient=? AND label=? AND session_date=?", err)) ||
 	    !(s->ins_extra = prepare(s,
-		"INSERT INTO extra_scores(session, measure, value) VALUES(?,?,?)", err)) ||
+		"INSERT INTO extra_scores(patient, label, session_date, measure, value)"
+		" VALUES(?,?,?,?,?)", err)) ||
 	    !(s->get_extra = prepare(s,
-		"SELECT value FROM extra_scores WHERE session=? AND measure=?", err)) ||
+		"SELECT value FROM extra_scores WHERE patient=? AND label=? AND session_date=?"
+		" AND measure=?", err)) ||
 	    !(s->find_patient = prepare(s, "SELECT id FROM patients WHERE patient_id=?", err)) ||
 	    !(s->ins_patient = prepare(s, "INSERT INTO patients(patient_id) VALUES(?)", err)) ||
 	    !(s->upd_patient = prepare(s,
@@ -479,14 +482,12 @@ static void bind_opt_text(sqlite3_stmt *st, int i, const char *v)
 }
 
 /* 1 when the stored session has the same scores as the row. */
-static int same_scores(struct store *s, const struct csvin_session *row, int *same,
-		       struct error *err)
+static int same_scores(struct store *s, const struct csvin_session *row, sqlite3_int64 pid,
+		       const char *label, int *same, struct error *err)
 {
-	sqlite3_int64 sid;
 	size_t m;
 	int rc;
 	*same = 1;
-	sid = sqlite3_column_int64(s->find_session, 0);
 	for (m = 0; m < STORE_BUILTIN_MEASURES; m++) {
 		int null = sqlite3_column_type(s->find_session, (int)m + 1) == SQLITE_NULL;
 		if (null != !row->has[m] ||
@@ -495,8 +496,10 @@ static int same_scores(struct store *s, const struct csvin_session *row, int *sa
 	}
 	for (m = STORE_BUILTIN_MEASURES; m < s->nmeasures && *same; m++) {
 		sqlite3_reset(s->get_extra);
-		sqlite3_bind_int64(s->get_extra, 1, sid);
-		sqlite3_bind_int64(s->get_extra, 2, s->measure_id[m]);
+		sqlite3_bind_int64(s->get_extra, 1, pid);
+		sqlite3_bind_text(s->get_extra, 2, label, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s->get_extra, 3, row->date);
+		sqlite3_bind_int64(s->get_extra, 4, s->measure_id[m]);
 		rc = sqlite3_step(s->get_extra);
 		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 			return sql_fail(s, err, "cannot read scores");
@@ -511,7 +514,7 @@ static int same_scores(struct store *s, const struct csvin_session *row, int *sa
 int store_ingest_session(struct store *s, const struct csvin_session *row, long line,
 			 enum store_outcome *outcome, struct error *err)
 {
-	sqlite3_int64 pid, sid;
+	sqlite3_int64 pid;
 	sqlite3_stmt *st = s->ins_session;
 	const char *label = row->course_id ? row->course_id : "";
 	size_t m;
@@ -535,14 +538,15 @@ int store_ingest_session(struct store *s, const struct csvin_session *row, long 
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return sql_fail(s, err, "cannot store session");
 	if (sqlite3_changes(s->db) == 1) {
-		sid = sqlite3_last_insert_rowid(s->db);
 		for (m = STORE_BUILTIN_MEASURES; m < s->nmeasures; m++) {
 			if (!row->has[m])
 				continue;
 			sqlite3_reset(s->ins_extra);
-			sqlite3_bind_int64(s->ins_extra, 1, sid);
-			sqlite3_bind_int64(s->ins_extra, 2, s->measure_id[m]);
-			sqlite3_bind_double(s->ins_extra, 3, row->score[m]);
+			sqlite3_bind_int64(s->ins_extra, 1, pid);
+			sqlite3_bind_text(s->ins_extra, 2, label, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(s->ins_extra, 3, row->date);
+			sqlite3_bind_int64(s->ins_extra, 4, s->measure_id[m]);
+			sqlite3_bind_double(s->ins_extra, 5, row->score[m]);
 			if (sqlite3_step(s->ins_extra) != SQLITE_DONE)
 				return sql_fail(s, err, "cannot store score");
 		}
@@ -559,7 +563,7 @@ int store_ingest_session(struct store *s, const struct csvin_session *row, long 
 		sqlite3_reset(s->find_session);
 		return sql_fail(s, err, "cannot read stored session");
 	}
-	rc = same_scores(s, row, &same, err);
+	rc = same_scores(s, row, pid, label, &same, err);
 	sqlite3_reset(s->find_session);
 	if (rc < 0)
 		return -1;
@@ -712,7 +716,8 @@ int store_iter_open(struct store *s, const struct store_filter *f,
 		      " s.label, s.session_date, s.therapist, s.file,"
 		      " s.fatigue, s.sleep, s.focus, s.pain");
 	for (m = STORE_BUILTIN_MEASURES; m < s->nmeasures; m++)
-		sb_adds(&sql, ", (SELECT value FROM extra_scores e WHERE e.session=s.id AND e.measure=?)");
+		sb_adds(&sql, ", (SELECT value FROM extra_scores e WHERE e.patient=s.patient"
+			      " AND e.label=s.label AND e.session_date=s.session_date AND e.measure=?)");
 	sb_adds(&sql, " FROM sessions s JOIN patients p ON p.id=s.patient");
 	if (f->patient_id)
 		sb_adds(&sql, " WHERE p.patient_id=?");

@@ -1,0 +1,26 @@
+#!/bin/sh
+# demo.sh - builds a database from sample-data/ and writes the sample
+# clinic's statistics and reports into reports/.  Run by 'make demo'.
+set -eu
+cd "$(dirname "$0")/.."
+db=reports/demo.db
+mkdir -p reports
+rm -f "$db" "$db-wal" "$db-shm"
+./symtrend --db "$db" init
+./symtrend --db "$db" ingest --patients sample-data/patients.csv sample-data/sessions-*.csv
+./symtrend --db "$db" stats --format csv >reports/course-stats.csv
+./symtrend --db "$db" stats --clinic --format csv >reports/clinic-stats.csv
+./symtrend --db "$db" stats --clinic >reports/clinic-stats.txt
+if ./symtrend --help | grep -q '^  report '; then
+	for p in $(cut -d, -f1 sample-data/patients.csv | tail -n +2); do
+		./symtrend --db "$db" report note --patient "$p" --out reports/notes
+	done
+	./symtrend --db "$db" report clinic --out reports/clinic
+fi
+echo
+echo "demo: database        $db"
+echo "demo: course stats    reports/course-stats.csv"
+echo "demo: clinic stats    reports/clinic-stats.txt (and .csv)"
+[ -d reports/notes ] && echo "demo: progress notes  reports/notes/<patient>/note.txt and note.html"
+[ -d reports/clinic ] && echo "demo: clinic report   reports/clinic/report.txt and report.html"
+echo "demo: try             ./symtrend --db $db stats --patient P001"
