@@ -148,11 +148,18 @@ static int write_course(FILE *f, const char *pid, long start, int nsess, int ind
 	int s, m;
 	plan_course(&p, ind, prof);
 	for (s = 1; s <= nsess; s++) {
-		int y, mo, d;
+		int y, mo, d, miss[4], nmiss = 0;
+		double sc[4];
 		civil(day, &y, &mo, &d);
 		fprintf(f, "%s,%04d-%02d-%02d", pid, y, mo, d);
+		for (m = 0; m < 4; m++) {
+			nmiss += miss[m] = unif() < missing_rate;
+			sc[m] = score_at(&p, m, s, 0.35);
+		}
+		if (nmiss == 4)
+			miss[0] = 0; /* a session records at least one score */
 		for (m = 0; m < 4; m++)
-			put_score(f, score_at(&p, m, s, 0.35), unif() < missing_rate);
+			put_score(f, sc[m], miss[m]);
 		fprintf(f, ",%s,", therapists[unif() < 0.9 ? ther : irange(0, 3)]);
 		put_note(f, notes[irange(0, 10)]);
 		fputc('\n', f);
