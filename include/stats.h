@@ -76,7 +76,14 @@ struct stats_acc *stats_acc_new(void);
 void stats_acc_add(struct stats_acc *a, const struct stats_course *r);
 void stats_acc_finish(const struct stats_acc *a, struct stats_clinic *out);
 void stats_acc_free(struct stats_acc *a);
+/* Kaplan-Meier curve of the accumulated courses: steps (x[i], s[i]), x[0] = 0,
+ * s[0] = 1; *x and *s are malloc'd (caller frees). */
+size_t stats_acc_km_curve(const struct stats_acc *a, double **x, double **s);
+/* Changes of the accumulated courses, sorted ascending; malloc'd (caller frees). */
+size_t stats_acc_changes(const struct stats_acc *a, double **v);
 
+/* The 97.5% quantile of Student's t with df degrees of freedom (for 95% intervals). */
+double stats_t_quantile(double df);
 /* Two-sided Wilcoxon signed-rank p, normal approximation with tie and
  * continuity correction (R's exact=FALSE, correct=TRUE); NAN when undefined. */
 double stats_wilcoxon_p(const double *d, size_t n);

@@ -16,6 +16,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_ingest_entry,
 	&cmd_stats_entry,
 	&cmd_config_entry,
+	&cmd_report_entry,
 
 
 

@@ -546,6 +546,11 @@ static int cmp_abs(const void *pa, const void *pb)
 	return (a > b) - (a < b);
 }
 
+double stats_t_quantile(double df)
+{
+	return df > 0 ? gsl_cdf_tdist_Qinv(0.025, df) : NAN;
+}
+
 double stats_wilcoxon_p(const double *d, size_t n)
 {
 	double *x = xmalloc((n ? n : 1) * sizeof(*x)), v = 0, ties = 0, z, sigma, nn;
@@ -609,6 +614,52 @@ static int cmp_km(const void *pa, const void *pb)
 {
 	const struct km_pt *a = pa, *b = pb;
 	return (a->t > b->t) - (a->t < b->t);
+}
+
+static int cmp_double(const void *pa, const void *pb)
+{
+	double a = *(const double *)pa, b = *(const double *)pb;
+	return (a > b) - (a < b);
+}
+
+size_t stats_acc_changes(const struct stats_acc *a, double **v)
+{
+	*v = xmalloc((a->n ? a->n : 1) * sizeof(**v));
+	if (a->n)
+		memcpy(*v, a->change, a->n * sizeof(**v));
+	qsort(*v, a->n, sizeof(**v), cmp_double);
+	return a->n;
+}
+
+size_t stats_acc_km_curve(const struct stats_acc *a, double **x, double **s)
+{
+	struct km_pt *p = xmalloc((a->n ? a->n : 1) * sizeof(*p));
+	double surv = 1, at_risk = (double)a->n;
+	size_t i, j, k = 0;
+	*x = xmalloc((a->n + 1) * sizeof(**x));
+	*s = xmalloc((a->n + 1) * sizeof(**s));
+	(*x)[k] = 0;
+	(*s)[k++] = 1;
+	for (i = 0; i < a->n; i++) {
+		p[i].t = a->km_t[i];
+		p[i].e = a->km_e[i];
+	}
+	qsort(p, a->n, sizeof(*p), cmp_km);
+	for (i = 0; i < a->n; i = j) {
+		double d = 0, all = 0;
+		for (j = i; j < a->n && p[j].t == p[i].t; j++) {
+			d += p[j].e;
+			all++;
+		}
+		if (d > 0) {
+			surv *= 1 - d / at_risk;
+			(*x)[k] = p[i].t;
+			(*s)[k++] = surv;
+		}
+		at_risk -= all;
+	}
+	free(p);
+	return k;
 }
 
 double stats_km_median(const double *t, const int *e, size_t n)

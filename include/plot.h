@@ -1,0 +1,76 @@
+/*
+ * plot.h - charts with gnuplot, run as a program (no shell in between).
+ *
+ * Owns the gnuplot process (one per report, fed every chart's script on its
+ * standard input), the chart scripts, and the quoting of every string that
+ * reaches gnuplot: data goes as numbers in inline data blocks, and text
+ * (ids, names, indications) only as plot_quote()d single-quoted strings,
+ * which can carry no command, macro or line break.  Charts are written as
+ * SVG and PNG (pngcairo), readable in greyscale, under temporary names that
+ * the caller renames once plot_finish has succeeded.
+ */
+#ifndef SYMTREND_PLOT_H
+#define SYMTREND_PLOT_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+struct plot;
+
+/*
+ * Starts gnuplot ($SYMTREND_GNUPLOT or "gnuplot" on $PATH), its messages
+ * going to 'errlog'.  Returns NULL and fills err when it cannot be started;
+ * err->code is EXIT_OK when gnuplot is simply not installed.
+ */
+struct plot *plot_start(const char *errlog, struct error *err);
+int plot_send(struct plot *p, const struct strbuf *script, struct error *err);
+/* Ends gnuplot's input, waits for it and checks how it ended; frees p. */
+int plot_finish(struct plot *p, struct error *err);
+
+/* Appends 's' as a gnuplot single-quoted string that cannot run anything. */
+void plot_quote(struct strbuf *sb, const char *s);
+
+/* One panel of a chart: a measure's points over session numbers. */
+struct plot_panel {
+	const char *name;      /* measure */
+	size_t n;
+	const double *x, *y;   /* session_no, score */
+	double baseline, mcid; /* MCID band from baseline; NAN: none */
+	double c, b, tau;      /* fitted plateau; NAN c: none */
+	const double *ex, *ey; /* expected trajectory (dashed); NULL: none */
+	size_t en;
+};
+
+/* Course chart: one panel per measure, breaks marked at session positions. */
+void plot_script_course(struct strbuf *sb, const char *out_base, const char *title,
+			const struct plot_panel *panels, size_t npanels,
+			const double *breaks, size_t nbreaks);
+
+/* Mean score by session number with its 95% band, one panel per measure. */
+struct plot_band {
+	const char *name;
+	size_t n;
+	const double *x, *mean, *lo, *hi;
+};
+void plot_script_means(struct strbuf *sb, const char *out_base, const char *title,
+		       const struct plot_band *bands, size_t nbands);
+
+/* Waterfall of every course's change (sorted), one panel per measure. */
+struct plot_bars {
+	const char *name;
+	size_t n;
+	const double *v, *lo, *hi; /* lo/hi: interval or NULL */
+	const char *const *labels;  /* category labels or NULL */
+	double line;                /* reference line; NAN: none */
+};
+void plot_script_waterfall(struct strbuf *sb, const char *out_base, const char *title,
+			   const struct plot_bars *bars, size_t nbars);
+/* Rates with intervals by category, one panel per measure. */
+void plot_script_rates(struct strbuf *sb, const char *out_base, const char *title,
+		       const struct plot_bars *bars, size_t nbars);
+/* Kaplan-Meier step curves, one line per measure. */
+void plot_script_km(struct strbuf *sb, const char *out_base, const char *title,
+		    const struct plot_band *curves, size_t ncurves);
+
+#endif

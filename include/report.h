@@ -1,0 +1,50 @@
+/*
+ * report.h - the progress note for the referring physician and the
+ * director's clinic report, as plain text (80 columns) and standalone HTML
+ * (A4, charts embedded as SVG).
+ *
+ * Owns the wording of the reports and their files.  Reports are collected
+ * in a batch so that one gnuplot process draws every chart of a run; text
+ * files are written at once, HTML files (which embed the charts) when the
+ * batch finishes.  Every file is written to a temporary name and renamed,
+ * mode 0600, in folders created 0700.  The numbers are those of stats_.
+ */
+#ifndef SYMTREND_REPORT_H
+#define SYMTREND_REPORT_H
+
+#include "plot.h"
+#include "stats.h"
+#include "store.h"
+
+struct report_batch;
+
+/* with_charts: 0 when gnuplot is unavailable (HTML says so instead). */
+struct report_batch *report_batch_new(int with_charts);
+/* Sends the charts to 'plot' (may be NULL), renames them and writes the
+ * HTML files; frees the batch.  0 or -1 with err. */
+int report_batch_finish(struct report_batch *b, struct plot *plot, struct error *err);
+/* Frees a batch without writing its HTML (after an error). */
+void report_batch_free(struct report_batch *b);
+
+/*
+ * The progress note of one course of 'patient_id' (its latest course when
+ * course_id is NULL) in OUT/<patient folder>/.  *dir (caller frees) is that
+ * folder.  Returns 0, 1 when the patient or course is unknown (err says),
+ * -1 on failure.
+ */
+int report_note(struct report_batch *b, struct store *s, const struct stats_ctx *sc,
+		const char *patient_id, const char *course_id, const char *out_dir,
+		const char *today, char **dir, struct error *err);
+
+/* The clinic report over the courses 'f' selects, in OUT/clinic[-FROM-TO]/. */
+int report_clinic(struct report_batch *b, struct store *s, const struct stats_ctx *sc,
+		  const struct store_filter *f, const char *out_dir, const char *today,
+		  char **dir, struct error *err);
+
+/* Folder name for a patient id: the id when it is made of safe characters,
+ * else a safe rendering plus a hash (caller frees). */
+char *report_patient_dirname(const char *patient_id);
+/* Appends 's' HTML-escaped. */
+void html_escape(struct strbuf *sb, const char *s);
+
+#endif

@@ -1,0 +1,406 @@
+/*
+ * plot.c - see plot.h.  The process is started as git's run-command does
+ * it: fork, exec without a shell, an O_CLOEXEC pipe to learn whether exec
+ * itself failed, and the exit status checked at the end.
+ */
+#include "plot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct plot {
+	pid_t pid;
+	int fd; /* gnuplot's standard input */
+	struct sigaction old_pipe;
+};
+
+struct plot *plot_start(const char *errlog, struct error *err)
+{
+	const char *prog = getenv("SYMTREND_GNUPLOT");
+	int in[2], status[2], child_errno = 0;
+	struct plot *p;
+	struct sigaction ign;
+	ssize_t r;
+	pid_t pid;
+	if (!prog || !*prog)
+		prog = "gnuplot";
+	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(status, O_CLOEXEC) != 0) {
+		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot start gnuplot: %s", strerror(errno));
+		return NULL;
+	}
+	pid = fork();
+	if (pid < 0) {
+		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot start gnuplot: %s", strerror(errno));
+		close(in[0]); close(in[1]); close(status[0]); close(status[1]);
+		return NULL;
+	}
+	if (pid == 0) {
+		int e, null = open("/dev/null", O_WRONLY);
+		int log = open(errlog, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		char *argv[] = { (char *)prog, NULL };
+		if (dup2(in[0], 0) < 0 || null < 0 || dup2(null, 1) < 0 ||
+		    dup2(log >= 0 ? log : null, 2) < 0)
+			_exit(127);
+		execvp(prog, argv);
+		e = errno;
+		if (write(status[1], &e, sizeof(e)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(in[0]);
+	close(status[1]);
+	do
+		r = read(status[0], &child_errno, sizeof(child_errno));
+	while (r < 0 && errno == EINTR);
+	close(status[0]);
+	if (r > 0) {
+		waitpid(pid, NULL, 0);
+		close(in[1]);
+		error_set(err, child_errno == ENOENT ? EXIT_OK : EXIT_FAILURE_IO, NULL, 0,
+			  "cannot run '%s': %s", prog, strerror(child_errno));
+		return NULL;
+	}
+	p = xcalloc(1, sizeof(*p));
+	p->pid = pid;
+	p->fd = in[1];
+	/* A gnuplot that dies must give us EPIPE, not kill us. */
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &ign, &p->old_pipe);
+	return p;
+}
+
+int plot_send(struct plot *p, const struct strbuf *script, struct error *err)
+{
+	size_t off = 0;
+	while (off < script->len) {
+		ssize_t w = write(p->fd, script->buf + off, script->len - off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot write to gnuplot: %s",
+				  strerror(errno));
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	return 0;
+}
+
+int plot_finish(struct plot *p, struct error *err)
+{
+	int st = 0, ret = 0;
+	close(p->fd);
+	while (waitpid(p->pid, &st, 0) < 0 && errno == EINTR)
+		;
+	sigaction(SIGPIPE, &p->old_pipe, NULL);
+	if (WIFSIGNALED(st)) {
+		error_set(err, EXIT_FAILURE_IO, NULL, 0, "gnuplot died of signal %d", WTERMSIG(st));
+		ret = -1;
+	} else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		error_set(err, EXIT_FAILURE_IO, NULL, 0, "gnuplot failed (exit status %d)",
+			  WEXITSTATUS(st));
+		ret = -1;
+	}
+	free(p);
+	return ret;
+}
+
+void plot_quote(struct strbuf *sb, const char *s)
+{
+	sb_addc(sb, '\'');
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '\'')
+			sb_adds(sb, "''"); /* the only escape of a single-quoted string */
+		else if (c < 0x20 || c == 0x7f || c == '`' || c == '@' || c == '\\')
+			sb_addc(sb, '?'); /* no line break, no substitution, no escape */
+		else
+			sb_addc(sb, (char)c);
+	}
+	sb_addc(sb, '\'');
+}
+
+static void num(struct strbuf *sb, double v)
+{
+	sb_addf(sb, "%.10g", isfinite(v) ? v : 0.0);
+}
+
+static void datablock(struct strbuf *sb, const char *name, size_t n, const double *a,
+		      const double *b, const double *c, const double *d)
+{
+	size_t i;
+	sb_addf(sb, "$%s << EOD\n", name);
+	for (i = 0; i < n; i++) {
+		sb_addf(sb, "%zu ", i);
+		num(sb, a[i]);
+		if (b) { sb_addc(sb, ' '); num(sb, b[i]); }
+		if (c) { sb_addc(sb, ' '); num(sb, c[i]); }
+		if (d) { sb_addc(sb, ' '); num(sb, d[i]); }
+		sb_addc(sb, '\n');
+	}
+	sb_adds(sb, "EOD\n");
+}
+
+/* Emits 'body' once for SVG and once for PNG, each to a temporary name. */
+static void two_terminals(struct strbuf *sb, const char *out_base, const char *title,
+			  const struct strbuf *body, int multiplot, int rows, int cols)
+{
+	static const char *const term[2] = {
+		"set terminal svg size 900,680 dynamic font 'Sans,11' background '#ffffff'\n",
+		"set terminal pngcairo size 1200,900 font 'Sans,11' background '#ffffff'\n",
+	};
+	static const char *const ext[2] = { "svg", "png" };
+	int i;
+	for (i = 0; i < 2; i++) {
+		struct strbuf path = STRBUF_INIT;
+		sb_adds(sb, "reset\n");
+		sb_adds(sb, term[i]);
+		sb_adds(sb, "set termoption noenhanced\nset encoding utf8\n");
+		sb_addf(&path, "%s.%s.tmp", out_base, ext[i]);
+		sb_adds(sb, "set output ");
+		plot_quote(sb, path.buf);
+		sb_addc(sb, '\n');
+		sb_release(&path);
+		sb_adds(sb, "set grid lc rgb '#cccccc'\nset key top right box opaque\n");
+		if (multiplot) {
+			sb_addf(sb, "set multiplot layout %d,%d title ", rows, cols);
+			plot_quote(sb, title);
+			sb_adds(sb, " font 'Sans,13'\n");
+		} else {
+			sb_adds(sb, "set title ");
+			plot_quote(sb, title);
+			sb_adds(sb, " font 'Sans,13'\n");
+		}
+		sb_add(sb, body->buf, body->len);
+		if (multiplot)
+			sb_adds(sb, "unset multiplot\n");
+		sb_adds(sb, "set output\n");
+	}
+}
+
+static void layout(size_t n, int *rows, int *cols)
+{
+	*cols = n > 1 ? 2 : 1;
+	*rows = (int)((n + 1) / 2);
+	if (*rows < 1)
+		*rows = 1;
+}
+
+/* Line styles that stay apart in greyscale: dark colours, distinct dashes and points. */
+static const char *const style[] = {
+	"lc rgb '#1b3a6b' dt 1 pt 7", "lc rgb '#8a1c1c' dt 2 pt 5",
+	"lc rgb '#2d6a2d' dt 4 pt 9", "lc rgb '#5a3d7a' dt 5 pt 11",
+	"lc rgb '#7a5a00' dt 3 pt 13", "lc rgb '#000000' dt 6 pt 4",
+};
+#define STYLE(i) style[(i) % (sizeof(style) / sizeof(style[0]))]
+
+void plot_script_course(struct strbuf *sb, const char *out_base, const char *title,
+			const struct plot_panel *panels, size_t npanels,
+			const double *breaks, size_t nbreaks)
+{
+	struct strbuf body = STRBUF_INIT;
+	size_t i, k;
+	double xmax = 1;
+	int rows, cols;
+	for (i = 0; i < npanels; i++)
+		for (k = 0; k < panels[i].n; k++)
+			xmax = panels[i].x[k] > xmax ? panels[i].x[k] : xmax;
+	for (i = 0; i < npanels; i++) {
+		const struct plot_panel *p = &panels[i];
+		char name[32];
+		snprintf(name, sizeof(name), "M%zu", i);
+		if (p->n)
+			datablock(&body, name, p->n, p->x, p->y, NULL, NULL);
+		if (p->ex && p->en) {
+			snprintf(name, sizeof(name), "E%zu", i);
+			datablock(&body, name, p->en, p->ex, p->ey, NULL, NULL);
+		}
+		sb_adds(&body, "set title ");
+		plot_quote(&body, p->name);
+		sb_addf(&body, "\nset xrange [0.5:%g]\nset yrange [0:10]\n", xmax + 0.5);
+		sb_adds(&body, "set xlabel 'session number'\nset ylabel 'score (0-10, lower is better)'\n");
+		sb_adds(&body, "set xtics 1\nunset object\nunset arrow\n");
+		if (isfinite(p->baseline) && isfinite(p->mcid)) {
+			sb_adds(&body, "set object 1 rect from graph 0, first ");
+			num(&body, p->baseline - p->mcid);
+			sb_adds(&body, " to graph 1, first ");
+			num(&body, p->baseline);
+			sb_adds(&body, " fc rgb '#e4e4e4' fs solid 1.0 noborder behind\n");
+		}
+		for (k = 0; k < nbreaks; k++) {
+			sb_adds(&body, "set arrow from ");
+			num(&body, breaks[k]);
+			sb_adds(&body, ", graph 0 to ");
+			num(&body, breaks[k]);
+			sb_adds(&body, ", graph 1 nohead dt 3 lw 2 lc rgb '#444444'\n");
+		}
+		sb_adds(&body, "plot ");
+		if (isfinite(p->baseline) && isfinite(p->mcid))
+			sb_adds(&body, "NaN with boxes fc rgb '#e4e4e4' fs solid title 'MCID band from baseline', ");
+		if (nbreaks)
+			sb_adds(&body, "NaN with lines dt 3 lw 2 lc rgb '#444444' title 'break', ");
+		if (p->n) {
+			snprintf(name, sizeof(name), "M%zu", i);
+			sb_addf(&body, "$%s using 2:3 with linespoints lw 2 %s title 'score'", name, STYLE(0));
+		} else {
+			sb_adds(&body, "NaN title 'not recorded'");
+		}
+		if (isfinite(p->c)) {
+			sb_adds(&body, ", [1:*] ");
+			num(&body, p->c);
+			sb_adds(&body, " + (");
+			num(&body, p->b);
+			sb_adds(&body, " - ");
+			num(&body, p->c);
+			sb_adds(&body, ") * exp(-(x - 1) / ");
+			num(&body, p->tau);
+			sb_adds(&body, ") with lines lw 2 dt 2 lc rgb '#000000' title 'plateau fit'");
+		}
+		if (p->ex && p->en) {
+			snprintf(name, sizeof(name), "E%zu", i);
+			sb_addf(&body, ", $%s using 2:3 with lines lw 2 dt 4 lc rgb '#666666' title 'expected (clinic)'", name);
+		}
+		sb_addc(&body, '\n');
+	}
+	layout(npanels, &rows, &cols);
+	two_terminals(sb, out_base, title, &body, 1, rows, cols);
+	sb_release(&body);
+}
+
+void plot_script_means(struct strbuf *sb, const char *out_base, const char *title,
+		       const struct plot_band *bands, size_t nbands)
+{
+	struct strbuf body = STRBUF_INIT;
+	size_t i;
+	int rows, cols;
+	for (i = 0; i < nbands; i++) {
+		const struct plot_band *b = &bands[i];
+		char name[32];
+		snprintf(name, sizeof(name), "B%zu", i);
+		if (b->n)
+			datablock(&body, name, b->n, b->x, b->mean, b->lo, b->hi);
+		sb_adds(&body, "set title ");
+		plot_quote(&body, b->name);
+		sb_adds(&body, "\nset yrange [0:10]\nset xlabel 'session number'\n"
+			       "set ylabel 'mean score (0-10)'\n");
+		if (b->n)
+			sb_addf(&body, "plot $%s using 2:4:5 with filledcurves fc rgb '#cfcfcf' fs solid 1.0 "
+				       "title '95%% interval', $%s using 2:3 with linespoints lw 2 %s "
+				       "title 'mean'\n", name, name, STYLE(0));
+		else
+			sb_adds(&body, "plot NaN title 'no data'\n");
+	}
+	layout(nbands, &rows, &cols);
+	two_terminals(sb, out_base, title, &body, 1, rows, cols);
+	sb_release(&body);
+}
+
+void plot_script_waterfall(struct strbuf *sb, const char *out_base, const char *title,
+			   const struct plot_bars *bars, size_t nbars)
+{
+	struct strbuf body = STRBUF_INIT;
+	size_t i;
+	int rows, cols;
+	for (i = 0; i < nbars; i++) {
+		const struct plot_bars *b = &bars[i];
+		char name[32];
+		snprintf(name, sizeof(name), "W%zu", i);
+		if (b->n)
+			datablock(&body, name, b->n, b->v, NULL, NULL, NULL);
+		sb_adds(&body, "set title ");
+		plot_quote(&body, b->name);
+		sb_adds(&body, "\nset xlabel 'courses, sorted by change'\n"
+			       "set ylabel 'change, latest - baseline (points)'\n"
+			       "set yrange [-10:10]\nset xtics format ''\nset style fill solid 1.0\n"
+			       "set boxwidth 0.8 relative\nunset arrow\n");
+		if (isfinite(b->line)) {
+			sb_adds(&body, "set arrow from graph 0, first ");
+			num(&body, b->line);
+			sb_adds(&body, " to graph 1, first ");
+			num(&body, b->line);
+			sb_adds(&body, " nohead dt 2 lw 2 lc rgb '#000000'\n");
+		}
+		if (b->n)
+			sb_addf(&body, "plot $%s using 1:2 with boxes lc rgb '#3d5a80' title 'change', "
+				       "NaN with lines dt 2 lw 2 lc rgb '#000000' title 'minus MCID'\n", name);
+		else
+			sb_adds(&body, "plot NaN title 'no courses'\n");
+		sb_adds(&body, "set xtics format '%g'\n");
+	}
+	layout(nbars, &rows, &cols);
+	two_terminals(sb, out_base, title, &body, 1, rows, cols);
+	sb_release(&body);
+}
+
+void plot_script_rates(struct strbuf *sb, const char *out_base, const char *title,
+		       const struct plot_bars *bars, size_t nbars)
+{
+	struct strbuf body = STRBUF_INIT;
+	size_t i, k;
+	int rows, cols;
+	for (i = 0; i < nbars; i++) {
+		const struct plot_bars *b = &bars[i];
+		char name[32];
+		snprintf(name, sizeof(name), "R%zu", i);
+		if (b->n)
+			datablock(&body, name, b->n, b->v, b->lo, b->hi, NULL);
+		sb_adds(&body, "set title ");
+		plot_quote(&body, b->name);
+		sb_addf(&body, "\nset yrange [0:1]\nset xrange [-0.6:%g]\nset ylabel 'responder rate'\n"
+			       "unset xlabel\nset style fill solid 1.0 border lc rgb '#000000'\n"
+			       "set boxwidth 0.6\nset xtics rotate by -30 scale 0\nset xtics (",
+			(double)b->n - 0.4);
+		for (k = 0; k < b->n; k++) {
+			if (k)
+				sb_adds(&body, ", ");
+			plot_quote(&body, b->labels ? b->labels[k] : "");
+			sb_addf(&body, " %zu", k);
+		}
+		sb_adds(&body, ")\n");
+		if (b->n)
+			sb_addf(&body, "plot $%s using 1:2 with boxes lc rgb '#9fb3c8' title 'rate', "
+				       "$%s using 1:2:3:4 with yerrorbars lc rgb '#000000' pt 0 lw 2 "
+				       "title 'Wilson 95%% interval'\n", name, name);
+		else
+			sb_adds(&body, "plot NaN title 'no courses'\n");
+	}
+	layout(nbars, &rows, &cols);
+	two_terminals(sb, out_base, title, &body, 1, rows, cols);
+	sb_release(&body);
+}
+
+void plot_script_km(struct strbuf *sb, const char *out_base, const char *title,
+		    const struct plot_band *curves, size_t ncurves)
+{
+	struct strbuf body = STRBUF_INIT;
+	size_t i;
+	int any = 0;
+	for (i = 0; i < ncurves; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "K%zu", i);
+		if (curves[i].n)
+			datablock(&body, name, curves[i].n, curves[i].x, curves[i].mean, NULL, NULL);
+	}
+	sb_adds(&body, "set xlabel 'session number'\nset ylabel 'share not yet responded'\n"
+		       "set yrange [0:1.02]\nset xrange [0:*]\nset key top right\nplot ");
+	for (i = 0; i < ncurves; i++) {
+		if (!curves[i].n)
+			continue;
+		sb_addf(&body, "%s$K%zu using 2:3 with steps lw 2 %s title ", any ? ", " : "", i,
+			STYLE(i));
+		plot_quote(&body, curves[i].name);
+		any = 1;
+	}
+	if (!any)
+		sb_adds(&body, "NaN title 'no courses'");
+	sb_adds(&body, ", 0.5 with lines dt 3 lc rgb '#777777' title 'median'\n");
+	two_terminals(sb, out_base, title, &body, 0, 1, 1);
+	sb_release(&body);
+}
