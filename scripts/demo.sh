@@ -12,10 +12,11 @@ rm -f "$db" "$db-wal" "$db-shm"
 ./symtrend --db "$db" stats --clinic --format csv >reports/clinic-stats.csv
 ./symtrend --db "$db" stats --clinic >reports/clinic-stats.txt
 if ./symtrend --help | grep -q '^  report '; then
+	rm -rf reports/notes reports/clinic
 	for p in $(cut -d, -f1 sample-data/patients.csv | tail -n +2); do
-		./symtrend --db "$db" report note --patient "$p" --out reports/notes
+		./symtrend --db "$db" report note --patient "$p" --out reports/notes >/dev/null
 	done
-	./symtrend --db "$db" report clinic --out reports/clinic
+	./symtrend --db "$db" report clinic --out reports >/dev/null
 fi
 echo
 echo "demo: database        $db"

@@ -12,7 +12,7 @@
 
 #define WIDTH 80
 #define MAX_SESSION_NO 40 /* per-session-number means stop here */
-#define PAUSE_DAYS 7      /* a pause worth naming in a note */
+#define PAUSE_MIN_DAYS 10 /* a pause worth naming: this long, and twice the usual interval */
 
 /* An HTML file waiting for its charts. */
 struct pending_html {
@@ -472,6 +472,29 @@ static void trend(const struct stats_course *r, char *buf, size_t n)
 		 fp(d, sizeof(d), r->slope_p));
 }
 
+static int cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+	return (x > y) - (x < y);
+}
+
+/* Days that make a pause in this course: PAUSE_MIN_DAYS or twice its median interval. */
+static long pause_days(const struct store_course *c)
+{
+	long *g, med, lim;
+	size_t i;
+	if (c->n < 2)
+		return PAUSE_MIN_DAYS;
+	g = xmalloc((c->n - 1) * sizeof(*g));
+	for (i = 1; i < c->n; i++)
+		g[i - 1] = c->date[i] - c->date[i - 1];
+	qsort(g, c->n - 1, sizeof(*g), cmp_long);
+	med = g[(c->n - 1) / 2];
+	free(g);
+	lim = 2 * med;
+	return lim > PAUSE_MIN_DAYS ? lim : PAUSE_MIN_DAYS;
+}
+
 /* Positions (between session numbers) of pauses of at least 'gap' days. */
 static size_t breaks_of(const struct store_course *c, long gap, double *out, size_t max)
 {
@@ -494,6 +517,7 @@ int report_note(struct report_batch *b, struct store *s, const struct stats_ctx 
 	double brk[32];
 	const struct store_course *c = NULL;
 	size_t nm = store_measure_count(s), m, i, k, npanels = 0, nbrk, sel = 0;
+	long pause;
 	char *dname = NULL, *dir = NULL, *path = NULL, *base = NULL, d1[11], d2[11];
 	char buf[512], a[32], bb[32], cc[32], dd[32];
 	int ret = -1, rc;
@@ -568,10 +592,10 @@ int report_note(struct report_batch *b, struct store *s, const struct stats_ctx 
 		wrap(&t, x.buf, 0, 2);
 		sb_release(&x);
 	}
-	nbrk = 0;
+	pause = pause_days(c);
 	for (i = 1; i < c->n; i++) {
 		long gap = c->date[i] - c->date[i - 1];
-		if (gap >= PAUSE_DAYS) {
+		if (gap >= pause) {
 			char e1[11], e2[11];
 			date_str(c->date[i - 1], e1);
 			date_str(c->date[i], e2);
@@ -579,7 +603,7 @@ int report_note(struct report_batch *b, struct store *s, const struct stats_ctx 
 				i + 1, e1, e2);
 		}
 	}
-	nbrk = breaks_of(c, PAUSE_DAYS, brk, 32);
+	nbrk = breaks_of(c, pause, brk, 32);
 	sb_addf(&t, "Written %s.\n\n", today);
 	wrap(&t, "Scores are 0-10, 0 = no symptom, 10 = worst imaginable; a negative change "
 		 "is an improvement.", 0, 0);
@@ -781,7 +805,7 @@ int report_note(struct report_batch *b, struct store *s, const struct stats_ctx 
 	memset(&h, 0, sizeof(h));
 	ph->chart[0] = xstrdup(base);
 	ph->caption[0] = xasprintf("Scores by session; grey band: MCID from baseline; dashed: "
-				   "plateau fit; dotted: pause of %d days or more", PAUSE_DAYS);
+				   "plateau fit; dotted: pause of %ld days or more", pause);
 	*dir_out = dir;
 	dir = NULL;
 	ret = 0;

@@ -6,9 +6,9 @@
 check "--version exits 0" test $rc -eq 0
 check "--version prints the version" grep -q '^symtrend [0-9]' out
 "$SYMTREND" --help >out 2>&1
-check "--help lists every command" sh -c 'for c in init ingest stats config report nightly model; do grep -q "^  $c " out || exit 1; done'
+check "--help lists every command" sh -c 'for c in init ingest stats config report nightly; do grep -q "^  $c " out || exit 1; done'
 check "--help documents exit codes" grep -q '3 internal or I/O failure' out
-for c in init ingest stats config report nightly model; do
+for c in init ingest stats config report nightly; do
 	"$SYMTREND" "$c" --help >out 2>&1; rc=$?
 	check "$c --help exits 0 with its usage" sh -c "test $rc -eq 0 && grep -q '^usage: symtrend $c' out"
 done

@@ -1,0 +1,102 @@
+#!/bin/sh
+# t0400-report: progress notes and the clinic report: golden text, file
+# modes, charts, HTML, hostile strings never reaching gnuplot or a shell
+# unescaped, gnuplot absent, and a headless Chromium screenshot.
+. "$(dirname "$0")/lib.sh"
+export SYMTREND_TODAY=2026-01-15
+
+cp "$TOP"/sample-data/*.csv .
+st ingest --patients patients.csv sessions-2025-h1.csv sessions-2025-h2.csv
+have_gnuplot=0
+command -v gnuplot >/dev/null 2>&1 && have_gnuplot=1
+
+expect 0 "note for P001" report note --patient P001 --out rep
+check "note prints its folder" test "$(cat out)" = "rep/P001"
+golden "P001 progress note (text)" rep/P001/note.txt note-P001.txt
+check "note text fits in 80 columns" sh -c "! awk 'length > 80' rep/P001/note.txt | grep -q ."
+check "folder is 0700" test "$(mode_of rep/P001)" = 700
+check "note files are 0600" sh -c 'for f in rep/P001/*; do test "$(stat -c %a "$f")" = 600 || exit 1; done'
+check "no temporary files left" sh -c '! ls rep/P001 | grep -q tmp'
+expect 0 "note for a patient with two courses" report note --patient P041 --out rep
+golden "P041 progress note names the earlier course and the break" rep/P041/note.txt note-P041.txt
+expect 0 "note for an earlier course" report note --patient P041 --course P041-C1 --out rep2
+check "--course selects the course" grep -q '^Course P041-C1: ' rep2/P041/note.txt
+expect 1 "unknown patient" report note --patient NOPE --out rep
+grep_err "unknown patient is named" "no sessions for patient 'NOPE'"
+expect 1 "unknown course" report note --patient P001 --course X --out rep
+expect 2 "note needs --patient" report note --out rep
+expect 2 "report needs --out" report clinic
+expect 2 "report needs note or clinic" report summary --out rep
+expect 0 "clinic report" report clinic --out rep
+golden "clinic report (text)" rep/clinic/report.txt clinic-report.txt
+expect 0 "clinic report for a window" report clinic --out rep --from 2025-06-01 --to 2025-12-31
+check "window report has its own folder" grep -q 'on or after 2025-06-01 and on or before 2025-12-31' rep/clinic-2025-06-01-2025-12-31/report.txt
+
+if [ $have_gnuplot = 1 ]; then
+	check "course chart: SVG and PNG, non-empty" sh -c 'test -s rep/P001/course.svg && test -s rep/P001/course.png'
+	check "PNG files are PNG" sh -c 'head -c 8 rep/P001/course.png | od -An -c | grep -q "P   N   G"'
+	for c in means waterfall rates-therapist rates-indication km; do
+		check "clinic chart $c: SVG and PNG, non-empty" sh -c "test -s rep/clinic/$c.svg && test -s rep/clinic/$c.png"
+	done
+	check "note HTML embeds the chart" grep -q 'src="data:image/svg+xml;base64,' rep/P001/note.html
+else
+	skip "charts" "gnuplot is not installed"
+fi
+check "HTML parses, no script element" python3 -c "
+import html.parser, sys
+class P(html.parser.HTMLParser):
+    def handle_starttag(self, tag, a):
+        assert tag != 'script', 'script element'
+for f in ['rep/P001/note.html', 'rep/clinic/report.html']:
+    P().feed(open(f).read())"
+
+# --- gnuplot missing: said once, text and HTML still written ----------------
+SYMTREND_GNUPLOT=/nonexistent/gnuplot expect 0 "without gnuplot the note is still written" report note --patient P001 --out nog
+check "without gnuplot: said once on stderr" test "$(grep -c 'gnuplot is not installed' err)" = 1
+check "without gnuplot: text and HTML, no chart" sh -c 'test -s nog/P001/note.txt && grep -q "Chart not available" nog/P001/note.html && test ! -e nog/P001/course.svg'
+
+# --- hostile strings -----------------------------------------------------------
+cat >hostile.csv <<'CSV'
+patient_id,session_date,fatigue,sleep,focus,pain,therapist,notes
+"X'; system(""touch PWNED1"") #",2025-01-01,8,7,6,5,"`touch PWNED2`","<script>alert(1)</script>"
+"X'; system(""touch PWNED1"") #",2025-01-04,7,7,6,5,"`touch PWNED2`",
+"$(touch PWNED3)",2025-01-01,8,7,6,5,@x,"=cmd|' /C calc'!A0"
+"$(touch PWNED3)",2025-01-05,6,6,6,5,@x,
+"<b>Q&A</b> ""quoted""",2025-01-01,8,7,6,5,"Dr. ""Who"" & <i>co</i>",
+"<b>Q&A</b> ""quoted""",2025-01-05,6,6,6,5,"Dr. ""Who"" & <i>co</i>",
+CSV
+printf 'patient_id,referrer,indication\n"$(touch PWNED5)","`touch PWNED6`","x'"'"'); system(""touch PWNED7"")"\n' >hp.csv
+expect 0 "hostile strings are valid input" ingest --patients hp.csv hostile.csv
+# A gnuplot stand-in that keeps the script it is given, then draws it.
+cat >gp.sh <<GP
+#!/bin/sh
+tee -a "$T/script.gp" | $(command -v gnuplot || echo cat)
+GP
+chmod +x gp.sh
+for id in "X'; system(\"touch PWNED1\") #" '$(touch PWNED3)' '<b>Q&A</b> "quoted"'; do
+	SYMTREND_GNUPLOT=$T/gp.sh st report note --patient "$id" --out hout
+done
+SYMTREND_GNUPLOT=$T/gp.sh expect 0 "clinic report over hostile names" report clinic --out hout
+check "no command ran (gnuplot, shell)" sh -c '! ls PWNED* hout/*/PWNED* 2>/dev/null | grep -q .'
+check "ids reach gnuplot only inside single quotes, quote doubled" grep -q "'Course X''; system(\"touch PWNED1\") #-C1: scores" script.gp
+check "no backquote or @ reaches gnuplot" sh -c "! grep -q '[\`@]' script.gp"
+check "hostile ids get safe folder names" sh -c 'ls hout | grep -q "^X_*system__touch_PWNED1_*-[0-9a-f]\{8\}$"'
+check "HTML shows markup from the CSV as text" sh -c 'grep -q "&lt;b&gt;Q&amp;A&lt;/b&gt; &quot;quoted&quot;" hout/_b_Q_A__b___quoted_-*/note.html'
+st stats --format csv
+check "CSV export: formula-like cells cannot run in a spreadsheet" sh -c "grep -q '^\"\\\$(touch PWNED3)\"' out || grep -q '^\\\$(touch PWNED3),' out"
+st stats --format json
+check "JSON with hostile strings stays valid" python3 -c "import json; d=json.load(open('out')); assert any('system(' in r['patient_id'] for r in d)"
+
+# --- headless Chromium --------------------------------------------------------
+chrome=$(command -v chromium || command -v chromium-browser || true)
+if [ -n "$chrome" ] && [ $have_gnuplot = 1 ]; then
+	timeout 90 "$chrome" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+		--disable-background-networking --disable-component-update --disable-sync \
+		--user-data-dir="$T/chrome" --window-size=1000,1400 \
+		--screenshot="$T/note.png" "file://$T/rep/P001/note.html" >/dev/null 2>&1
+	check "Chromium renders the note to a screenshot" test -s note.png
+	cp note.png "$TOP/tests/out/note-P001-screenshot.png" 2>/dev/null || true
+else
+	skip "Chromium screenshot of the note" "chromium is not installed (apt-get install chromium)"
+fi
+finish
