@@ -18,7 +18,7 @@
 #include "csvin.h"
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 #define STORE_BUILTIN_MEASURES 4
 
 enum store_open_flags {
@@ -111,5 +111,15 @@ void store_iter_free(struct store_iter *it);
 long store_last_file_id(struct store *s);
 /* Counts for 'symtrend init' and the demo: patients, sessions, files. */
 int store_counts(struct store *s, long *patients, long *sessions, long *files);
+
+/* Patient ids with a session stored from file id min_file on (NULL-terminated,
+ * strv_free), or NULL on error. */
+char **store_patients_since(struct store *s, long min_file, struct error *err);
+/*
+ * Records an alert; returns 1 when it is new or its detail changed (to be
+ * reported), 0 when the same alert was recorded before, -1 on error.
+ */
+int store_alert_note(struct store *s, const char *pid, const char *cid, const char *measure,
+		     const char *kind, const char *detail, const char *day, struct error *err);
 
 #endif

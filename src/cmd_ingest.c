@@ -60,7 +60,8 @@ static int run_one(struct cmd_ctx *ctx, const char *path, enum csvin_kind kind,
 		   const char *rejects, struct store_ingest_counts *total, int *refused)
 {
 	struct ingest_ui ui = { isatty(2), 0, 0 };
-	struct ingest_opts o = { kind, rejects, on_progress, on_reject, &ui };
+	struct ingest_opts o = { .kind = kind, .rejects_path = rejects, .progress = on_progress,
+				 .on_reject = on_reject, .arg = &ui };
 	struct ingest_result res;
 	struct error err = ERROR_INIT;
 	int rc = ingest_file(ctx->store, path, &o, &res, &err);

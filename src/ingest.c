@@ -305,6 +305,10 @@ int ingest_file(struct store *s, const char *path, const struct ingest_opts *o,
 			}
 			if (!reason)
 				continue;
+			if (o->on_reject)
+				o->on_reject(o->arg, path, q->line, reason);
+			if (o->dry_run)
+				continue;
 			if (!rej) {
 				if (!(rej = fopen_tmp(rej_path, &rej_tmp, err))) {
 					batch_free(b);
@@ -313,8 +317,6 @@ int ingest_file(struct store *s, const char *path, const struct ingest_opts *o,
 				fputs("line,reason,raw\n", rej);
 			}
 			write_reject(rej, q->line, reason, at(b, q->raw), q->raw_len);
-			if (o->on_reject)
-				o->on_reject(o->arg, path, q->line, reason);
 		}
 		if (o->progress && b->offset >= next_progress) {
 			o->progress(o->arg, b->offset, res->size);
@@ -332,6 +334,11 @@ int ingest_file(struct store *s, const char *path, const struct ingest_opts *o,
 	if (rej && (fflush(rej) != 0 || ferror(rej))) {
 		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot write '%s'", rej_tmp);
 		goto fail;
+	}
+	if (o->dry_run) {
+		store_ingest_rollback(s);
+		ret = 0;
+		goto out;
 	}
 	if (store_ingest_commit(s, c, res->size, res->sha256, err) < 0)
 		goto out;

@@ -17,6 +17,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_stats_entry,
 	&cmd_config_entry,
 	&cmd_report_entry,
+	&cmd_nightly_entry,
 
 
 

@@ -62,6 +62,11 @@ static const char *const migration[STORE_SCHEMA_VERSION] = {
 	"  value REAL NOT NULL, PRIMARY KEY(patient, label, session_date, measure),"
 	"  FOREIGN KEY(patient, label, session_date)"
 	"    REFERENCES sessions(patient, label, session_date)) WITHOUT ROWID;",
+	/* 2: alerts the nightly run has reported, so that each is said once. */
+	"CREATE TABLE alerts(patient_id TEXT NOT NULL, course_id TEXT NOT NULL,"
+	"  measure TEXT NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL,"
+	"  first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,"
+	"  PRIMARY KEY(patient_id, course_id, measure, kind)) WITHOUT ROWID;",
 };
 
 static int sql_fail(struct store *s, struct error *err, const char *what)
@@ -897,4 +902,66 @@ void store_iter_free(struct store_iter *it)
 		free(it->therapists[i]);
 	sqlite3_finalize(it->st);
 	free(it);
+}
+
+char **store_patients_since(struct store *s, long min_file, struct error *err)
+{
+	sqlite3_stmt *st = prepare(s, "SELECT DISTINCT p.patient_id FROM sessions s"
+				      " JOIN patients p ON p.id=s.patient WHERE s.file >= ?"
+				      " ORDER BY p.patient_id", err);
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	if (!st)
+		return NULL;
+	sqlite3_bind_int64(st, 1, min_file);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xgrow(v, &cap, n + 2, sizeof(*v));
+		v[n++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	v = xgrow(v, &cap, n + 1, sizeof(*v));
+	v[n] = NULL;
+	if (rc != SQLITE_DONE) {
+		strv_free(v);
+		sql_fail(s, err, "cannot list patients");
+		return NULL;
+	}
+	return v;
+}
+
+int store_alert_note(struct store *s, const char *pid, const char *cid, const char *measure,
+		     const char *kind, const char *detail, const char *day, struct error *err)
+{
+	sqlite3_stmt *st = prepare(s, "SELECT detail FROM alerts WHERE patient_id=? AND"
+				      " course_id=? AND measure=? AND kind=?", err);
+	int rc, same = 0;
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, pid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, cid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, measure, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, kind, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		same = !strcmp((const char *)sqlite3_column_text(st, 0), detail);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_fail(s, err, "cannot read alerts");
+	st = prepare(s, "INSERT INTO alerts(patient_id, course_id, measure, kind, detail, first_seen,"
+			" last_seen) VALUES(?1,?2,?3,?4,?5,?6,?6) ON CONFLICT DO UPDATE SET"
+			" detail=excluded.detail, last_seen=excluded.last_seen", err);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, pid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, cid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, measure, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, detail, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, day, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sql_fail(s, err, "cannot record alert");
+	return same ? 0 : 1;
 }

@@ -22,11 +22,22 @@ grep_err "missing database says to run init" "run 'symtrend init'"
 check "a missing database is not created by stats" test ! -e db
 expect 0 "init creates the database" init
 check "database is mode 0600" test "$(mode_of db)" = 600
-check "schema version is in user_version" test "$(sqlv 'PRAGMA user_version')" = 1
+check "schema version is in user_version" test "$(sqlv 'PRAGMA user_version')" = 2
 check "database is in WAL mode" test "$(sqlv 'PRAGMA journal_mode')" = wal
 expect 0 "init again is harmless" init
 expect 2 "unknown option is a usage error" stats --bogus
 expect 2 "bad --format is a usage error" stats --format xml
+sqlv "DROP TABLE alerts; PRAGMA user_version=1"
+expect 0 "init migrates a version 1 database forward" init
+check "migration 1 -> 2 added the alerts table" test "$(sqlv "SELECT count(*) FROM sqlite_schema WHERE name='alerts'") $(sqlv 'PRAGMA user_version')" = "1 2"
+sqlv "PRAGMA user_version=7"
+expect 3 "a newer schema is refused" init
+grep_err "newer schema is named" "schema version 7, newer than this symtrend supports (2)"
+check "the newer database was not changed" test "$(sqlv 'PRAGMA user_version')" = 7
+sqlv "PRAGMA user_version=2"
+printf 'not a database at all, somebody else''s file\n' >junk.db
+"$SYMTREND" --db junk.db init >out 2>err; rc=$?
+check "a file that is not a database: exit 3, not overwritten" sh -c "test $rc -eq 3 && grep -q 'not a database' err && grep -q 'somebody' junk.db"
 "$SYMTREND" --db=db2 init >/dev/null 2>&1
 check "--db=PATH form works" test -f db2
 SYMTREND_DB=$T/db3 "$SYMTREND" init >/dev/null 2>&1

@@ -1,0 +1,42 @@
+/*
+ * nightly.h - the unattended nightly run: ingest what arrived in an inbox,
+ * move each file to processed/ or failed/, write what changed (summary,
+ * rejects, progress notes of patients with new sessions, alerts) and
+ * refresh the clinic report.
+ *
+ * Owns the inbox layout, the lock beside the database, the run log, and
+ * the alert rules.  Crash safety comes from ordering: a file's rows are
+ * committed before the file is moved, a re-delivered file stores nothing
+ * twice, and the notes of a run are marked done (setting
+ * nightly.reported_file) only after they are written, so a killed run's
+ * work is finished by the next one.
+ */
+#ifndef SYMTREND_NIGHTLY_H
+#define SYMTREND_NIGHTLY_H
+
+#include "store.h"
+
+struct nightly_opts {
+	const char *db_path; /* for the lock and the log beside it */
+	const char *inbox, *out;
+	const char *today;   /* YYYY-MM-DD */
+	int dry_run;
+	long settle_seconds; /* -1: the setting */
+};
+
+struct nightly_result {
+	long files_seen, files_processed, files_failed, files_waiting, files_known;
+	struct store_ingest_counts counts;
+	long patients_updated, notes_written, alerts;
+	int charts;          /* 0 when gnuplot was not available */
+	char *out_dir;       /* OUT/YYYY-MM-DD (caller frees) */
+	char *plan;          /* --dry-run: what would happen (caller frees) */
+};
+
+/* Returns EXIT_OK, EXIT_REJECTS (some rows or files refused) or fills err
+ * and returns EXIT_FAILURE_IO (also when the lock is held). */
+int nightly_run(struct store *s, const struct nightly_opts *o, struct nightly_result *r,
+		struct error *err);
+void nightly_result_release(struct nightly_result *r);
+
+#endif

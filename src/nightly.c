@@ -1,0 +1,582 @@
+/*
+ * nightly.c - see nightly.h.
+ */
+#include "nightly.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ingest.h"
+#include "report.h"
+#include "stats.h"
+
+enum alert_kind { A_WORSE, A_NONE, A_RELAPSE, A_PLATEAU, A_KINDS };
+static const char *const alert_key[A_KINDS] = { "worse", "no_response", "relapse", "plateau" };
+static const char *const alert_title[A_KINDS] = {
+	"Worse: latest at least the MCID above baseline, or a trend whose 95% CI is above 0",
+	"No response: sessions continue and no measure improved by the MCID",
+	"Relapse after a break: a score after the break at least the MCID above the one before",
+	"Plateau reached while sessions continue: the course may be finished",
+};
+
+struct run {
+	struct store *s;
+	const struct nightly_opts *o;
+	struct nightly_result *r;
+	FILE *log;
+	char *day_dir;
+	struct strbuf alerts[A_KINDS];
+	long nalerts[A_KINDS];
+	struct strbuf plan;
+};
+
+static void logf_(struct run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void logf_(struct run *run, const char *fmt, ...)
+{
+	char when[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	va_list ap;
+	if (!run->log)
+		return;
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fprintf(run->log, "%s nightly[%ld]: ", when, (long)getpid());
+	va_start(ap, fmt);
+	vfprintf(run->log, fmt, ap);
+	va_end(ap);
+	fputc('\n', run->log);
+	fflush(run->log);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The inbox's *.csv files (not rejects files), sorted; NULL-terminated. */
+static char **scan_inbox(const char *dir, struct error *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+	if (!d) {
+		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot open inbox '%s': %s", dir,
+			  strerror(errno));
+		return NULL;
+	}
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		if (e->d_name[0] == '.' || len < 5 || strcmp(e->d_name + len - 4, ".csv") ||
+		    (len > 12 && !strcmp(e->d_name + len - 12, ".rejects.csv")))
+			continue;
+		v = xgrow(v, &cap, n + 2, sizeof(*v));
+		v[n++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	v = xgrow(v, &cap, n + 1, sizeof(*v));
+	v[n] = NULL;
+	qsort(v, n, sizeof(*v), cmp_str);
+	return v;
+}
+
+/* Moves 'src' into folder 'dir' under its own name (or name.N when taken). */
+static int move_into(const char *src, const char *dir, const char *name, char **dst_out,
+		     struct error *err)
+{
+	char *dst = xasprintf("%s/%s", dir, name);
+	int i;
+	struct stat st;
+	if (mkdir_p(dir) != 0) {
+		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot create folder '%s': %s", dir,
+			  strerror(errno));
+		free(dst);
+		return -1;
+	}
+	for (i = 1; lstat(dst, &st) == 0 && i < 1000; i++) {
+		free(dst);
+		dst = xasprintf("%s/%s.%d", dir, name, i);
+	}
+	if (rename(src, dst) != 0) {
+		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot move '%s' to '%s': %s", src, dst,
+			  strerror(errno));
+		free(dst);
+		return -1;
+	}
+	if (dst_out)
+		*dst_out = dst;
+	else
+		free(dst);
+	return 0;
+}
+
+static int copy_file(const char *src, const char *dst, struct error *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char buf[65536];
+	size_t n;
+	int ret;
+	FILE *f = fopen(src, "rb");
+	if (!f) {
+		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot read '%s': %s", src, strerror(errno));
+		return -1;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sb_add(&sb, buf, n);
+	fclose(f);
+	ret = write_file_atomic(dst, sb.buf ? sb.buf : "", sb.len, err);
+	sb_release(&sb);
+	return ret;
+}
+
+static void add_counts(struct store_ingest_counts *t, const struct store_ingest_counts *c)
+{
+	t->rows_read += c->rows_read;
+	t->stored += c->stored;
+	t->duplicates += c->duplicates;
+	t->rejected += c->rejected;
+	t->conflicts += c->conflicts;
+}
+
+/* One inbox file: 0 handled (moved), 1 refused (moved to failed), -1 I/O failure. */
+static int one_file(struct run *run, const char *name, int *status, struct error *err)
+{
+	const struct nightly_opts *o = run->o;
+	char *path = xasprintf("%s/%s", o->inbox, name);
+	char *pdir = xasprintf("%s/processed/%s", o->inbox, o->today);
+	char *fdir = xasprintf("%s/failed/%s", o->inbox, o->today);
+	char *rej = xasprintf("%s/%s.rejects.csv", pdir, name), *moved = NULL;
+	struct ingest_opts io = { 0 };
+	struct ingest_result res;
+	struct error ierr = ERROR_INIT;
+	struct stat st;
+	int rc, ret = -1, known;
+	enum csvin_kind kind;
+
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+		ret = 0; /* gone or not a file: nothing to do */
+		goto out;
+	}
+	if (o->settle_seconds > 0 && time(NULL) - st.st_mtime < o->settle_seconds) {
+		run->r->files_waiting++;
+		logf_(run, "%s: modified %lds ago, left for the next run", name,
+		      (long)(time(NULL) - st.st_mtime));
+		sb_addf(&run->plan, "wait     %s (modified in the last %ld s)\n", name, o->settle_seconds);
+		ret = 0;
+		goto out;
+	}
+	kind = csvin_sniff(path, NULL) == 1 ? CSVIN_PATIENTS : CSVIN_SESSIONS;
+	if (!o->dry_run && mkdir_p(pdir) != 0) {
+		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot create folder '%s': %s", pdir,
+			  strerror(errno));
+		goto out;
+	}
+	io.kind = kind;
+	io.rejects_path = rej;
+	io.dry_run = o->dry_run;
+	rc = ingest_file(run->s, path, &io, &res, &ierr);
+	known = rc == 0 && res.counts.stored == 0 && res.counts.duplicates > 0 &&
+		store_file_known(run->s, res.sha256);
+	if (rc < 0) {
+		error_set(err, ierr.code ? ierr.code : EXIT_FAILURE_IO, ierr.file, ierr.line, "%s",
+			  ierr.reason ? ierr.reason : "ingest failed");
+		logf_(run, "%s: failed, left in the inbox: %s", name, ierr.reason ? ierr.reason : "");
+		goto out;
+	}
+	if (rc == 1) {
+		char *msg = error_format(&ierr);
+		run->r->files_failed++;
+		*status = EXIT_REJECTS;
+		logf_(run, "%s: refused whole: %s", name, ierr.reason);
+		sb_addf(&run->plan, "refuse   %s: %s\n", name, msg);
+		if (!o->dry_run) {
+			struct strbuf sb = STRBUF_INIT;
+			char *frej = xasprintf("%s/%s.rejects.csv", fdir, name);
+			char *copy = xasprintf("%s/rejects/%s.rejects.csv", run->day_dir, name);
+			if (move_into(path, fdir, name, &moved, err) < 0) {
+				free(msg); free(frej); free(copy);
+				goto out;
+			}
+			sb_addf(&sb, "line,reason,raw\n%ld,", ierr.line);
+			sb_csv_field(&sb, ierr.reason, strlen(ierr.reason));
+			sb_adds(&sb, ",\n");
+			if (write_file_atomic(frej, sb.buf, sb.len, err) < 0 ||
+			    write_file_atomic(copy, sb.buf, sb.len, err) < 0) {
+				sb_release(&sb); free(msg); free(frej); free(copy);
+				goto out;
+			}
+			sb_release(&sb);
+			free(frej);
+			free(copy);
+		}
+		free(msg);
+		ret = 1;
+		goto out;
+	}
+	add_counts(&run->r->counts, &res.counts);
+	if (res.counts.rejected || res.counts.conflicts)
+		*status = EXIT_REJECTS;
+	if (known)
+		run->r->files_known++;
+	sb_addf(&run->plan, "%-8s %s (%s): %ld rows, %ld new, %ld already stored, %ld rejected, "
+			    "%ld conflicts\n", known ? "known" : "ingest", name,
+		kind == CSVIN_PATIENTS ? "patients" : "sessions", res.counts.rows_read,
+		res.counts.stored, res.counts.duplicates, res.counts.rejected, res.counts.conflicts);
+	logf_(run, "%s: %s%ld rows read, %ld stored, %ld already stored, %ld rejected, %ld conflicts",
+	      name, known ? "already ingested before; " : "", res.counts.rows_read, res.counts.stored,
+	      res.counts.duplicates, res.counts.rejected, res.counts.conflicts);
+	if (!o->dry_run) {
+		if (res.rejects_path) {
+			char *copy = xasprintf("%s/rejects/%s.rejects.csv", run->day_dir, name);
+			if (copy_file(res.rejects_path, copy, err) < 0) {
+				free(copy);
+				ingest_result_release(&res);
+				goto out;
+			}
+			free(copy);
+		}
+		/* Moved only after its rows are committed: a crash here re-ingests
+		 * it next time, which stores nothing twice. */
+		if (move_into(path, pdir, name, NULL, err) < 0) {
+			ingest_result_release(&res);
+			goto out;
+		}
+	}
+	ingest_result_release(&res);
+	run->r->files_processed++;
+	ret = 0;
+out:
+	error_release(&ierr);
+	free(path);
+	free(pdir);
+	free(fdir);
+	free(rej);
+	free(moved);
+	return ret;
+}
+
+/* Alerts ---------------------------------------------------------------------- */
+
+static int alert(struct run *run, enum alert_kind k, const struct store_course *c,
+		 const char *measure, const char *detail, const char *shown, struct error *err)
+{
+	int rc = store_alert_note(run->s, c->patient_id, c->course_id, measure, alert_key[k], detail,
+				  run->o->today, err);
+	if (rc <= 0)
+		return rc;
+	sb_adds(&run->alerts[k], "  ");
+	sb_adds(&run->alerts[k], c->patient_id);
+	sb_addc(&run->alerts[k], ' ');
+	sb_adds(&run->alerts[k], c->course_id);
+	sb_addf(&run->alerts[k], " %s: %s\n", measure, shown);
+	run->nalerts[k]++;
+	run->r->alerts++;
+	return 0;
+}
+
+static int course_alerts(struct run *run, const struct stats_ctx *sc, const struct store_course *c,
+			 long relapse_gap, long no_resp, struct error *err)
+{
+	size_t nm = store_measure_count(run->s), m, i;
+	char detail[256], shown[256];
+	int any_resp = 0;
+	for (m = 0; m < nm; m++) {
+		const char *name = store_measure_name(run->s, m);
+		double mcid = stats_ctx_settings(sc, m)->mcid;
+		struct stats_course r;
+		stats_course_compute(sc, c, m, &r);
+		any_resp |= r.responder;
+		if (r.n >= 2 && (r.change >= mcid - 1e-9 || (r.n >= 3 && r.slope_lo > 0))) {
+			snprintf(detail, sizeof(detail), "%.1f>%.1f;%d", r.baseline, r.latest,
+				 r.n >= 3 && r.slope_lo > 0);
+			if (r.n >= 3)
+				snprintf(shown, sizeof(shown), "baseline %.1f, latest %.1f (%+.1f; MCID %g); "
+					 "trend %+.2f/session (95%% CI %+.2f to %+.2f)", r.baseline,
+					 r.latest, r.change, mcid, r.slope, r.slope_lo, r.slope_hi);
+			else
+				snprintf(shown, sizeof(shown), "baseline %.1f, latest %.1f (%+.1f; MCID %g)",
+					 r.baseline, r.latest, r.change, mcid);
+			if (alert(run, A_WORSE, c, name, detail, shown, err) < 0)
+				return -1;
+		}
+		if (isfinite(r.s90) && r.s90 < (double)r.last_session) {
+			snprintf(shown, sizeof(shown), "plateau %.1f reached by session %.1f; %d sessions so far",
+				 r.plateau, r.s90, r.last_session);
+			if (alert(run, A_PLATEAU, c, name, "reached", shown, err) < 0)
+				return -1;
+		}
+		/* A break inside the course, and the first score after it much worse. */
+		for (i = 1; i < c->n; i++) {
+			long gap = c->date[i] - c->date[i - 1];
+			double before = c->score[(i - 1) * c->nmeasures + m], after = c->score[i * c->nmeasures + m];
+			char d1[11], d2[11];
+			if (gap < relapse_gap || isnan(before) || isnan(after) || after - before < mcid - 1e-9)
+				continue;
+			date_format(c->date[i - 1], d1);
+			date_format(c->date[i], d2);
+			snprintf(detail, sizeof(detail), "%s>%s", d1, d2);
+			snprintf(shown, sizeof(shown), "%.1f -> %.1f (%+.1f) across a %ld-day break "
+				 "(%s to %s, sessions %zu-%zu)", before, after, after - before, gap, d1, d2,
+				 i, i + 1);
+			if (alert(run, A_RELAPSE, c, name, detail, shown, err) < 0)
+				return -1;
+		}
+	}
+	if (!any_resp && (long)c->n >= no_resp) {
+		snprintf(shown, sizeof(shown), "%zu sessions, no measure improved by its MCID", c->n);
+		if (alert(run, A_NONE, c, "all", "none", shown, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static long config_long(struct store *s, const char *key, long def)
+{
+	char *v = store_config_get(s, key);
+	long x = v ? strtol(v, NULL, 10) : def;
+	free(v);
+	return x >= 0 ? x : def;
+}
+
+/* Notes, alerts and the clinic report for the patients with new sessions. */
+static int reports(struct run *run, long min_file, struct error *err)
+{
+	struct store *s = run->s;
+	struct stats_ctx *sc = NULL;
+	struct report_batch *b = NULL;
+	struct plot *plot = NULL;
+	struct store_filter all = STORE_FILTER_INIT;
+	char **pids = NULL, *notes = xasprintf("%s/notes", run->day_dir), *errlog = NULL, *dir;
+	long relapse_gap = config_long(s, "relapse_gap", 21);
+	long no_resp = config_long(s, "no_response_sessions", 6);
+	size_t i;
+	int ret = -1;
+
+	pids = store_patients_since(s, min_file, err);
+	if (!pids)
+		goto out;
+	sc = stats_ctx_new(s, err);
+	if (!sc)
+		goto out;
+	errlog = xasprintf("%s/.gnuplot.log", run->day_dir);
+	{
+		struct error perr = ERROR_INIT;
+		plot = plot_start(errlog, &perr);
+		if (!plot)
+			logf_(run, "charts skipped: %s", perr.reason ? perr.reason : "no gnuplot");
+		error_release(&perr);
+	}
+	run->r->charts = plot != NULL;
+	b = report_batch_new(plot != NULL);
+	for (i = 0; pids[i]; i++) {
+		struct store_filter f = STORE_FILTER_INIT;
+		struct store_iter *it;
+		struct store_course c;
+		int rc;
+		run->r->patients_updated++;
+		if (report_note(b, s, sc, pids[i], NULL, notes, run->o->today, &dir, err) != 0)
+			goto out;
+		free(dir);
+		run->r->notes_written++;
+		f.patient_id = pids[i];
+		f.min_file = min_file;
+		if (store_iter_open(s, &f, &it, err) < 0)
+			goto out;
+		memset(&c, 0, sizeof(c));
+		while ((rc = store_iter_next(it, &c, err)) == 1)
+			if (course_alerts(run, sc, &c, relapse_gap, no_resp, err) < 0) {
+				rc = -1;
+				break;
+			}
+		store_iter_free(it);
+		store_course_release(&c);
+		if (rc < 0)
+			goto out;
+	}
+	if (report_clinic(b, s, sc, &all, run->o->out, run->o->today, &dir, err) != 0)
+		goto out;
+	free(dir);
+	ret = report_batch_finish(b, plot, err);
+	b = NULL;
+	plot = NULL;
+out:
+	if (plot) {
+		struct error e2 = ERROR_INIT;
+		plot_finish(plot, &e2);
+		error_release(&e2);
+	}
+	report_batch_free(b);
+	if (errlog) {
+		struct stat st;
+		if (ret == 0 || (stat(errlog, &st) == 0 && st.st_size == 0))
+			unlink(errlog);
+	}
+	free(errlog);
+	free(notes);
+	strv_free(pids);
+	stats_ctx_free(sc);
+	return ret;
+}
+
+static int write_outputs(struct run *run, struct error *err)
+{
+	struct strbuf a = STRBUF_INIT, sm = STRBUF_INIT;
+	struct nightly_result *r = run->r;
+	char *path = xasprintf("%s/alerts.txt", run->day_dir);
+	int k, ret = -1;
+	/* A second run on the same day adds to what the first one said. */
+	{
+		FILE *f = fopen(path, "rb");
+		if (f) {
+			char buf[65536];
+			size_t n;
+			while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+				sb_add(&a, buf, n);
+			fclose(f);
+			sb_addc(&a, '\n');
+		}
+	}
+	{
+		char when[32];
+		time_t now = time(NULL);
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		strftime(when, sizeof(when), "%H:%M UTC", &tm);
+		sb_addf(&a, "ALERTS %s (run at %s): %ld new or changed\n", run->o->today, when, r->alerts);
+	}
+	for (k = 0; k < A_KINDS; k++) {
+		sb_addf(&a, "\n%s (%ld)\n", alert_title[k], run->nalerts[k]);
+		sb_adds(&a, run->alerts[k].len ? run->alerts[k].buf : "  none\n");
+	}
+	if (write_file_atomic(path, a.buf, a.len, err) < 0)
+		goto out;
+	free(path);
+	path = xasprintf("%s/summary.txt", run->day_dir);
+	sb_addf(&sm, "symtrend nightly %s\n\n", run->o->today);
+	sb_addf(&sm, "files:    %ld seen, %ld processed (%ld already ingested before), %ld refused, "
+		     "%ld left for the next run\n", r->files_seen, r->files_processed, r->files_known,
+		r->files_failed, r->files_waiting);
+	sb_addf(&sm, "rows:     %ld read, %ld stored, %ld already stored, %ld rejected, %ld conflicts\n",
+		r->counts.rows_read, r->counts.stored, r->counts.duplicates, r->counts.rejected,
+		r->counts.conflicts);
+	sb_addf(&sm, "patients: %ld with new sessions; %ld progress notes in notes/%s\n",
+		r->patients_updated, r->notes_written, r->charts ? "" : " (no charts: gnuplot missing)");
+	sb_addf(&sm, "alerts:   %ld new or changed (alerts.txt)\n", r->alerts);
+	sb_addf(&sm, "clinic:   report refreshed in %s/clinic/\n", run->o->out);
+	sb_adds(&sm, "\nfiles this run:\n");
+	sb_add(&sm, run->plan.buf ? run->plan.buf : "", run->plan.len);
+	if (write_file_atomic(path, sm.buf, sm.len, err) < 0)
+		goto out;
+	ret = 0;
+out:
+	free(path);
+	sb_release(&a);
+	sb_release(&sm);
+	return ret;
+}
+
+int nightly_run(struct store *s, const struct nightly_opts *o, struct nightly_result *r,
+		struct error *err)
+{
+	struct run run;
+	char *lockpath = xasprintf("%s.lock", o->db_path), *logpath = xasprintf("%s.log", o->db_path);
+	char **files = NULL, *rf;
+	int lock = -1, status = EXIT_OK, k, ret = EXIT_FAILURE_IO;
+	long first_file, min_file;
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	memset(&run, 0, sizeof(run));
+	run.s = s;
+	run.o = o;
+	run.r = r;
+	lock = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lock < 0) {
+		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot open lock '%s': %s", lockpath,
+			  strerror(errno));
+		goto out;
+	}
+	if (flock(lock, LOCK_EX | LOCK_NB) != 0) {
+		error_set(err, EXIT_FAILURE_IO, NULL, 0,
+			  "another nightly run holds the lock '%s': not started", lockpath);
+		goto out;
+	}
+	if (!o->dry_run) {
+		int fd = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+		run.log = fd >= 0 ? fdopen(fd, "a") : NULL;
+	}
+	run.day_dir = xasprintf("%s/%s", o->out, o->today);
+	r->out_dir = xstrdup(run.day_dir);
+	rf = xasprintf("%s/rejects", run.day_dir);
+	k = o->dry_run ? 0 : mkdir_p(rf);
+	free(rf);
+	if (k != 0) {
+		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot create folder '%s': %s", run.day_dir,
+			  strerror(errno));
+		goto out;
+	}
+	logf_(&run, "start: inbox '%s', out '%s'%s", o->inbox, o->out, o->dry_run ? ", dry run" : "");
+	files = scan_inbox(o->inbox, err);
+	if (!files)
+		goto out;
+	first_file = store_last_file_id(s) + 1;
+	for (i = 0; files[i]; i++) {
+		r->files_seen++;
+		if (one_file(&run, files[i], &status, err) < 0)
+			goto out;
+	}
+	if (o->dry_run) {
+		r->plan = sb_detach(&run.plan);
+		ret = status;
+		goto out;
+	}
+	/* Notes from the first file not yet reported: a killed run's too. */
+	rf = store_config_get(s, "nightly.reported_file");
+	min_file = rf ? strtol(rf, NULL, 10) + 1 : first_file;
+	free(rf);
+	if (reports(&run, min_file, err) < 0 || write_outputs(&run, err) < 0)
+		goto out;
+	{
+		char v[32];
+		snprintf(v, sizeof(v), "%ld", store_last_file_id(s));
+		if (store_config_set(s, "nightly.reported_file", v, err) < 0)
+			goto out;
+	}
+	logf_(&run, "done: %ld files processed, %ld refused, %ld waiting; %ld rows stored, %ld "
+		    "rejected, %ld conflicts; %ld notes; %ld alerts", r->files_processed, r->files_failed,
+	      r->files_waiting, r->counts.stored, r->counts.rejected, r->counts.conflicts,
+	      r->notes_written, r->alerts);
+	ret = status;
+out:
+	if (ret == EXIT_FAILURE_IO && err->reason)
+		logf_(&run, "stopped: %s", err->reason);
+	if (run.log)
+		fclose(run.log);
+	if (lock >= 0)
+		close(lock);
+	for (k = 0; k < A_KINDS; k++)
+		sb_release(&run.alerts[k]);
+	sb_release(&run.plan);
+	strv_free(files);
+	free(run.day_dir);
+	free(lockpath);
+	free(logpath);
+	return ret;
+}
+
+void nightly_result_release(struct nightly_result *r)
+{
+	free(r->out_dir);
+	free(r->plan);
+	r->out_dir = r->plan = NULL;
+}

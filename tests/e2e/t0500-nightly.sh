@@ -1,0 +1,117 @@
+#!/bin/sh
+# t0500-nightly: a week of simulated nights over the sample clinic: files
+# arriving, a bad file, a duplicate file, a half-written file, a concurrent
+# run, runs killed with SIGKILL and resumed, alerts said once, --dry-run.
+. "$(dirname "$0")/lib.sh"
+export SYMTREND_TODAY
+
+night() { # DAY: one nightly run on that day
+	SYMTREND_TODAY=$1
+	st nightly --inbox inbox --out rep
+}
+count() { sqlv 'SELECT count(*) FROM sessions'; }
+old() { touch -d '10 minutes ago' "$@"; }
+
+mkdir -p inbox
+cp "$TOP"/sample-data/patients.csv .
+st ingest --patients patients.csv "$TOP/sample-data/sessions-2025-h1.csv"
+base=$(count)
+# The second half of the year arrives as one file per month.
+h2=$TOP/sample-data/sessions-2025-h2.csv
+head -1 "$h2" >hdr
+for m in 05 06 07 08 09 10 11 12; do
+	{ cat hdr; grep ",2025-$m-" "$h2" || true; } >"month-$m.csv"
+done
+{ cat hdr; grep ",2026-" "$h2" || true; } >month-2026.csv
+total=$(($(tail -n +2 "$h2" | wc -l) + base))
+
+# Night 1: two files, a bad one, and one still being written.
+cp month-05.csv month-06.csv inbox/ && old inbox/*.csv
+printf 'patient_id,session_date,fatigue,sleep,focus,pain,mood\nX,2025-01-01,1,2,3,4,5\n' >inbox/bad.csv && old inbox/bad.csv
+cp month-07.csv inbox/month-07.csv   # modified just now: still being written
+SYMTREND_TODAY=2025-06-30
+st nightly --inbox inbox --out rep --dry-run; rc=$?
+check "--dry-run exits 1 for the bad file it would refuse" test $rc -eq 1
+check "--dry-run stores and moves nothing" sh -c "test $(count) -eq $base && test -f inbox/month-05.csv && test ! -d inbox/processed"
+check "--dry-run says what it would do" sh -c "grep -q '^ingest   month-05.csv (sessions)' out && grep -q '^refuse   bad.csv' out && grep -q '^wait     month-07.csv' out"
+night 2025-06-30; rc=$?
+check "night 1: exit 1 (a file was refused)" test $rc -eq 1
+check "night 1: one summary line on stdout" test "$(wc -l <out)" -eq 1
+check "night 1: stderr is empty" test ! -s err
+check "night 1: handled files moved to processed/DAY" sh -c 'test -f inbox/processed/2025-06-30/month-05.csv && test -f inbox/processed/2025-06-30/month-06.csv'
+check "night 1: refused file in failed/DAY beside its rejects" sh -c "test -f inbox/failed/2025-06-30/bad.csv && grep -q \"unknown column 'mood'\" inbox/failed/2025-06-30/bad.csv.rejects.csv"
+check "night 1: the half-written file waits" sh -c 'test -f inbox/month-07.csv && grep -q "1 left for the next run" rep/2025-06-30/summary.txt'
+m56=$(($(grep -c ',2025-0[56]-' "$h2")))
+check "night 1: its sessions are stored ($m56)" test "$(count)" -eq $((base + m56))
+check "night 1: summary, alerts, rejects folder" sh -c 'test -s rep/2025-06-30/summary.txt && test -s rep/2025-06-30/alerts.txt && test -f rep/2025-06-30/rejects/bad.csv.rejects.csv'
+check "night 1: notes only for patients with new sessions" test "$(ls rep/2025-06-30/notes | wc -l)" -eq "$(sqlv "SELECT count(DISTINCT patient) FROM sessions WHERE file > 2")"
+check "night 1: clinic report refreshed" test -s rep/clinic/report.txt
+check "night 1: outputs are 0600" test "$(mode_of rep/2025-06-30/alerts.txt)" = 600
+check "night 1: log beside the database, 0600" test "$(mode_of db.log)" = 600
+check "log holds no scores or notes" sh -c '! grep -qi "better\|headache\|,[0-9]\.[05]," db.log'
+a1=$(grep -c '^  P' rep/2025-06-30/alerts.txt || true)
+
+# Night 2: the waiting file is complete now; a duplicate of a processed file.
+old inbox/month-07.csv
+cp month-05.csv inbox/again-05.csv && old inbox/again-05.csv
+before=$(count)
+night 2025-07-31; rc=$?
+check "night 2: exit 0" test $rc -eq 0
+check "night 2: duplicate file moved, nothing stored twice" sh -c "test -f inbox/processed/2025-07-31/again-05.csv && test $(count) -eq $((before + $(grep -c ',2025-07-' "$h2")))"
+check "night 2: summary names the file already ingested" grep -q '(1 already ingested before)' rep/2025-07-31/summary.txt
+grep '^  P' rep/2025-06-30/alerts.txt | sort >a1
+grep '^  P' rep/2025-07-31/alerts.txt | sort >a2
+check "night 1 had alerts ($a1)" test "$a1" -gt 0
+check "night 2: no alert of night 1 is said again" test -z "$(comm -12 a1 a2)"
+
+# Night 3: nothing arrived.
+night 2025-08-01; rc=$?
+check "night 3: an empty inbox is fine" sh -c "test $rc -eq 0 && grep -q ': 0 new or changed' rep/2025-08-01/alerts.txt"
+
+# A concurrent run: the lock is held.
+cp month-08.csv inbox/ && old inbox/month-08.csv
+flock db.lock sleep 5 &
+holder=$!
+sleep 0.5
+SYMTREND_TODAY=2025-08-31 st nightly --inbox inbox --out rep; rc=$?
+check "a second run while the lock is held exits 3" test $rc -eq 3
+grep_err "the lock names itself" "another nightly run holds the lock"
+check "the locked-out run touched nothing" test -f inbox/month-08.csv
+wait $holder
+night 2025-08-31
+check "after the lock is free the file is handled" test -f inbox/processed/2025-08-31/month-08.csv
+
+# Runs killed with SIGKILL at several points, then resumed: nothing lost or doubled.
+# Many sessions of few patients: a long ingest, few notes.
+awk 'BEGIN { print "patient_id,session_date,fatigue,sleep,focus,pain";
+	for (p = 1; p <= 150; p++) for (d = 0; d < 400; d++)
+		printf "K%03d,%s,%d,%d,%d,%d\n", p, strftime("%Y-%m-%d", 1500000000 + d * 86400, 1),
+			(p + d) % 11, (p * d) % 11, d % 11, p % 11 }' >big.csv
+bigrows=$(($(wc -l <big.csv) - 1))
+expected=$(($(count) + bigrows))
+for delay in 0.02 0.08 0.3 1.0; do
+	cp big.csv "inbox/big-$delay.csv" && old "inbox/big-$delay.csv"
+	SYMTREND_TODAY=2025-09-30 "$SYMTREND" --db "$T/db" nightly --inbox inbox --out rep >/dev/null 2>&1 &
+	pid=$!
+	sleep $delay
+	kill -9 $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	night 2025-09-30; rc=$?
+	check "killed after ${delay}s and resumed: exit 0" test $rc -eq 0
+	check "killed after ${delay}s: every session once ($expected)" test "$(count)" -eq $expected
+	check "killed after ${delay}s: the file moved exactly once" sh -c "test ! -e inbox/big-$delay.csv && test \$(ls inbox/processed/2025-09-30 | grep -c '^big-$delay.csv') -eq 1"
+done
+check "database integrity after the kills" test "$(sqlv 'PRAGMA integrity_check')" = ok
+check "no foreign key violations" test -z "$(sqlv 'PRAGMA foreign_key_check')"
+check "no temporary files left in the reports" sh -c '! find rep inbox -name "*.tmp.*" | grep -q .'
+
+# The rest of the year, one night each; then everything is there once.
+for night in 09:2025-10-01 10:2025-11-01 11:2025-12-01 12:2026-01-01 2026:2026-04-01; do
+	m=${night%%:*}
+	cp month-$m.csv inbox/ && old inbox/month-$m.csv
+	night "${night#*:}"
+done
+check "a week of nights: every session of the year stored once" test "$(count)" -eq $((total + bigrows))
+check "inbox empty of csv files at the end" sh -c '! ls inbox/*.csv 2>/dev/null | grep -q .'
+expect 2 "nightly needs --inbox and --out" nightly --inbox inbox
+finish
