@@ -79,3 +79,16 @@ install: symtrend
 
 clean:
 	rm -rf $(B) $(BA) symtrend
+
+# libFuzzer targets (clang, libclang-rt-14-dev): make fuzz FUZZ_SECONDS=600
+FUZZ_CC      = clang
+FUZZ_FLAGS   = -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude -fsanitize=fuzzer,address,undefined \
+               $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+FUZZ_TARGETS = fuzz_csvin fuzz_values
+build-fuzz/%: fuzz/%.c $(LIB_SRC) $(HDRS)
+	@mkdir -p build-fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(LIBS)
+fuzz:
+	@sh scripts/install-deps.sh fuzz
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=build-fuzz/%)
+	@sh fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)

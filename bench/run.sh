@@ -54,7 +54,7 @@ if ./symtrend --help | grep -q '^  nightly '; then
 	rm -rf $O/inbox $O/nightly-out
 	mkdir -p $O/inbox
 	sh bench/night.sh $O/big.db $O/inbox 500
-	measure symtrend_nightly_500 ./symtrend --db $O/big.db nightly --inbox $O/inbox --out $O/nightly-out
+	measure symtrend_nightly_500 ./symtrend --db $O/big.db nightly --settle 0 --inbox $O/inbox --out $O/nightly-out
 	cat $O/symtrend_nightly_500.out | tee -a "$res"
 fi
 echo "results in $res"

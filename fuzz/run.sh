@@ -1,0 +1,32 @@
+#!/bin/sh
+# run.sh SECONDS TARGET... - runs each libFuzzer target for SECONDS, seeded
+# from the test inputs; crashes land in fuzz/crashes/ (turn each into a
+# regression test under tests/data/fuzz/).  Prints executions and coverage.
+set -u
+cd "$(dirname "$0")/.."
+secs=$1; shift
+mkdir -p fuzz/crashes
+status=0
+for t in "$@"; do
+	corpus=fuzz/corpus-$t
+	mkdir -p "$corpus"
+	case $t in
+	fuzz_csvin)
+		for f in tests/data/*.csv sample-data/*.csv tests/data/fuzz/*; do
+			[ -f "$f" ] || continue
+			{ printf '\000'; head -c 4096 "$f"; } >"$corpus/seed-$(basename "$f")"
+		done ;;
+	fuzz_values)
+		for v in 2025-02-28 2024-02-29 6.5 10 0x5 fatigue.mcid=2 pain.sd=auto course_gap=90 \
+			 settle_seconds=60 fatigue.reliability=0.8; do
+			printf '%s' "$v" >"$corpus/seed-$v"
+		done ;;
+	esac
+	echo "== $t: $secs s"
+	"./build-fuzz/$t" -max_total_time="$secs" -print_final_stats=1 -max_len=8192 \
+		-artifact_prefix=fuzz/crashes/ -timeout=10 "$corpus" 2>"fuzz/$t.log"
+	rc=$?
+	grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb|cov: ' "fuzz/$t.log" | tail -3
+	[ $rc -ne 0 ] && { echo "$t: crash, see fuzz/$t.log"; status=1; }
+done
+exit $status
