@@ -21,7 +21,7 @@ UNIT     = util csvin store stats
 B        = build
 BA       = build-asan
 
-.PHONY: all deps demo check unit e2e bench install clean lint fuzz fixtures sample-data
+.PHONY: all deps demo check unit e2e bench install clean lint fuzz fixtures sample-data valgrind
 
 all: symtrend
 
@@ -55,7 +55,7 @@ sample-data: $(B)/gen
 demo: deps symtrend
 	@sh scripts/demo.sh
 
-check: deps symtrend $(BA)/symtrend $(UNIT:%=$(B)/test_%) $(UNIT:%=$(BA)/test_%) $(B)/gen
+check: deps symtrend $(BA)/symtrend $(UNIT:%=$(B)/test_%) $(UNIT:%=$(BA)/test_%) $(B)/gen $(B)/fault.so
 	@sh tests/run.sh
 
 bench: deps symtrend $(B)/gen
@@ -92,3 +92,13 @@ fuzz:
 	@sh scripts/install-deps.sh fuzz
 	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=build-fuzz/%)
 	@sh fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+$(B)/fault.so: tests/fault/shim.c | $(B)
+	$(CC) -shared -fPIC -O2 -Wall -Wextra -Werror -o $@ $< -ldl
+
+# The end-to-end tests with every symtrend run under valgrind memcheck.
+valgrind: symtrend $(B)/gen $(B)/fault.so
+	@for t in tests/e2e/t0100-cli.sh tests/e2e/t0200-ingest.sh tests/e2e/t0300-stats.sh tests/e2e/t0400-report.sh; do \
+		SYMTREND=$$PWD/tests/valgrind.sh VALGRIND_LOG=$$PWD/tests/out/valgrind.log sh $$t >tests/out/vg-$$(basename $$t .sh).log 2>&1; \
+		echo "$$t: $$(grep -c '^ok' tests/out/vg-$$(basename $$t .sh).log) ok, $$(grep -c '^not ok' tests/out/vg-$$(basename $$t .sh).log) not ok"; \
+	done; ! grep -q . tests/out/valgrind.log || { cat tests/out/valgrind.log; exit 1; }

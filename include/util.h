@@ -109,8 +109,20 @@ int mkdir_p(const char *path);
 
 /* Appends 's' as one RFC 4180 CSV field (quoted when needed). */
 void sb_csv_field(struct strbuf *sb, const char *s, size_t n);
-/* Opens 'path.tmp.PID' for writing, mode 0600; *tmp gets the name (caller frees). */
-FILE *fopen_tmp(const char *path, char **tmp, struct error *err);
-/* Closes 'fp' (fsync first) and renames 'tmp' to 'path'; unlinks on failure. */
-int fclose_rename(FILE *fp, const char *tmp, const char *path, struct error *err);
+/*
+ * A file written through a temporary name: outfile_open creates
+ * 'path.tmp.PID' mode 0600, outfile_write buffers, outfile_commit flushes,
+ * fsyncs and renames it to 'path'; outfile_abort removes it.  Both end the
+ * outfile.  Every failed write is reported by outfile_commit.
+ */
+struct outfile {
+	int fd;
+	char *path, *tmp;
+	struct strbuf buf;
+	int failed; /* errno of the first failed write, or 0 */
+};
+int outfile_open(struct outfile *of, const char *path, struct error *err);
+void outfile_write(struct outfile *of, const char *data, size_t n);
+int outfile_commit(struct outfile *of, struct error *err);
+void outfile_abort(struct outfile *of);
 #endif

@@ -9,8 +9,10 @@
  * bounded whatever the file size.  Only the calling thread touches the
  * store and the rejects file.
  *
- * The rejects file goes to a temporary name and is renamed only after the
- * database commit, so a crash leaves neither half.
+ * The rejects file is written under a temporary name and renamed just
+ * before the database commit: rows are never stored while their rejects are
+ * lost.  (A crash between the two leaves a rejects file for rows not yet
+ * stored; ingesting the file again stores them and rewrites it.)
  */
 #include "ingest.h"
 
@@ -203,7 +205,8 @@ static void stop_reader(struct pipe *p, pthread_t th)
 	}
 }
 
-static void write_reject(FILE *fp, long line, const char *reason, const char *raw, size_t n)
+static void write_reject(struct outfile *of, long line, const char *reason, const char *raw,
+			 size_t n)
 {
 	struct strbuf sb = STRBUF_INIT;
 	sb_addf(&sb, "%ld,", line);
@@ -211,7 +214,7 @@ static void write_reject(FILE *fp, long line, const char *reason, const char *ra
 	sb_addc(&sb, ',');
 	sb_csv_field(&sb, raw, n);
 	sb_addc(&sb, '\n');
-	fwrite(sb.buf, 1, sb.len, fp);
+	outfile_write(of, sb.buf, sb.len);
 	sb_release(&sb);
 }
 
@@ -267,8 +270,9 @@ int ingest_file(struct store *s, const char *path, const struct ingest_opts *o,
 	pthread_t th;
 	int started = 0, ret = -1;
 	struct store_ingest_counts *c = &res->counts;
-	char *rej_path = NULL, *rej_tmp = NULL;
-	FILE *rej = NULL;
+	char *rej_path = NULL;
+	struct outfile rej;
+	int rej_open = 0;
 	size_t i, nm = store_measure_count(s);
 	unsigned long long next_progress = 0;
 	struct batch *b;
@@ -309,14 +313,15 @@ int ingest_file(struct store *s, const char *path, const struct ingest_opts *o,
 				o->on_reject(o->arg, path, q->line, reason);
 			if (o->dry_run)
 				continue;
-			if (!rej) {
-				if (!(rej = fopen_tmp(rej_path, &rej_tmp, err))) {
+			if (!rej_open) {
+				if (outfile_open(&rej, rej_path, err) < 0) {
 					batch_free(b);
 					goto fail;
 				}
-				fputs("line,reason,raw\n", rej);
+				rej_open = 1;
+				outfile_write(&rej, "line,reason,raw\n", 16);
 			}
-			write_reject(rej, q->line, reason, at(b, q->raw), q->raw_len);
+			write_reject(&rej, q->line, reason, at(b, q->raw), q->raw_len);
 		}
 		if (o->progress && b->offset >= next_progress) {
 			o->progress(o->arg, b->offset, res->size);
@@ -331,24 +336,24 @@ int ingest_file(struct store *s, const char *path, const struct ingest_opts *o,
 		goto fail;
 	}
 	memcpy(res->sha256, csvin_sha256(p.r), 65);
-	if (rej && (fflush(rej) != 0 || ferror(rej))) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot write '%s'", rej_tmp);
-		goto fail;
+	/* The rejects are on disk before the rows are committed: a file whose
+	 * rejects cannot be kept is not stored (nothing is silently dropped). */
+	if (rej_open) {
+		rej_open = 0;
+		if (outfile_commit(&rej, err) < 0)
+			goto fail;
+		res->rejects_path = rej_path;
+		rej_path = NULL;
 	}
 	if (o->dry_run) {
 		store_ingest_rollback(s);
 		ret = 0;
 		goto out;
 	}
-	if (store_ingest_commit(s, c, res->size, res->sha256, err) < 0)
+	if (store_ingest_commit(s, c, res->size, res->sha256, err) < 0) {
+		if (res->rejects_path)
+			unlink(res->rejects_path);
 		goto out;
-	if (rej) {
-		FILE *fp = rej;
-		rej = NULL;
-		if (fclose_rename(fp, rej_tmp, rej_path, err) < 0)
-			goto out; /* stored, but say that the rejects could not be kept */
-		res->rejects_path = rej_path;
-		rej_path = NULL;
 	}
 	ret = 0;
 	goto out;
@@ -357,11 +362,8 @@ fail:
 out:
 	if (started)
 		stop_reader(&p, th);
-	if (rej) {
-		fclose(rej);
-		unlink(rej_tmp);
-	}
-	free(rej_tmp);
+	if (rej_open)
+		outfile_abort(&rej);
 	free(rej_path);
 	csvin_free(p.r);
 	error_release(&p.err);

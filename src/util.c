@@ -510,43 +510,84 @@ void sb_csv_field(struct strbuf *sb, const char *s, size_t n)
 	sb_addc(sb, '"');
 }
 
-FILE *fopen_tmp(const char *path, char **tmp, struct error *err)
+static int write_all(int fd, const char *p, size_t n)
 {
-	int fd;
-	FILE *fp;
-	*tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	fd = open(*tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || !(fp = fdopen(fd, "w"))) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot create '%s': %s", *tmp,
-			  strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		free(*tmp);
-		*tmp = NULL;
-		return NULL;
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
 	}
-	return fp;
+	return 0;
 }
 
-int fclose_rename(FILE *fp, const char *tmp, const char *path, struct error *err)
+int outfile_open(struct outfile *of, const char *path, struct error *err)
 {
-	int bad = fflush(fp) != 0 || ferror(fp) || fsync(fileno(fp)) != 0;
-	int saved = errno;
-	if (fclose(fp) != 0 && !bad) {
-		bad = 1;
-		saved = errno;
-	}
-	if (bad) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot write '%s': %s", tmp,
-			  strerror(saved));
-		unlink(tmp);
-		return -1;
-	}
-	if (rename(tmp, path) != 0) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot rename '%s' to '%s': %s", tmp,
-			  path, strerror(errno));
-		unlink(tmp);
+	memset(of, 0, sizeof(*of));
+	of->path = xstrdup(path);
+	of->tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	of->fd = open(of->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (of->fd < 0) {
+		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot create '%s': %s", of->tmp,
+			  strerror(errno));
+		free(of->path);
+		free(of->tmp);
+		of->path = of->tmp = NULL;
 		return -1;
 	}
 	return 0;
+}
+
+void outfile_write(struct outfile *of, const char *data, size_t n)
+{
+	sb_add(&of->buf, data, n);
+	if (of->buf.len >= 65536) {
+		if (!of->failed && write_all(of->fd, of->buf.buf, of->buf.len) < 0)
+			of->failed = errno;
+		sb_reset(&of->buf);
+	}
+}
+
+static void outfile_end(struct outfile *of)
+{
+	if (of->fd >= 0)
+		close(of->fd);
+	of->fd = -1;
+	sb_release(&of->buf);
+	free(of->path);
+	free(of->tmp);
+	of->path = of->tmp = NULL;
+}
+
+int outfile_commit(struct outfile *of, struct error *err)
+{
+	if (!of->failed && of->buf.len && write_all(of->fd, of->buf.buf, of->buf.len) < 0)
+		of->failed = errno;
+	if (!of->failed && fsync(of->fd) != 0)
+		of->failed = errno;
+	if (close(of->fd) != 0 && !of->failed)
+		of->failed = errno;
+	of->fd = -1;
+	if (!of->failed && rename(of->tmp, of->path) != 0)
+		of->failed = errno;
+	if (of->failed) {
+		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot write '%s': %s", of->path,
+			  strerror(of->failed));
+		unlink(of->tmp);
+		outfile_end(of);
+		return -1;
+	}
+	outfile_end(of);
+	return 0;
+}
+
+void outfile_abort(struct outfile *of)
+{
+	if (of->tmp)
+		unlink(of->tmp);
+	outfile_end(of);
 }

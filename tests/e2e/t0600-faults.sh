@@ -1,0 +1,74 @@
+#!/bin/sh
+# t0600-faults: disk full and failing writes (database, rejects, reports)
+# through an LD_PRELOAD shim, a read-only database, a process killed in
+# the middle of an ingest.  Each check fails if the protection is removed.
+. "$(dirname "$0")/lib.sh"
+SHIM=$TOP/build/fault.so
+export ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0"
+count() { sqlv 'SELECT count(*) FROM sessions'; }
+faulty() { LD_PRELOAD=$SHIM "$@"; }
+
+cp "$TOP"/sample-data/*.csv .
+st ingest sessions-2025-h1.csv
+n0=$(count)
+sqlv .dump >before.sql
+
+# Disk full while SQLite writes the WAL: exit 3, a clear error, nothing stored.
+FAULT_PATH=db-wal FAULT_AFTER=3 faulty "$SYMTREND" --db "$T/db" ingest sessions-2025-h2.csv >out 2>err; rc=$?
+check "disk full during ingest: exit 3" test $rc -eq 3
+check "disk full during ingest: the error says so" grep -q 'full\|disk I/O error' err
+check "disk full during ingest: nothing of the file stored" test "$(count)" -eq $n0
+sqlv .dump >after.sql
+check "disk full during ingest: database exactly as before" cmp -s before.sql after.sql
+check "disk full during ingest: database still sound" test "$(sqlv 'PRAGMA integrity_check')" = ok
+expect 0 "after the disk has room again the same file goes in" ingest sessions-2025-h2.csv
+
+# A failing write of the rejects file: the ingest is reported as failed.
+printf 'patient_id,session_date,fatigue,sleep,focus,pain\nR1,2025-01-01,11,1,1,1\nR1,2025-01-02,1,1,1,1\n' >r.csv
+FAULT_PATH=r.csv.rejects FAULT_AFTER=0 faulty "$SYMTREND" --db "$T/db" ingest r.csv >out 2>err; rc=$?
+check "rejects file cannot be written: exit 3" test $rc -eq 3
+check "rejects file cannot be written: nothing stored" test "$(sqlv "SELECT count(*) FROM sessions s JOIN patients p ON p.id=s.patient WHERE p.patient_id='R1'")" -eq 0
+check "rejects file cannot be written: no partial rejects file" sh -c '! ls r.csv.rejects* 2>/dev/null | grep -q .'
+
+# A failing write of a report: the old report stays whole, no temporary left.
+expect 0 "a note" report note --patient P001 --out rep
+cp rep/P001/note.txt good-note.txt
+FAULT_PATH=note.txt.tmp FAULT_AFTER=0 SYMTREND_TODAY=2030-01-01 faulty "$SYMTREND" --db "$T/db" report note --patient P001 --out rep >out 2>err; rc=$?
+check "disk full writing a note: exit 3" test $rc -eq 3
+check "disk full writing a note: the previous note is intact" cmp -s good-note.txt rep/P001/note.txt
+check "disk full writing a note: no temporary file left" sh -c '! ls rep/P001 | grep -q tmp'
+FAULT_PATH=note.html.tmp FAULT_FSYNC=1 faulty "$SYMTREND" --db "$T/db" report note --patient P001 --out rep >out 2>err; rc=$?
+check "fsync failure of the HTML note: exit 3" test $rc -eq 3
+
+# Disk full for stdout: a failed write is an error, not a silent truncation.
+"$SYMTREND" --db "$T/db" stats >/dev/full 2>err; rc=$?
+check "stats to a full disk: exit 3" test $rc -eq 3
+
+# A read-only database.
+cp db ro.db && chmod 0400 ro.db
+"$SYMTREND" --db "$T/ro.db" ingest r.csv >out 2>err; rc=$?
+if [ "$(id -u)" = 0 ]; then
+	# root writes through file modes; make the folder refuse instead.
+	mkdir -p rodir && cp db rodir/ro.db && chmod 0500 rodir
+	"$SYMTREND" --db "$T/rodir/ro.db" ingest r.csv >out 2>err; rc=$?
+	chmod 0700 rodir
+	skip "read-only file as root" "root ignores file modes; a read-only mount is not available here"
+else
+	check "read-only database: exit 3" test $rc -eq 3
+	check "read-only database: a clear error" grep -q 'readonly\|read-only\|Permission' err
+fi
+
+# A process killed in the middle of an ingest: all of the file or none.
+"$TOP/build/gen" --sessions 300000 --out big.csv
+n1=$(count)
+"$SYMTREND" --db "$T/db" ingest big.csv >/dev/null 2>&1 &
+pid=$!
+sleep 0.3
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+n2=$(count)
+check "killed mid-ingest: all or nothing ($n1 -> $n2)" sh -c "test $n2 -eq $n1 || test $n2 -eq $((n1 + 300000))"
+check "killed mid-ingest: database sound" test "$(sqlv 'PRAGMA integrity_check')" = ok
+expect 0 "the killed ingest, run again, completes" ingest big.csv
+check "killed and re-run: every row once" test "$(count)" -eq $((n1 + 300000))
+finish

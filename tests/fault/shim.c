@@ -1,0 +1,79 @@
+/*
+ * shim.c - an LD_PRELOAD fault injector for the tests: writes to files
+ * whose path contains $FAULT_PATH fail with ENOSPC ("disk full") once
+ * $FAULT_AFTER writes to such files have succeeded (default 0), and
+ * fsync on them fails with EIO when $FAULT_FSYNC is set.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+static int matches(int fd)
+{
+	const char *want = getenv("FAULT_PATH");
+	char link[64], path[4096];
+	ssize_t n;
+	if (!want || !*want)
+		return 0;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n <= 0)
+		return 0;
+	path[n] = '\0';
+	return strstr(path, want) != NULL;
+}
+
+static int should_fail(int fd)
+{
+	static long seen; /* per process: the count of matching writes */
+	const char *after = getenv("FAULT_AFTER");
+	if (!matches(fd))
+		return 0;
+	return seen++ >= (after ? atol(after) : 0);
+}
+
+ssize_t write(int fd, const void *buf, size_t n)
+{
+	static ssize_t (*real)(int, const void *, size_t);
+	if (!real)
+		real = (ssize_t (*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
+	if (should_fail(fd)) {
+		errno = ENOSPC;
+		return -1;
+	}
+	return real(fd, buf, n);
+}
+
+ssize_t pwrite64(int fd, const void *buf, size_t n, off_t off)
+{
+	static ssize_t (*real)(int, const void *, size_t, off_t);
+	if (!real)
+		real = (ssize_t (*)(int, const void *, size_t, off_t))dlsym(RTLD_NEXT, "pwrite64");
+	if (should_fail(fd)) {
+		errno = ENOSPC;
+		return -1;
+	}
+	return real(fd, buf, n, off);
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
+{
+	return pwrite64(fd, buf, n, off);
+}
+
+int fsync(int fd)
+{
+	static int (*real)(int);
+	if (!real)
+		real = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
+	if (getenv("FAULT_FSYNC") && matches(fd)) {
+		errno = EIO;
+		return -1;
+	}
+	return real(fd);
+}
