@@ -12,9 +12,9 @@ LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lgsl
 SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_SECONDS ?= 60
 
-LIB_SRC  = src/util.c src/csvin.c src/store.c src/ingest.c src/stats.c src/table.c src/plot.c src/report.c src/nightly.c
+LIB_SRC  = src/util.c src/csvin.c src/store.c src/ingest.c src/stats.c src/table.c src/plot.c src/report.c src/nightly.c src/model.c
 
-CMD_SRC  = src/main.c src/cmd_init.c src/cmd_ingest.c src/cmd_stats.c src/cmd_config.c src/cmd_report.c src/cmd_nightly.c
+CMD_SRC  = src/main.c src/cmd_init.c src/cmd_ingest.c src/cmd_stats.c src/cmd_config.c src/cmd_report.c src/cmd_nightly.c src/cmd_model.c
 
 HDRS     = $(wildcard include/*.h)
 UNIT     = util csvin store stats
@@ -67,10 +67,12 @@ fixtures: $(B)/gen
 	@sh scripts/install-deps.sh r
 	@sh tests/fixtures/make-fixtures.sh
 
+# Static checks (configuration: .clang-tidy); part of make check.
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
-	  --inline-suppr --std=c11 -Iinclude --suppress=missingIncludeSystem src tests/unit
-	clang-tidy --quiet $(LIB_SRC) $(CMD_SRC) -- -std=c11 -D_GNU_SOURCE -Iinclude
+	  --inline-suppr --std=c11 -Iinclude --suppress=missingIncludeSystem src tests/unit fuzz
+	clang-tidy --quiet $(LIB_SRC) $(CMD_SRC) -- -std=c11 -D_GNU_SOURCE -Iinclude \
+	  $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 
 install: symtrend
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

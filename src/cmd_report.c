@@ -44,7 +44,7 @@ static int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 	char day[11], *dir = NULL, *errlog;
 	int c, rc;
 
-	if (argc < 2 || (strcmp(argv[1], "note") && strcmp(argv[1], "clinic")))
+	if (argc < 2 || (strcmp(argv[1], "note") != 0 && strcmp(argv[1], "clinic") != 0))
 		return cmd_usage(&cmd_report_entry, "report takes 'note' or 'clinic'");
 	what = argv[1];
 	argc--;

@@ -18,6 +18,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_config_entry,
 	&cmd_report_entry,
 	&cmd_nightly_entry,
+	&cmd_model_entry,
 
 
 
@@ -169,8 +170,7 @@ int main(int argc, char **argv)
 	}
 	e = find_command(argv[1]);
 	if (!e) {
-		fprintf(stderr, "symtrend: '%s' is not a command (see 'symtrend --help')\n",
-			argv[1][0] == '-' ? argv[1] : argv[1]);
+		fprintf(stderr, "symtrend: '%s' is not a command (see 'symtrend --help')\n", argv[1]);
 		return EXIT_USAGE;
 	}
 	for (i = 2; i < argc; i++) {

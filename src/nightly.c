@@ -77,7 +77,7 @@ static char **scan_inbox(const char *dir, struct error *err)
 	}
 	while ((e = readdir(d))) {
 		size_t len = strlen(e->d_name);
-		if (e->d_name[0] == '.' || len < 5 || strcmp(e->d_name + len - 4, ".csv") ||
+		if (e->d_name[0] == '.' || len < 5 || strcmp(e->d_name + len - 4, ".csv") != 0 ||
 		    (len > 12 && !strcmp(e->d_name + len - 12, ".rejects.csv")))
 			continue;
 		v = xgrow(v, &cap, n + 2, sizeof(*v));

@@ -535,7 +535,7 @@ int report_note(struct report_batch *b, struct store *s, const struct stats_ctx 
 	sel = l.n - 1;
 
 	if (course_id) {
-		for (i = 0; i < l.n && strcmp(l.c[i].course_id, course_id); i++)
+		for (i = 0; i < l.n && strcmp(l.c[i].course_id, course_id) != 0; i++)
 			;
 		if (i == l.n) {
 			error_set(err, EXIT_REJECTS, NULL, 0, "patient '%s' has no course '%s'", pid,
@@ -944,7 +944,8 @@ static void group_section(struct strbuf *t, struct strbuf *h, struct store *s,
 {
 	size_t i, m;
 	char a[32], b[32], c[32], d[32], e[32], f[32], g[32], x[160];
-	qsort(gs->g, gs->n, sizeof(*gs->g), group_cmp);
+	if (gs->n)
+		qsort(gs->g, gs->n, sizeof(*gs->g), group_cmp);
 	sb_addf(t, "\nBy %s: courses, mean change (95%% CI), responders %% (Wilson 95%% CI),\n"
 		   "median sessions to response\n", what);
 	sb_addf(h, "<h2>By %s</h2>\n<table><tr><th>%s</th><th>Measure</th><th>Courses</th>"

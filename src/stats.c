@@ -88,7 +88,7 @@ int stats_config_check(const struct store *s, const char *key, const char *value
 		return -1;
 	}
 	for (i = 0; i < sizeof(int_keys) / sizeof(int_keys[0]); i++) {
-		if (strcmp(key, int_keys[i].key))
+		if (strcmp(key, int_keys[i].key) != 0)
 			continue;
 		{
 			char *end;

@@ -31,10 +31,8 @@ void json_string(FILE *out, const char *s)
 			fputs("\\r", out);
 		else if (*p == '\t')
 			fputs("\\t", out);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(out, "\\u%04x", *p);
-		else if (*p == '<' || *p == '>' || *p == '&')
-			/* Safe to paste into an HTML <script>, too. */
+		else if (*p < 0x20 || *p == 0x7f || *p == '<' || *p == '>' || *p == '&')
+			/* Control bytes, and markup so the JSON is safe inside HTML too. */
 			fprintf(out, "\\u%04x", *p);
 		else
 			fputc(*p, out);

@@ -216,8 +216,8 @@ static void sha256_block(struct sha256 *s, const unsigned char *p)
 	uint32_t w[64], a, b, c, d, e, f, g, h;
 	int i;
 	for (i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		       (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
+		w[i] = (uint32_t)p[4 * (size_t)i] << 24 | (uint32_t)p[4 * (size_t)i + 1] << 16 |
+		       (uint32_t)p[4 * (size_t)i + 2] << 8 | (uint32_t)p[4 * (size_t)i + 3];
 	for (i = 16; i < 64; i++) {
 		uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
 		uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
@@ -271,16 +271,19 @@ void sha256_update(struct sha256 *s, const void *data, size_t n)
 void sha256_hex(struct sha256 *s, char out[65])
 {
 	uint64_t bits = s->len * 8;
-	unsigned char pad = 0x80, zero = 0, lenbuf[8];
+	unsigned char tail[128];
+	size_t n = s->fill < 56 ? 64 : 128;
 	int i;
-	sha256_update(s, &pad, 1);
-	while (s->fill != 56)
-		sha256_update(s, &zero, 1);
+	memset(tail, 0, sizeof(tail));
+	memcpy(tail, s->block, s->fill);
+	tail[s->fill] = 0x80;
 	for (i = 0; i < 8; i++)
-		lenbuf[i] = (unsigned char)(bits >> (56 - 8 * i));
-	sha256_update(s, lenbuf, 8);
+		tail[n - 8 + (size_t)i] = (unsigned char)(bits >> (56 - 8 * i));
+	sha256_block(s, tail);
+	if (n == 128)
+		sha256_block(s, tail + 64);
 	for (i = 0; i < 8; i++)
-		snprintf(out + 8 * i, 9, "%08x", (unsigned)s->h[i]);
+		snprintf(out + 8 * (size_t)i, 9, "%08x", (unsigned)s->h[i]);
 }
 
 static int is_leap(long y)

@@ -47,6 +47,14 @@ for variant in build build-asan; do
 		tally "$log" "$variant/$name" $?
 	done
 done
+# Static checks: cppcheck and clang-tidy (make lint), one result.
+if make --no-print-directory lint >"$out/lint.log" 2>&1; then
+	echo "ok 1 - make lint" >"$out/lint.tap"
+else
+	{ echo "not ok 1 - make lint"; sed 's/^/# /' "$out/lint.log" | tail -30; } >"$out/lint.tap"
+fi
+tally "$out/lint.tap" lint 0
+
 if [ "$skip" -gt 0 ]; then
 	echo "$pass passed, $fail failed, $skip skipped"
 else

@@ -1,0 +1,54 @@
+/*
+ * model.h - the clinic's expected recovery: per measure, a linear mixed
+ * model of score on log(session_no) with a correlated random intercept and
+ * slope per course, fitted by REML as lme4 does it (the profiled REML
+ * criterion over the relative covariance factor theta, minimised with
+ * gsl_multimin).  Owns the fit and each course's conditional modes.
+ *
+ * Courses enter only through sufficient statistics (sums over their
+ * sessions), so a fit needs memory for one 2x2 block per course and each
+ * evaluation of the criterion costs O(courses), whatever the sessions.
+ */
+#ifndef SYMTREND_MODEL_H
+#define SYMTREND_MODEL_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+/* Sums of one course over its scored sessions, x = log(session_no). */
+struct model_group {
+	double n, sx, sxx, sy, sxy, syy;
+};
+
+struct model_data {
+	struct model_group *g;
+	size_t ngroups, cap;
+};
+
+struct model_fit {
+	long groups, nobs;
+	double beta[2], beta_se[2], beta_lo[2], beta_hi[2]; /* intercept, log(session) */
+	double sd_intercept, sd_slope, corr, sigma;
+	double reml;     /* REML criterion at the optimum (lme4's REMLcrit) */
+	double theta[3]; /* lower-triangular relative covariance factor */
+	int converged;   /* 0: too few courses or no convergence, numbers NAN */
+};
+
+/* Adds one course's (x, y) points; courses with fewer than 1 point are skipped. */
+void model_add_course(struct model_data *d, const double *session_no, const double *y, size_t n);
+void model_data_release(struct model_data *d);
+
+/* Fits; 0 with f->converged set, -1 when there is nothing to fit (f has NANs). */
+int model_fit_reml(const struct model_data *d, struct model_fit *f);
+
+/*
+ * The conditional mode of one course's random effects given the fit, with
+ * its conditional SD: b[0] intercept, b[1] slope (per log session).
+ */
+void model_course_effect(const struct model_fit *f, const struct model_group *g, double b[2],
+			 double sd[2]);
+/* Sums of one course, for model_course_effect. */
+struct model_group model_group_of(const double *session_no, const double *y, size_t n);
+
+#endif

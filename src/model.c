@@ -1,0 +1,295 @@
+/*
+ * model.c - REML fit of y ~ log(s) + (log(s) | course), see model.h.
+ *
+ * With Lambda the lower-triangular factor [t0 0; t1 t2] and, per course,
+ * S = Z'Z = X'X (the fixed and random design share the columns 1 and
+ * log s), the penalised least-squares system decouples into 2x2 blocks:
+ *   A_i = Lambda' S_i Lambda + I = L_i L_i'
+ *   R_ZX_i = L_i^-1 Lambda' S_i,   c_i = L_i^-1 Lambda' Z_i'y
+ *   R_X'R_X = X'X - sum R_ZX_i' R_ZX_i,  beta from R_X'R_X beta = X'y - sum R_ZX_i' c_i
+ *   r2 = y'y - sum |c_i|^2 - beta'(X'y - sum R_ZX_i' c_i)
+ * and the profiled REML criterion is
+ *   d(theta) = 2 sum log|L_i| + 2 log|R_X| + (n - 2) (1 + log(2 pi r2 / (n - 2))).
+ */
+#include "model.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_multimin.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct model_group model_group_of(const double *s, const double *y, size_t n)
+{
+	struct model_group g;
+	size_t i;
+	memset(&g, 0, sizeof(g));
+	for (i = 0; i < n; i++) {
+		double x = log(s[i]);
+		g.n += 1;
+		g.sx += x;
+		g.sxx += x * x;
+		g.sy += y[i];
+		g.sxy += x * y[i];
+		g.syy += y[i] * y[i];
+	}
+	return g;
+}
+
+void model_add_course(struct model_data *d, const double *s, const double *y, size_t n)
+{
+	if (n == 0)
+		return;
+	d->g = xgrow(d->g, &d->cap, d->ngroups + 1, sizeof(*d->g));
+	d->g[d->ngroups++] = model_group_of(s, y, n);
+}
+
+void model_data_release(struct model_data *d)
+{
+	free(d->g);
+	memset(d, 0, sizeof(*d));
+}
+
+/* 2x2 symmetric [a b; b c] Cholesky: L = [l11 0; l21 l22]; -1 if not positive. */
+static int chol2(double a, double b, double c, double *l11, double *l21, double *l22)
+{
+	if (!(a > 0))
+		return -1;
+	*l11 = sqrt(a);
+	*l21 = b / *l11;
+	c -= *l21 * *l21;
+	if (!(c > 0))
+		return -1;
+	*l22 = sqrt(c);
+	return 0;
+}
+
+struct pls {
+	double beta[2], r2, ldL, ldRX, M[3]; /* M = R_X'R_X as [m11 m12 m22] */
+};
+
+/* Solves the PLS problem at theta; -1 when it is singular. */
+static int pls_solve(const struct model_data *d, const double *th, struct pls *p)
+{
+	double XtX[3] = { 0, 0, 0 }, Xty[2] = { 0, 0 }, yty = 0, cc = 0;
+	double M[3], rhs[2], l11, l21, l22, det;
+	size_t i;
+	p->ldL = 0;
+	memset(M, 0, sizeof(M));
+	rhs[0] = rhs[1] = 0;
+	for (i = 0; i < d->ngroups; i++) {
+		const struct model_group *g = &d->g[i];
+		/* S = [n sx; sx sxx]; Lambda = [t0 0; t1 t2]; T = Lambda' S. */
+		double t0 = th[0], t1 = th[1], t2 = th[2];
+		double T00 = t0 * g->n + t1 * g->sx, T01 = t0 * g->sx + t1 * g->sxx;
+		double T10 = t2 * g->sx, T11 = t2 * g->sxx;
+		/* A = T Lambda + I */
+		double A00 = T00 * t0 + T01 * t1 + 1, A01 = T01 * t2, A11 = T11 * t2 + 1;
+		double a00, a01, a10, a11, c0, c1, u0 = t0 * g->sy + t1 * g->sxy, u1 = t2 * g->sxy;
+		(void)T10;
+		if (chol2(A00, A01, A11, &l11, &l21, &l22) < 0)
+			return -1;
+		p->ldL += log(l11) + log(l22);
+		/* R_ZX = L^-1 T (2x2), c = L^-1 Lambda' Z'y */
+		a00 = T00 / l11;
+		a01 = T01 / l11;
+		a10 = (t2 * g->sx - l21 * a00) / l22;
+		a11 = (t2 * g->sxx - l21 * a01) / l22;
+		c0 = u0 / l11;
+		c1 = (u1 - l21 * c0) / l22;
+		M[0] += a00 * a00 + a10 * a10;
+		M[1] += a00 * a01 + a10 * a11;
+		M[2] += a01 * a01 + a11 * a11;
+		rhs[0] += a00 * c0 + a10 * c1;
+		rhs[1] += a01 * c0 + a11 * c1;
+		cc += c0 * c0 + c1 * c1;
+		XtX[0] += g->n;
+		XtX[1] += g->sx;
+		XtX[2] += g->sxx;
+		Xty[0] += g->sy;
+		Xty[1] += g->sxy;
+		yty += g->syy;
+	}
+	M[0] = XtX[0] - M[0];
+	M[1] = XtX[1] - M[1];
+	M[2] = XtX[2] - M[2];
+	rhs[0] = Xty[0] - rhs[0];
+	rhs[1] = Xty[1] - rhs[1];
+	det = M[0] * M[2] - M[1] * M[1];
+	if (!(det > 0) || chol2(M[0], M[1], M[2], &l11, &l21, &l22) < 0)
+		return -1;
+	p->ldRX = log(l11) + log(l22);
+	p->beta[0] = (M[2] * rhs[0] - M[1] * rhs[1]) / det;
+	p->beta[1] = (M[0] * rhs[1] - M[1] * rhs[0]) / det;
+	p->r2 = yty - cc - (p->beta[0] * rhs[0] + p->beta[1] * rhs[1]);
+	memcpy(p->M, M, sizeof(M));
+	return p->r2 > 0 ? 0 : -1;
+}
+
+static double nobs_of(const struct model_data *d)
+{
+	double n = 0;
+	size_t i;
+	for (i = 0; i < d->ngroups; i++)
+		n += d->g[i].n;
+	return n;
+}
+
+struct crit_arg {
+	const struct model_data *d;
+	double n;
+};
+
+static double reml_crit(const gsl_vector *v, void *arg)
+{
+	const struct crit_arg *a = arg;
+	double th[3] = { gsl_vector_get(v, 0), gsl_vector_get(v, 1), gsl_vector_get(v, 2) };
+	struct pls p;
+	double df = a->n - 2;
+	if (pls_solve(a->d, th, &p) < 0)
+		return GSL_POSINF;
+	return 2 * p.ldL + 2 * p.ldRX + df * (1 + log(2 * M_PI * p.r2 / df));
+}
+
+static void nan_fit(struct model_fit *f)
+{
+	int i;
+	for (i = 0; i < 2; i++)
+		f->beta[i] = f->beta_se[i] = f->beta_lo[i] = f->beta_hi[i] = NAN;
+	f->sd_intercept = f->sd_slope = f->corr = f->sigma = f->reml = NAN;
+	f->theta[0] = f->theta[1] = f->theta[2] = NAN;
+	f->converged = 0;
+}
+
+/* One Nelder-Mead run from 'start'; returns the criterion, best theta in x. */
+static double minimise(struct crit_arg *a, const double *start, double step, double *x, int *ok)
+{
+	const gsl_multimin_fminimizer_type *T = gsl_multimin_fminimizer_nmsimplex2;
+	gsl_multimin_fminimizer *m = gsl_multimin_fminimizer_alloc(T, 3);
+	gsl_vector *v = gsl_vector_alloc(3), *ss = gsl_vector_alloc(3);
+	gsl_multimin_function fn;
+	int it, status = GSL_CONTINUE;
+	double best;
+	fn.n = 3;
+	fn.f = reml_crit;
+	fn.params = a;
+	for (it = 0; it < 3; it++)
+		gsl_vector_set(v, (size_t)it, start[it]);
+	gsl_vector_set_all(ss, step);
+	gsl_multimin_fminimizer_set(m, &fn, v, ss);
+	for (it = 0; it < 5000 && status == GSL_CONTINUE; it++) {
+		if (gsl_multimin_fminimizer_iterate(m))
+			break;
+		status = gsl_multimin_test_size(gsl_multimin_fminimizer_size(m), 1e-10);
+	}
+	*ok = status == GSL_SUCCESS;
+	for (it = 0; it < 3; it++)
+		x[it] = gsl_vector_get(m->x, (size_t)it);
+	best = m->fval;
+	gsl_multimin_fminimizer_free(m);
+	gsl_vector_free(v);
+	gsl_vector_free(ss);
+	return best;
+}
+
+int model_fit_reml(const struct model_data *d, struct model_fit *f)
+{
+	struct crit_arg a = { d, nobs_of(d) };
+	double th[3], th2[3], start[3] = { 1, 0, 1 }, v1, v2, s00, s01, s11, tq;
+	struct pls p;
+	gsl_error_handler_t *old;
+	int ok, ok2;
+	memset(f, 0, sizeof(*f));
+	nan_fit(f);
+	f->groups = (long)d->ngroups;
+	f->nobs = (long)a.n;
+	if (d->ngroups < 3 || a.n < 6)
+		return -1;
+	old = gsl_set_error_handler_off();
+	v1 = minimise(&a, start, 0.5, th, &ok);
+	/* Restart from the optimum: Nelder-Mead can stall on a ridge. */
+	v2 = minimise(&a, th, 0.05, th2, &ok2);
+	gsl_set_error_handler(old);
+	if (v2 <= v1) {
+		memcpy(th, th2, sizeof(th));
+		v1 = v2;
+		ok = ok2;
+	}
+	if (!isfinite(v1) || pls_solve(d, th, &p) < 0)
+		return -1;
+	/* The criterion depends on Lambda Lambda' only: report the canonical sign. */
+	if (th[0] < 0) {
+		th[0] = -th[0];
+		th[1] = -th[1];
+	}
+	if (th[2] < 0)
+		th[2] = -th[2];
+	memcpy(f->theta, th, sizeof(th));
+	f->reml = v1;
+	f->sigma = sqrt(p.r2 / (a.n - 2));
+	f->beta[0] = p.beta[0];
+	f->beta[1] = p.beta[1];
+	{
+		double det = p.M[0] * p.M[2] - p.M[1] * p.M[1], s2 = f->sigma * f->sigma;
+		f->beta_se[0] = sqrt(s2 * p.M[2] / det);
+		f->beta_se[1] = sqrt(s2 * p.M[0] / det);
+	}
+	/* Wald intervals, as lme4's confint(method = "Wald"). */
+	tq = gsl_cdf_ugaussian_Qinv(0.025);
+	f->beta_lo[0] = f->beta[0] - tq * f->beta_se[0];
+	f->beta_hi[0] = f->beta[0] + tq * f->beta_se[0];
+	f->beta_lo[1] = f->beta[1] - tq * f->beta_se[1];
+	f->beta_hi[1] = f->beta[1] + tq * f->beta_se[1];
+	/* Covariance of the random effects: sigma^2 Lambda Lambda'. */
+	s00 = th[0] * th[0];
+	s01 = th[0] * th[1];
+	s11 = th[1] * th[1] + th[2] * th[2];
+	f->sd_intercept = f->sigma * sqrt(s00);
+	f->sd_slope = f->sigma * sqrt(s11);
+	f->corr = (s00 > 0 && s11 > 0) ? s01 / sqrt(s00 * s11) : NAN;
+	f->converged = ok;
+	return 0;
+}
+
+void model_course_effect(const struct model_fit *f, const struct model_group *g, double b[2],
+			 double sd[2])
+{
+	const double *th = f->theta;
+	double T00, T01, A00, A01, A11, det, r0, r1, u0, u1, i00, i01, i11, s2;
+	double V00, V01, V11, L00, L10, L11;
+	if (!f->converged && !isfinite(f->reml)) {
+		b[0] = b[1] = sd[0] = sd[1] = NAN;
+		return;
+	}
+	T00 = th[0] * g->n + th[1] * g->sx;
+	T01 = th[0] * g->sx + th[1] * g->sxx;
+	A00 = T00 * th[0] + T01 * th[1] + 1;
+	A01 = T01 * th[2];
+	A11 = th[2] * g->sxx * th[2] + 1;
+	det = A00 * A11 - A01 * A01;
+	/* u = A^-1 Lambda' Z'(y - X beta) */
+	r0 = g->sy - f->beta[0] * g->n - f->beta[1] * g->sx;
+	r1 = g->sxy - f->beta[0] * g->sx - f->beta[1] * g->sxx;
+	u0 = th[0] * r0 + th[1] * r1;
+	u1 = th[2] * r1;
+	i00 = A11 / det;
+	i01 = -A01 / det;
+	i11 = A00 / det;
+	{
+		double w0 = i00 * u0 + i01 * u1, w1 = i01 * u0 + i11 * u1;
+		b[0] = th[0] * w0;
+		b[1] = th[1] * w0 + th[2] * w1;
+	}
+	/* Var(b | y) = sigma^2 Lambda A^-1 Lambda' */
+	s2 = f->sigma * f->sigma;
+	L00 = th[0];
+	L10 = th[1];
+	L11 = th[2];
+	V00 = L00 * L00 * i00;
+	V01 = L00 * (L10 * i00 + L11 * i01);
+	V11 = L10 * L10 * i00 + 2 * L10 * L11 * i01 + L11 * L11 * i11;
+	(void)V01;
+	sd[0] = sqrt(s2 * V00);
+	sd[1] = sqrt(s2 * V11);
+}
