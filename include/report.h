@@ -12,11 +12,26 @@
 #ifndef SYMTREND_REPORT_H
 #define SYMTREND_REPORT_H
 
+#include "model.h"
 #include "plot.h"
 #include "stats.h"
 #include "store.h"
 
 struct report_batch;
+
+/*
+ * The clinic's expected course per measure: the mixed model of the whole
+ * clinic and of every indication (model.h), fitted once per run from every
+ * course in the database.  An indication with fewer than
+ * REPORT_MODEL_MIN_COURSES courses uses the clinic's model.
+ */
+#define REPORT_MODEL_MIN_COURSES 20
+struct report_models;
+struct report_models *report_models_new(struct store *s, struct error *err);
+void report_models_free(struct report_models *rm);
+/* The model for a course of this indication (NULL indication: the clinic's). */
+const struct model_fit *report_model_for(const struct report_models *rm, size_t m,
+					 const char *indication);
 
 /* with_charts: 0 when gnuplot is unavailable (HTML says so instead). */
 struct report_batch *report_batch_new(int with_charts);
@@ -33,13 +48,13 @@ void report_batch_free(struct report_batch *b);
  * -1 on failure.
  */
 int report_note(struct report_batch *b, struct store *s, const struct stats_ctx *sc,
-		const char *patient_id, const char *course_id, const char *out_dir,
-		const char *today, char **dir, struct error *err);
+		const struct report_models *rm, const char *patient_id, const char *course_id,
+		const char *out_dir, const char *today, char **dir, struct error *err);
 
 /* The clinic report over the courses 'f' selects, in OUT/clinic[-FROM-TO]/. */
 int report_clinic(struct report_batch *b, struct store *s, const struct stats_ctx *sc,
-		  const struct store_filter *f, const char *out_dir, const char *today,
-		  char **dir, struct error *err);
+		  const struct report_models *rm, const struct store_filter *f,
+		  const char *out_dir, const char *today, char **dir, struct error *err);
 
 /* Folder name for a patient id: the id when it is made of safe characters,
  * else a safe rendering plus a hash (caller frees). */

@@ -40,6 +40,7 @@ static int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 	struct error err = ERROR_INIT;
 	struct stats_ctx *sc;
 	struct report_batch *b;
+	struct report_models *rm;
 	struct plot *plot = NULL;
 	char day[11], *dir = NULL, *errlog;
 	int c, rc;
@@ -100,10 +101,14 @@ static int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 		error_release(&err);
 	}
 	b = report_batch_new(plot != NULL);
-	if (!strcmp(what, "note"))
-		rc = report_note(b, ctx->store, sc, patient, course, out, day, &dir, &err);
+	rm = report_models_new(ctx->store, &err);
+	if (!rm)
+		rc = -1;
+	else if (!strcmp(what, "note"))
+		rc = report_note(b, ctx->store, sc, rm, patient, course, out, day, &dir, &err);
 	else
-		rc = report_clinic(b, ctx->store, sc, &f, out, day, &dir, &err);
+		rc = report_clinic(b, ctx->store, sc, rm, &f, out, day, &dir, &err);
+	report_models_free(rm);
 	if (rc != 0) {
 		report_batch_free(b);
 		if (plot) {

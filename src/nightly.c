@@ -354,6 +354,7 @@ static int reports(struct run *run, long min_file, struct error *err)
 	struct store *s = run->s;
 	struct stats_ctx *sc = NULL;
 	struct report_batch *b = NULL;
+	struct report_models *rm = NULL;
 	struct plot *plot = NULL;
 	struct store_filter all = STORE_FILTER_INIT;
 	char **pids = NULL, *notes = xasprintf("%s/notes", run->day_dir), *errlog = NULL, *dir;
@@ -367,6 +368,9 @@ static int reports(struct run *run, long min_file, struct error *err)
 		goto out;
 	sc = stats_ctx_new(s, err);
 	if (!sc)
+		goto out;
+	rm = report_models_new(s, err);
+	if (!rm)
 		goto out;
 	errlog = xasprintf("%s/.gnuplot.log", run->day_dir);
 	{
@@ -384,7 +388,7 @@ static int reports(struct run *run, long min_file, struct error *err)
 		struct store_course c;
 		int rc;
 		run->r->patients_updated++;
-		if (report_note(b, s, sc, pids[i], NULL, notes, run->o->today, &dir, err) != 0)
+		if (report_note(b, s, sc, rm, pids[i], NULL, notes, run->o->today, &dir, err) != 0)
 			goto out;
 		free(dir);
 		run->r->notes_written++;
@@ -403,7 +407,7 @@ static int reports(struct run *run, long min_file, struct error *err)
 		if (rc < 0)
 			goto out;
 	}
-	if (report_clinic(b, s, sc, &all, run->o->out, run->o->today, &dir, err) != 0)
+	if (report_clinic(b, s, sc, rm, &all, run->o->out, run->o->today, &dir, err) != 0)
 		goto out;
 	free(dir);
 	ret = report_batch_finish(b, plot, err);
@@ -425,6 +429,7 @@ out:
 	free(notes);
 	strv_free(pids);
 	stats_ctx_free(sc);
+	report_models_free(rm);
 	return ret;
 }
 

@@ -265,7 +265,7 @@ void plot_script_course(struct strbuf *sb, const char *out_base, const char *tit
 		}
 		if (p->ex && p->en) {
 			snprintf(name, sizeof(name), "E%zu", i);
-			sb_addf(&body, ", $%s using 2:3 with lines lw 2 dt 4 lc rgb '#666666' title 'expected (clinic)'", name);
+			sb_addf(&body, ", $%s using 2:3 with lines lw 2 dt 4 lc rgb '#666666' title 'expected (clinic mean)'", name);
 		}
 		sb_addc(&body, '\n');
 	}

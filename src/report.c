@@ -347,6 +347,150 @@ static void td(struct strbuf *sb, const char *s, int numeric)
 	sb_adds(sb, "</td>");
 }
 
+/* Expected course (mixed model) ------------------------------------------ */
+
+struct report_models {
+	size_t nm, nind;
+	struct model_fit clinic[CSVIN_MAX_MEASURES];
+	char **ind;                                 /* indication names */
+	struct model_fit (*ind_fit)[CSVIN_MAX_MEASURES];
+	long *ind_courses;
+};
+
+/* Scored (session_no, score) points of measure m of a course; returns n. */
+static size_t points(const struct store_course *c, size_t m, double *s, double *y)
+{
+	size_t i, n = 0;
+	for (i = 0; i < c->n; i++) {
+		double v = c->score[i * c->nmeasures + m];
+		if (isnan(v))
+			continue;
+		s[n] = (double)(i + 1);
+		y[n++] = v;
+	}
+	return n;
+}
+
+struct report_models *report_models_new(struct store *s, struct error *err)
+{
+	struct report_models *rm = xcalloc(1, sizeof(*rm));
+	struct model_data all[CSVIN_MAX_MEASURES], *ind = NULL;
+	struct store_filter f = STORE_FILTER_INIT;
+	struct store_iter *it;
+	struct store_course c;
+	size_t cap = 0, cap2 = 0, cap3 = 0, m, k, scap = 0;
+	double *sx = NULL, *sy = NULL;
+	int rc;
+	rm->nm = store_measure_count(s);
+	memset(all, 0, sizeof(all));
+	memset(&c, 0, sizeof(c));
+	if (store_iter_open(s, &f, &it, err) < 0) {
+		free(rm);
+		return NULL;
+	}
+	while ((rc = store_iter_next(it, &c, err)) == 1) {
+		const char *name = c.indication ? c.indication : "(unknown)";
+		for (k = 0; k < rm->nind && strcmp(rm->ind[k], name) != 0; k++)
+			;
+		if (k == rm->nind) {
+			size_t c1 = cap, c2 = cap2;
+			rm->ind = xgrow(rm->ind, &c1, k + 1, sizeof(*rm->ind));
+			ind = xgrow(ind, &c2, (k + 1) * CSVIN_MAX_MEASURES, sizeof(*ind));
+			rm->ind_courses = xgrow(rm->ind_courses, &cap3, k + 1, sizeof(long));
+			cap = c1;
+			cap2 = c2;
+			memset(ind + k * CSVIN_MAX_MEASURES, 0, CSVIN_MAX_MEASURES * sizeof(*ind));
+			rm->ind[k] = xstrdup(name);
+			rm->ind_courses[k] = 0;
+			rm->nind++;
+		}
+		rm->ind_courses[k]++;
+		if (c.n > scap) {
+			size_t c1 = scap;
+			sx = xgrow(sx, &c1, c.n, sizeof(*sx));
+			sy = xgrow(sy, &scap, c.n, sizeof(*sy));
+		}
+		for (m = 0; m < rm->nm; m++) {
+			size_t n = points(&c, m, sx, sy);
+			model_add_course(&all[m], sx, sy, n);
+			model_add_course(&ind[k * CSVIN_MAX_MEASURES + m], sx, sy, n);
+		}
+	}
+	store_iter_free(it);
+	store_course_release(&c);
+	free(sx);
+	free(sy);
+	rm->ind_fit = xcalloc(rm->nind ? rm->nind : 1, sizeof(*rm->ind_fit));
+	for (m = 0; m < rm->nm; m++) {
+		model_fit_reml(&all[m], &rm->clinic[m]);
+		model_data_release(&all[m]);
+		for (k = 0; k < rm->nind; k++) {
+			struct model_data *d = &ind[k * CSVIN_MAX_MEASURES + m];
+			if (rm->ind_courses[k] >= REPORT_MODEL_MIN_COURSES)
+				model_fit_reml(d, &rm->ind_fit[k][m]);
+			else
+				rm->ind_fit[k][m].converged = 0;
+			model_data_release(d);
+		}
+	}
+	free(ind);
+	if (rc < 0) {
+		report_models_free(rm);
+		return NULL;
+	}
+	return rm;
+}
+
+void report_models_free(struct report_models *rm)
+{
+	size_t k;
+	if (!rm)
+		return;
+	for (k = 0; k < rm->nind; k++)
+		free(rm->ind[k]);
+	free(rm->ind);
+	free(rm->ind_fit);
+	free(rm->ind_courses);
+	free(rm);
+}
+
+const struct model_fit *report_model_for(const struct report_models *rm, size_t m,
+					 const char *indication)
+{
+	size_t k;
+	if (!rm || m >= rm->nm)
+		return NULL;
+	for (k = 0; indication && k < rm->nind; k++)
+		if (!strcmp(rm->ind[k], indication) && rm->ind_courses[k] >= REPORT_MODEL_MIN_COURSES &&
+		    isfinite(rm->ind_fit[k][m].reml))
+			return &rm->ind_fit[k][m];
+	return isfinite(rm->clinic[m].reml) ? &rm->clinic[m] : NULL;
+}
+
+/* "ahead of / in line with / behind" the expected course, or NULL. */
+static const char *expected_reading(const struct model_fit *fit, const struct store_course *c,
+				    size_t m, char *buf, size_t n)
+{
+	double sx[512], sy[512], b[2], sd[2];
+	struct model_group g;
+	size_t k;
+	if (!fit || c->n > 512)
+		return NULL;
+	k = points(c, m, sx, sy);
+	if (k < 2)
+		return NULL;
+	g = model_group_of(sx, sy, k);
+	model_course_effect(fit, &g, b, sd);
+	if (!isfinite(b[1]) || !isfinite(sd[1]))
+		return NULL;
+	/* Lower is better: a negative random slope is a faster improvement. */
+	snprintf(buf, n, "%s the clinic's expected course (slope %+.2f per log session "
+		 "vs expected %+.2f; course effect %+.2f, 95%% %+.2f to %+.2f)",
+		 b[1] + 1.96 * sd[1] < 0 ? "ahead of" : b[1] - 1.96 * sd[1] > 0 ? "behind" : "in line with",
+		 fit->beta[1] + b[1], fit->beta[1], b[1], b[1] - 1.96 * sd[1], b[1] + 1.96 * sd[1]);
+	return buf;
+}
+
 /* Courses of one patient ------------------------------------------------- */
 
 struct course_list {
@@ -506,14 +650,15 @@ static size_t breaks_of(const struct store_course *c, long gap, double *out, siz
 }
 
 int report_note(struct report_batch *b, struct store *s, const struct stats_ctx *sc,
-		const char *pid, const char *course_id, const char *out_dir, const char *today,
-		char **dir_out, struct error *err)
+		const struct report_models *rm, const char *pid, const char *course_id,
+		const char *out_dir, const char *today, char **dir_out, struct error *err)
 {
 	struct course_list l = { NULL, 0, 0 };
 	struct strbuf t = STRBUF_INIT, h = STRBUF_INIT;
 	struct stats_course r[CSVIN_MAX_MEASURES];
 	struct plot_panel panels[CSVIN_MAX_MEASURES];
 	double *xs[CSVIN_MAX_MEASURES] = { 0 }, *ys[CSVIN_MAX_MEASURES] = { 0 };
+	double *ex[CSVIN_MAX_MEASURES] = { 0 }, *ey[CSVIN_MAX_MEASURES] = { 0 };
 	double brk[32];
 	const struct store_course *c = NULL;
 	size_t nm = store_measure_count(s), m, i, k, npanels = 0, nbrk, sel = 0;
@@ -641,6 +786,21 @@ int report_note(struct report_batch *b, struct store *s, const struct stats_ctx 
 		sb_addf(&t, "%-10.10s ", store_measure_name(s, m));
 		wrap(&t, buf, 11, 11);
 	}
+	if (rm) {
+		int any = 0;
+		for (m = 0; m < nm; m++) {
+			const char *e = expected_reading(report_model_for(rm, m, c->indication), c, m,
+							 buf, sizeof(buf));
+			if (!e)
+				continue;
+			if (!any)
+				sb_adds(&t, "\nCompared with the clinic's expected course (mixed model of all "
+					    "courses,\nby indication when it has 20 or more)\n");
+			any = 1;
+			sb_addf(&t, "%-10.10s ", store_measure_name(s, m));
+			wrap(&t, e, 11, 11);
+		}
+	}
 	if (l.n > 1) {
 		sb_adds(&t, "\nOther courses\n");
 		for (k = 0; k < l.n; k++) {
@@ -730,6 +890,20 @@ int report_note(struct report_batch *b, struct store *s, const struct stats_ctx 
 		p->c = r[m].plateau;
 		p->b = r[m].plateau_b;
 		p->tau = r[m].plateau_tau;
+		{
+			const struct model_fit *fit = report_model_for(rm, m, c->indication);
+			if (fit && c->n) {
+				ex[m] = xmalloc(c->n * sizeof(double));
+				ey[m] = xmalloc(c->n * sizeof(double));
+				for (i = 0; i < c->n; i++) {
+					ex[m][i] = (double)(i + 1);
+					ey[m][i] = fit->beta[0] + fit->beta[1] * log((double)(i + 1));
+				}
+				p->ex = ex[m];
+				p->ey = ey[m];
+				p->en = c->n;
+			}
+		}
 	}
 	if (b->with_charts) {
 		struct strbuf title = STRBUF_INIT;
@@ -805,7 +979,8 @@ int report_note(struct report_batch *b, struct store *s, const struct stats_ctx 
 	memset(&h, 0, sizeof(h));
 	ph->chart[0] = xstrdup(base);
 	ph->caption[0] = xasprintf("Scores by session; grey band: MCID from baseline; dashed: "
-				   "plateau fit; dotted: pause of %ld days or more", pause);
+				   "plateau fit; dotted: pause of %ld days or more; dash-dot: the clinic's "
+				   "expected course", pause);
 	*dir_out = dir;
 	dir = NULL;
 	ret = 0;
@@ -813,6 +988,8 @@ out:
 	for (m = 0; m < CSVIN_MAX_MEASURES; m++) {
 		free(xs[m]);
 		free(ys[m]);
+		free(ex[m]);
+		free(ey[m]);
 	}
 	sb_release(&t);
 	sb_release(&h);
@@ -1148,10 +1325,131 @@ static void clinic_charts(struct report_batch *b, struct store *s, const struct 
 	}
 }
 
-int report_clinic(struct report_batch *b, struct store *s, const struct stats_ctx *sc,
-		  const struct store_filter *f, const char *out_dir, const char *today,
-		  char **dir_out, struct error *err)
+/* Deviation of each course from its expected change, for the fair comparison. */
+struct devs {
+	double *d, *base;
+	size_t *ther, n, cap;
+};
+
+static void devs_add(struct devs *v, size_t ther, double d, double base)
 {
+	size_t c1 = v->cap, c2 = v->cap;
+	if (v->n + 1 > v->cap) {
+		v->d = xgrow(v->d, &c1, v->n + 1, sizeof(*v->d));
+		v->base = xgrow(v->base, &c2, v->n + 1, sizeof(*v->base));
+		v->ther = xgrow(v->ther, &v->cap, v->n + 1, sizeof(*v->ther));
+	}
+	v->d[v->n] = d;
+	v->base[v->n] = base;
+	v->ther[v->n++] = ther;
+}
+
+static void devs_release(struct devs *v)
+{
+	free(v->d);
+	free(v->base);
+	free(v->ther);
+}
+
+struct ther_dev {
+	const char *name;
+	long n;
+	double mean, lo, hi;
+};
+
+static int ther_dev_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct ther_dev *)a)->name, ((const struct ther_dev *)b)->name);
+}
+
+/*
+ * Each therapist's mean deviation from the expected change, adjusted for
+ * baseline: deviations are regressed on baseline over all courses and the
+ * residuals averaged per therapist, with a t interval.
+ */
+static void fair_section(struct strbuf *t, struct strbuf *h, struct store *s, struct devs *dv,
+			 struct groups *ther, size_t nm)
+{
+	size_t m, i, k;
+	char a[32], b[32], c[32], x[160];
+	sb_adds(t, "\nTherapists compared fairly: mean deviation of their courses' change from\n"
+		   "the change expected for the indication (mixed model), adjusted for baseline;\n"
+		   "negative = better than expected (95% CI)\n");
+	sb_adds(h, "<h2>Therapists compared with the expected course</h2>\n<p>Mean deviation of "
+		   "each therapist's courses from the change expected for their indication (mixed "
+		   "model), adjusted for baseline; negative is better than expected.</p>\n<table><tr>"
+		   "<th>Therapist</th><th>Measure</th><th>Courses</th><th>Mean deviation (95% CI)</th>"
+		   "</tr>\n");
+	for (m = 0; m < nm && m < STORE_BUILTIN_MEASURES; m++) {
+		struct devs *v = &dv[m];
+		struct ther_dev *td_ = xcalloc(ther->n + 1, sizeof(*td_));
+		double mb = 0, md = 0, sxx = 0, sxy = 0, slope = 0;
+		for (i = 0; i < v->n; i++) {
+			mb += v->base[i];
+			md += v->d[i];
+		}
+		if (v->n) {
+			mb /= (double)v->n;
+			md /= (double)v->n;
+		}
+		for (i = 0; i < v->n; i++) {
+			sxx += (v->base[i] - mb) * (v->base[i] - mb);
+			sxy += (v->base[i] - mb) * (v->d[i] - md);
+		}
+		if (sxx > 0)
+			slope = sxy / sxx;
+		for (k = 0; k < ther->n; k++) {
+			double sum = 0, sum2 = 0, nn = 0;
+			for (i = 0; i < v->n; i++) {
+				double r;
+				if (v->ther[i] != k)
+					continue;
+				r = v->d[i] - slope * (v->base[i] - mb);
+				sum += r;
+				sum2 += r * r;
+				nn++;
+			}
+			td_[k].name = ther->g[k].name;
+			td_[k].n = (long)nn;
+			td_[k].mean = nn ? sum / nn : NAN;
+			td_[k].lo = td_[k].hi = NAN;
+			if (nn >= 2) {
+				double sd = sqrt(fmax(0, (sum2 - nn * td_[k].mean * td_[k].mean) / (nn - 1)));
+				double half = stats_t_quantile(nn - 1) * sd / sqrt(nn);
+				td_[k].lo = td_[k].mean - half;
+				td_[k].hi = td_[k].mean + half;
+			}
+		}
+		qsort(td_, ther->n, sizeof(*td_), ther_dev_cmp);
+		sb_addf(t, "  %s\n", store_measure_name(s, m));
+		for (k = 0; k < ther->n; k++) {
+			snprintf(x, sizeof(x), "%s (%s to %s)", fsigned(a, sizeof(a), td_[k].mean, 2),
+				 fsigned(b, sizeof(b), td_[k].lo, 2), fsigned(c, sizeof(c), td_[k].hi, 2));
+			sb_adds(t, "    ");
+			{
+				struct strbuf nm_ = STRBUF_INIT;
+				plain(&nm_, td_[k].name);
+				sb_addf(t, "%-20.20s %3ld  %s\n", nm_.buf, td_[k].n, x);
+				sb_release(&nm_);
+			}
+			sb_adds(h, "<tr>");
+			td(h, td_[k].name, 0);
+			td(h, store_measure_name(s, m), 0);
+			snprintf(a, sizeof(a), "%ld", td_[k].n);
+			td(h, a, 1);
+			td(h, x, 1);
+			sb_adds(h, "</tr>\n");
+		}
+		free(td_);
+	}
+	sb_adds(h, "</table>\n");
+}
+
+int report_clinic(struct report_batch *b, struct store *s, const struct stats_ctx *sc,
+		  const struct report_models *rm, const struct store_filter *f,
+		  const char *out_dir, const char *today, char **dir_out, struct error *err)
+{
+	struct devs dv[CSVIN_MAX_MEASURES];
 	static const char *const captions[5] = {
 		"Mean score by session number with its 95% interval (session numbers reached by 3 or more courses)",
 		"Waterfall: change of every course, sorted; dashed line: minus the MCID",
@@ -1166,6 +1464,7 @@ int report_clinic(struct report_batch *b, struct store *s, const struct stats_ct
 	struct session_means *sm = xcalloc(nm, sizeof(*sm));
 	struct strbuf t = STRBUF_INIT, h = STRBUF_INIT, worse = STRBUF_INIT, nonresp = STRBUF_INIT;
 	struct strbuf worse_h = STRBUF_INIT, nonresp_h = STRBUF_INIT, scratch = STRBUF_INIT;
+	struct strbuf fair_t = STRBUF_INIT, fair_h = STRBUF_INIT;
 	struct store_iter *it = NULL;
 	struct store_course c;
 	long courses = 0, sessions = 0, last_date = -1, nworse = 0, nnon = 0;
@@ -1175,12 +1474,14 @@ int report_clinic(struct report_batch *b, struct store *s, const struct stats_ct
 	struct pending_html *ph;
 
 	memset(&c, 0, sizeof(c));
+	memset(dv, 0, sizeof(dv));
 	for (m = 0; m < nm; m++)
 		all[m] = stats_acc_new();
 	if (store_iter_open(s, f, &it, err) < 0)
 		goto out;
 	while ((rc = store_iter_next(it, &c, err)) == 1) {
 		struct group_acc *gt = group_get(&by_ther, c.therapist ? c.therapist : "(unknown)", nm);
+		size_t ther_idx = (size_t)(gt - by_ther.g);
 		struct group_acc *gi = group_get(&by_ind, c.indication ? c.indication : "(unknown)", nm);
 		int any_resp = 0;
 		courses++;
@@ -1194,6 +1495,13 @@ int report_clinic(struct report_batch *b, struct store *s, const struct stats_ct
 			stats_acc_add(gt->acc[m], &r);
 			stats_acc_add(gi->acc[m], &r);
 			any_resp |= r.responder;
+			if (r.n >= 2) {
+				const struct model_fit *fit = report_model_for(rm, m, c.indication);
+				if (fit)
+					devs_add(&dv[m], ther_idx, r.change - fit->beta[1] *
+						 (log((double)r.last_session) - log((double)r.first_session)),
+						 r.baseline);
+			}
 			if (r.n >= 2 && (r.change >= stats_ctx_settings(sc, m)->mcid - 1e-9 ||
 					 (r.clinical_category && !strcmp(r.clinical_category, "deteriorated")))) {
 				nworse++;
@@ -1256,7 +1564,11 @@ int report_clinic(struct report_batch *b, struct store *s, const struct stats_ct
 	sb_adds(&t, "\nScores 0-10, lower is better; change = latest - baseline, negative is better.\n"
 		    "Clinic figures cover courses with 2 or more scored sessions of the measure.\n\n");
 	clinic_table_text(&t, s, cl, nm);
+	/* Before group_section sorts the therapists: the deviations index them. */
+	if (rm)
+		fair_section(&fair_t, &fair_h, s, dv, &by_ther, nm);
 	group_section(&t, &scratch, s, &by_ther, "therapist", nm);
+	sb_add(&t, fair_t.buf ? fair_t.buf : "", fair_t.len);
 	group_section(&t, &scratch, s, &by_ind, "indication", nm);
 	sb_addf(&t, "\nCourses that got worse (change of at least the MCID, or reliable "
 		    "deterioration): %ld\n", nworse);
@@ -1285,6 +1597,7 @@ int report_clinic(struct report_batch *b, struct store *s, const struct stats_ct
 	sb_reset(&scratch);
 	group_section(&scratch, &h, s, &by_ther, "therapist", nm);
 	sb_adds(&h, CHART_MARK);
+	sb_add(&h, fair_h.buf ? fair_h.buf : "", fair_h.len);
 	group_section(&scratch, &h, s, &by_ind, "indication", nm);
 	sb_adds(&h, CHART_MARK);
 	sb_addf(&h, "<h2>Courses that got worse (%ld)</h2>\n", nworse);
@@ -1338,5 +1651,9 @@ out:
 	sb_release(&worse_h);
 	sb_release(&nonresp_h);
 	sb_release(&scratch);
+	sb_release(&fair_t);
+	sb_release(&fair_h);
+	for (m = 0; m < nm; m++)
+		devs_release(&dv[m]);
 	return ret;
 }

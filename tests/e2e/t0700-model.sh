@@ -26,4 +26,13 @@ assert None in g and 'post-COVID fatigue' in g and len(g) == 7, g"
 expect 0 "model --measure pain, text" model --measure pain
 check "text table names the measure" grep -q '^pain ' out
 expect 2 "model --by therapist is not offered" model --by therapist
+
+# The note and the clinic report use the model.
+SYMTREND_TODAY=2026-01-15 st report note --patient P001 --out rep
+check "note: one expected-course line per measure" test "$(grep -c "the clinic's expected course (slope" rep/P001/note.txt)" -eq 4
+check "note: P001's steady improvement is ahead of the clinic's" grep -q "^fatigue    ahead of the clinic's expected course" rep/P001/note.txt
+check "note: the expected trajectory is in the chart script" sh -c "command -v gnuplot >/dev/null || exit 0; grep -q 'expected (clinic mean)' rep/P001/course.svg"
+st report clinic --out rep
+check "clinic report: therapists compared against the expected change" grep -q '^Therapists compared fairly' rep/clinic/report.txt
+check "clinic report: every therapist per measure, with an interval" test "$(sed -n '/^Therapists compared fairly/,/^By indication/p' rep/clinic/report.txt | grep -c ' to ')" -eq 16
 finish
