@@ -33,8 +33,9 @@ void report_models_free(struct report_models *rm);
 const struct model_fit *report_model_for(const struct report_models *rm, size_t m,
 					 const char *indication);
 
-/* with_charts: 0 when gnuplot is unavailable (HTML says so instead). */
-struct report_batch *report_batch_new(int with_charts);
+/* with_charts: 0 when gnuplot is unavailable (HTML says so instead);
+ * errlog: where a second gnuplot (for large batches) writes its messages. */
+struct report_batch *report_batch_new(int with_charts, const char *errlog);
 /* Sends the charts to 'plot' (may be NULL), renames them and writes the
  * HTML files; frees the batch.  0 or -1 with err. */
 int report_batch_finish(struct report_batch *b, struct plot *plot, struct error *err);

@@ -56,9 +56,11 @@ const struct stats_settings *stats_ctx_settings(const struct stats_ctx *ctx, siz
 /* SD used for the RCI of measure m (configured or from the baselines); NAN if none. */
 double stats_ctx_sd(const struct stats_ctx *ctx, size_t m);
 
-/* Course statistics of measure m of course c. */
+/* Course statistics of measure m of course c.  The plateau fit is the one
+ * costly part; clinic-level figures do not use it (STATS_NO_PLATEAU). */
+enum stats_what { STATS_ALL, STATS_NO_PLATEAU };
 void stats_course_compute(const struct stats_ctx *ctx, const struct store_course *c, size_t m,
-			  struct stats_course *out);
+			  enum stats_what what, struct stats_course *out);
 
 /*
  * Pure functions on arrays, for the course statistics and for tests.

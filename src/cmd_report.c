@@ -100,7 +100,7 @@ static int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 				"charts (install gnuplot-nox for them)\n");
 		error_release(&err);
 	}
-	b = report_batch_new(plot != NULL);
+	b = report_batch_new(plot != NULL, errlog);
 	rm = report_models_new(ctx->store, &err);
 	if (!rm)
 		rc = -1;
@@ -127,7 +127,10 @@ static int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 		rc = EXIT_OK;
 	}
 	if (errlog) {
+		char *log2 = xasprintf("%s.2", errlog);
 		unlink(errlog);
+		unlink(log2);
+		free(log2);
 		free(errlog);
 	}
 	free(dir);

@@ -159,7 +159,7 @@ static int run_stats(struct cmd_ctx *ctx, const struct store_filter *f, int clin
 			struct stats_course r;
 			if (measure >= 0 && (int)m != measure)
 				continue;
-			stats_course_compute(sc, &c, m, &r);
+			stats_course_compute(sc, &c, m, clinic ? STATS_NO_PLATEAU : STATS_ALL, &r);
 			if (clinic)
 				stats_acc_add(gr->acc[m], &r);
 			else if (r.n > 0 || m < STORE_BUILTIN_MEASURES)

@@ -73,8 +73,9 @@ struct pls {
 static int pls_solve(const struct model_data *d, const double *th, struct pls *p)
 {
 	double XtX[3] = { 0, 0, 0 }, Xty[2] = { 0, 0 }, yty = 0, cc = 0;
-	double M[3], rhs[2], l11, l21, l22, det;
+	double M[3], rhs[2], l11, l21, l22, det, prod = 1;
 	size_t i;
+	int inprod = 0;
 	p->ldL = 0;
 	memset(M, 0, sizeof(M));
 	rhs[0] = rhs[1] = 0;
@@ -90,7 +91,13 @@ static int pls_solve(const struct model_data *d, const double *th, struct pls *p
 		(void)T10;
 		if (chol2(A00, A01, A11, &l11, &l21, &l22) < 0)
 			return -1;
-		p->ldL += log(l11) + log(l22);
+		/* log|L| = log(l11 l22); products of a few groups share one log. */
+		prod *= l11 * l22;
+		if (++inprod == 8) {
+			p->ldL += log(prod);
+			prod = 1;
+			inprod = 0;
+		}
 		/* R_ZX = L^-1 T (2x2), c = L^-1 Lambda' Z'y */
 		a00 = T00 / l11;
 		a01 = T01 / l11;
@@ -111,6 +118,7 @@ static int pls_solve(const struct model_data *d, const double *th, struct pls *p
 		Xty[1] += g->sxy;
 		yty += g->syy;
 	}
+	p->ldL += log(prod);
 	M[0] = XtX[0] - M[0];
 	M[1] = XtX[1] - M[1];
 	M[2] = XtX[2] - M[2];
@@ -181,7 +189,7 @@ static double minimise(struct crit_arg *a, const double *start, double step, dou
 	for (it = 0; it < 5000 && status == GSL_CONTINUE; it++) {
 		if (gsl_multimin_fminimizer_iterate(m))
 			break;
-		status = gsl_multimin_test_size(gsl_multimin_fminimizer_size(m), 1e-10);
+		status = gsl_multimin_test_size(gsl_multimin_fminimizer_size(m), 1e-7);
 	}
 	*ok = status == GSL_SUCCESS;
 	for (it = 0; it < 3; it++)

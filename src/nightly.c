@@ -294,7 +294,7 @@ static int course_alerts(struct run *run, const struct stats_ctx *sc, const stru
 		const char *name = store_measure_name(run->s, m);
 		double mcid = stats_ctx_settings(sc, m)->mcid;
 		struct stats_course r;
-		stats_course_compute(sc, c, m, &r);
+		stats_course_compute(sc, c, m, STATS_ALL, &r);
 		any_resp |= r.responder;
 		if (r.n >= 2 && (r.change >= mcid - 1e-9 || (r.n >= 3 && r.slope_lo > 0))) {
 			snprintf(detail, sizeof(detail), "%.1f>%.1f;%d", r.baseline, r.latest,
@@ -381,7 +381,7 @@ static int reports(struct run *run, long min_file, struct error *err)
 		error_release(&perr);
 	}
 	run->r->charts = plot != NULL;
-	b = report_batch_new(plot != NULL);
+	b = report_batch_new(plot != NULL, errlog);
 	for (i = 0; pids[i]; i++) {
 		struct store_filter f = STORE_FILTER_INIT;
 		struct store_iter *it;
@@ -422,8 +422,12 @@ out:
 	report_batch_free(b);
 	if (errlog) {
 		struct stat st;
+		char *log2 = xasprintf("%s.2", errlog);
 		if (ret == 0 || (stat(errlog, &st) == 0 && st.st_size == 0))
 			unlink(errlog);
+		if (ret == 0 || (stat(log2, &st) == 0 && st.st_size == 0))
+			unlink(log2);
+		free(log2);
 	}
 	free(errlog);
 	free(notes);

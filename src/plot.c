@@ -327,9 +327,11 @@ void plot_script_waterfall(struct strbuf *sb, const char *out_base, const char *
 			num(&body, b->line);
 			sb_adds(&body, " nohead dt 2 lw 2 lc rgb '#000000'\n");
 		}
+		/* Beyond a few hundred courses bars merge anyway: draw the area. */
 		if (b->n)
-			sb_addf(&body, "plot $%s using 1:2 with boxes lc rgb '#3d5a80' title 'change', "
-				       "NaN with lines dt 2 lw 2 lc rgb '#000000' title 'minus MCID'\n", name);
+			sb_addf(&body, "plot $%s using 1:2 with %s lc rgb '#3d5a80' title 'change', "
+				       "NaN with lines dt 2 lw 2 lc rgb '#000000' title 'minus MCID'\n", name,
+				b->n > 400 ? "filledcurves y1=0" : "boxes");
 		else
 			sb_adds(&body, "plot NaN title 'no courses'\n");
 		sb_adds(&body, "set xtics format '%g'\n");

@@ -24,19 +24,24 @@ struct pending_html {
 
 struct report_batch {
 	int with_charts;
+	char *errlog;  /* gnuplot's messages, for a second process */
 	struct strbuf script;
 	char **charts; /* chart bases to rename after gnuplot */
-	size_t ncharts, cap_charts;
+	size_t *chart_end; /* where each chart's script ends in 'script' */
+	size_t ncharts, cap_charts, cap_ends;
 	struct pending_html *html;
 	size_t nhtml, cap_html;
 };
 
 #define CHART_MARK "\001CHART\001"
 
-struct report_batch *report_batch_new(int with_charts)
+static int draw(struct report_batch *b, struct plot *plot, struct error *err);
+
+struct report_batch *report_batch_new(int with_charts, const char *errlog)
 {
 	struct report_batch *b = xcalloc(1, sizeof(*b));
 	b->with_charts = with_charts;
+	b->errlog = errlog ? xstrdup(errlog) : NULL;
 	return b;
 }
 
@@ -60,6 +65,8 @@ void report_batch_free(struct report_batch *b)
 	for (i = 0; i < b->ncharts; i++)
 		free(b->charts[i]);
 	free(b->charts);
+	free(b->chart_end);
+	free(b->errlog);
 	for (i = 0; i < b->nhtml; i++)
 		pending_release(&b->html[i]);
 	free(b->html);
@@ -123,12 +130,8 @@ int report_batch_finish(struct report_batch *b, struct plot *plot, struct error 
 	size_t i, k;
 	int ret = -1, charts_ok = 0;
 	if (plot && b->with_charts) {
-		int rc = plot_send(plot, &b->script, err);
-		struct error e2 = ERROR_INIT;
-		if (plot_finish(plot, rc < 0 ? &e2 : err) < 0 || rc < 0) {
-			error_release(&e2);
+		if (draw(b, plot, err) < 0)
 			goto out;
-		}
 		for (i = 0; i < b->ncharts; i++) {
 			static const char *const ext[] = { "svg", "png" };
 			for (k = 0; k < 2; k++) {
@@ -306,7 +309,45 @@ static int ensure_dir(const char *dir, struct error *err)
 static void add_chart(struct report_batch *b, const char *base)
 {
 	b->charts = xgrow(b->charts, &b->cap_charts, b->ncharts + 1, sizeof(*b->charts));
+	b->chart_end = xgrow(b->chart_end, &b->cap_ends, b->ncharts + 1, sizeof(*b->chart_end));
+	b->chart_end[b->ncharts] = b->script.len;
 	b->charts[b->ncharts++] = xstrdup(base);
+}
+
+/*
+ * Draws the batch's charts: with many charts a second gnuplot takes the
+ * second half (each chart's script stands alone), so both cores draw.
+ */
+static int draw(struct report_batch *b, struct plot *plot, struct error *err)
+{
+	struct plot *second = NULL;
+	struct strbuf part = STRBUF_INIT;
+	size_t split = b->script.len;
+	int rc = 0;
+	if (b->ncharts >= 8 && b->errlog) {
+		char *log2 = xasprintf("%s.2", b->errlog);
+		struct error e2 = ERROR_INIT;
+		second = plot_start(log2, &e2);
+		error_release(&e2);
+		free(log2);
+		if (second)
+			split = b->chart_end[b->ncharts / 2 - 1];
+	}
+	part.buf = b->script.buf;
+	part.len = split;
+	if (plot_send(plot, &part, err) < 0)
+		rc = -1;
+	if (second) {
+		part.buf = b->script.buf + split;
+		part.len = b->script.len - split;
+		if (rc == 0 && plot_send(second, &part, err) < 0)
+			rc = -1;
+		if (plot_finish(second, rc < 0 ? &(struct error)ERROR_INIT : err) < 0)
+			rc = -1;
+	}
+	if (plot_finish(plot, rc < 0 ? &(struct error)ERROR_INIT : err) < 0)
+		rc = -1;
+	return rc;
 }
 
 static struct pending_html *add_html(struct report_batch *b, const char *path)
@@ -692,7 +733,7 @@ int report_note(struct report_batch *b, struct store *s, const struct stats_ctx 
 	}
 	c = &l.c[sel];
 	for (m = 0; m < nm; m++)
-		stats_course_compute(sc, c, m, &r[m]);
+		stats_course_compute(sc, c, m, STATS_ALL, &r[m]);
 
 	dname = report_patient_dirname(pid);
 	dir = xasprintf("%s/%s", out_dir, dname);
@@ -1490,7 +1531,7 @@ int report_clinic(struct report_batch *b, struct store *s, const struct stats_ct
 			last_date = c.date[c.n - 1];
 		for (m = 0; m < nm; m++) {
 			struct stats_course r;
-			stats_course_compute(sc, &c, m, &r);
+			stats_course_compute(sc, &c, m, STATS_NO_PLATEAU, &r);
 			stats_acc_add(all[m], &r);
 			stats_acc_add(gt->acc[m], &r);
 			stats_acc_add(gi->acc[m], &r);

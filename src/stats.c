@@ -394,8 +394,19 @@ out:
 
 /* Course statistics ------------------------------------------------------- */
 
+static void course_arrays(const double *s, const double *y, size_t n,
+			  const struct stats_settings *set, double sd, int plateau,
+			  struct stats_course *o);
+
 void stats_course_arrays(const double *s, const double *y, size_t n,
 			 const struct stats_settings *set, double sd, struct stats_course *o)
+{
+	course_arrays(s, y, n, set, sd, 1, o);
+}
+
+static void course_arrays(const double *s, const double *y, size_t n,
+			  const struct stats_settings *set, double sd, int plateau,
+			  struct stats_course *o)
 {
 	size_t i;
 	o->n = n;
@@ -453,7 +464,7 @@ void stats_course_arrays(const double *s, const double *y, size_t n,
 			}
 		}
 	}
-	if (n >= 5) {
+	if (n >= 5 && plateau) {
 		double c, b, tau;
 		if (stats_plateau_fit(s, y, n, &c, &b, &tau) == 0) {
 			o->plateau = c;
@@ -465,7 +476,7 @@ void stats_course_arrays(const double *s, const double *y, size_t n,
 }
 
 void stats_course_compute(const struct stats_ctx *ctx, const struct store_course *c, size_t m,
-			  struct stats_course *out)
+			  enum stats_what what, struct stats_course *out)
 {
 	double sbuf[256] = { 0 }, ybuf[256] = { 0 }, *s = sbuf, *y = ybuf;
 	size_t i, n = 0;
@@ -480,7 +491,7 @@ void stats_course_compute(const struct stats_ctx *ctx, const struct store_course
 		s[n] = (double)(i + 1); /* session_no: 1-based order in the course */
 		y[n++] = v;
 	}
-	stats_course_arrays(s, y, n, &ctx->set[m], ctx->sd[m], out);
+	course_arrays(s, y, n, &ctx->set[m], ctx->sd[m], what == STATS_ALL, out);
 	if (s != sbuf) {
 		free(s);
 		free(y);
