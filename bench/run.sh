@@ -3,6 +3,7 @@
 # run on the same machine.  Figures are ratios; peak memory is max RSS.
 #   ingest       vs the sqlite3 shell's .import of the same file (the floor)
 #   stats        vs the same statistics computed with pandas/SciPy
+#   model        the mixed model of one measure (target < 10 s), and all by indication
 #   nightly      a night of 500 new sessions on the big database
 # BENCH_SESSIONS (default 1000000) sets the size.
 set -eu
@@ -45,6 +46,8 @@ measure symtrend_stats ./symtrend --db $O/big.db stats --format csv
 measure pandas_stats $PY bench/reference_stats.py $O/big.db courses
 measure symtrend_stats_clinic ./symtrend --db $O/big.db stats --clinic --format csv
 measure pandas_stats_clinic $PY bench/reference_stats.py $O/big.db clinic
+measure symtrend_model_fatigue ./symtrend --db $O/big.db model --measure fatigue
+measure symtrend_model_all ./symtrend --db $O/big.db model --by indication
 ratio "pandas / symtrend stats" pandas_stats symtrend_stats "target >= 5x"
 ratio "pandas / symtrend clinic" pandas_stats_clinic symtrend_stats_clinic "target >= 5x"
 echo "courses x measures: $(($(wc -l <$O/symtrend_stats.out) - 1)) rows (symtrend), $(($(wc -l <$O/pandas_stats.out) - 1)) rows (pandas)" | tee -a "$res"

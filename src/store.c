@@ -197,6 +197,16 @@ int store_open(const char *path, int flags, struct store **out, struct error *er
 	} else if (!S_ISREG(st.st_mode)) {
 		error_set(err, EXIT_FAILURE_IO, NULL, 0, "database '%s' is not a regular file", path);
 		goto fail;
+	} else if (flags & STORE_WRITE) {
+		/* Say "read-only" plainly rather than SQLite's "unable to open". */
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0) {
+			error_set(err, EXIT_FAILURE_IO, NULL, 0,
+				  "database '%s' is read-only, this command writes to it: %s", path,
+				  strerror(errno));
+			goto fail;
+		}
+		close(fd);
 	}
 	oflags = (flags & STORE_WRITE) ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
 	if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {

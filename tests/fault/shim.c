@@ -2,11 +2,15 @@
  * shim.c - an LD_PRELOAD fault injector for the tests: writes to files
  * whose path contains $FAULT_PATH fail with ENOSPC ("disk full") once
  * $FAULT_AFTER writes to such files have succeeded (default 0), and
- * fsync on them fails with EIO when $FAULT_FSYNC is set.
+ * fsync on them fails with EIO when $FAULT_FSYNC is set; opening a file
+ * whose path contains $FAULT_RO for writing fails with EROFS, as on a
+ * read-only mount (which root cannot otherwise get from file modes).
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,4 +80,46 @@ int fsync(int fd)
 		return -1;
 	}
 	return real(fd);
+}
+
+static int read_only(const char *path, int flags)
+{
+	const char *ro = getenv("FAULT_RO");
+	return ro && *ro && path && strstr(path, ro) && (flags & (O_WRONLY | O_RDWR));
+}
+
+int open64(const char *path, int flags, ...)
+{
+	static int (*real)(const char *, int, ...);
+	mode_t mode = 0;
+	va_list ap;
+	if (!real)
+		real = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open64");
+	va_start(ap, flags);
+	if (flags & O_CREAT)
+		mode = (mode_t)va_arg(ap, int);
+	va_end(ap);
+	if (read_only(path, flags)) {
+		errno = EROFS;
+		return -1;
+	}
+	return real(path, flags, mode);
+}
+
+int open(const char *path, int flags, ...)
+{
+	static int (*real)(const char *, int, ...);
+	mode_t mode = 0;
+	va_list ap;
+	if (!real)
+		real = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open");
+	va_start(ap, flags);
+	if (flags & O_CREAT)
+		mode = (mode_t)va_arg(ap, int);
+	va_end(ap);
+	if (read_only(path, flags)) {
+		errno = EROFS;
+		return -1;
+	}
+	return real(path, flags, mode);
 }
