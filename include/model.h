@@ -39,8 +39,10 @@ struct model_fit {
 void model_add_course(struct model_data *d, const double *session_no, const double *y, size_t n);
 void model_data_release(struct model_data *d);
 
-/* Fits; 0 with f->converged set, -1 when there is nothing to fit (f has NANs). */
-int model_fit_reml(const struct model_data *d, struct model_fit *f);
+/* Fits; 0 with f->converged set, -1 when there is nothing to fit (f has NANs).
+ * 'start' is theta to start from (NULL: lme4's (1, 0, 1)); a related fit's
+ * optimum, such as the clinic's for an indication, saves iterations. */
+int model_fit_reml(const struct model_data *d, const double *start, struct model_fit *f);
 
 /*
  * The conditional mode of one course's random effects given the fit, with

@@ -135,7 +135,7 @@ static int cmd_model(struct cmd_ctx *ctx, int argc, char **argv)
 				continue;
 			if (m >= STORE_BUILTIN_MEASURES && groups[g].d[m].ngroups == 0)
 				continue;
-			model_fit_reml(&groups[g].d[m], &fit);
+			model_fit_reml(&groups[g].d[m], NULL, &fit);
 			table_str(&t, store_measure_name(ctx->store, m));
 			table_str(&t, g ? "indication" : NULL);
 			table_str(&t, g ? groups[g].name : NULL);

@@ -201,7 +201,7 @@ static double minimise(struct crit_arg *a, const double *start, double step, dou
 	return best;
 }
 
-int model_fit_reml(const struct model_data *d, struct model_fit *f)
+int model_fit_reml(const struct model_data *d, const double *from, struct model_fit *f)
 {
 	struct crit_arg a = { d, nobs_of(d) };
 	double th[3], th2[3], start[3] = { 1, 0, 1 }, v1, v2, s00, s01, s11, tq;
@@ -214,8 +214,10 @@ int model_fit_reml(const struct model_data *d, struct model_fit *f)
 	f->nobs = (long)a.n;
 	if (d->ngroups < 3 || a.n < 6)
 		return -1;
+	if (from && isfinite(from[0]) && isfinite(from[1]) && isfinite(from[2]))
+		memcpy(start, from, sizeof(start));
 	old = gsl_set_error_handler_off();
-	v1 = minimise(&a, start, 0.5, th, &ok);
+	v1 = minimise(&a, start, from ? 0.2 : 0.5, th, &ok);
 	/* Restart from the optimum: Nelder-Mead can stall on a ridge. */
 	v2 = minimise(&a, th, 0.05, th2, &ok2);
 	gsl_set_error_handler(old);

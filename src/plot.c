@@ -154,7 +154,7 @@ static void two_terminals(struct strbuf *sb, const char *out_base, const char *t
 {
 	static const char *const term[2] = {
 		"set terminal svg size 900,680 dynamic font 'Sans,11' background '#ffffff'\n",
-		"set terminal pngcairo size 1200,900 font 'Sans,11' background '#ffffff'\n",
+		"set terminal pngcairo size 1000,750 font 'Sans,10' background '#ffffff'\n",
 	};
 	static const char *const ext[2] = { "svg", "png" };
 	int i;

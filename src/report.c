@@ -463,12 +463,12 @@ struct report_models *report_models_new(struct store *s, struct error *err)
 	free(sy);
 	rm->ind_fit = xcalloc(rm->nind ? rm->nind : 1, sizeof(*rm->ind_fit));
 	for (m = 0; m < rm->nm; m++) {
-		model_fit_reml(&all[m], &rm->clinic[m]);
+		model_fit_reml(&all[m], NULL, &rm->clinic[m]);
 		model_data_release(&all[m]);
 		for (k = 0; k < rm->nind; k++) {
 			struct model_data *d = &ind[k * CSVIN_MAX_MEASURES + m];
 			if (rm->ind_courses[k] >= REPORT_MODEL_MIN_COURSES)
-				model_fit_reml(d, &rm->ind_fit[k][m]);
+				model_fit_reml(d, rm->clinic[m].theta, &rm->ind_fit[k][m]);
 			else
 				rm->ind_fit[k][m].converged = 0;
 			model_data_release(d);
@@ -1367,29 +1367,27 @@ static void clinic_charts(struct report_batch *b, struct store *s, const struct 
 }
 
 /* Deviation of each course from its expected change, for the fair comparison. */
+struct dev {
+	double d, base;
+	size_t ther;
+};
+
 struct devs {
-	double *d, *base;
-	size_t *ther, n, cap;
+	struct dev *v;
+	size_t n, cap;
 };
 
 static void devs_add(struct devs *v, size_t ther, double d, double base)
 {
-	size_t c1 = v->cap, c2 = v->cap;
-	if (v->n + 1 > v->cap) {
-		v->d = xgrow(v->d, &c1, v->n + 1, sizeof(*v->d));
-		v->base = xgrow(v->base, &c2, v->n + 1, sizeof(*v->base));
-		v->ther = xgrow(v->ther, &v->cap, v->n + 1, sizeof(*v->ther));
-	}
-	v->d[v->n] = d;
-	v->base[v->n] = base;
-	v->ther[v->n++] = ther;
+	v->v = xgrow(v->v, &v->cap, v->n + 1, sizeof(*v->v));
+	v->v[v->n].d = d;
+	v->v[v->n].base = base;
+	v->v[v->n++].ther = ther;
 }
 
 static void devs_release(struct devs *v)
 {
-	free(v->d);
-	free(v->base);
-	free(v->ther);
+	free(v->v);
 }
 
 struct ther_dev {
@@ -1426,16 +1424,16 @@ static void fair_section(struct strbuf *t, struct strbuf *h, struct store *s, st
 		struct ther_dev *td_ = xcalloc(ther->n + 1, sizeof(*td_));
 		double mb = 0, md = 0, sxx = 0, sxy = 0, slope = 0;
 		for (i = 0; i < v->n; i++) {
-			mb += v->base[i];
-			md += v->d[i];
+			mb += v->v[i].base;
+			md += v->v[i].d;
 		}
 		if (v->n) {
 			mb /= (double)v->n;
 			md /= (double)v->n;
 		}
 		for (i = 0; i < v->n; i++) {
-			sxx += (v->base[i] - mb) * (v->base[i] - mb);
-			sxy += (v->base[i] - mb) * (v->d[i] - md);
+			sxx += (v->v[i].base - mb) * (v->v[i].base - mb);
+			sxy += (v->v[i].base - mb) * (v->v[i].d - md);
 		}
 		if (sxx > 0)
 			slope = sxy / sxx;
@@ -1443,9 +1441,9 @@ static void fair_section(struct strbuf *t, struct strbuf *h, struct store *s, st
 			double sum = 0, sum2 = 0, nn = 0;
 			for (i = 0; i < v->n; i++) {
 				double r;
-				if (v->ther[i] != k)
+				if (v->v[i].ther != k)
 					continue;
-				r = v->d[i] - slope * (v->base[i] - mb);
+				r = v->v[i].d - slope * (v->v[i].base - mb);
 				sum += r;
 				sum2 += r * r;
 				nn++;
