@@ -49,7 +49,7 @@ def plateau(s, y):
     return (p[0], 1 + tau * math.log(10))
 
 
-def courses(long):
+def courses(long, with_plateau=True):
     g = long.groupby(["patient_id", "course_id", "measure"], sort=False)
     out = g.agg(n=("y", "size"), baseline=("y", "first"), latest=("y", "last"),
                 last_s=("s", "last"))
@@ -81,9 +81,10 @@ def courses(long):
     out["rci"] = out.change / out.index.get_level_values("measure").map(sdiff).values
     out["reliable_change"] = np.select([out.rci <= -1.96, out.rci >= 1.96],
                                        ["improved", "deteriorated"], "unchanged")
-    pl = g.apply(lambda x: plateau(x.s.to_numpy(float), x.y.to_numpy(float)))
-    out["plateau"] = pl.map(lambda t: t[0])
-    out["s90"] = pl.map(lambda t: t[1])
+    if with_plateau:
+        pl = g.apply(lambda x: plateau(x.s.to_numpy(float), x.y.to_numpy(float)))
+        out["plateau"] = pl.map(lambda t: t[0])
+        out["s90"] = pl.map(lambda t: t[1])
     return out
 
 
@@ -133,7 +134,8 @@ def clinic(c):
 
 if __name__ == "__main__":
     long = load(sys.argv[1])
-    c = courses(long)
+    # The clinic table needs no plateau: neither side fits one for it.
+    c = courses(long, with_plateau=sys.argv[2] != "clinic")
     if sys.argv[2] == "clinic":
         clinic(c).to_csv(sys.stdout, index=False)
     else:
