@@ -17,7 +17,7 @@ LIB_SRC  = src/util.c src/csvin.c src/store.c src/ingest.c src/stats.c src/table
 CMD_SRC  = src/main.c src/cmd_init.c src/cmd_ingest.c src/cmd_stats.c src/cmd_config.c src/cmd_report.c src/cmd_nightly.c src/cmd_model.c
 
 HDRS     = $(wildcard include/*.h)
-UNIT     = util csvin store stats
+UNIT     = util csvin store stats model output
 B        = build
 BA       = build-asan
 

@@ -125,7 +125,7 @@ void table_num(struct table *t, double v)
 		else if (t->fmt == TABLE_TEXT)
 			fprintf(t->out, "%*s", t->cols[t->col].width, "-");
 	} else if (t->fmt == TABLE_TEXT) {
-		if (v == 0)
+		if (fabs(v) < 0.5 * pow(10, -t->cols[t->col].decimals))
 			v = 0; /* no "-0.00" */
 		fprintf(t->out, "%*.*f", t->cols[t->col].width, t->cols[t->col].decimals, v);
 	} else {
