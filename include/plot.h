@@ -38,7 +38,8 @@ struct plot_panel {
 	const double *x, *y;   /* session_no, score */
 	double baseline, mcid; /* MCID band from baseline; NAN: none */
 	double c, b, tau;      /* fitted plateau; NAN c: none */
-	const double *ex, *ey; /* expected trajectory (dashed); NULL: none */
+	const double *ex, *ey; /* expected trajectory (dash-dot); NULL: none */
+	const double *fy;      /* the course's own fitted trajectory at ex; NULL: none */
 	size_t en;
 };
 

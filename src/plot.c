@@ -220,13 +220,17 @@ void plot_script_course(struct strbuf *sb, const char *out_base, const char *tit
 			datablock(&body, name, p->n, p->x, p->y, NULL, NULL);
 		if (p->ex && p->en) {
 			snprintf(name, sizeof(name), "E%zu", i);
-			datablock(&body, name, p->en, p->ex, p->ey, NULL, NULL);
+			datablock(&body, name, p->en, p->ex, p->ey, p->fy, NULL);
 		}
 		sb_adds(&body, "set title ");
 		plot_quote(&body, p->name);
 		sb_addf(&body, "\nset xrange [0.5:%g]\nset yrange [0:10]\n", xmax + 0.5);
 		sb_adds(&body, "set xlabel 'session number'\nset ylabel 'score (0-10, lower is better)'\n");
-		sb_adds(&body, "set xtics 1\nunset object\nunset arrow\n");
+		/* The key goes where the scores are not: top right while they fall,
+		 * bottom right when they end higher than they started. */
+		sb_addf(&body, "set xtics 1\nunset object\nunset arrow\n"
+			       "set key %s right box opaque font ',9'\n",
+			p->n && p->y[p->n - 1] > p->y[0] ? "bottom" : "top");
 		if (isfinite(p->baseline) && isfinite(p->mcid)) {
 			sb_adds(&body, "set object 1 rect from graph 0, first ");
 			num(&body, p->baseline - p->mcid);
@@ -266,6 +270,8 @@ void plot_script_course(struct strbuf *sb, const char *out_base, const char *tit
 		if (p->ex && p->en) {
 			snprintf(name, sizeof(name), "E%zu", i);
 			sb_addf(&body, ", $%s using 2:3 with lines lw 2 dt 4 lc rgb '#666666' title 'expected (clinic mean)'", name);
+			if (p->fy)
+				sb_addf(&body, ", $%s using 2:4 with lines lw 1 dt 1 lc rgb '#999999' title 'this course (model)'", name);
 		}
 		sb_addc(&body, '\n');
 	}

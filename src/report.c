@@ -700,6 +700,7 @@ int report_note(struct report_batch *b, struct store *s, const struct stats_ctx 
 	struct plot_panel panels[CSVIN_MAX_MEASURES];
 	double *xs[CSVIN_MAX_MEASURES] = { 0 }, *ys[CSVIN_MAX_MEASURES] = { 0 };
 	double *ex[CSVIN_MAX_MEASURES] = { 0 }, *ey[CSVIN_MAX_MEASURES] = { 0 };
+	double *fy[CSVIN_MAX_MEASURES] = { 0 };
 	double brk[32];
 	const struct store_course *c = NULL;
 	size_t nm = store_measure_count(s), m, i, k, npanels = 0, nbrk, sel = 0;
@@ -934,14 +935,24 @@ int report_note(struct report_batch *b, struct store *s, const struct stats_ctx 
 		{
 			const struct model_fit *fit = report_model_for(rm, m, c->indication);
 			if (fit && c->n) {
+				double b2[2] = { NAN, NAN }, sd2[2];
+				if (p->n >= 2) {
+					struct model_group g = model_group_of(p->x, p->y, p->n);
+					model_course_effect(fit, &g, b2, sd2);
+				}
 				ex[m] = xmalloc(c->n * sizeof(double));
 				ey[m] = xmalloc(c->n * sizeof(double));
+				fy[m] = xmalloc(c->n * sizeof(double));
 				for (i = 0; i < c->n; i++) {
+					double lx = log((double)(i + 1));
 					ex[m][i] = (double)(i + 1);
-					ey[m][i] = fit->beta[0] + fit->beta[1] * log((double)(i + 1));
+					ey[m][i] = fit->beta[0] + fit->beta[1] * lx;
+					/* The course's own trajectory: fixed effects plus its conditional modes. */
+					fy[m][i] = ey[m][i] + b2[0] + b2[1] * lx;
 				}
 				p->ex = ex[m];
 				p->ey = ey[m];
+				p->fy = isfinite(b2[0]) && isfinite(b2[1]) ? fy[m] : NULL;
 				p->en = c->n;
 			}
 		}
@@ -1021,7 +1032,7 @@ int report_note(struct report_batch *b, struct store *s, const struct stats_ctx 
 	ph->chart[0] = xstrdup(base);
 	ph->caption[0] = xasprintf("Scores by session; grey band: MCID from baseline; dashed: "
 				   "plateau fit; dotted: pause of %ld days or more; dash-dot: the clinic's "
-				   "expected course", pause);
+				   "expected course; thin grey: this course as the model fits it", pause);
 	*dir_out = dir;
 	dir = NULL;
 	ret = 0;
@@ -1031,6 +1042,7 @@ out:
 		free(ys[m]);
 		free(ex[m]);
 		free(ey[m]);
+		free(fy[m]);
 	}
 	sb_release(&t);
 	sb_release(&h);

@@ -100,4 +100,19 @@ expect 0 "the declared measure is known to later ingests" ingest m.csv
 st stats --patient M1 --measure dizziness --format csv
 check "stats cover the extra measure" grep -q '^M1,M1-C1,dizziness,2,7,6.5,-0.5' out
 expect 2 "invalid measure name is a usage error" ingest --measure 'Bad Name' m.csv
+
+# --- documented limits, each with a clear message ----------------------------
+args=""
+for i in 1 2 3 4 5 6 7 8 9 10 11; do args="$args --measure x$i"; done
+expect 0 "eleven more measures: sixteen in all" ingest $args m.csv
+expect 2 "a seventeenth measure is refused" ingest --measure x12 m.csv
+grep_err "the measure limit is named" "too many measures (at most 16)"
+hdr=$H; row=W1,2025-01-01,1,1,1,1
+for i in $(seq 1 60); do hdr="$hdr,notes$i"; row="$row,"; done
+printf '%s\n%s\n' "$hdr" "$row" >wide.csv
+expect 1 "more than 64 columns: refused" ingest wide.csv
+grep_err "the column limit is named" "header has more than 64 columns"
+awk 'BEGIN { printf "%s\nL1,2025-01-01,1,1,1,1,Anna,", "'"$H"',therapist,notes"; for (i = 0; i < 10001; i++) printf "n"; print "" }' >long.csv
+expect 1 "notes over 10,000 bytes: the row is rejected" ingest long.csv
+check "the reason names the limit" grep -q 'notes are longer than 10000 bytes' long.csv.rejects.csv
 finish
