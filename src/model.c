@@ -88,7 +88,6 @@ static int pls_solve(const struct model_data *d, const double *th, struct pls *p
 		/* A = T Lambda + I */
 		double A00 = T00 * t0 + T01 * t1 + 1, A01 = T01 * t2, A11 = T11 * t2 + 1;
 		double a00, a01, a10, a11, c0, c1, u0 = t0 * g->sy + t1 * g->sxy, u1 = t2 * g->sxy;
-		(void)T10;
 		if (chol2(A00, A01, A11, &l11, &l21, &l22) < 0)
 			return -1;
 		/* log|L| = log(l11 l22); products of a few groups share one log. */
@@ -101,8 +100,8 @@ static int pls_solve(const struct model_data *d, const double *th, struct pls *p
 		/* R_ZX = L^-1 T (2x2), c = L^-1 Lambda' Z'y */
 		a00 = T00 / l11;
 		a01 = T01 / l11;
-		a10 = (t2 * g->sx - l21 * a00) / l22;
-		a11 = (t2 * g->sxx - l21 * a01) / l22;
+		a10 = (T10 - l21 * a00) / l22;
+		a11 = (T11 - l21 * a01) / l22;
 		c0 = u0 / l11;
 		c1 = (u1 - l21 * c0) / l22;
 		M[0] += a00 * a00 + a10 * a10;
@@ -267,7 +266,7 @@ void model_course_effect(const struct model_fit *f, const struct model_group *g,
 {
 	const double *th = f->theta;
 	double T00, T01, A00, A01, A11, det, r0, r1, u0, u1, i00, i01, i11, s2;
-	double V00, V01, V11, L00, L10, L11;
+	double V00, V11, L00, L10, L11;
 	if (!f->converged && !isfinite(f->reml)) {
 		b[0] = b[1] = sd[0] = sd[1] = NAN;
 		return;
@@ -297,9 +296,7 @@ void model_course_effect(const struct model_fit *f, const struct model_group *g,
 	L10 = th[1];
 	L11 = th[2];
 	V00 = L00 * L00 * i00;
-	V01 = L00 * (L10 * i00 + L11 * i01);
 	V11 = L10 * L10 * i00 + 2 * L10 * L11 * i01 + L11 * L11 * i11;
-	(void)V01;
 	sd[0] = sqrt(s2 * V00);
 	sd[1] = sqrt(s2 * V11);
 }

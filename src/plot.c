@@ -127,6 +127,14 @@ void plot_quote(struct strbuf *sb, const char *s)
 	sb_addc(sb, '\'');
 }
 
+/* "set title '...'" for one panel. */
+static void panel_title(struct strbuf *sb, const char *title)
+{
+	sb_adds(sb, "set title ");
+	plot_quote(sb, title);
+	sb_addc(sb, '\n');
+}
+
 static void num(struct strbuf *sb, double v)
 {
 	sb_addf(sb, "%.10g", isfinite(v) ? v : 0.0);
@@ -222,9 +230,8 @@ void plot_script_course(struct strbuf *sb, const char *out_base, const char *tit
 			snprintf(name, sizeof(name), "E%zu", i);
 			datablock(&body, name, p->en, p->ex, p->ey, p->fy, NULL);
 		}
-		sb_adds(&body, "set title ");
-		plot_quote(&body, p->name);
-		sb_addf(&body, "\nset xrange [0.5:%g]\nset yrange [0:10]\n", xmax + 0.5);
+		panel_title(&body, p->name);
+		sb_addf(&body, "set xrange [0.5:%g]\nset yrange [0:10]\n", xmax + 0.5);
 		sb_adds(&body, "set xlabel 'session number'\nset ylabel 'score (0-10, lower is better)'\n");
 		/* The key goes where the scores are not: top right while they fall,
 		 * bottom right when they end higher than they started. */
@@ -292,9 +299,8 @@ void plot_script_means(struct strbuf *sb, const char *out_base, const char *titl
 		snprintf(name, sizeof(name), "B%zu", i);
 		if (b->n)
 			datablock(&body, name, b->n, b->x, b->mean, b->lo, b->hi);
-		sb_adds(&body, "set title ");
-		plot_quote(&body, b->name);
-		sb_adds(&body, "\nset yrange [0:10]\nset xlabel 'session number'\n"
+		panel_title(&body, b->name);
+		sb_adds(&body, "set yrange [0:10]\nset xlabel 'session number'\n"
 			       "set ylabel 'mean score (0-10)'\n");
 		if (b->n)
 			sb_addf(&body, "plot $%s using 2:4:5 with filledcurves fc rgb '#cfcfcf' fs solid 1.0 "
@@ -320,9 +326,8 @@ void plot_script_waterfall(struct strbuf *sb, const char *out_base, const char *
 		snprintf(name, sizeof(name), "W%zu", i);
 		if (b->n)
 			datablock(&body, name, b->n, b->v, NULL, NULL, NULL);
-		sb_adds(&body, "set title ");
-		plot_quote(&body, b->name);
-		sb_adds(&body, "\nset xlabel 'courses, sorted by change'\n"
+		panel_title(&body, b->name);
+		sb_adds(&body, "set xlabel 'courses, sorted by change'\n"
 			       "set ylabel 'change, latest - baseline (points)'\n"
 			       "set yrange [-10:10]\nset xtics format ''\nset style fill solid 1.0\n"
 			       "set boxwidth 0.8 relative\nunset arrow\n");
@@ -359,9 +364,8 @@ void plot_script_rates(struct strbuf *sb, const char *out_base, const char *titl
 		snprintf(name, sizeof(name), "R%zu", i);
 		if (b->n)
 			datablock(&body, name, b->n, b->v, b->lo, b->hi, NULL);
-		sb_adds(&body, "set title ");
-		plot_quote(&body, b->name);
-		sb_addf(&body, "\nset yrange [0:1]\nset xrange [-0.6:%g]\nset ylabel 'responder rate'\n"
+		panel_title(&body, b->name);
+		sb_addf(&body, "set yrange [0:1]\nset xrange [-0.6:%g]\nset ylabel 'responder rate'\n"
 			       "unset xlabel\nset style fill solid 1.0 border lc rgb '#000000'\n"
 			       "set boxwidth 0.6\nset xtics rotate by -30 scale 0\nset xtics (",
 			(double)b->n - 0.4);

@@ -145,7 +145,7 @@ struct stats_ctx *stats_ctx_new(struct store *s, struct error *err)
 	struct store_filter f = STORE_FILTER_INIT;
 	struct store_iter *it = NULL;
 	struct store_course c;
-	double sum[CSVIN_MAX_MEASURES] = { 0 }, sum2[CSVIN_MAX_MEASURES] = { 0 };
+	double sum2[CSVIN_MAX_MEASURES] = { 0 };
 	double mean[CSVIN_MAX_MEASURES] = { 0 };
 	long cnt[CSVIN_MAX_MEASURES] = { 0 };
 	size_t m, i;
@@ -177,7 +177,6 @@ struct stats_ctx *stats_ctx_new(struct store *s, struct error *err)
 					cnt[m]++;
 					mean[m] += d / (double)cnt[m];
 					sum2[m] += d * (y - mean[m]);
-					sum[m] += y;
 					break;
 				}
 			}
