@@ -17,6 +17,14 @@ check "note text fits in 80 columns" sh -c "! awk 'length > 80' rep/P001/note.tx
 check "folder is 0700" test "$(mode_of rep/P001)" = 700
 check "note files are 0600" sh -c 'for f in rep/P001/*; do test "$(stat -c %a "$f")" = 600 || exit 1; done'
 check "no temporary files left" sh -c '! ls rep/P001 | grep -q tmp'
+# The gnuplot script itself is a golden file: exactly what gnuplot is told.
+cat >keep.sh <<GP
+#!/bin/sh
+cat >"$T/p001.gp"; exit 0
+GP
+chmod +x keep.sh
+SYMTREND_GNUPLOT=$T/keep.sh st report note --patient P001 --out gp
+golden "P001 course chart: the gnuplot script" p001.gp note-P001.gp
 expect 0 "note for a patient with two courses" report note --patient P041 --out rep
 golden "P041 progress note names the earlier course and the break" rep/P041/note.txt note-P041.txt
 expect 0 "note for an earlier course" report note --patient P041 --course P041-C1 --out rep2
