@@ -83,6 +83,9 @@ void sha256_update(struct sha256 *s, const void *data, size_t n);
 /* Writes 64 lowercase hex digits and a NUL into out. */
 void sha256_hex(struct sha256 *s, char out[65]);
 
+/* SHA-256 of a whole file into out (64 hex digits); 0 or -1 with errno. */
+int sha256_file(const char *path, char out[65]);
+
 /* Dates as days since 1970-01-01; -1 when 's' is not a real YYYY-MM-DD. */
 long date_parse(const char *s, size_t n);
 void date_format(long days, char out[11]);

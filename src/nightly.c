@@ -176,6 +176,11 @@ static int one_file(struct run *run, const char *name, int *status, struct error
 		goto out;
 	}
 	kind = csvin_sniff(path, NULL) == 1 ? CSVIN_PATIENTS : CSVIN_SESSIONS;
+	{
+		/* Known before this run: the same bytes were ingested whole before. */
+		char sha[65];
+		known = sha256_file(path, sha) == 0 && store_file_known(run->s, sha);
+	}
 	if (!o->dry_run && mkdir_p(pdir) != 0) {
 		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot create folder '%s': %s", pdir,
 			  strerror(errno));
@@ -184,9 +189,9 @@ static int one_file(struct run *run, const char *name, int *status, struct error
 	io.kind = kind;
 	io.rejects_path = rej;
 	io.dry_run = o->dry_run;
+	/* A known file is ingested again all the same: it stores nothing twice
+	 * and rewrites its rejects, which a run killed after the commit lost. */
 	rc = ingest_file(run->s, path, &io, &res, &ierr);
-	known = rc == 0 && res.counts.stored == 0 && res.counts.duplicates > 0 &&
-		store_file_known(run->s, res.sha256);
 	if (rc < 0) {
 		error_set(err, ierr.code ? ierr.code : EXIT_FAILURE_IO, ierr.file, ierr.line, "%s",
 			  ierr.reason ? ierr.reason : "ingest failed");

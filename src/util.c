@@ -286,6 +286,26 @@ void sha256_hex(struct sha256 *s, char out[65])
 		snprintf(out + 8 * (size_t)i, 9, "%08x", (unsigned)s->h[i]);
 }
 
+int sha256_file(const char *path, char out[65])
+{
+	struct sha256 h;
+	char buf[65536];
+	size_t n;
+	int bad;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	sha256_init(&h);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sha256_update(&h, buf, n);
+	bad = ferror(f);
+	fclose(f);
+	if (bad)
+		return -1;
+	sha256_hex(&h, out);
+	return 0;
+}
+
 static int is_leap(long y)
 {
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;

@@ -54,11 +54,13 @@ a1=$(grep -c '^  P' rep/2025-06-30/alerts.txt || true)
 # Night 2: the waiting file is complete now; a duplicate of a processed file.
 old inbox/month-07.csv
 cp month-05.csv inbox/again-05.csv && old inbox/again-05.csv
+head -3 month-05.csv >inbox/part-05.csv && old inbox/part-05.csv   # other bytes, rows already stored
 before=$(count)
 night 2025-07-31; rc=$?
 check "night 2: exit 0" test $rc -eq 0
 check "night 2: duplicate file moved, nothing stored twice" sh -c "test -f inbox/processed/2025-07-31/again-05.csv && test $(count) -eq $((before + $(grep -c ',2025-07-' "$h2")))"
-check "night 2: summary names the file already ingested" grep -q '(1 already ingested before)' rep/2025-07-31/summary.txt
+check "night 2: only the identical file counts as already ingested" grep -q '(1 already ingested before)' rep/2025-07-31/summary.txt
+check "night 2: a file of rows already stored is handled, nothing stored twice" sh -c "test -f inbox/processed/2025-07-31/part-05.csv && grep -q '^ingest   part-05.csv (sessions): 2 rows, 0 new, 2 already stored' rep/2025-07-31/summary.txt"
 grep '^  P' rep/2025-06-30/alerts.txt | sort >a1
 grep '^  P' rep/2025-07-31/alerts.txt | sort >a2
 check "night 1 had alerts ($a1)" test "$a1" -gt 0
