@@ -43,6 +43,8 @@ int cmd_error(struct error *e);
 /* Prints the usage line of 'e' to stderr and returns EXIT_USAGE. */
 int cmd_usage(const struct cmd_entry *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Today as YYYY-MM-DD (UTC), or $SYMTREND_TODAY for reproducible reports. */
+void cmd_today(char out[11]);
 /* Parses a non-negative integer option; -1 when not one. */
 long cmd_parse_long(const char *s, long max);
 

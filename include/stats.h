@@ -97,6 +97,9 @@ double stats_km_median(const double *t, const int *e, size_t n);
 /* Settings keys: validates and normalises a config value; 0 ok, -1 (err). */
 int stats_config_check(const struct store *s, const char *key, const char *value,
 		       struct error *err);
+/* A whole-number setting (course_gap, no_response_sessions, relapse_gap,
+ * settle_seconds): the stored value, or its default when unset or unreadable. */
+long stats_config_long(struct store *s, const char *key);
 /* Default of a known key, or NULL for an unknown key. */
 const char *stats_config_default(const struct store *s, const char *key);
 

@@ -61,6 +61,9 @@ struct store_ingest_counts {
 	long rows_read, stored, duplicates, rejected, conflicts;
 };
 
+/* Adds c's counts to t. */
+void store_ingest_counts_add(struct store_ingest_counts *t, const struct store_ingest_counts *c);
+
 /*
  * One file's ingest is one transaction: begin, add rows, then commit (which
  * also writes the ingest log entry) or rollback.  'name' is the file as given.
@@ -91,6 +94,9 @@ struct store_course {
 	int missing;                             /* sessions with a missing score */
 };
 void store_course_release(struct store_course *c);
+/* The scored sessions of measure m: session_no (1-based order in the
+ * course) into s, score into y, each with room for c->n; returns how many. */
+size_t store_course_points(const struct store_course *c, size_t m, double *s, double *y);
 
 struct store_filter {
 	const char *patient_id; /* NULL: all */

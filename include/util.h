@@ -83,6 +83,8 @@ void sha256_update(struct sha256 *s, const void *data, size_t n);
 /* Writes 64 lowercase hex digits and a NUL into out. */
 void sha256_hex(struct sha256 *s, char out[65]);
 
+/* Appends the whole file to 'out'; 0, or -1 with errno. */
+int read_file(const char *path, struct strbuf *out);
 /* SHA-256 of a whole file into out (64 hex digits); 0 or -1 with errno. */
 int sha256_file(const char *path, char out[65]);
 

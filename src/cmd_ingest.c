@@ -40,15 +40,6 @@ static void on_reject(void *arg, const char *file, long line, const char *reason
 	}
 }
 
-static void add_counts(struct store_ingest_counts *t, const struct store_ingest_counts *c)
-{
-	t->rows_read += c->rows_read;
-	t->stored += c->stored;
-	t->duplicates += c->duplicates;
-	t->rejected += c->rejected;
-	t->conflicts += c->conflicts;
-}
-
 static void print_counts(const char *what, const struct store_ingest_counts *c)
 {
 	fprintf(stderr, "ingest: %s: %ld rows read, %ld stored, %ld already stored, "
@@ -83,7 +74,7 @@ static int run_one(struct cmd_ctx *ctx, const char *path, enum csvin_kind kind,
 	print_counts(path, &res.counts);
 	if (res.rejects_path)
 		fprintf(stderr, "ingest: rejects written to '%s'\n", res.rejects_path);
-	add_counts(total, &res.counts);
+	store_ingest_counts_add(total, &res.counts);
 	ingest_result_release(&res);
 	return (res.counts.rejected || res.counts.conflicts) ? EXIT_REJECTS : EXIT_OK;
 }

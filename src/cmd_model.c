@@ -45,7 +45,7 @@ static int cmd_model(struct cmd_ctx *ctx, int argc, char **argv)
 	struct error err = ERROR_INIT;
 	struct mgroup *groups = NULL;
 	struct table t;
-	size_t ngroups = 0, cap = 0, nm = store_measure_count(ctx->store), m, g, i;
+	size_t ngroups = 0, cap = 0, nm = store_measure_count(ctx->store), m, g;
 	int opt, measure = -1, fmt = TABLE_TEXT, by = 0, rc;
 	double *s = NULL, *y = NULL;
 	size_t scap = 0;
@@ -102,16 +102,10 @@ static int cmd_model(struct cmd_ctx *ctx, int argc, char **argv)
 			y = xgrow(y, &scap, c.n, sizeof(*y));
 		}
 		for (m = 0; m < nm; m++) {
-			size_t n = 0;
+			size_t n;
 			if (measure >= 0 && (int)m != measure)
 				continue;
-			for (i = 0; i < c.n; i++) {
-				double v = c.score[i * c.nmeasures + m];
-				if (isnan(v))
-					continue;
-				s[n] = (double)(i + 1);
-				y[n++] = v;
-			}
+			n = store_course_points(&c, m, s, y);
 			model_add_course(&groups[0].d[m], s, y, n);
 			if (gr)
 				model_add_course(&gr->d[m], s, y, n);

@@ -6,7 +6,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cmd.h"
 #include "nightly.h"
@@ -24,7 +23,6 @@ static int cmd_nightly(struct cmd_ctx *ctx, int argc, char **argv)
 	struct nightly_opts o = { 0 };
 	struct nightly_result r;
 	struct error err = ERROR_INIT;
-	const char *env = getenv("SYMTREND_TODAY");
 	char day[11];
 	int c, rc;
 
@@ -50,20 +48,9 @@ static int cmd_nightly(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_usage(&cmd_nightly_entry, "unexpected argument '%s'", argv[optind]);
 	if (!o.inbox || !o.out)
 		return cmd_usage(&cmd_nightly_entry, "--inbox DIR and --out DIR are required");
-	if (o.settle_seconds < 0) {
-		char *v = store_config_get(ctx->store, "settle_seconds");
-		o.settle_seconds = v ? strtol(v, NULL, 10) : 60;
-		free(v);
-	}
-	if (env && date_parse(env, strlen(env)) >= 0) {
-		memcpy(day, env, 10);
-		day[10] = '\0';
-	} else {
-		time_t now = time(NULL);
-		struct tm tm;
-		gmtime_r(&now, &tm);
-		strftime(day, sizeof(day), "%Y-%m-%d", &tm);
-	}
+	if (o.settle_seconds < 0)
+		o.settle_seconds = stats_config_long(ctx->store, "settle_seconds");
+	cmd_today(day);
 	o.today = day;
 	rc = nightly_run(ctx->store, &o, &r, &err);
 	if (rc == EXIT_FAILURE_IO) {

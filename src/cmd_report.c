@@ -4,26 +4,10 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
 #include "report.h"
-
-/* Today as YYYY-MM-DD (UTC), or $SYMTREND_TODAY for reproducible reports. */
-static void today(char out[11])
-{
-	const char *env = getenv("SYMTREND_TODAY");
-	time_t now = time(NULL);
-	struct tm tm;
-	if (env && date_parse(env, strlen(env)) >= 0) {
-		memcpy(out, env, 10);
-		out[10] = '\0';
-		return;
-	}
-	gmtime_r(&now, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-}
 
 static int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -80,7 +64,7 @@ static int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_usage(&cmd_report_entry, "--from/--to go with 'report clinic'");
 	if (!strcmp(what, "clinic") && (patient || course))
 		return cmd_usage(&cmd_report_entry, "'report clinic' covers every patient");
-	today(day);
+	cmd_today(day);
 	if (mkdir_p(out) != 0) {
 		fprintf(stderr, "symtrend: cannot create folder '%s'\n", out);
 		return EXIT_FAILURE_IO;

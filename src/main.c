@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cmd.h"
 
@@ -48,6 +49,20 @@ int cmd_usage(const struct cmd_entry *e, const char *fmt, ...)
 	fprintf(stderr, "usage: symtrend %s\n       symtrend %s --help for the options\n",
 		e->usage, e->name);
 	return EXIT_USAGE;
+}
+
+void cmd_today(char out[11])
+{
+	const char *env = getenv("SYMTREND_TODAY");
+	time_t now = time(NULL);
+	struct tm tm;
+	if (env && date_parse(env, strlen(env)) >= 0) {
+		memcpy(out, env, 10);
+		out[10] = '\0';
+		return;
+	}
+	gmtime_r(&now, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
 long cmd_parse_long(const char *s, long max)

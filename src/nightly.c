@@ -123,29 +123,15 @@ static int move_into(const char *src, const char *dir, const char *name, char **
 static int copy_file(const char *src, const char *dst, struct error *err)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char buf[65536];
-	size_t n;
 	int ret;
-	FILE *f = fopen(src, "rb");
-	if (!f) {
+	if (read_file(src, &sb) < 0) {
 		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot read '%s': %s", src, strerror(errno));
+		sb_release(&sb);
 		return -1;
 	}
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sb_add(&sb, buf, n);
-	fclose(f);
 	ret = write_file_atomic(dst, sb.buf ? sb.buf : "", sb.len, err);
 	sb_release(&sb);
 	return ret;
-}
-
-static void add_counts(struct store_ingest_counts *t, const struct store_ingest_counts *c)
-{
-	t->rows_read += c->rows_read;
-	t->stored += c->stored;
-	t->duplicates += c->duplicates;
-	t->rejected += c->rejected;
-	t->conflicts += c->conflicts;
 }
 
 /* One inbox file: 0 handled (moved), 1 refused (moved to failed), -1 I/O failure. */
@@ -228,7 +214,7 @@ static int one_file(struct run *run, const char *name, int *status, struct error
 		ret = 1;
 		goto out;
 	}
-	add_counts(&run->r->counts, &res.counts);
+	store_ingest_counts_add(&run->r->counts, &res.counts);
 	if (res.counts.rejected || res.counts.conflicts)
 		*status = EXIT_REJECTS;
 	if (known)
@@ -345,14 +331,6 @@ static int course_alerts(struct run *run, const struct stats_ctx *sc, const stru
 	return 0;
 }
 
-static long config_long(struct store *s, const char *key, long def)
-{
-	char *v = store_config_get(s, key);
-	long x = v ? strtol(v, NULL, 10) : def;
-	free(v);
-	return x >= 0 ? x : def;
-}
-
 /* Notes, alerts and the clinic report for the patients with new sessions. */
 static int reports(struct run *run, long min_file, struct error *err)
 {
@@ -363,8 +341,8 @@ static int reports(struct run *run, long min_file, struct error *err)
 	struct plot *plot = NULL;
 	struct store_filter all = STORE_FILTER_INIT;
 	char **pids = NULL, *notes = xasprintf("%s/notes", run->day_dir), *errlog = NULL, *dir;
-	long relapse_gap = config_long(s, "relapse_gap", 21);
-	long no_resp = config_long(s, "no_response_sessions", 6);
+	long relapse_gap = stats_config_long(s, "relapse_gap");
+	long no_resp = stats_config_long(s, "no_response_sessions");
 	size_t i;
 	int ret = -1;
 
@@ -449,17 +427,10 @@ static int write_outputs(struct run *run, struct error *err)
 	char *path = xasprintf("%s/alerts.txt", run->day_dir);
 	int k, ret = -1;
 	/* A second run on the same day adds to what the first one said. */
-	{
-		FILE *f = fopen(path, "rb");
-		if (f) {
-			char buf[65536];
-			size_t n;
-			while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-				sb_add(&a, buf, n);
-			fclose(f);
-			sb_addc(&a, '\n');
-		}
-	}
+	if (read_file(path, &a) == 0)
+		sb_addc(&a, '\n');
+	else
+		sb_reset(&a); /* none yet (or unreadable: start it afresh) */
 	{
 		char when[32];
 		time_t now = time(NULL);

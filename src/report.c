@@ -111,20 +111,6 @@ static void base64(struct strbuf *sb, const unsigned char *p, size_t n)
 	}
 }
 
-static int read_file(const char *path, struct strbuf *out)
-{
-	char buf[65536];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sb_add(out, buf, n);
-	n = ferror(f);
-	fclose(f);
-	return n ? -1 : 0;
-}
-
 int report_batch_finish(struct report_batch *b, struct plot *plot, struct error *err)
 {
 	size_t i, k;
@@ -398,20 +384,6 @@ struct report_models {
 	long *ind_courses;
 };
 
-/* Scored (session_no, score) points of measure m of a course; returns n. */
-static size_t points(const struct store_course *c, size_t m, double *s, double *y)
-{
-	size_t i, n = 0;
-	for (i = 0; i < c->n; i++) {
-		double v = c->score[i * c->nmeasures + m];
-		if (isnan(v))
-			continue;
-		s[n] = (double)(i + 1);
-		y[n++] = v;
-	}
-	return n;
-}
-
 struct report_models *report_models_new(struct store *s, struct error *err)
 {
 	struct report_models *rm = xcalloc(1, sizeof(*rm));
@@ -452,7 +424,7 @@ struct report_models *report_models_new(struct store *s, struct error *err)
 			sy = xgrow(sy, &scap, c.n, sizeof(*sy));
 		}
 		for (m = 0; m < rm->nm; m++) {
-			size_t n = points(&c, m, sx, sy);
+			size_t n = store_course_points(&c, m, sx, sy);
 			model_add_course(&all[m], sx, sy, n);
 			model_add_course(&ind[k * CSVIN_MAX_MEASURES + m], sx, sy, n);
 		}
@@ -517,7 +489,7 @@ static const char *expected_reading(const struct model_fit *fit, const struct st
 	size_t k;
 	if (!fit || c->n > 512)
 		return NULL;
-	k = points(c, m, sx, sy);
+	k = store_course_points(c, m, sx, sy);
 	if (k < 2)
 		return NULL;
 	g = model_group_of(sx, sy, k);
@@ -574,14 +546,6 @@ static int cmp_course_start(const void *a, const void *b)
 {
 	const struct store_course *x = a, *y = b;
 	return (x->date[0] > y->date[0]) - (x->date[0] < y->date[0]);
-}
-
-static long setting_long(struct store *s, const char *key, long def)
-{
-	char *v = store_config_get(s, key);
-	long x = v ? strtol(v, NULL, 10) : def;
-	free(v);
-	return x > 0 ? x : def;
 }
 
 static double score(const struct store_course *c, size_t i, size_t m)
@@ -919,11 +883,7 @@ int report_note(struct report_batch *b, struct store *s, const struct stats_ctx 
 		memset(p, 0, sizeof(*p));
 		xs[m] = xmalloc((c->n + 1) * sizeof(double));
 		ys[m] = xmalloc((c->n + 1) * sizeof(double));
-		for (i = 0; i < c->n; i++)
-			if (!isnan(score(c, i, m))) {
-				xs[m][p->n] = (double)(i + 1);
-				ys[m][p->n++] = score(c, i, m);
-			}
+		p->n = store_course_points(c, m, xs[m], ys[m]);
 		p->name = store_measure_name(s, m);
 		p->x = xs[m];
 		p->y = ys[m];
@@ -1519,7 +1479,7 @@ int report_clinic(struct report_batch *b, struct store *s, const struct stats_ct
 	struct store_iter *it = NULL;
 	struct store_course c;
 	long courses = 0, sessions = 0, last_date = -1, nworse = 0, nnon = 0;
-	long no_resp = setting_long(s, "no_response_sessions", 6);
+	long no_resp = stats_config_long(s, "no_response_sessions");
 	char *dir = NULL, *path = NULL, *bases[5] = { 0 }, d1[11], d2[11];
 	int rc, ret = -1;
 	struct pending_html *ph;

@@ -67,6 +67,17 @@ const char *stats_config_default(const struct store *s, const char *key)
 	return k < 0 ? NULL : measure_defaults[k];
 }
 
+long stats_config_long(struct store *s, const char *key)
+{
+	const char *def = stats_config_default(s, key);
+	char *v = store_config_get(s, key), *end = NULL;
+	long x = v ? strtol(v, &end, 10) : -1;
+	if (!v || *end || x < 0)
+		x = def ? strtol(def, NULL, 10) : 0;
+	free(v);
+	return x;
+}
+
 static int parse_num(const char *v, double *out)
 {
 	char *end;
@@ -478,18 +489,12 @@ void stats_course_compute(const struct stats_ctx *ctx, const struct store_course
 			  enum stats_what what, struct stats_course *out)
 {
 	double sbuf[256] = { 0 }, ybuf[256] = { 0 }, *s = sbuf, *y = ybuf;
-	size_t i, n = 0;
+	size_t n;
 	if (c->n > 256) {
 		s = xmalloc(c->n * sizeof(*s));
 		y = xmalloc(c->n * sizeof(*y));
 	}
-	for (i = 0; i < c->n; i++) {
-		double v = c->score[i * c->nmeasures + m];
-		if (isnan(v))
-			continue;
-		s[n] = (double)(i + 1); /* session_no: 1-based order in the course */
-		y[n++] = v;
-	}
+	n = store_course_points(c, m, s, y);
 	course_arrays(s, y, n, &ctx->set[m], ctx->sd[m], what == STATS_ALL, out);
 	if (s != sbuf) {
 		free(s);

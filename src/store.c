@@ -404,6 +404,15 @@ void strv_free(char **v)
 	free(v);
 }
 
+void store_ingest_counts_add(struct store_ingest_counts *t, const struct store_ingest_counts *c)
+{
+	t->rows_read += c->rows_read;
+	t->stored += c->stored;
+	t->duplicates += c->duplicates;
+	t->rejected += c->rejected;
+	t->conflicts += c->conflicts;
+}
+
 int store_ingest_begin(struct store *s, const char *name, const char *kind, struct error *err)
 {
 	sqlite3_stmt *st;
@@ -712,6 +721,19 @@ void store_course_release(struct store_course *c)
 	free(c->last_file);
 	free(c->score);
 	memset(c, 0, sizeof(*c));
+}
+
+size_t store_course_points(const struct store_course *c, size_t m, double *s, double *y)
+{
+	size_t i, n = 0;
+	for (i = 0; i < c->n; i++) {
+		double v = c->score[i * c->nmeasures + m];
+		if (isnan(v))
+			continue;
+		s[n] = (double)(i + 1);
+		y[n++] = v;
+	}
+	return n;
 }
 
 int store_iter_open(struct store *s, const struct store_filter *f,

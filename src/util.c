@@ -286,6 +286,26 @@ void sha256_hex(struct sha256 *s, char out[65])
 		snprintf(out + 8 * (size_t)i, 9, "%08x", (unsigned)s->h[i]);
 }
 
+int read_file(const char *path, struct strbuf *out)
+{
+	char buf[65536];
+	size_t n;
+	int bad, saved;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sb_add(out, buf, n);
+	bad = ferror(f);
+	saved = errno;
+	fclose(f);
+	if (bad) {
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
 int sha256_file(const char *path, char out[65])
 {
 	struct sha256 h;
