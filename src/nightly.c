@@ -16,15 +16,17 @@
 #include <unistd.h>
 
 #include "ingest.h"
+#include "outcome.h"
 #include "report.h"
 #include "stats.h"
 
 enum alert_kind { A_WORSE, A_NONE, A_RELAPSE, A_PLATEAU, A_KINDS };
 static const char *const alert_key[A_KINDS] = { "worse", "no_response", "relapse", "plateau" };
 static const char *const alert_title[A_KINDS] = {
-	"Worse: latest at least the MCID above baseline, or a trend whose 95% CI is above 0",
+	"Worse: latest at least the MCID above baseline, or a reliable deterioration",
 	"No response: sessions continue and no measure improved by the MCID",
-	"Relapse after a break: a score after the break at least the MCID above the one before",
+	"Relapse after a break: an improvement of the MCID, then a score after the break at least "
+	"the MCID above the one before",
 	"Plateau reached while sessions continue: the course may be finished",
 };
 
@@ -275,55 +277,66 @@ static int alert(struct run *run, enum alert_kind k, const struct store_course *
 	return 0;
 }
 
+static int worse_alert(struct run *run, const struct store_course *c, const char *name,
+		       const struct stats_course *r, double mcid, struct error *err)
+{
+	char detail[64], shown[256];
+	int reliable = outcome_reliably_worse(r);
+	snprintf(detail, sizeof(detail), "%.1f>%.1f;%d", r->baseline, r->latest, reliable);
+	snprintf(shown, sizeof(shown), "baseline %.1f, latest %.1f (%+.1f; MCID %g)%s", r->baseline,
+		 r->latest, r->change, mcid, reliable ? "; reliable deterioration" : "");
+	return alert(run, A_WORSE, c, name, detail, shown, err);
+}
+
+/* Breaks inside the course after which the score came back by the MCID. */
+static int relapse_alerts(struct run *run, const struct store_course *c, size_t m,
+			  const struct stats_course *r, double mcid, long relapse_gap,
+			  struct error *err)
+{
+	const char *name = store_measure_name(run->s, m);
+	char detail[64], shown[256];
+	size_t i;
+	for (i = 1; i < c->n; i++) {
+		long gap = c->date[i] - c->date[i - 1];
+		double before = c->score[(i - 1) * c->nmeasures + m], after = c->score[i * c->nmeasures + m];
+		char d1[11], d2[11];
+		if (isnan(before) || isnan(after) ||
+		    !outcome_relapse(r->baseline, before, after, gap, mcid, relapse_gap))
+			continue;
+		date_format(c->date[i - 1], d1);
+		date_format(c->date[i], d2);
+		snprintf(detail, sizeof(detail), "%s>%s", d1, d2);
+		snprintf(shown, sizeof(shown), "%.1f -> %.1f (%+.1f) across a %ld-day break "
+			 "(%s to %s, sessions %zu-%zu)", before, after, after - before, gap, d1, d2,
+			 i, i + 1);
+		if (alert(run, A_RELAPSE, c, name, detail, shown, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int course_alerts(struct run *run, const struct stats_ctx *sc, const struct store_course *c,
 			 long relapse_gap, long no_resp, struct error *err)
 {
-	size_t nm = store_measure_count(run->s), m, i;
-	char detail[256], shown[256];
-	int any_resp = 0;
+	size_t nm = store_measure_count(run->s), m;
+	struct stats_course r[CSVIN_MAX_MEASURES];
+	char shown[256];
 	for (m = 0; m < nm; m++) {
 		const char *name = store_measure_name(run->s, m);
 		double mcid = stats_ctx_settings(sc, m)->mcid;
-		struct stats_course r;
-		stats_course_compute(sc, c, m, STATS_ALL, &r);
-		any_resp |= r.responder;
-		if (r.n >= 2 && (r.change >= mcid - 1e-9 || (r.n >= 3 && r.slope_lo > 0))) {
-			snprintf(detail, sizeof(detail), "%.1f>%.1f;%d", r.baseline, r.latest,
-				 r.n >= 3 && r.slope_lo > 0);
-			if (r.n >= 3)
-				snprintf(shown, sizeof(shown), "baseline %.1f, latest %.1f (%+.1f; MCID %g); "
-					 "trend %+.2f/session (95%% CI %+.2f to %+.2f)", r.baseline,
-					 r.latest, r.change, mcid, r.slope, r.slope_lo, r.slope_hi);
-			else
-				snprintf(shown, sizeof(shown), "baseline %.1f, latest %.1f (%+.1f; MCID %g)",
-					 r.baseline, r.latest, r.change, mcid);
-			if (alert(run, A_WORSE, c, name, detail, shown, err) < 0)
-				return -1;
-		}
-		if (isfinite(r.s90) && r.s90 < (double)r.last_session) {
+		stats_course_compute(sc, c, m, STATS_ALL, &r[m]);
+		if (outcome_worse(&r[m], mcid) && worse_alert(run, c, name, &r[m], mcid, err) < 0)
+			return -1;
+		if (outcome_plateau_reached(&r[m], mcid)) {
 			snprintf(shown, sizeof(shown), "plateau %.1f reached by session %.1f; %d sessions so far",
-				 r.plateau, r.s90, r.last_session);
+				 r[m].plateau, r[m].s90, r[m].last_session);
 			if (alert(run, A_PLATEAU, c, name, "reached", shown, err) < 0)
 				return -1;
 		}
-		/* A break inside the course, and the first score after it much worse. */
-		for (i = 1; i < c->n; i++) {
-			long gap = c->date[i] - c->date[i - 1];
-			double before = c->score[(i - 1) * c->nmeasures + m], after = c->score[i * c->nmeasures + m];
-			char d1[11], d2[11];
-			if (gap < relapse_gap || isnan(before) || isnan(after) || after - before < mcid - 1e-9)
-				continue;
-			date_format(c->date[i - 1], d1);
-			date_format(c->date[i], d2);
-			snprintf(detail, sizeof(detail), "%s>%s", d1, d2);
-			snprintf(shown, sizeof(shown), "%.1f -> %.1f (%+.1f) across a %ld-day break "
-				 "(%s to %s, sessions %zu-%zu)", before, after, after - before, gap, d1, d2,
-				 i, i + 1);
-			if (alert(run, A_RELAPSE, c, name, detail, shown, err) < 0)
-				return -1;
-		}
+		if (relapse_alerts(run, c, m, &r[m], mcid, relapse_gap, err) < 0)
+			return -1;
 	}
-	if (!any_resp && (long)c->n >= no_resp) {
+	if (outcome_no_response(r, nm, c->n, no_resp)) {
 		snprintf(shown, sizeof(shown), "%zu sessions, no measure improved by its MCID", c->n);
 		if (alert(run, A_NONE, c, "all", "none", shown, err) < 0)
 			return -1;

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "outcome.h"
+
 #define WIDTH 80
 #define MAX_SESSION_NO 40 /* per-session-number means stop here */
 #define PAUSE_MIN_DAYS 10 /* a pause worth naming: this long, and twice the usual interval */
@@ -486,6 +488,7 @@ static const char *expected_reading(const struct model_fit *fit, const struct st
 {
 	double sx[512], sy[512], b[2], sd[2];
 	struct model_group g;
+	enum outcome_pace pace;
 	size_t k;
 	if (!fit || c->n > 512)
 		return NULL;
@@ -494,13 +497,15 @@ static const char *expected_reading(const struct model_fit *fit, const struct st
 		return NULL;
 	g = model_group_of(sx, sy, k);
 	model_course_effect(fit, &g, b, sd);
-	if (!isfinite(b[1]) || !isfinite(sd[1]))
+	pace = outcome_pace(b[1], sd[1]);
+	if (pace == OUTCOME_PACE_UNKNOWN)
 		return NULL;
-	/* Lower is better: a negative random slope is a faster improvement. */
 	snprintf(buf, n, "%s the clinic's expected course (slope %+.2f per log session "
 		 "vs expected %+.2f; course effect %+.2f, 95%% %+.2f to %+.2f)",
-		 b[1] + 1.96 * sd[1] < 0 ? "ahead of" : b[1] - 1.96 * sd[1] > 0 ? "behind" : "in line with",
-		 fit->beta[1] + b[1], fit->beta[1], b[1], b[1] - 1.96 * sd[1], b[1] + 1.96 * sd[1]);
+		 pace == OUTCOME_PACE_AHEAD ? "ahead of" : pace == OUTCOME_PACE_BEHIND ? "behind"
+											: "in line with",
+		 fit->beta[1] + b[1], fit->beta[1], b[1], b[1] - OUTCOME_Z95 * sd[1],
+		 b[1] + OUTCOME_Z95 * sd[1]);
 	return buf;
 }
 
@@ -568,21 +573,20 @@ static double edge_score(const struct store_course *c, size_t m, int last)
 static const char *reading(const struct stats_course *r, const struct stats_settings *set,
 			   char *buf, size_t n)
 {
-	if (r->n < 2)
+	switch (outcome_change_reading(r, set->mcid)) {
+	case OUTCOME_ONE_SESSION:
 		return "one session only: no change to read";
-	if (r->change <= -set->mcid + 1e-9) {
+	case OUTCOME_IMPROVED:
 		snprintf(buf, n, "clinically important improvement (%g points or more)%s", set->mcid,
-			 r->reliable_change && !strcmp(r->reliable_change, "improved")
-			 ? "; reliable improvement" : "");
+			 outcome_reliably_improved(r) ? "; reliable improvement" : "");
 		return buf;
-	}
-	if (r->reliable_change && !strcmp(r->reliable_change, "improved"))
+	case OUTCOME_RELIABLY_IMPROVED:
 		return "reliable improvement";
-	if (r->change >= set->mcid - 1e-9 ||
-	    (r->reliable_change && !strcmp(r->reliable_change, "deteriorated"))) {
-		snprintf(buf, n, "worse%s", r->reliable_change &&
-			 !strcmp(r->reliable_change, "deteriorated") ? " (reliable deterioration)" : "");
+	case OUTCOME_WORSE:
+		snprintf(buf, n, "worse%s", outcome_reliably_worse(r) ? " (reliable deterioration)" : "");
 		return buf;
+	case OUTCOME_NO_CLEAR_CHANGE:
+		break;
 	}
 	return "no reliable change";
 }
@@ -590,20 +594,26 @@ static const char *reading(const struct stats_course *r, const struct stats_sett
 static void levelling(const struct stats_course *r, char *buf, size_t n)
 {
 	char a[32], b[32];
-	if (r->n < 5) {
-		snprintf(buf, n, "too few sessions to judge (%zu, 5 needed)", r->n);
-	} else if (!isfinite(r->plateau)) {
-		if (isfinite(r->slope_hi) && r->slope_hi < 0)
-			snprintf(buf, n, "still improving steadily: no levelling off in the data");
-		else
-			snprintf(buf, n, "no plateau can be fitted (no clear levelling)");
-	} else if (r->s90 <= r->last_session) {
+	switch (outcome_levelling(r)) {
+	case OUTCOME_LEVEL_TOO_FEW:
+		snprintf(buf, n, "too few sessions to judge (%zu, %d needed)", r->n,
+			 OUTCOME_LEVELLING_MIN);
+		break;
+	case OUTCOME_LEVEL_STEADY:
+		snprintf(buf, n, "still improving steadily: no levelling off in the data");
+		break;
+	case OUTCOME_LEVEL_UNCLEAR:
+		snprintf(buf, n, "no plateau can be fitted (no clear levelling)");
+		break;
+	case OUTCOME_LEVEL_REACHED:
 		snprintf(buf, n, "levelled off: plateau %s, 90%% of the change reached by session %s",
 			 fnum(a, sizeof(a), r->plateau, 1), fnum(b, sizeof(b), r->s90, 1));
-	} else {
+		break;
+	case OUTCOME_LEVEL_CHANGING:
 		snprintf(buf, n, "still changing: fitted plateau %s, 90%% of the change expected by "
 			 "session %s (now at session %d)", fnum(a, sizeof(a), r->plateau, 1),
 			 fnum(b, sizeof(b), r->s90, 1), r->last_session);
+		break;
 	}
 }
 
@@ -1494,7 +1504,7 @@ int report_clinic(struct report_batch *b, struct store *s, const struct stats_ct
 		struct group_acc *gt = group_get(&by_ther, c.therapist ? c.therapist : "(unknown)", nm);
 		size_t ther_idx = (size_t)(gt - by_ther.g);
 		struct group_acc *gi = group_get(&by_ind, c.indication ? c.indication : "(unknown)", nm);
-		int any_resp = 0;
+		struct stats_course rs[CSVIN_MAX_MEASURES];
 		courses++;
 		sessions += (long)c.n;
 		if (c.date[c.n - 1] > last_date)
@@ -1502,10 +1512,10 @@ int report_clinic(struct report_batch *b, struct store *s, const struct stats_ct
 		for (m = 0; m < nm; m++) {
 			struct stats_course r;
 			stats_course_compute(sc, &c, m, STATS_NO_PLATEAU, &r);
+			rs[m] = r;
 			stats_acc_add(all[m], &r);
 			stats_acc_add(gt->acc[m], &r);
 			stats_acc_add(gi->acc[m], &r);
-			any_resp |= r.responder;
 			if (r.n >= 2) {
 				const struct model_fit *fit = report_model_for(rm, m, c.indication);
 				if (fit)
@@ -1513,8 +1523,7 @@ int report_clinic(struct report_batch *b, struct store *s, const struct stats_ct
 						 (log((double)r.last_session) - log((double)r.first_session)),
 						 r.baseline);
 			}
-			if (r.n >= 2 && (r.change >= stats_ctx_settings(sc, m)->mcid - 1e-9 ||
-					 (r.clinical_category && !strcmp(r.clinical_category, "deteriorated")))) {
+			if (outcome_worse(&r, stats_ctx_settings(sc, m)->mcid)) {
 				nworse++;
 				worse_row(&worse, &worse_h, &c, store_measure_name(s, m), &r);
 			}
@@ -1527,7 +1536,7 @@ int report_clinic(struct report_batch *b, struct store *s, const struct stats_ct
 				sm[m].n[i]++;
 			}
 		}
-		if (!any_resp && (long)c.n >= no_resp) {
+		if (outcome_no_response(rs, nm, c.n, no_resp)) {
 			nnon++;
 			nonresp_row(&nonresp, &nonresp_h, &c);
 		}

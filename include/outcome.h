@@ -1,0 +1,82 @@
+/*
+ * outcome.h - the clinic's rules: what a course's statistics mean for the
+ * patient.  Owns every clinical judgement the note, the clinic report and the
+ * nightly alerts make: improved, worse, a response reached or lost, no
+ * response, relapse after a break, plateau reached, how the course compares
+ * with the clinic's expected course, and which courses count for the
+ * response figures (CONTRACT.md, "Statistics" and "Alerts (nightly)").
+ * No other module keeps a rule of its own: they ask here.
+ *
+ * Pure functions over the numbers of stats.h and model.h: no store, no
+ * formatting, no printing.  Scores are decimals, so differences are compared
+ * with OUTCOME_EPS of slack: a change of exactly the MCID counts.
+ */
+#ifndef SYMTREND_OUTCOME_H
+#define SYMTREND_OUTCOME_H
+
+#include <stddef.h>
+
+#include "stats.h"
+
+#define OUTCOME_EPS 1e-9
+/* Two-sided 95% normal quantile: the RCI's and the course effect's bound. */
+#define OUTCOME_Z95 1.96
+/* Sessions a levelling-off judgement needs (the plateau fit's minimum). */
+#define OUTCOME_LEVELLING_MIN 5
+
+/* The reading of one measure's change over a course, first match wins. */
+enum outcome_change {
+	OUTCOME_ONE_SESSION,       /* n < 2: no change to read */
+	OUTCOME_IMPROVED,          /* baseline - latest >= MCID */
+	OUTCOME_RELIABLY_IMPROVED, /* less than the MCID, but reliable_change improved */
+	OUTCOME_WORSE,             /* outcome_worse */
+	OUTCOME_NO_CLEAR_CHANGE,
+};
+enum outcome_change outcome_change_reading(const struct stats_course *r, double mcid);
+
+/* Has the change levelled off? */
+enum outcome_levelling {
+	OUTCOME_LEVEL_TOO_FEW,  /* n < OUTCOME_LEVELLING_MIN */
+	OUTCOME_LEVEL_STEADY,   /* no plateau fit, trend's 95% CI wholly below 0 */
+	OUTCOME_LEVEL_UNCLEAR,  /* no plateau fit, no clear trend */
+	OUTCOME_LEVEL_REACHED,  /* plateau fit, s90 <= last session */
+	OUTCOME_LEVEL_CHANGING, /* plateau fit, s90 after the last session */
+};
+enum outcome_levelling outcome_levelling(const struct stats_course *r);
+
+/* n >= 2 and baseline - latest >= mcid. */
+int outcome_improved(const struct stats_course *r, double mcid);
+/* reliable_change is "improved" (rci <= -1.96). */
+int outcome_reliably_improved(const struct stats_course *r);
+/* reliable_change is "deteriorated" (rci >= 1.96). */
+int outcome_reliably_worse(const struct stats_course *r);
+/* Worse: n >= 2 and (latest - baseline >= mcid or reliably worse). */
+int outcome_worse(const struct stats_course *r, double mcid);
+/* The MCID was reached at some session (sessions_to_response defined). */
+int outcome_response_reached(const struct stats_course *r);
+/* Response lost: reached at some session, but baseline - latest < mcid now. */
+int outcome_response_lost(const struct stats_course *r, double mcid);
+/* Plateau reached: improved by the MCID, a plateau fit, last session >= s90. */
+int outcome_plateau_reached(const struct stats_course *r, double mcid);
+/* No response (course level): sessions >= min_sessions and none of the
+ * nm measures r[0..nm-1] ever reached its MCID. */
+int outcome_no_response(const struct stats_course *r, size_t nm, size_t sessions,
+			long min_sessions);
+/*
+ * Relapse after a break: scores y_a then y_b of two consecutive scored
+ * sessions gap_days apart, base_a the baseline of a's course.  The gap is at
+ * least relapse_gap days, y_b - y_a >= mcid, and before the break the score
+ * had improved by the MCID (base_a - y_a >= mcid).
+ */
+int outcome_relapse(double base_a, double y_a, double y_b, long gap_days, double mcid,
+		    long relapse_gap);
+/* Counts for the response figures: baseline >= min_baseline. */
+int outcome_eligible(const struct stats_course *r, double min_baseline);
+
+/* A course against the clinic's expected course: its random slope effect
+ * (lower is better) and that effect's SD, 95% bounds. */
+enum outcome_pace { OUTCOME_PACE_UNKNOWN, OUTCOME_PACE_AHEAD, OUTCOME_PACE_IN_LINE,
+		    OUTCOME_PACE_BEHIND };
+enum outcome_pace outcome_pace(double effect, double sd);
+
+#endif

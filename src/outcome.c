@@ -1,0 +1,106 @@
+/*
+ * outcome.c - the clinic's rules.  See outcome.h.
+ */
+#include "outcome.h"
+
+#include <math.h>
+#include <string.h>
+
+static int category_is(const char *v, const char *what)
+{
+	return v && !strcmp(v, what);
+}
+
+int outcome_improved(const struct stats_course *r, double mcid)
+{
+	return r->n >= 2 && r->baseline - r->latest >= mcid - OUTCOME_EPS;
+}
+
+int outcome_reliably_improved(const struct stats_course *r)
+{
+	return category_is(r->reliable_change, "improved");
+}
+
+int outcome_reliably_worse(const struct stats_course *r)
+{
+	return category_is(r->reliable_change, "deteriorated");
+}
+
+int outcome_worse(const struct stats_course *r, double mcid)
+{
+	return r->n >= 2 && (r->change >= mcid - OUTCOME_EPS || outcome_reliably_worse(r));
+}
+
+int outcome_response_reached(const struct stats_course *r)
+{
+	return r->sessions_to_response > 0;
+}
+
+int outcome_response_lost(const struct stats_course *r, double mcid)
+{
+	return outcome_response_reached(r) && !(r->baseline - r->latest >= mcid - OUTCOME_EPS);
+}
+
+int outcome_plateau_reached(const struct stats_course *r, double mcid)
+{
+	return outcome_improved(r, mcid) && isfinite(r->s90) && (double)r->last_session >= r->s90;
+}
+
+int outcome_no_response(const struct stats_course *r, size_t nm, size_t sessions,
+			long min_sessions)
+{
+	size_t m;
+	if ((long)sessions < min_sessions)
+		return 0;
+	for (m = 0; m < nm; m++)
+		if (outcome_response_reached(&r[m]))
+			return 0;
+	return 1;
+}
+
+int outcome_relapse(double base_a, double y_a, double y_b, long gap_days, double mcid,
+		    long relapse_gap)
+{
+	return gap_days >= relapse_gap && y_b - y_a >= mcid - OUTCOME_EPS &&
+	       base_a - y_a >= mcid - OUTCOME_EPS;
+}
+
+int outcome_eligible(const struct stats_course *r, double min_baseline)
+{
+	return r->n >= 1 && r->baseline >= min_baseline - OUTCOME_EPS;
+}
+
+enum outcome_change outcome_change_reading(const struct stats_course *r, double mcid)
+{
+	if (r->n < 2)
+		return OUTCOME_ONE_SESSION;
+	if (outcome_improved(r, mcid))
+		return OUTCOME_IMPROVED;
+	if (outcome_reliably_improved(r))
+		return OUTCOME_RELIABLY_IMPROVED;
+	if (outcome_worse(r, mcid))
+		return OUTCOME_WORSE;
+	return OUTCOME_NO_CLEAR_CHANGE;
+}
+
+enum outcome_levelling outcome_levelling(const struct stats_course *r)
+{
+	if (r->n < OUTCOME_LEVELLING_MIN)
+		return OUTCOME_LEVEL_TOO_FEW;
+	if (!isfinite(r->plateau))
+		return isfinite(r->slope_hi) && r->slope_hi < 0 ? OUTCOME_LEVEL_STEADY
+								: OUTCOME_LEVEL_UNCLEAR;
+	return r->s90 <= r->last_session ? OUTCOME_LEVEL_REACHED : OUTCOME_LEVEL_CHANGING;
+}
+
+enum outcome_pace outcome_pace(double effect, double sd)
+{
+	if (!isfinite(effect) || !isfinite(sd))
+		return OUTCOME_PACE_UNKNOWN;
+	/* Lower is better: a negative random slope is a faster improvement. */
+	if (effect + OUTCOME_Z95 * sd < 0)
+		return OUTCOME_PACE_AHEAD;
+	if (effect - OUTCOME_Z95 * sd > 0)
+		return OUTCOME_PACE_BEHIND;
+	return OUTCOME_PACE_IN_LINE;
+}

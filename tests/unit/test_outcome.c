@@ -1,0 +1,241 @@
+/* test_outcome.c - the clinic's rules (outcome.h) at their edges: exactly at
+ * the MCID and a hair short of it, a gap of exactly relapse_gap days and one
+ * day less, s90 exactly at the last session, |effect| exactly 1.96 SD.
+ * Scores are decimals (6.1 - 4.1 is not exactly 2.0 in binary): the rules
+ * must count such a change as the MCID. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <math.h>
+#include <cmocka.h>
+
+#include "outcome.h"
+
+#define MCID 2.0
+
+/* A course of n scored sessions from 'baseline' to 'latest'. */
+static struct stats_course course(size_t n, double baseline, double latest)
+{
+	struct stats_course r = { 0 };
+	r.n = n;
+	r.baseline = baseline;
+	r.latest = latest;
+	r.change = latest - baseline;
+	r.slope = r.slope_lo = r.slope_hi = r.slope_p = NAN;
+	r.rci = NAN;
+	r.plateau = r.s90 = r.plateau_b = r.plateau_tau = NAN;
+	r.first_session = 1;
+	r.last_session = (int)n;
+	return r;
+}
+
+static void test_improved_at_the_mcid(void **state)
+{
+	struct stats_course r;
+	(void)state;
+	r = course(5, 6.1, 4.1); /* 2.0 in decimals, 1.9999999999999996 in binary */
+	assert_true(outcome_improved(&r, MCID));
+	r = course(5, 6.0, 4.0);
+	assert_true(outcome_improved(&r, MCID));
+	r = course(5, 6.0, 4.0 + 1e-6);
+	assert_false(outcome_improved(&r, MCID));
+	r = course(5, 6.0, 4.1);
+	assert_false(outcome_improved(&r, MCID));
+	r = course(1, 6.0, 6.0);
+	assert_false(outcome_improved(&r, 0)); /* one session: no change, whatever the MCID */
+}
+
+static void test_worse_at_the_mcid(void **state)
+{
+	struct stats_course r;
+	(void)state;
+	r = course(3, 4.1, 6.1);
+	assert_true(outcome_worse(&r, MCID));
+	r = course(3, 4.0, 6.0);
+	assert_true(outcome_worse(&r, MCID));
+	r = course(3, 4.0, 6.0 - 1e-6);
+	assert_false(outcome_worse(&r, MCID));
+	/* Less than the MCID but reliably worse: worse. */
+	r = course(3, 4.0, 5.0);
+	r.reliable_change = "deteriorated";
+	assert_true(outcome_worse(&r, MCID));
+	assert_true(outcome_reliably_worse(&r));
+	r.reliable_change = "unchanged";
+	assert_false(outcome_worse(&r, MCID));
+	assert_false(outcome_reliably_worse(&r));
+	/* A rising trend alone is not worse (the contract's rule). */
+	r.slope_lo = 0.1;
+	assert_false(outcome_worse(&r, MCID));
+	r = course(1, 4.0, 4.0);
+	r.reliable_change = "deteriorated";
+	assert_false(outcome_worse(&r, MCID));
+	r = course(2, 4.0, 6.0);
+	assert_true(outcome_worse(&r, MCID));
+}
+
+static void test_change_reading(void **state)
+{
+	struct stats_course r;
+	(void)state;
+	r = course(1, 5, 5);
+	assert_int_equal(outcome_change_reading(&r, MCID), OUTCOME_ONE_SESSION);
+	r = course(2, 7, 5);
+	assert_int_equal(outcome_change_reading(&r, MCID), OUTCOME_IMPROVED);
+	r.reliable_change = "improved";
+	assert_int_equal(outcome_change_reading(&r, MCID), OUTCOME_IMPROVED);
+	assert_true(outcome_reliably_improved(&r));
+	r = course(4, 7, 5.5);
+	r.reliable_change = "improved";
+	assert_int_equal(outcome_change_reading(&r, MCID), OUTCOME_RELIABLY_IMPROVED);
+	r.reliable_change = "unchanged";
+	assert_false(outcome_reliably_improved(&r));
+	assert_int_equal(outcome_change_reading(&r, MCID), OUTCOME_NO_CLEAR_CHANGE);
+	r.reliable_change = NULL; /* no SD for the RCI */
+	assert_int_equal(outcome_change_reading(&r, MCID), OUTCOME_NO_CLEAR_CHANGE);
+	r = course(4, 5, 7);
+	assert_int_equal(outcome_change_reading(&r, MCID), OUTCOME_WORSE);
+	r = course(4, 5, 6);
+	r.reliable_change = "deteriorated";
+	assert_int_equal(outcome_change_reading(&r, MCID), OUTCOME_WORSE);
+}
+
+static void test_response_reached_and_lost(void **state)
+{
+	struct stats_course r;
+	(void)state;
+	r = course(8, 6, 5);
+	assert_false(outcome_response_reached(&r));
+	assert_false(outcome_response_lost(&r, MCID)); /* never reached: nothing lost */
+	r.sessions_to_response = 4;
+	assert_true(outcome_response_reached(&r));
+	assert_true(outcome_response_lost(&r, MCID));
+	r = course(8, 6.1, 4.1); /* still exactly the MCID better: kept */
+	r.sessions_to_response = 4;
+	assert_false(outcome_response_lost(&r, MCID));
+	r = course(8, 6.0, 4.0 + 1e-6);
+	r.sessions_to_response = 4;
+	assert_true(outcome_response_lost(&r, MCID));
+}
+
+static void test_plateau_reached(void **state)
+{
+	struct stats_course r;
+	(void)state;
+	r = course(10, 8, 4);
+	r.plateau = 3.8;
+	r.s90 = 10;
+	assert_true(outcome_plateau_reached(&r, MCID)); /* s90 exactly at the last session */
+	r.s90 = 10.01;
+	assert_false(outcome_plateau_reached(&r, MCID));
+	r.s90 = NAN;
+	r.plateau = NAN;
+	assert_false(outcome_plateau_reached(&r, MCID)); /* no fit */
+	r = course(10, 8, 6.1); /* improved less than the MCID */
+	r.plateau = 6;
+	r.s90 = 5;
+	assert_false(outcome_plateau_reached(&r, MCID));
+	r = course(10, 6, 8); /* a worsening course never has a plateau reached */
+	r.plateau = 8;
+	r.s90 = 5;
+	assert_false(outcome_plateau_reached(&r, MCID));
+	r = course(10, 6.1, 4.1);
+	r.plateau = 4;
+	r.s90 = 9.5;
+	assert_true(outcome_plateau_reached(&r, MCID));
+}
+
+static void test_no_response(void **state)
+{
+	struct stats_course r[4];
+	size_t m;
+	(void)state;
+	for (m = 0; m < 4; m++)
+		r[m] = course(6, 6, 5);
+	assert_true(outcome_no_response(r, 4, 6, 6)); /* exactly the sessions needed */
+	assert_false(outcome_no_response(r, 4, 5, 6));
+	r[3].sessions_to_response = 3; /* one measure reached the MCID once */
+	assert_false(outcome_no_response(r, 4, 6, 6));
+	assert_true(outcome_no_response(r, 3, 6, 6)); /* ... but not one of the first three */
+	/* "Ever reached" is the rule, not "responder at the end". */
+	r[3].responder = 0;
+	assert_false(outcome_no_response(r, 4, 9, 6));
+}
+
+static void test_relapse(void **state)
+{
+	(void)state;
+	/* baseline 8, 6.1 before a 21-day break, 8.1 after: relapse. */
+	assert_true(outcome_relapse(8.1, 6.1, 8.1, 21, MCID, 21));
+	assert_false(outcome_relapse(8.1, 6.1, 8.1, 20, MCID, 21)); /* one day short */
+	assert_true(outcome_relapse(8.0, 6.0, 8.0, 300, MCID, 21));
+	assert_false(outcome_relapse(8.0, 6.0, 8.0 - 1e-6, 300, MCID, 21)); /* rose less */
+	assert_false(outcome_relapse(8.0 - 1e-6, 6.0, 8.0, 300, MCID, 21)); /* had not improved */
+	assert_false(outcome_relapse(5.0, 5.0, 9.0, 300, MCID, 21)); /* worse from the start */
+	assert_false(outcome_relapse(8.0, 6.0, 4.0, 300, MCID, 21)); /* better after the break */
+}
+
+static void test_eligible(void **state)
+{
+	struct stats_course r;
+	(void)state;
+	r = course(5, 4.0, 2.0);
+	assert_true(outcome_eligible(&r, 4.0)); /* exactly min_baseline */
+	r = course(5, 4.0 - 1e-6, 2.0);
+	assert_false(outcome_eligible(&r, 4.0));
+	r = course(5, 0.0, 0.0);
+	assert_true(outcome_eligible(&r, 0.0)); /* 0 makes every course eligible */
+	r = course(0, NAN, NAN);
+	assert_false(outcome_eligible(&r, 0.0)); /* no score: nothing to count */
+}
+
+static void test_levelling(void **state)
+{
+	struct stats_course r;
+	(void)state;
+	r = course(4, 8, 4);
+	r.plateau = 4;
+	r.s90 = 3;
+	assert_int_equal(outcome_levelling(&r), OUTCOME_LEVEL_TOO_FEW);
+	r = course(5, 8, 4);
+	r.slope_hi = -0.01;
+	assert_int_equal(outcome_levelling(&r), OUTCOME_LEVEL_STEADY);
+	r.slope_hi = 0;
+	assert_int_equal(outcome_levelling(&r), OUTCOME_LEVEL_UNCLEAR);
+	r.slope_hi = NAN;
+	assert_int_equal(outcome_levelling(&r), OUTCOME_LEVEL_UNCLEAR);
+	r.plateau = 4;
+	r.s90 = 5;
+	assert_int_equal(outcome_levelling(&r), OUTCOME_LEVEL_REACHED);
+	r.s90 = 5.01;
+	assert_int_equal(outcome_levelling(&r), OUTCOME_LEVEL_CHANGING);
+}
+
+static void test_pace(void **state)
+{
+	(void)state;
+	assert_int_equal(outcome_pace(-1.96, 1), OUTCOME_PACE_IN_LINE); /* bound exactly at 0 */
+	assert_int_equal(outcome_pace(-1.97, 1), OUTCOME_PACE_AHEAD);
+	assert_int_equal(outcome_pace(1.96, 1), OUTCOME_PACE_IN_LINE);
+	assert_int_equal(outcome_pace(1.97, 1), OUTCOME_PACE_BEHIND);
+	assert_int_equal(outcome_pace(0, 0), OUTCOME_PACE_IN_LINE);
+	assert_int_equal(outcome_pace(NAN, 1), OUTCOME_PACE_UNKNOWN);
+	assert_int_equal(outcome_pace(-3, INFINITY), OUTCOME_PACE_UNKNOWN);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_improved_at_the_mcid),
+		cmocka_unit_test(test_worse_at_the_mcid),
+		cmocka_unit_test(test_change_reading),
+		cmocka_unit_test(test_response_reached_and_lost),
+		cmocka_unit_test(test_plateau_reached),
+		cmocka_unit_test(test_no_response),
+		cmocka_unit_test(test_relapse),
+		cmocka_unit_test(test_eligible),
+		cmocka_unit_test(test_levelling),
+		cmocka_unit_test(test_pace),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
