@@ -21,8 +21,15 @@
 #define CSVIN_MAX_ID 64               /* characters in patient/course ids */
 #define CSVIN_MAX_NAME 128            /* therapist, referrer, indication */
 #define CSVIN_MAX_NOTES 10000         /* bytes of notes */
+#define CSVIN_MAX_REASON 500          /* characters of a referral reason */
+#define CSVIN_MAX_EVENT 2000          /* bytes of an adverse event */
+#define CSVIN_MAX_EMAIL 254           /* characters of an email address */
+#define CSVIN_MAX_PLANNED 999         /* planned sessions of a course */
 
-enum csvin_kind { CSVIN_SESSIONS, CSVIN_PATIENTS };
+enum csvin_kind { CSVIN_SESSIONS, CSVIN_PATIENTS, CSVIN_THERAPISTS };
+
+/* Whether the patient came; only attended sessions carry scores. */
+enum csvin_attendance { CSVIN_ATTENDED, CSVIN_CANCELLED, CSVIN_NO_SHOW };
 
 /* One session row, pointers borrowed from the reader until the next call. */
 struct csvin_session {
@@ -31,6 +38,8 @@ struct csvin_session {
 	long date;             /* days since 1970-01-01 */
 	const char *therapist; /* NULL when absent or empty */
 	const char *notes;     /* NULL when absent or empty */
+	const char *adverse_event; /* NULL when absent or empty */
+	enum csvin_attendance attendance;
 	double score[CSVIN_MAX_MEASURES];
 	unsigned char has[CSVIN_MAX_MEASURES]; /* 1 when recorded */
 };
@@ -40,6 +49,18 @@ struct csvin_patient {
 	const char *referrer;   /* NULL when empty */
 	const char *indication; /* NULL when empty */
 	int birth_year;         /* 0 when absent */
+	/* For the referral letter; the name is shown in letters only. */
+	const char *name;            /* NULL when empty */
+	const char *referral_reason; /* NULL when empty */
+	long referral_date;          /* days since 1970-01-01, -1 when empty */
+	int planned_sessions;        /* 0 when empty */
+};
+
+/* One row of a therapists file (the letter's signature block). */
+struct csvin_therapist {
+	const char *therapist;
+	const char *credentials; /* NULL when empty */
+	const char *email;       /* NULL when empty */
 };
 
 /* A record as read: its position and text, and either a row or a reason. */
@@ -50,6 +71,7 @@ struct csvin_record {
 	const char *reason; /* NULL when valid; else why it is rejected */
 	struct csvin_session session; /* valid CSVIN_SESSIONS record */
 	struct csvin_patient patient; /* valid CSVIN_PATIENTS record */
+	struct csvin_therapist therapist; /* valid CSVIN_THERAPISTS record */
 };
 
 struct csvin_reader;
@@ -76,6 +98,9 @@ unsigned long long csvin_size(const struct csvin_reader *r);
 /* After end of file: SHA-256 of every byte read. */
 const char *csvin_sha256(struct csvin_reader *r);
 void csvin_free(struct csvin_reader *r);
+
+/* The word of an attendance value as written in files and the database. */
+const char *csvin_attendance_name(enum csvin_attendance a);
 
 /* Validates a measure name for --measure: [a-z][a-z0-9_]{0,31}; 0 ok. */
 int csvin_valid_measure_name(const char *name);

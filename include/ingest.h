@@ -14,6 +14,7 @@ struct ingest_opts {
 	enum csvin_kind kind;
 	const char *rejects_path; /* NULL: FILE.rejects.csv beside the input */
 	int dry_run;              /* validate and count, then roll back; no rejects file */
+	int update_therapists;    /* a therapist row that differs replaces the stored one */
 	/* Optional observers; neither may call back into the store. */
 	void (*progress)(void *arg, unsigned long long done, unsigned long long size);
 	void (*on_reject)(void *arg, const char *file, long line, const char *reason);

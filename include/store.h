@@ -18,7 +18,7 @@
 #include "csvin.h"
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 #define STORE_BUILTIN_MEASURES 4
 
 enum store_open_flags {
@@ -73,6 +73,14 @@ int store_ingest_session(struct store *s, const struct csvin_session *row, long 
 			 enum store_outcome *outcome, struct error *err);
 int store_ingest_patient(struct store *s, const struct csvin_patient *row,
 			 enum store_outcome *outcome, struct error *err);
+/*
+ * A therapist for the letters' signature block: new is stored, identical is
+ * a duplicate, different credentials or email a conflict unless 'update'
+ * (then it replaces the stored one).  An empty cell says nothing: it keeps
+ * what is stored.
+ */
+int store_ingest_therapist(struct store *s, const struct csvin_therapist *row, int update,
+			   enum store_outcome *outcome, struct error *err);
 int store_ingest_commit(struct store *s, const struct store_ingest_counts *c,
 			unsigned long long size, const char *sha256, struct error *err);
 void store_ingest_rollback(struct store *s);
@@ -112,6 +120,42 @@ int store_iter_open(struct store *s, const struct store_filter *f,
 /* 1 a course in *c (its previous contents are reused), 0 done, -1 error. */
 int store_iter_next(struct store_iter *it, struct store_course *c, struct error *err);
 void store_iter_free(struct store_iter *it);
+
+/*
+ * The referral letter's data of one course, beyond its scored sessions.
+ * Every row of the course in date order, attended or not: a cancelled or
+ * no-show row belongs to the course of its course_id, or (derived courses)
+ * to the course whose last session is at most course_gap days before it,
+ * else to the course whose first session is at most course_gap days after.
+ */
+struct store_visit {
+	long date;
+	enum csvin_attendance attendance;
+	char *therapist, *notes, *adverse_event; /* NULL when none */
+};
+struct store_course_visits {
+	/* the patient's letter fields; the name is for letters only */
+	char *name, *referral_reason;  /* NULL when not given */
+	long referral_date;            /* -1 when not given */
+	int planned_sessions;          /* 0 when not given */
+	long attended, cancelled, no_show;
+	long adverse_events;           /* visits with an adverse event */
+	size_t n;
+	struct store_visit *visit;
+};
+/* Reads the visits of course c (as store_iter_next gave it); 0 or -1. */
+int store_course_visits(struct store *s, const struct store_course *c,
+			struct store_course_visits *v, struct error *err);
+void store_course_visits_release(struct store_course_visits *v);
+
+/* A therapist's signature block; fields NULL when not given. */
+struct store_therapist {
+	char *name, *credentials, *email;
+};
+/* 1 found, 0 not in the therapists data, -1 error. */
+int store_therapist_get(struct store *s, const char *name, struct store_therapist *t,
+			struct error *err);
+void store_therapist_release(struct store_therapist *t);
 
 /* Latest file id in the ingest log (0 when none). */
 long store_last_file_id(struct store *s);

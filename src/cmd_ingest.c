@@ -48,11 +48,13 @@ static void print_counts(const char *what, const struct store_ingest_counts *c)
 }
 
 static int run_one(struct cmd_ctx *ctx, const char *path, enum csvin_kind kind,
-		   const char *rejects, struct store_ingest_counts *total, int *refused)
+		   const char *rejects, int update_therapists,
+		   struct store_ingest_counts *total, int *refused)
 {
 	struct ingest_ui ui = { isatty(2), 0, 0 };
 	struct ingest_opts o = { .kind = kind, .rejects_path = rejects, .progress = on_progress,
-				 .on_reject = on_reject, .arg = &ui };
+				 .on_reject = on_reject, .arg = &ui,
+				 .update_therapists = update_therapists };
 	struct ingest_result res;
 	struct error err = ERROR_INIT;
 	int rc = ingest_file(ctx->store, path, &o, &res, &err);
@@ -86,9 +88,14 @@ static int cmd_ingest(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "measure", required_argument, NULL, 'm' },
 		{ "course-gap", required_argument, NULL, 'g' },
 		{ "rejects", required_argument, NULL, 'r' },
+		{ "therapists", required_argument, NULL, 't' },
+		{ "update-therapists", no_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char **patients = xcalloc((size_t)argc, sizeof(char *));
+	const char **therapists = xcalloc((size_t)argc, sizeof(char *));
+	size_t ntherapists = 0;
+	int update_therapists = 0;
 	const char *rejects = NULL;
 	struct store_ingest_counts total = { 0, 0, 0, 0, 0 };
 	struct error err = ERROR_INIT;
@@ -105,7 +112,7 @@ static int cmd_ingest(struct cmd_ctx *ctx, int argc, char **argv)
 		case 'm': {
 			int r = store_add_measure(ctx->store, optarg, &err);
 			if (r < 0) {
-				free(patients);
+				free(patients), free(therapists);
 				return cmd_error(&err);
 			}
 			if (r == 0)
@@ -115,11 +122,11 @@ static int cmd_ingest(struct cmd_ctx *ctx, int argc, char **argv)
 		case 'g': {
 			long gap = cmd_parse_long(optarg, 3650);
 			if (gap < 1) {
-				free(patients);
+				free(patients), free(therapists);
 				return cmd_usage(&cmd_ingest_entry, "--course-gap takes 1-3650 days, not '%s'", optarg);
 			}
 			if (store_config_set(ctx->store, "course_gap", optarg, &err) < 0) {
-				free(patients);
+				free(patients), free(therapists);
 				return cmd_error(&err);
 			}
 			break;
@@ -127,31 +134,43 @@ static int cmd_ingest(struct cmd_ctx *ctx, int argc, char **argv)
 		case 'r':
 			rejects = optarg;
 			break;
+		case 't':
+			therapists[ntherapists++] = optarg;
+			break;
+		case 'T':
+			update_therapists = 1;
+			break;
 		default:
-			free(patients);
+			free(patients), free(therapists);
 			return cmd_usage(&cmd_ingest_entry, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind >= argc && npatients == 0) {
-		free(patients);
+	if (optind >= argc && npatients == 0 && ntherapists == 0) {
+		free(patients), free(therapists);
 		return cmd_usage(&cmd_ingest_entry, "no file to ingest");
 	}
-	if (rejects && argc - optind + (int)npatients > 1) {
-		free(patients);
+	if (rejects && argc - optind + (int)npatients + (int)ntherapists > 1) {
+		free(patients), free(therapists);
 		return cmd_usage(&cmd_ingest_entry, "--rejects names one file: ingest one file with it");
 	}
 	/* Patients first, so that the sessions' reports know their indications. */
 	for (i = 0; i < npatients; i++, files++) {
-		int r = run_one(ctx, patients[i], CSVIN_PATIENTS, rejects, &total, &refused);
+		int r = run_one(ctx, patients[i], CSVIN_PATIENTS, rejects, 0, &total, &refused);
+		if (r > rc)
+			rc = r;
+	}
+	for (i = 0; i < ntherapists; i++, files++) {
+		int r = run_one(ctx, therapists[i], CSVIN_THERAPISTS, rejects, update_therapists,
+				&total, &refused);
 		if (r > rc)
 			rc = r;
 	}
 	for (; optind < argc; optind++, files++) {
-		int r = run_one(ctx, argv[optind], CSVIN_SESSIONS, rejects, &total, &refused);
+		int r = run_one(ctx, argv[optind], CSVIN_SESSIONS, rejects, 0, &total, &refused);
 		if (r > rc)
 			rc = r;
 	}
-	free(patients);
+	free(patients), free(therapists);
 	if (files > 1) {
 		char what[64];
 		snprintf(what, sizeof(what), "%d files (%d refused)", files, refused);
@@ -162,10 +181,16 @@ static int cmd_ingest(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_ingest_entry = {
 	.name = "ingest",
-	.usage = "ingest [--patients FILE]... [--measure NAME]... [--course-gap DAYS]\n"
-		 "                [--rejects PATH] FILE.csv...",
+	.usage = "ingest [--patients FILE]... [--therapists FILE]... [--update-therapists]\n"
+		 "                [--measure NAME]... [--course-gap DAYS] [--rejects PATH] FILE.csv...",
 	.summary = "validate and store session CSV files",
-	.help = "  --patients FILE    a patients CSV (patient_id, referrer, indication, birth_year)\n"
+	.help = "  --patients FILE    a patients CSV (patient_id, referrer, indication, birth_year;\n"
+		"                     for letters also name, referral_reason, referral_date,\n"
+		"                     planned_sessions)\n"
+		"  --therapists FILE  a therapists CSV (therapist, credentials, email): the\n"
+		"                     letters' signature block\n"
+		"  --update-therapists  a therapist row that differs from the stored one\n"
+		"                     replaces it (else it is a conflict, not overwritten)\n"
 		"  --measure NAME     declare an extra 0-10 measure (kept in the database)\n"
 		"  --course-gap DAYS  days without a session that start a new derived course\n"
 		"                     (default 90; kept in the database)\n"

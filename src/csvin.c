@@ -19,6 +19,10 @@
 enum col_role {
 	ROLE_PATIENT, ROLE_DATE, ROLE_COURSE, ROLE_THERAPIST, ROLE_NOTES,
 	ROLE_MEASURE, ROLE_REFERRER, ROLE_INDICATION, ROLE_BIRTH_YEAR,
+	/* the referral letter's optional columns */
+	ROLE_ATTENDANCE, ROLE_ADVERSE, ROLE_NAME, ROLE_REF_REASON, ROLE_REF_DATE,
+	ROLE_PLANNED, ROLE_CREDENTIALS, ROLE_EMAIL,
+	ROLE_COUNT
 };
 
 enum split_state { ST_FIELD, ST_UNQUOTED, ST_QUOTED, ST_QUOTE_END };
@@ -231,20 +235,29 @@ static int parse_fields(struct csvin_reader *r)
 static int role_for(const char *name, enum csvin_kind kind, int *measure,
 		    const struct csvin_reader *r)
 {
-	static const struct { const char *name; enum col_role role; int kind; } names[] = {
-		{ "patient_id", ROLE_PATIENT, -1 },
-		{ "session_date", ROLE_DATE, CSVIN_SESSIONS },
-		{ "course_id", ROLE_COURSE, CSVIN_SESSIONS },
-		{ "therapist", ROLE_THERAPIST, CSVIN_SESSIONS },
-		{ "notes", ROLE_NOTES, CSVIN_SESSIONS },
-		{ "referrer", ROLE_REFERRER, CSVIN_PATIENTS },
-		{ "indication", ROLE_INDICATION, CSVIN_PATIENTS },
-		{ "birth_year", ROLE_BIRTH_YEAR, CSVIN_PATIENTS },
+	enum { S = 1 << CSVIN_SESSIONS, P = 1 << CSVIN_PATIENTS, T = 1 << CSVIN_THERAPISTS };
+	/* kinds: the files (a bit mask of csvin_kind) in which the column exists */
+	static const struct { const char *name; enum col_role role; int kinds; } names[] = {
+		{ "patient_id", ROLE_PATIENT, S | P },
+		{ "session_date", ROLE_DATE, S },
+		{ "course_id", ROLE_COURSE, S },
+		{ "therapist", ROLE_THERAPIST, S | T },
+		{ "notes", ROLE_NOTES, S },
+		{ "attendance", ROLE_ATTENDANCE, S },
+		{ "adverse_event", ROLE_ADVERSE, S },
+		{ "referrer", ROLE_REFERRER, P },
+		{ "indication", ROLE_INDICATION, P },
+		{ "birth_year", ROLE_BIRTH_YEAR, P },
+		{ "name", ROLE_NAME, P },
+		{ "referral_reason", ROLE_REF_REASON, P },
+		{ "referral_date", ROLE_REF_DATE, P },
+		{ "planned_sessions", ROLE_PLANNED, P },
+		{ "credentials", ROLE_CREDENTIALS, T },
+		{ "email", ROLE_EMAIL, T },
 	};
 	size_t i;
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcasecmp(name, names[i].name) &&
-		    (names[i].kind < 0 || names[i].kind == (int)kind))
+		if (!strcasecmp(name, names[i].name) && (names[i].kinds & (1 << kind)))
 			return (int)names[i].role;
 	if (kind == CSVIN_SESSIONS)
 		for (i = 0; i < r->nmeasures; i++)
@@ -274,7 +287,7 @@ static int read_header(struct csvin_reader *r, struct error *err)
 	long line;
 	int unclosed, rc;
 	size_t i;
-	int seen[ROLE_BIRTH_YEAR + 1] = { 0 };
+	int seen[ROLE_COUNT] = { 0 };
 	rc = split_record(r, &line, &unclosed, err);
 	if (rc < 0)
 		return -1;
@@ -308,7 +321,8 @@ static int read_header(struct csvin_reader *r, struct error *err)
 			error_set(err, EXIT_REJECTS, r->path, line,
 				  r->kind == CSVIN_SESSIONS
 				  ? "unknown column %s (declare an extra measure with --measure NAME)"
-				  : "unknown column %s in a patients file",
+				  : r->kind == CSVIN_PATIENTS ? "unknown column %s in a patients file"
+				  : "unknown column %s in a therapists file",
 				  sb.buf);
 			sb_release(&sb);
 			return -1;
@@ -328,6 +342,13 @@ static int read_header(struct csvin_reader *r, struct error *err)
 			}
 			seen[role] = 1;
 		}
+	}
+	if (r->kind == CSVIN_THERAPISTS) {
+		if (!seen[ROLE_THERAPIST]) {
+			error_set(err, EXIT_REJECTS, r->path, line, "missing required column 'therapist'");
+			return -1;
+		}
+		return 0;
 	}
 	if (!seen[ROLE_PATIENT]) {
 		error_set(err, EXIT_REJECTS, r->path, line, "missing required column 'patient_id'");
@@ -447,22 +468,113 @@ static const char *check_id(struct csvin_reader *r, size_t col, const char *name
 	return s;
 }
 
+/*
+ * Checks a free-text cell; NULL when it is empty.  Text with newlines
+ * (notes, adverse events) is measured in bytes, one-line text in characters.
+ */
 static const char *check_text(struct csvin_reader *r, size_t col, const char *name,
 			      size_t maxlen, int newlines)
 {
 	size_t n;
 	const char *s = field(r, col, &n);
+	char what[64];
+	int plural = !strcmp(name, "notes");
 	if (n == 0)
 		return NULL;
-	if (!text_is_clean(s, n, newlines))
-		add_reason(r, newlines ? "%s are not valid UTF-8"
+	if (!text_is_clean(s, n, newlines)) {
+		add_reason(r, newlines ? (plural ? "%s are not valid UTF-8" : "%s is not valid UTF-8")
 				       : "%s has control characters or invalid UTF-8",
 			   name, NULL, 0);
-	else if ((newlines ? n : utf8_len(s, n)) > maxlen)
-		add_reason(r, newlines ? "%s are longer than 10000 bytes"
-				       : "%s is longer than 128 characters",
-			   name, NULL, 0);
+	} else if ((newlines ? n : utf8_len(s, n)) > maxlen) {
+		snprintf(what, sizeof(what), "%%s %s longer than %zu %s", plural ? "are" : "is",
+			 maxlen, newlines ? "bytes" : "characters");
+		add_reason(r, what, name, NULL, 0);
+	}
 	return s;
+}
+
+/* attendance: attended (also when empty), cancelled or no-show, any case. */
+static enum csvin_attendance check_attendance(struct csvin_reader *r, size_t col)
+{
+	static const char *const words[] = { "attended", "cancelled", "no-show" };
+	size_t n, i;
+	const char *v = field(r, col, &n);
+	if (n == 0)
+		return CSVIN_ATTENDED;
+	for (i = 0; i < 3; i++)
+		if (!strcasecmp(v, words[i]))
+			return (enum csvin_attendance)i;
+	add_reason(r, "%s is not attended, cancelled or no-show:", "attendance", v, n);
+	return CSVIN_ATTENDED;
+}
+
+/* An optional date cell; -1 when empty or bad (bad adds a reason). */
+static long check_date(struct csvin_reader *r, size_t col, const char *name)
+{
+	size_t n;
+	const char *v = field(r, col, &n);
+	long d;
+	if (n == 0)
+		return -1;
+	if ((d = date_parse(v, n)) < 0)
+		add_reason(r, "%s is not a real date YYYY-MM-DD:", name, v, n);
+	return d;
+}
+
+/* An optional whole number lo..hi written as digits; 0 when empty or bad. */
+static int check_whole(struct csvin_reader *r, size_t col, const char *name, int lo, int hi)
+{
+	size_t n, k;
+	const char *v = field(r, col, &n);
+	long x = 0;
+	char what[64];
+	if (n == 0)
+		return 0;
+	for (k = 0; k < n && x <= hi; k++)
+		x = (v[k] >= '0' && v[k] <= '9') ? x * 10 + (v[k] - '0') : (long)hi + 1;
+	if (x >= lo && x <= hi)
+		return (int)x;
+	snprintf(what, sizeof(what), "%%s is not a whole number %d-%d:", lo, hi);
+	add_reason(r, what, name, v, n);
+	return 0;
+}
+
+/* An optional email address: one line, one '@' with text on both sides and a
+ * dot in the domain, no spaces.  Only its shape is checked. */
+static const char *check_email(struct csvin_reader *r, size_t col)
+{
+	size_t n, before, had = r->reason.len;
+	const char *v, *at, *s = check_text(r, col, "email", CSVIN_MAX_EMAIL, 0);
+	if (!s || r->reason.len != had)
+		return s;
+	v = field(r, col, &n);
+	at = memchr(v, '@', n);
+	before = at ? (size_t)(at - v) : 0;
+	if (!at || before == 0 || memchr(at + 1, '@', n - before - 1) || memchr(v, ' ', n) ||
+	    !memchr(at + 1, '.', n - before - 1) || v[n - 1] == '.' || at[1] == '.')
+		add_reason(r, "%s is not an email address:", "email", v, n);
+	return s;
+}
+
+/* A cancelled or no-show row is not a session: a score on it is an error. */
+static void reject_scores(struct csvin_reader *r, const struct csvin_session *s)
+{
+	size_t m;
+	for (m = 0; m < r->nmeasures; m++) {
+		size_t n;
+		const char *v;
+		if (r->measure_col[m] < 0)
+			continue;
+		v = field(r, (size_t)r->measure_col[m], &n);
+		if (n == 0)
+			continue;
+		if (r->reason.len)
+			sb_adds(&r->reason, "; ");
+		sb_addf(&r->reason, "a %s session carries no scores, %s is ",
+			csvin_attendance_name(s->attendance), r->measure_names[m]);
+		quote_value(&r->reason, v, n);
+		return;
+	}
 }
 
 static void validate_session(struct csvin_reader *r, struct csvin_session *s)
@@ -491,6 +603,12 @@ static void validate_session(struct csvin_reader *r, struct csvin_session *s)
 		case ROLE_NOTES:
 			s->notes = check_text(r, i, "notes", CSVIN_MAX_NOTES, 1);
 			break;
+		case ROLE_ATTENDANCE:
+			s->attendance = check_attendance(r, i);
+			break;
+		case ROLE_ADVERSE:
+			s->adverse_event = check_text(r, i, "adverse_event", CSVIN_MAX_EVENT, 1);
+			break;
 		case ROLE_MEASURE: {
 			int m = r->role_measure[i], rc;
 			if (n == 0)
@@ -508,7 +626,9 @@ static void validate_session(struct csvin_reader *r, struct csvin_session *s)
 			break;
 		}
 	}
-	if (!any && !r->reason.len)
+	if (s->attendance != CSVIN_ATTENDED)
+		reject_scores(r, s);
+	else if (!any && !r->reason.len)
 		add_reason(r, "%s", "no score recorded (a row needs at least one)", NULL, 0);
 }
 
@@ -516,6 +636,7 @@ static void validate_patient(struct csvin_reader *r, struct csvin_patient *p)
 {
 	size_t i, n;
 	memset(p, 0, sizeof(*p));
+	p->referral_date = -1;
 	for (i = 0; i < r->ncols; i++) {
 		const char *v = field(r, i, &n);
 		switch (r->role[i]) {
@@ -541,6 +662,41 @@ static void validate_patient(struct csvin_reader *r, struct csvin_patient *p)
 				p->birth_year = y;
 			break;
 		}
+		case ROLE_NAME:
+			p->name = check_text(r, i, "name", CSVIN_MAX_NAME, 0);
+			break;
+		case ROLE_REF_REASON:
+			p->referral_reason = check_text(r, i, "referral_reason", CSVIN_MAX_REASON, 0);
+			break;
+		case ROLE_REF_DATE:
+			p->referral_date = check_date(r, i, "referral_date");
+			break;
+		case ROLE_PLANNED:
+			p->planned_sessions = check_whole(r, i, "planned_sessions", 1, CSVIN_MAX_PLANNED);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static void validate_therapist(struct csvin_reader *r, struct csvin_therapist *t)
+{
+	size_t i;
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < r->ncols; i++) {
+		switch (r->role[i]) {
+		case ROLE_THERAPIST:
+			t->therapist = check_text(r, i, "therapist", CSVIN_MAX_NAME, 0);
+			if (!t->therapist)
+				add_reason(r, "%s is empty", "therapist", NULL, 0);
+			break;
+		case ROLE_CREDENTIALS:
+			t->credentials = check_text(r, i, "credentials", CSVIN_MAX_NAME, 0);
+			break;
+		case ROLE_EMAIL:
+			t->email = check_email(r, i);
+			break;
 		default:
 			break;
 		}
@@ -578,6 +734,8 @@ int csvin_next(struct csvin_reader *r, struct csvin_record *rec, struct error *e
 			r->too_many ? "more than " : "", r->nfields, r->ncols);
 	} else if (r->kind == CSVIN_SESSIONS) {
 		validate_session(r, &rec->session);
+	} else if (r->kind == CSVIN_THERAPISTS) {
+		validate_therapist(r, &rec->therapist);
 	} else {
 		validate_patient(r, &rec->patient);
 	}
@@ -619,6 +777,11 @@ void csvin_free(struct csvin_reader *r)
 	sb_release(&r->reason);
 	free(r->path);
 	free(r);
+}
+
+const char *csvin_attendance_name(enum csvin_attendance a)
+{
+	return a == CSVIN_CANCELLED ? "cancelled" : a == CSVIN_NO_SHOW ? "no-show" : "attended";
 }
 
 int csvin_valid_measure_name(const char *name)

@@ -30,8 +30,10 @@ struct qrec {
 	long line;
 	size_t raw, raw_len, reason;
 	size_t pid, course, therapist, notes, referrer, indication;
-	long date;
-	int birth_year;
+	size_t adverse, name, ref_reason, credentials, email;
+	long date, ref_date;
+	int birth_year, planned;
+	enum csvin_attendance attendance;
 	double score[CSVIN_MAX_MEASURES];
 	unsigned char has[CSVIN_MAX_MEASURES];
 };
@@ -96,14 +98,25 @@ static void batch_add(struct batch *b, const struct csvin_record *rec, enum csvi
 		q->therapist = puts0(b, s->therapist);
 		q->notes = puts0(b, s->notes);
 		q->date = s->date;
+		q->adverse = puts0(b, s->adverse_event);
+		q->attendance = s->attendance;
 		memcpy(q->score, s->score, sizeof(q->score));
 		memcpy(q->has, s->has, sizeof(q->has));
-	} else {
+	} else if (kind == CSVIN_PATIENTS) {
 		const struct csvin_patient *p = &rec->patient;
 		q->pid = puts0(b, p->patient_id);
 		q->referrer = puts0(b, p->referrer);
 		q->indication = puts0(b, p->indication);
 		q->birth_year = p->birth_year;
+		q->name = puts0(b, p->name);
+		q->ref_reason = puts0(b, p->referral_reason);
+		q->ref_date = p->referral_date;
+		q->planned = p->planned_sessions;
+	} else {
+		const struct csvin_therapist *t = &rec->therapist;
+		q->therapist = puts0(b, t->therapist);
+		q->credentials = puts0(b, t->credentials);
+		q->email = puts0(b, t->email);
 	}
 }
 
@@ -219,7 +232,7 @@ static void write_reject(struct outfile *of, long line, const char *reason, cons
 }
 
 /* Stores one record; 0 ok (reason set when it goes to the rejects), -1 error. */
-static int store_one(struct store *s, enum csvin_kind kind, const struct batch *b,
+static int store_one(struct store *s, enum csvin_kind kind, int update, const struct batch *b,
 		     const struct qrec *q, struct store_ingest_counts *c, const char **reason,
 		     struct error *err)
 {
@@ -237,17 +250,30 @@ static int store_one(struct store *s, enum csvin_kind kind, const struct batch *
 		row.therapist = at(b, q->therapist);
 		row.notes = at(b, q->notes);
 		row.date = q->date;
+		row.adverse_event = at(b, q->adverse);
+		row.attendance = q->attendance;
 		memcpy(row.score, q->score, sizeof(row.score));
 		memcpy(row.has, q->has, sizeof(row.has));
 		if (store_ingest_session(s, &row, q->line, &outcome, err) < 0)
 			return -1;
-	} else {
+	} else if (kind == CSVIN_PATIENTS) {
 		struct csvin_patient row;
 		row.patient_id = at(b, q->pid);
 		row.referrer = at(b, q->referrer);
 		row.indication = at(b, q->indication);
 		row.birth_year = q->birth_year;
+		row.name = at(b, q->name);
+		row.referral_reason = at(b, q->ref_reason);
+		row.referral_date = q->ref_date;
+		row.planned_sessions = q->planned;
 		if (store_ingest_patient(s, &row, &outcome, err) < 0)
+			return -1;
+	} else {
+		struct csvin_therapist row;
+		row.therapist = at(b, q->therapist);
+		row.credentials = at(b, q->credentials);
+		row.email = at(b, q->email);
+		if (store_ingest_therapist(s, &row, update, &outcome, err) < 0)
 			return -1;
 	}
 	if (outcome == STORE_STORED) {
@@ -256,8 +282,11 @@ static int store_one(struct store *s, enum csvin_kind kind, const struct batch *
 		c->duplicates++;
 	} else {
 		c->conflicts++;
-		*reason = "conflicts with a stored session of this patient and course "
-			  "on this date (different scores); not overwritten";
+		*reason = kind == CSVIN_THERAPISTS
+			  ? "conflicts with the stored therapist of this name (different "
+			    "credentials or email); not overwritten (--update-therapists replaces it)"
+			  : "conflicts with a stored session of this patient and course "
+			    "on this date (different scores or attendance or adverse event); not overwritten";
 	}
 	return 0;
 }
@@ -292,7 +321,8 @@ int ingest_file(struct store *s, const char *path, const struct ingest_opts *o,
 	}
 	res->size = csvin_size(p.r);
 	rej_path = o->rejects_path ? xstrdup(o->rejects_path) : xasprintf("%s.rejects.csv", path);
-	if (store_ingest_begin(s, path, o->kind == CSVIN_SESSIONS ? "sessions" : "patients", err) < 0)
+	if (store_ingest_begin(s, path, o->kind == CSVIN_SESSIONS ? "sessions"
+				: o->kind == CSVIN_PATIENTS ? "patients" : "therapists", err) < 0)
 		goto out;
 	if (pthread_create(&th, NULL, reader_main, &p) != 0) {
 		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot start the reader thread");
@@ -303,7 +333,7 @@ int ingest_file(struct store *s, const char *path, const struct ingest_opts *o,
 		for (i = 0; i < b->n; i++) {
 			const struct qrec *q = &b->rec[i];
 			const char *reason;
-			if (store_one(s, o->kind, b, q, c, &reason, err) < 0) {
+			if (store_one(s, o->kind, o->update_therapists, b, q, c, &reason, err) < 0) {
 				batch_free(b);
 				goto fail;
 			}

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -33,6 +34,7 @@ struct store {
 	sqlite3_int64 file_id;
 	sqlite3_stmt *ins_session, *find_session, *ins_extra, *get_extra;
 	sqlite3_stmt *find_patient, *ins_patient, *upd_patient;
+	sqlite3_stmt *find_therapist, *put_therapist;
 	struct pcache_slot pcache[PCACHE];
 };
 
@@ -67,6 +69,18 @@ static const char *const migration[STORE_SCHEMA_VERSION] = {
 	"  measure TEXT NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL,"
 	"  first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,"
 	"  PRIMARY KEY(patient_id, course_id, measure, kind)) WITHOUT ROWID;",
+	/* 3: the referral letter's inputs.  attendance NULL = attended (every
+	 * session stored before v3); only attended rows are sessions for the
+	 * statistics, the others are kept for the letter's counts. */
+	"ALTER TABLE patients ADD COLUMN name TEXT;"
+	"ALTER TABLE patients ADD COLUMN referral_reason TEXT;"
+	"ALTER TABLE patients ADD COLUMN referral_date INTEGER;"
+	"ALTER TABLE patients ADD COLUMN planned_sessions INTEGER;"
+	"ALTER TABLE sessions ADD COLUMN attendance TEXT"
+	"  CHECK(attendance IN ('cancelled','no-show'));"
+	"ALTER TABLE sessions ADD COLUMN adverse_event TEXT;"
+	"CREATE TABLE therapists(name TEXT PRIMARY KEY, credentials TEXT, email TEXT,"
+	"  file INTEGER NOT NULL REFERENCES files(id)) WITHOUT ROWID;",
 };
 
 static int sql_fail(struct store *s, struct error *err, const char *what)
@@ -255,8 +269,11 @@ static void finalize_ingest(struct store *s)
 	sqlite3_finalize(s->find_patient);
 	sqlite3_finalize(s->ins_patient);
 	sqlite3_finalize(s->upd_patient);
+	sqlite3_finalize(s->find_therapist);
+	sqlite3_finalize(s->put_therapist);
 	s->ins_session = s->find_session = s->ins_extra = s->get_extra = NULL;
 	s->find_patient = s->ins_patient = s->upd_patient = NULL;
+	s->find_therapist = s->put_therapist = NULL;
 	for (size_t i = 0; i < PCACHE; i++) {
 		free(s->pcache[i].pid);
 		s->pcache[i].pid = NULL;
@@ -435,10 +452,11 @@ int store_ingest_begin(struct store *s, const char *name, const char *kind, stru
 	s->file_id = sqlite3_last_insert_rowid(s->db);
 	if (!(s->ins_session = prepare(s,
 		"INSERT INTO sessions(patient, label, session_date, therapist, notes,"
-		" fatigue, sleep, focus, pain, file, line) VALUES(?,?,?,?,?,?,?,?,?,?,?)"
+		" fatigue, sleep, focus, pain, file, line, attendance, adverse_event)"
+		" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)"
 		" ON CONFLICT DO NOTHING", err)) ||
 	    !(s->find_session = prepare(s,
-		"SELECT 0, fatigue, sleep, focus, pain FROM sessions"
+		"SELECT 0, fatigue, sleep, focus, pain, attendance, adverse_event FROM sessions"
 		" WHERE patient=? AND label=? AND session_date=?", err)) ||
 	    !(s->ins_extra = prepare(s,
 		"INSERT INTO extra_scores(patient, label, session_date, measure, value)"
@@ -450,8 +468,17 @@ int store_ingest_begin(struct store *s, const char *name, const char *kind, stru
 	    !(s->ins_patient = prepare(s, "INSERT INTO patients(patient_id) VALUES(?)", err)) ||
 	    !(s->upd_patient = prepare(s,
 		"UPDATE patients SET referrer=coalesce(?2, referrer),"
-		" indication=coalesce(?3, indication), birth_year=coalesce(?4, birth_year)"
-		" WHERE id=?1", err)))
+		" indication=coalesce(?3, indication), birth_year=coalesce(?4, birth_year),"
+		" name=coalesce(?5, name), referral_reason=coalesce(?6, referral_reason),"
+		" referral_date=coalesce(?7, referral_date),"
+		" planned_sessions=coalesce(?8, planned_sessions)"
+		" WHERE id=?1", err)) ||
+	    !(s->find_therapist = prepare(s,
+		"SELECT credentials, email FROM therapists WHERE name=?", err)) ||
+	    !(s->put_therapist = prepare(s,
+		"INSERT INTO therapists(name, credentials, email, file) VALUES(?1,?2,?3,?4)"
+		" ON CONFLICT(name) DO UPDATE SET credentials=coalesce(?2, credentials),"
+		" email=coalesce(?3, email), file=?4", err)))
 		goto fail;
 	return 0;
 fail:
@@ -505,13 +532,23 @@ static void bind_opt_text(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_null(st, i);
 }
 
-/* 1 when the stored session has the same scores as the row. */
+/* Whether a nullable text column equals v (NULL and NULL are equal). */
+static int same_text(sqlite3_stmt *st, int col, const char *v)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	return (!t && !v) || (t && v && !strcmp((const char *)t, v));
+}
+
+/* 1 when the stored session has the same scores (and attendance and adverse
+ * event) as the row. */
 static int same_scores(struct store *s, const struct csvin_session *row, sqlite3_int64 pid,
 		       const char *label, int *same, struct error *err)
 {
 	size_t m;
 	int rc;
-	*same = 1;
+	*same = same_text(s->find_session, 5, row->attendance == CSVIN_ATTENDED ? NULL
+					       : csvin_attendance_name(row->attendance)) &&
+		same_text(s->find_session, 6, row->adverse_event);
 	for (m = 0; m < STORE_BUILTIN_MEASURES; m++) {
 		int null = sqlite3_column_type(s->find_session, (int)m + 1) == SQLITE_NULL;
 		if (null != !row->has[m] ||
@@ -559,6 +596,9 @@ int store_ingest_session(struct store *s, const struct csvin_session *row, long 
 	}
 	sqlite3_bind_int64(st, 10, s->file_id);
 	sqlite3_bind_int64(st, 11, line);
+	bind_opt_text(st, 12, row->attendance == CSVIN_ATTENDED ? NULL
+			      : csvin_attendance_name(row->attendance));
+	bind_opt_text(st, 13, row->adverse_event);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return sql_fail(s, err, "cannot store session");
 	if (sqlite3_changes(s->db) == 1) {
@@ -609,9 +649,57 @@ int store_ingest_patient(struct store *s, const struct csvin_patient *row,
 		sqlite3_bind_int(s->upd_patient, 4, row->birth_year);
 	else
 		sqlite3_bind_null(s->upd_patient, 4);
+	bind_opt_text(s->upd_patient, 5, row->name);
+	bind_opt_text(s->upd_patient, 6, row->referral_reason);
+	if (row->referral_date >= 0)
+		sqlite3_bind_int64(s->upd_patient, 7, row->referral_date);
+	else
+		sqlite3_bind_null(s->upd_patient, 7);
+	if (row->planned_sessions > 0)
+		sqlite3_bind_int(s->upd_patient, 8, row->planned_sessions);
+	else
+		sqlite3_bind_null(s->upd_patient, 8);
 	if (sqlite3_step(s->upd_patient) != SQLITE_DONE)
 		return sql_fail(s, err, "cannot store patient");
 	*outcome = sqlite3_changes(s->db) ? STORE_STORED : STORE_DUPLICATE;
+	return 0;
+}
+
+int store_ingest_therapist(struct store *s, const struct csvin_therapist *row, int update,
+			   enum store_outcome *outcome, struct error *err)
+{
+	sqlite3_stmt *st = s->find_therapist;
+	int rc, found, same = 0;
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, row->therapist, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sqlite3_reset(st);
+		return sql_fail(s, err, "cannot look up therapist");
+	}
+	found = rc == SQLITE_ROW;
+	/* An empty cell keeps the stored value, so it cannot differ from it. */
+	if (found)
+		same = (!row->credentials || same_text(st, 0, row->credentials)) &&
+		       (!row->email || same_text(st, 1, row->email));
+	sqlite3_reset(st);
+	if (found && same) {
+		*outcome = STORE_DUPLICATE;
+		return 0;
+	}
+	if (found && !update) {
+		*outcome = STORE_CONFLICT;
+		return 0;
+	}
+	st = s->put_therapist;
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, row->therapist, -1, SQLITE_STATIC);
+	bind_opt_text(st, 2, row->credentials);
+	bind_opt_text(st, 3, row->email);
+	sqlite3_bind_int64(st, 4, s->file_id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return sql_fail(s, err, "cannot store therapist");
+	*outcome = STORE_STORED;
 	return 0;
 }
 
@@ -685,7 +773,7 @@ int store_counts(struct store *s, long *patients, long *sessions, long *files)
 {
 	sqlite3_int64 a = 0, b = 0, c = 0;
 	if (int_query(s, "SELECT count(*) FROM patients", &a, NULL) < 0 ||
-	    int_query(s, "SELECT count(*) FROM sessions", &b, NULL) < 0 ||
+	    int_query(s, "SELECT count(*) FROM sessions WHERE attendance IS NULL", &b, NULL) < 0 ||
 	    int_query(s, "SELECT count(*) FROM files", &c, NULL) < 0)
 		return -1;
 	*patients = (long)a;
@@ -755,9 +843,11 @@ int store_iter_open(struct store *s, const struct store_filter *f,
 	for (m = STORE_BUILTIN_MEASURES; m < s->nmeasures; m++)
 		sb_adds(&sql, ", (SELECT value FROM extra_scores e WHERE e.patient=s.patient"
 			      " AND e.label=s.label AND e.session_date=s.session_date AND e.measure=?)");
-	sb_adds(&sql, " FROM sessions s JOIN patients p ON p.id=s.patient");
+	/* Cancelled and no-show rows are not sessions (store_course_visits). */
+	sb_adds(&sql, " FROM sessions s JOIN patients p ON p.id=s.patient"
+		      " WHERE s.attendance IS NULL");
 	if (f->patient_id)
-		sb_adds(&sql, " WHERE p.patient_id=?");
+		sb_adds(&sql, " AND p.patient_id=?");
 	sb_adds(&sql, " ORDER BY s.patient, s.label, s.session_date");
 	it->st = prepare(s, sql.buf, err);
 	sb_release(&sql);
@@ -934,6 +1024,188 @@ void store_iter_free(struct store_iter *it)
 		free(it->therapists[i]);
 	sqlite3_finalize(it->st);
 	free(it);
+}
+
+/* The referral letter's data ------------------------------------------ */
+
+static void visits_clear(struct store_course_visits *v)
+{
+	size_t i;
+	free(v->name);
+	free(v->referral_reason);
+	for (i = 0; i < v->n; i++) {
+		free(v->visit[i].therapist);
+		free(v->visit[i].notes);
+		free(v->visit[i].adverse_event);
+	}
+	free(v->visit);
+	memset(v, 0, sizeof(*v));
+	v->referral_date = -1;
+}
+
+void store_course_visits_release(struct store_course_visits *v)
+{
+	visits_clear(v);
+}
+
+static int patient_letter_fields(struct store *s, const char *pid, sqlite3_int64 *rowid,
+				 struct store_course_visits *v, struct error *err)
+{
+	sqlite3_stmt *st = prepare(s, "SELECT id, name, referral_reason, referral_date,"
+				      " planned_sessions FROM patients WHERE patient_id=?", err);
+	int rc;
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, pid, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*rowid = sqlite3_column_int64(st, 0);
+		v->name = col_dup(st, 1);
+		v->referral_reason = col_dup(st, 2);
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+			v->referral_date = (long)sqlite3_column_int64(st, 3);
+		v->planned_sessions = sqlite3_column_int(st, 4);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return sql_fail(s, err, "cannot read patient");
+	return 0;
+}
+
+/* One nullable date bound of a derived course's neighbours; -1 when none. */
+static long neighbour_date(struct store *s, const char *sql, sqlite3_int64 patient, long date,
+			   struct error *err)
+{
+	sqlite3_stmt *st = prepare(s, sql, err);
+	long d = -1;
+	int rc;
+	if (!st)
+		return -2;
+	sqlite3_bind_int64(st, 1, patient);
+	sqlite3_bind_int64(st, 2, date);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		d = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sql_fail(s, err, "cannot read sessions");
+		return -2;
+	}
+	return d;
+}
+
+/*
+ * The dates [*lo, *hi] whose rows belong to derived course c: after its last
+ * session up to the gap, before its first up to the gap unless the previous
+ * course (within the gap of it) claims them.
+ */
+static int derived_window(struct store *s, const struct store_course *c, sqlite3_int64 patient,
+			  long *lo, long *hi, struct error *err)
+{
+	char *g = store_config_get(s, "course_gap");
+	long gap = g ? strtol(g, NULL, 10) : 90;
+	long prev;
+	free(g);
+	prev = neighbour_date(s, "SELECT max(session_date) FROM sessions WHERE patient=?1"
+			      " AND label='' AND attendance IS NULL AND session_date<?2",
+			      patient, c->date[0], err);
+	if (prev < -1)
+		return -1;
+	*lo = c->date[0] - gap;
+	if (prev >= 0 && *lo <= prev + gap)
+		*lo = prev + gap + 1;
+	*hi = c->date[c->n - 1] + gap;
+	return 0;
+}
+
+static void add_visit(struct store_course_visits *v, size_t *cap, sqlite3_stmt *st)
+{
+	struct store_visit *x;
+	const unsigned char *a = sqlite3_column_text(st, 1);
+	v->visit = xgrow(v->visit, cap, v->n + 1, sizeof(*v->visit));
+	x = &v->visit[v->n++];
+	x->date = (long)sqlite3_column_int64(st, 0);
+	x->attendance = !a ? CSVIN_ATTENDED
+			: !strcmp((const char *)a, "cancelled") ? CSVIN_CANCELLED : CSVIN_NO_SHOW;
+	x->therapist = col_dup(st, 2);
+	x->notes = col_dup(st, 3);
+	x->adverse_event = col_dup(st, 4);
+	if (x->attendance == CSVIN_ATTENDED)
+		v->attended++;
+	else if (x->attendance == CSVIN_CANCELLED)
+		v->cancelled++;
+	else
+		v->no_show++;
+	if (x->adverse_event)
+		v->adverse_events++;
+}
+
+int store_course_visits(struct store *s, const struct store_course *c,
+			struct store_course_visits *v, struct error *err)
+{
+	sqlite3_stmt *st;
+	sqlite3_int64 patient = 0;
+	long lo = LONG_MIN / 2, hi = LONG_MAX / 2;
+	size_t cap = 0;
+	int rc;
+	memset(v, 0, sizeof(*v));
+	v->referral_date = -1;
+	if (c->n == 0)
+		BUG("a course without sessions");
+	if (patient_letter_fields(s, c->patient_id, &patient, v, err) < 0 ||
+	    (c->derived && derived_window(s, c, patient, &lo, &hi, err) < 0)) {
+		visits_clear(v);
+		return -1;
+	}
+	st = prepare(s, "SELECT session_date, attendance, therapist, notes, adverse_event"
+			" FROM sessions WHERE patient=? AND label=? AND session_date BETWEEN ? AND ?"
+			" ORDER BY session_date", err);
+	if (!st) {
+		visits_clear(v);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, patient);
+	sqlite3_bind_text(st, 2, c->derived ? "" : c->course_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, lo);
+	sqlite3_bind_int64(st, 4, hi);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		add_visit(v, &cap, st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		visits_clear(v);
+		return sql_fail(s, err, "cannot read sessions");
+	}
+	return 0;
+}
+
+int store_therapist_get(struct store *s, const char *name, struct store_therapist *t,
+			struct error *err)
+{
+	sqlite3_stmt *st = prepare(s, "SELECT name, credentials, email FROM therapists"
+				      " WHERE name=?", err);
+	int rc;
+	memset(t, 0, sizeof(*t));
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		t->name = col_dup(st, 0);
+		t->credentials = col_dup(st, 1);
+		t->email = col_dup(st, 2);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_fail(s, err, "cannot read therapists");
+	return rc == SQLITE_ROW;
+}
+
+void store_therapist_release(struct store_therapist *t)
+{
+	free(t->name);
+	free(t->credentials);
+	free(t->email);
+	memset(t, 0, sizeof(*t));
 }
 
 char **store_patients_since(struct store *s, long min_file, struct error *err)

@@ -101,6 +101,45 @@ st stats --patient M1 --measure dizziness --format csv
 check "stats cover the extra measure" grep -q '^M1,M1-C1,dizziness,2,7,6.5,-0.5' out
 expect 2 "invalid measure name is a usage error" ingest --measure 'Bad Name' m.csv
 
+# --- the referral letter's optional columns -----------------------------------
+printf '%s\nA1,2025-01-01,6,5,5,5\nA1,2025-01-04,5,5,5,5\nA1,2025-01-08,4,5,5,5\n' "$H" >plain.csv
+expect 0 "sessions without attendance" ingest plain.csv
+st stats --patient A1 --format csv; cp out plain.stats
+printf '%s,attendance,adverse_event\nA1,2025-01-02,,,,,cancelled,\nA1,2025-01-03,,,,,no-show,\nA1,2025-01-04,5,5,5,5,,\nA1,2025-01-05,,,,,No-Show,"felt dizzy, cancelled by phone"\nA1,2025-01-06,3,,,,no-show,\nA1,2025-01-07,,,,,canceled,\nA1,2025-01-09,,,,,,\n' "$H" >att.csv
+expect 1 "attendance column: missed sessions stored, bad rows rejected" ingest att.csv
+check "a score on a no-show row is rejected with the reason" grep -q '^6,"a no-show session carries no scores, fatigue is .3.",' att.csv.rejects.csv
+check "an unknown attendance word is rejected" grep -q "^7,\"attendance is not attended, cancelled or no-show: 'canceled'\"" att.csv.rejects.csv
+check "an attended row without scores is still rejected" grep -q '^8,no score recorded' att.csv.rejects.csv
+grep_err "the attended session already stored is a duplicate" "7 rows read, 3 stored, 1 already stored, 3 rejected"
+check "missed sessions are stored with their attendance and adverse event" test "$(sqlv "SELECT group_concat(attendance||'/'||coalesce(adverse_event,''), ';') FROM sessions WHERE attendance IS NOT NULL")" = "cancelled/;no-show/;no-show/felt dizzy, cancelled by phone"
+st stats --patient A1 --format csv
+check "missed sessions change no statistic (session_no counts attended sessions)" cmp out plain.stats
+expect 1 "the same file again stores nothing twice" ingest att.csv --rejects att2.rejects.csv
+grep_err "only its bad rows are rejected again" "7 rows read, 0 stored, 4 already stored, 3 rejected, 0 conflicts"
+printf '%s,attendance\nA1,2025-01-02,,,,,no-show\n' "$H" >att3.csv
+expect 1 "a different attendance on a stored date is a conflict" ingest att3.csv
+check "the conflict names attendance" grep -q 'different scores or attendance or adverse event' att3.csv.rejects.csv
+printf 'patient_id,referrer,name,referral_reason,referral_date,planned_sessions\nA1,Dr. Keller,Zelda Quist,post-COVID fatigue and brain fog,2024-12-15,10\nA2,Dr. Keller,Yorick Sample,x,2024-13-01,10\nA3,Dr. Keller,,,,10.5\n' >lpat.csv
+expect 1 "patients file with the letter's columns" ingest --patients lpat.csv
+check "letter fields stored" test "$(sqlv "SELECT name||'/'||referral_reason||'/'||date(referral_date*86400,'unixepoch')||'/'||planned_sessions FROM patients WHERE patient_id='A1'")" = "Zelda Quist/post-COVID fatigue and brain fog/2024-12-15/10"
+check "a bad referral date and a fractional planned_sessions are rejected" sh -c "grep -q '^3,referral_date is not a real date' lpat.csv.rejects.csv && grep -q '^4,planned_sessions is not a whole number 1-999' lpat.csv.rejects.csv"
+check "a patient's name is never in the messages" sh -c "! grep -q -e Zelda -e Yorick err"
+printf 'therapist,credentials,email\nAnna Berg,certified medical massage therapist,anna.berg@example.org\nJonas Weber,,jonas@\n' >ther.csv
+expect 1 "therapists file: stored, bad email rejected" ingest --therapists ther.csv
+check "therapist stored" test "$(sqlv "SELECT credentials||'/'||email FROM therapists WHERE name='Anna Berg'")" = "certified medical massage therapist/anna.berg@example.org"
+check "bad email rejected with the reason" grep -q "^3,email is not an email address: 'jonas@'" ther.csv.rejects.csv
+expect 1 "the same therapists file again: already stored" ingest --therapists ther.csv --rejects ther2.rejects.csv
+grep_err "already stored, bad row rejected again" "2 rows read, 0 stored, 1 already stored, 1 rejected, 0 conflicts"
+printf 'therapist,email\nAnna Berg,a.berg@example.org\n' >ther3.csv
+expect 1 "a different email is a conflict, not overwritten" ingest --therapists ther3.csv
+check "the conflict says how to replace it" grep -q -- '--update-therapists replaces it' ther3.csv.rejects.csv
+check "the stored email is kept" test "$(sqlv "SELECT email FROM therapists WHERE name='Anna Berg'")" = anna.berg@example.org
+expect 0 "--update-therapists replaces it" ingest --update-therapists --therapists ther3.csv --rejects ther4.rejects.csv
+check "the new email, the credentials kept" test "$(sqlv "SELECT credentials||'/'||email FROM therapists WHERE name='Anna Berg'")" = "certified medical massage therapist/a.berg@example.org"
+printf 'patient_id,therapist\nA1,Anna Berg\n' >ther5.csv
+expect 1 "a therapists file needs no patient_id and knows no patient_id" ingest --therapists ther5.csv
+grep_err "the column is named" "unknown column 'patient_id' in a therapists file"
+
 # --- documented limits, each with a clear message ----------------------------
 args=""
 for i in 1 2 3 4 5 6 7 8 9 10 11; do args="$args --measure x$i"; done

@@ -205,6 +205,234 @@ static void test_courses(void **state)
 	store_free(s);
 }
 
+/* A version 2 database (as symtrend 2 left it) is migrated forward on open
+ * for writing: its sessions are kept and read as attended. */
+static void test_migrate_v2(void **state)
+{
+	struct store *s = open_new("m.db");
+	struct error err = ERROR_INIT;
+	struct store_ingest_counts c = { 0, 0, 0, 0, 0 };
+	struct store_filter f = STORE_FILTER_INIT;
+	struct store_iter *it;
+	struct store_course co;
+	enum store_outcome o;
+	struct csvin_session r;
+	char *p = path("m.db"), *cmd;
+	(void)state;
+	memset(&co, 0, sizeof(co));
+	assert_int_equal(store_ingest_begin(s, "x.csv", "sessions", &err), 0);
+	r = row("P1", NULL, "2025-01-01", 5);
+	assert_int_equal(store_ingest_session(s, &r, 2, &o, &err), 0);
+	assert_int_equal(store_ingest_commit(s, &c, 0, "", &err), 0);
+	store_free(s);
+	cmd = xasprintf("sqlite3 '%s' 'DROP TABLE therapists;"
+			" ALTER TABLE sessions DROP COLUMN attendance;"
+			" ALTER TABLE sessions DROP COLUMN adverse_event;"
+			" ALTER TABLE patients DROP COLUMN name;"
+			" ALTER TABLE patients DROP COLUMN referral_reason;"
+			" ALTER TABLE patients DROP COLUMN referral_date;"
+			" ALTER TABLE patients DROP COLUMN planned_sessions;"
+			" PRAGMA user_version=2'", p);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	/* read-only it is refused with the way out; writable it is migrated */
+	assert_int_equal(store_open(p, 0, &s, &err), -1);
+	assert_non_null(strstr(err.reason, "needs 'symtrend init' (schema version 2, want 3)"));
+	error_release(&err);
+	assert_int_equal(store_open(p, STORE_WRITE, &s, &err), 0);
+	assert_int_equal(store_schema_version(s), 3);
+	assert_int_equal(store_iter_open(s, &f, &it, &err), 0);
+	assert_int_equal(store_iter_next(it, &co, &err), 1);
+	assert_int_equal(co.n, 1);
+	assert_true(co.score[0] == 5);
+	store_iter_free(it);
+	{
+		struct store_course_visits v;
+		assert_int_equal(store_course_visits(s, &co, &v, &err), 0);
+		assert_int_equal(v.attended, 1);
+		assert_int_equal(v.cancelled + v.no_show, 0);
+		assert_null(v.name);
+		assert_int_equal(v.referral_date, -1);
+		store_course_visits_release(&v);
+	}
+	/* the new columns are usable */
+	assert_int_equal(store_ingest_begin(s, "y.csv", "sessions", &err), 0);
+	r = row("P1", NULL, "2025-01-02", 0);
+	r.has[0] = r.has[3] = 0;
+	r.attendance = CSVIN_CANCELLED;
+	assert_int_equal(store_ingest_session(s, &r, 2, &o, &err), 0);
+	assert_int_equal(o, STORE_STORED);
+	assert_int_equal(store_ingest_commit(s, &c, 0, "", &err), 0);
+	store_course_release(&co);
+	store_free(s);
+	free(p);
+}
+
+static struct csvin_session missed(const char *pid, const char *course, const char *date,
+				   enum csvin_attendance a)
+{
+	struct csvin_session r = row(pid, course, date, 0);
+	r.has[0] = r.has[3] = 0;
+	r.attendance = a;
+	return r;
+}
+
+static void ingest_rows(struct store *s, const struct csvin_session *r, size_t n)
+{
+	struct error err = ERROR_INIT;
+	struct store_ingest_counts c = { 0, 0, 0, 0, 0 };
+	enum store_outcome o;
+	size_t i;
+	assert_int_equal(store_ingest_begin(s, "v.csv", "sessions", &err), 0);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(store_ingest_session(s, &r[i], (long)i + 2, &o, &err), 0);
+		assert_int_equal(o, STORE_STORED);
+	}
+	assert_int_equal(store_ingest_commit(s, &c, 0, "", &err), 0);
+}
+
+/* Cancelled and no-show rows: not sessions for the statistics, but stored,
+ * counted and assigned to a course for the letter (rule at its edges). */
+static void test_visits(void **state)
+{
+	struct store *s = open_new("v.db");
+	struct error err = ERROR_INIT;
+	struct store_filter f = STORE_FILTER_INIT;
+	struct store_iter *it;
+	struct store_course co;
+	struct store_course_visits v;
+	struct csvin_session r[10];
+	enum store_outcome o;
+	long np, ns, nf;
+	(void)state;
+	memset(&co, 0, sizeof(co));
+	/* Course 1: 01-10 .. 01-20; course 2 starts 2025-07-01 (gap 90). */
+	r[0] = missed("P1", NULL, "2024-10-12", CSVIN_NO_SHOW);    /* 90 days before: course 1 */
+	r[1] = missed("P1", NULL, "2024-10-11", CSVIN_CANCELLED);  /* 91 days before: none */
+	r[2] = row("P1", NULL, "2025-01-10", 6);
+	r[3] = missed("P1", NULL, "2025-01-15", CSVIN_CANCELLED);
+	r[4] = row("P1", NULL, "2025-01-20", 5);
+	r[4].adverse_event = "headache that evening";
+	r[5] = missed("P1", NULL, "2025-04-20", CSVIN_NO_SHOW);    /* last + 90: course 1 */
+	r[6] = missed("P1", NULL, "2025-04-21", CSVIN_CANCELLED);  /* last + 91: course 2 */
+	r[7] = row("P1", NULL, "2025-07-01", 4);
+	r[8] = missed("P1", "K", "2025-03-01", CSVIN_CANCELLED);   /* a named course */
+	r[9] = row("P1", "K", "2025-03-05", 3);
+	ingest_rows(s, r, 10);
+	assert_int_equal(store_counts(s, &np, &ns, &nf), 0);
+	assert_int_equal(ns, 4); /* attended sessions only */
+	assert_int_equal(store_iter_open(s, &f, &it, &err), 0);
+	assert_int_equal(store_iter_next(it, &co, &err), 1);
+	assert_string_equal(co.course_id, "P1-C1");
+	assert_int_equal(co.n, 2); /* session_no counts attended sessions only */
+	assert_int_equal(store_course_visits(s, &co, &v, &err), 0);
+	assert_int_equal(v.n, 5);
+	assert_int_equal(v.visit[0].date, date_parse("2024-10-12", 10));
+	assert_int_equal(v.visit[0].attendance, CSVIN_NO_SHOW);
+	assert_int_equal(v.visit[4].date, date_parse("2025-04-20", 10));
+	assert_int_equal(v.attended, 2);
+	assert_int_equal(v.cancelled, 1);
+	assert_int_equal(v.no_show, 2);
+	assert_int_equal(v.adverse_events, 1);
+	assert_string_equal(v.visit[3].adverse_event, "headache that evening");
+	store_course_visits_release(&v);
+	assert_int_equal(store_iter_next(it, &co, &err), 1);
+	assert_string_equal(co.course_id, "P1-C2");
+	assert_int_equal(co.n, 1);
+	assert_int_equal(store_course_visits(s, &co, &v, &err), 0);
+	assert_int_equal(v.n, 2);
+	assert_int_equal(v.visit[0].date, date_parse("2025-04-21", 10));
+	assert_int_equal(v.cancelled, 1);
+	store_course_visits_release(&v);
+	assert_int_equal(store_iter_next(it, &co, &err), 1);
+	assert_string_equal(co.course_id, "K");
+	assert_int_equal(store_course_visits(s, &co, &v, &err), 0);
+	assert_int_equal(v.n, 2);
+	assert_int_equal(v.attended + v.cancelled, 2);
+	store_course_visits_release(&v);
+	assert_int_equal(store_iter_next(it, &co, &err), 0);
+	store_iter_free(it);
+	/* Same file again: duplicates; a different attendance is a conflict. */
+	assert_int_equal(store_ingest_begin(s, "w.csv", "sessions", &err), 0);
+	assert_int_equal(store_ingest_session(s, &r[3], 2, &o, &err), 0);
+	assert_int_equal(o, STORE_DUPLICATE);
+	r[3].attendance = CSVIN_NO_SHOW;
+	assert_int_equal(store_ingest_session(s, &r[3], 3, &o, &err), 0);
+	assert_int_equal(o, STORE_CONFLICT);
+	assert_int_equal(store_ingest_session(s, &r[4], 4, &o, &err), 0);
+	assert_int_equal(o, STORE_DUPLICATE);
+	r[4].adverse_event = "headache";
+	assert_int_equal(store_ingest_session(s, &r[4], 5, &o, &err), 0);
+	assert_int_equal(o, STORE_CONFLICT);
+	r[4].adverse_event = NULL;
+	assert_int_equal(store_ingest_session(s, &r[4], 6, &o, &err), 0);
+	assert_int_equal(o, STORE_CONFLICT);
+	store_ingest_rollback(s);
+	store_course_release(&co);
+	store_free(s);
+}
+
+static void test_patient_and_therapist(void **state)
+{
+	struct store *s = open_new("t.db");
+	struct error err = ERROR_INIT;
+	struct store_ingest_counts c = { 0, 0, 0, 0, 0 };
+	struct store_filter f = STORE_FILTER_INIT;
+	struct store_iter *it;
+	struct store_course co;
+	struct store_course_visits v;
+	struct store_therapist t;
+	struct csvin_patient p = { "P1", "Dr. K", NULL, 1990, "Maria Muster", "fatigue",
+				   date_parse("2024-12-01", 10), 10 };
+	struct csvin_therapist th = { "Anna Berg", "certified", "anna@x.org" };
+	struct csvin_session r = row("P1", NULL, "2025-01-10", 6);
+	enum store_outcome o;
+	(void)state;
+	memset(&co, 0, sizeof(co));
+	assert_int_equal(store_ingest_begin(s, "p.csv", "patients", &err), 0);
+	assert_int_equal(store_ingest_patient(s, &p, &o, &err), 0);
+	assert_int_equal(store_ingest_commit(s, &c, 0, "", &err), 0);
+	ingest_rows(s, &r, 1);
+	assert_int_equal(store_iter_open(s, &f, &it, &err), 0);
+	assert_int_equal(store_iter_next(it, &co, &err), 1);
+	store_iter_free(it);
+	assert_int_equal(store_course_visits(s, &co, &v, &err), 0);
+	assert_string_equal(v.name, "Maria Muster");
+	assert_string_equal(v.referral_reason, "fatigue");
+	assert_int_equal(v.referral_date, date_parse("2024-12-01", 10));
+	assert_int_equal(v.planned_sessions, 10);
+	assert_int_equal(v.attended, 1);
+	store_course_visits_release(&v);
+	store_course_release(&co);
+	/* therapists: new, identical, different (conflict), then updated */
+	assert_int_equal(store_therapist_get(s, "Anna Berg", &t, &err), 0);
+	assert_int_equal(store_ingest_begin(s, "t.csv", "therapists", &err), 0);
+	assert_int_equal(store_ingest_therapist(s, &th, 0, &o, &err), 0);
+	assert_int_equal(o, STORE_STORED);
+	assert_int_equal(store_ingest_therapist(s, &th, 0, &o, &err), 0);
+	assert_int_equal(o, STORE_DUPLICATE);
+	th.email = NULL; /* an empty cell says nothing */
+	assert_int_equal(store_ingest_therapist(s, &th, 0, &o, &err), 0);
+	assert_int_equal(o, STORE_DUPLICATE);
+	th.email = "anna.berg@x.org";
+	assert_int_equal(store_ingest_therapist(s, &th, 0, &o, &err), 0);
+	assert_int_equal(o, STORE_CONFLICT);
+	assert_int_equal(store_ingest_commit(s, &c, 0, "", &err), 0);
+	assert_int_equal(store_therapist_get(s, "Anna Berg", &t, &err), 1);
+	assert_string_equal(t.email, "anna@x.org");
+	assert_string_equal(t.credentials, "certified");
+	store_therapist_release(&t);
+	assert_int_equal(store_ingest_begin(s, "t2.csv", "therapists", &err), 0);
+	assert_int_equal(store_ingest_therapist(s, &th, 1, &o, &err), 0);
+	assert_int_equal(o, STORE_STORED);
+	assert_int_equal(store_ingest_commit(s, &c, 0, "", &err), 0);
+	assert_int_equal(store_therapist_get(s, "Anna Berg", &t, &err), 1);
+	assert_string_equal(t.email, "anna.berg@x.org");
+	assert_string_equal(t.credentials, "certified");
+	store_therapist_release(&t);
+	store_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -212,6 +440,9 @@ int main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_ingest),
 		cmocka_unit_test(test_courses),
+		cmocka_unit_test(test_migrate_v2),
+		cmocka_unit_test(test_visits),
+		cmocka_unit_test(test_patient_and_therapist),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
