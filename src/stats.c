@@ -5,15 +5,12 @@
  */
 #include "stats.h"
 
-#include <gsl/gsl_blas.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_fit.h>
-#include <gsl/gsl_matrix.h>
-#include <gsl/gsl_multifit_nlinear.h>
+#include <gsl/gsl_min.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
-#include <gsl/gsl_vector.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,129 +220,122 @@ double stats_ctx_sd(const struct stats_ctx *ctx, size_t m)
 
 /* Plateau fit ---------------------------------------------------------- */
 
-struct fit_data {
+/*
+ * For a fixed tau the model y = c + (b - c) e, e = exp(-(s - 1) / tau), is a
+ * straight line in e: intercept c, slope b - c.  The fit is therefore a
+ * one-dimensional minimisation over log(tau) of the residual sum of squares
+ * of that line (profiled least squares), which gives the same optimum as a
+ * three-parameter nonlinear fit at a fraction of the cost.
+ */
+struct profile {
 	const double *s, *y;
+	double *e; /* scratch: n doubles */
 	size_t n;
+	double c, b; /* the line at the last tau evaluated */
 };
 
-/* Parameters: x0 = c (plateau), x1 = b (start), x2 = log(tau) so tau > 0. */
-static int plateau_f(const gsl_vector *x, void *data, gsl_vector *f)
-{
-	const struct fit_data *d = data;
-	double c = gsl_vector_get(x, 0), b = gsl_vector_get(x, 1);
-	double tau = exp(gsl_vector_get(x, 2));
-	size_t i;
-	for (i = 0; i < d->n; i++)
-		gsl_vector_set(f, i, c + (b - c) * exp(-(d->s[i] - 1) / tau) - d->y[i]);
-	return GSL_SUCCESS;
-}
-
-static int plateau_df(const gsl_vector *x, void *data, gsl_matrix *J)
-{
-	const struct fit_data *d = data;
-	double c = gsl_vector_get(x, 0), b = gsl_vector_get(x, 1);
-	double tau = exp(gsl_vector_get(x, 2));
-	size_t i;
-	for (i = 0; i < d->n; i++) {
-		double e = exp(-(d->s[i] - 1) / tau);
-		gsl_matrix_set(J, i, 0, 1 - e);
-		gsl_matrix_set(J, i, 1, e);
-		gsl_matrix_set(J, i, 2, (b - c) * e * (d->s[i] - 1) / tau);
-	}
-	return GSL_SUCCESS;
-}
-
-static int fit_from(const struct fit_data *d, double c0, double b0, double tau0, double *x_out,
-		    double *sse, double *var_lt)
-{
-	const gsl_multifit_nlinear_type *T = gsl_multifit_nlinear_trust;
-	gsl_multifit_nlinear_parameters p = gsl_multifit_nlinear_default_parameters();
-
-	/* Three parameters: Cholesky on the normal equations is exact enough and fast. */
-	p.solver = gsl_multifit_nlinear_solver_cholesky;
-	p.scale = gsl_multifit_nlinear_scale_levenberg;
-	gsl_multifit_nlinear_fdf fdf;
-	gsl_multifit_nlinear_workspace *w;
-	gsl_vector *x = gsl_vector_alloc(3);
-	gsl_vector *f;
-	int info, status;
-	double chisq;
-	fdf.f = plateau_f;
-	fdf.df = plateau_df;
-	fdf.fvv = NULL;
-	fdf.n = d->n;
-	fdf.p = 3;
-	fdf.params = (void *)d;
-	gsl_vector_set(x, 0, c0);
-	gsl_vector_set(x, 1, b0);
-	gsl_vector_set(x, 2, log(tau0));
-	w = gsl_multifit_nlinear_alloc(T, &p, d->n, 3);
-	gsl_multifit_nlinear_init(x, &fdf, w);
-	status = gsl_multifit_nlinear_driver(50, 1e-9, 1e-9, 0.0, NULL, NULL, &info, w);
-	f = gsl_multifit_nlinear_residual(w);
-	gsl_blas_ddot(f, f, &chisq);
-	x_out[0] = gsl_vector_get(w->x, 0);
-	x_out[1] = gsl_vector_get(w->x, 1);
-	x_out[2] = gsl_vector_get(w->x, 2);
-	*sse = chisq;
-	{
-		/* Variance of log(tau): how well the data pin the curve's pace down. */
-		gsl_matrix *J = gsl_multifit_nlinear_jac(w), *cov = gsl_matrix_alloc(3, 3);
-		gsl_multifit_nlinear_covar(J, 0.0, cov);
-		*var_lt = gsl_matrix_get(cov, 2, 2) * chisq / (double)(d->n - 3);
-		gsl_matrix_free(cov);
-	}
-	gsl_multifit_nlinear_free(w);
-	gsl_vector_free(x);
-	return status;
-}
-
-#define PLATEAU_GRID 32
-
 /*
- * Least squares of y on (1 - e, e), e = exp(-(s - 1) / tau): SSE, c and b.
- * 'e' is scratch of n doubles.  Session numbers are integers, so e is a
- * power of exp(-1 / tau) and one exp per tau is enough.
+ * SSE of the best line for tau = exp(lt); INFINITY when it is undefined.
+ * The least squares of y on e written out (centred sums, then the
+ * residuals): this is the inner loop of every fit, and gsl_fit_linear's
+ * running means cost a division per point.
  */
-static double profiled_sse(const double *s, const double *y, size_t n, double tau, double *e,
-			   double *c, double *b)
+static double profile_sse(double lt, void *data)
 {
-	double a11 = 0, a12 = 0, a22 = 0, r1 = 0, r2 = 0, det, sse = 0, q = exp(-1 / tau), pw = 1;
+	struct profile *p = data;
+	double q = exp(-exp(-lt)), pw = 1, me = 0, my = 0, sxx = 0, sxy = 0, slope, sse = 0;
 	long at = 1;
 	size_t i;
-	for (i = 0; i < n; i++) {
-		double u;
-		for (; at < (long)s[i]; at++)
+	/* Session numbers are integers: e is a power of exp(-1 / tau). */
+	for (i = 0; i < p->n; i++) {
+		for (; at < (long)p->s[i]; at++)
 			pw *= q;
-		e[i] = pw;
-		u = 1 - pw;
-		a11 += u * u;
-		a12 += u * pw;
-		a22 += pw * pw;
-		r1 += u * y[i];
-		r2 += pw * y[i];
+		p->e[i] = pw;
+		me += pw;
+		my += p->y[i];
 	}
-	det = a11 * a22 - a12 * a12;
-	if (!(fabs(det) > 1e-12 * (a11 * a22 + 1e-300)))
-		return INFINITY;
-	*c = (r1 * a22 - r2 * a12) / det;
-	*b = (a11 * r2 - a12 * r1) / det;
-	for (i = 0; i < n; i++) {
-		double r = *c + (*b - *c) * e[i] - y[i];
+	if (!(p->e[0] - p->e[p->n - 1] > 1e-12))
+		return INFINITY; /* e constant: c and b are not separable */
+	me /= (double)p->n;
+	my /= (double)p->n;
+	for (i = 0; i < p->n; i++) {
+		double de = p->e[i] - me;
+		sxx += de * de;
+		sxy += de * (p->y[i] - my);
+	}
+	slope = sxy / sxx;
+	p->c = my - slope * me;
+	p->b = p->c + slope;
+	for (i = 0; i < p->n; i++) {
+		double r = p->c + slope * p->e[i] - p->y[i];
 		sse += r * r;
 	}
-	return sse;
+	return isfinite(sse) ? sse : INFINITY;
+}
+
+/*
+ * Variance of log(tau) at the optimum, sigma^2 (J'J)^-1 [lt, lt] as nls's
+ * vcov gives it: how well the data pin the curve's pace down.  J's columns
+ * are the derivatives by c, b and log(tau).
+ */
+static double var_log_tau(const struct profile *p, double tau, double sse)
+{
+	double a[3][3] = { { 0 } }, m01, det;
+	size_t i;
+	int j, k;
+	for (i = 0; i < p->n; i++) {
+		double e = p->e[i];
+		double g[3] = { 1 - e, e, (p->b - p->c) * e * (p->s[i] - 1) / tau };
+		for (j = 0; j < 3; j++)
+			for (k = 0; k < 3; k++)
+				a[j][k] += g[j] * g[k];
+	}
+	m01 = a[0][0] * a[1][1] - a[0][1] * a[1][0];
+	det = a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) -
+	      a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) +
+	      a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
+	if (!(det > 1e-12 * a[0][0] * a[1][1] * a[2][2]) || !(m01 > 0))
+		return INFINITY; /* singular: log(tau) is not identifiable */
+	return m01 / det * sse / (double)(p->n - 3);
+}
+
+#define PLATEAU_GRID 24
+
+/* Brent's method on log(tau) inside [lo, hi] around 'mid'; 0 when it converged. */
+static int plateau_min(struct profile *p, double lo, double mid, double hi, double fmid,
+		       double *lt)
+{
+	gsl_min_fminimizer *m = gsl_min_fminimizer_alloc(gsl_min_fminimizer_brent);
+	gsl_function f = { profile_sse, p };
+	int st, it = 0;
+	st = gsl_min_fminimizer_set_with_values(m, &f, mid, fmid, lo, profile_sse(lo, p), hi,
+						profile_sse(hi, p));
+	while (st == GSL_SUCCESS && it++ < 100) {
+		st = gsl_min_fminimizer_iterate(m);
+		if (st != GSL_SUCCESS)
+			break;
+		st = gsl_min_test_interval(gsl_min_fminimizer_x_lower(m),
+					   gsl_min_fminimizer_x_upper(m), 1e-6, 1e-7);
+		if (st == GSL_SUCCESS)
+			break;
+		if (st == GSL_CONTINUE)
+			st = GSL_SUCCESS;
+	}
+	if (it > 100)
+		st = GSL_EMAXITER;
+	*lt = gsl_min_fminimizer_x_minimum(m);
+	gsl_min_fminimizer_free(m);
+	return st == GSL_SUCCESS ? 0 : -1;
 }
 
 int stats_plateau_fit(const double *s, const double *y, size_t n, double *c, double *b,
 		      double *tau)
 {
-	struct fit_data d = { s, y, n };
-	double x[3], sse = INFINITY, var_lt = INFINITY, span;
-	double ymin = y[0], ymax = y[0], lo, hi, grid_best = INFINITY, grid_tau = 1;
-	double pc = 0, pb = 0, ebuf[64], *e = ebuf;
+	double ymin = y[0], ymax = y[0], span, lo, step, best = INFINITY, lt = 0, sse, ebuf[64];
+	double grid[PLATEAU_GRID + 3];
+	struct profile p = { s, y, ebuf, n, 0, 0 };
 	size_t i;
-	int k, st, ret = -1;
+	int k, kbest = 0, ret = -1;
 	gsl_error_handler_t *old;
 	if (n < 5)
 		return -1;
@@ -358,47 +348,61 @@ int stats_plateau_fit(const double *s, const double *y, size_t n, double *c, dou
 	if (ymax - ymin < EPS || span <= 0)
 		return -1;
 	if (n > sizeof(ebuf) / sizeof(ebuf[0]))
-		e = xmalloc(n * sizeof(*e));
+		p.e = xmalloc(n * sizeof(*p.e));
 	/*
-	 * For a fixed tau the model is linear in c and b, so the residual sum of
-	 * squares profiled over (c, b) is a cheap function of tau alone.  A log
-	 * grid over the admissible taus finds the basin of the global minimum;
-	 * gsl_multifit_nlinear then polishes all three parameters from there.
+	 * A log grid over the admissible taus, 0.05 to 10 * span, and one step
+	 * beyond each end, finds the basins of the minima; Brent's method
+	 * polishes each basin and the lowest wins (two basins can lie within a
+	 * hair of each other).  When the grid's best point lies beyond an end the
+	 * least-squares tau is not admissible.
 	 */
 	lo = log(0.05);
-	hi = log(10 * span);
-	for (k = 0; k <= PLATEAU_GRID; k++) {
-		double t = exp(lo + (hi - lo) * k / PLATEAU_GRID), cc = 0, bb = 0;
-		double g = profiled_sse(s, y, n, t, e, &cc, &bb);
-		if (g < grid_best) {
-			grid_best = g;
-			grid_tau = t;
-			pc = cc;
-			pb = bb;
+	step = (log(10 * span) - lo) / PLATEAU_GRID;
+	for (k = 0; k < PLATEAU_GRID + 3; k++) {
+		grid[k] = profile_sse(lo + (k - 1) * step, &p);
+		if (grid[k] < best) {
+			best = grid[k];
+			kbest = k;
 		}
 	}
-	if (!isfinite(grid_best))
+	if (!isfinite(best) || kbest == 0 || kbest == PLATEAU_GRID + 2)
 		goto out;
+	best = INFINITY;
 	old = gsl_set_error_handler_off();
-	st = fit_from(&d, pc, pb, grid_tau, x, &sse, &var_lt);
+	for (k = 1; k < PLATEAU_GRID + 2; k++) {
+		double x, fx;
+		if (!(grid[k] < grid[k - 1] && grid[k] < grid[k + 1]))
+			continue;
+		if (plateau_min(&p, lo + (k - 2) * step, lo + (k - 1) * step, lo + k * step, grid[k],
+				&x) < 0)
+			continue;
+		fx = profile_sse(x, &p);
+		if (fx < best) {
+			best = fx;
+			lt = x;
+		}
+	}
 	gsl_set_error_handler(old);
-	if (st != GSL_SUCCESS || !isfinite(sse))
+	if (!isfinite(best))
 		goto out;
-	*c = x[0];
-	*b = x[1];
-	*tau = exp(x[2]);
+	sse = profile_sse(lt, &p); /* leaves e, c and b at the optimum */
+	if (!isfinite(sse))
+		goto out;
+	*c = p.c;
+	*b = p.b;
+	*tau = exp(lt);
 	/*
 	 * A sound plateau: tau identifiable within the observed sessions' reach
 	 * (a near-step or a near-straight line is not a plateau), a level on or
 	 * near the 0-10 scale, and a pace (log tau) known to within a factor of
 	 * e (standard error < 1): a curve fitted to noise is no plateau.
 	 */
-	if (var_lt < 1.0 && isfinite(*c) && isfinite(*b) && isfinite(*tau) && *tau >= 0.05 &&
+	if (var_log_tau(&p, *tau, sse) < 1.0 && isfinite(*c) && isfinite(*b) && *tau >= 0.05 &&
 	    *tau <= 10 * span && *c >= -5 && *c <= 15)
 		ret = 0;
 out:
-	if (e != ebuf)
-		free(e);
+	if (p.e != ebuf)
+		free(p.e);
 	return ret;
 }
 
