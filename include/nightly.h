@@ -28,6 +28,7 @@ struct nightly_result {
 	long files_seen, files_processed, files_failed, files_waiting, files_known;
 	struct store_ingest_counts counts;
 	long patients_updated, notes_written, alerts;
+	long notes_left;     /* patients with new sessions but none recent: no note */
 	int charts;          /* 0 when gnuplot was not available */
 	char *out_dir;       /* OUT/YYYY-MM-DD (caller frees) */
 	char *plan;          /* --dry-run: what would happen (caller frees) */

@@ -165,6 +165,10 @@ int store_counts(struct store *s, long *patients, long *sessions, long *files);
 /* Patient ids with a session stored from file id min_file on (NULL-terminated,
  * strv_free), or NULL on error. */
 char **store_patients_since(struct store *s, long min_file, struct error *err);
+/* Of those, the ones whose latest session (any file) is on or after day
+ * 'since'; *inactive counts the others. */
+char **store_patients_active_since(struct store *s, long min_file, long since, long *inactive,
+				   struct error *err);
 /*
  * Records an alert; returns 1 when it is new or its detail changed (to be
  * reported), 0 when the same alert was recorded before, -1 on error.

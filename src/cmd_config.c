@@ -10,7 +10,7 @@
 #include "stats.h"
 
 static const char *const global_keys[] = {
-	"course_gap", "no_response_sessions", "relapse_gap", "settle_seconds",
+	"alert_window", "course_gap", "no_response_sessions", "relapse_gap", "settle_seconds",
 };
 static const char *const measure_keys[] = { "mcid", "reliability", "sd", "cutoff" };
 
@@ -68,6 +68,8 @@ const struct cmd_entry cmd_config_entry = {
 	.usage = "config [list | get KEY | set KEY VALUE | unset KEY]",
 	.summary = "show or change the settings kept in the database",
 	.help = "keys (defaults):\n"
+		"  alert_window          28   nightly: notes and alerts for patients with a session\n"
+		"                             this many days before the run date, or later\n"
 		"  course_gap            90   days without a session that start a new course\n"
 		"  no_response_sessions  6    nightly: sessions without response before an alert\n"
 		"  relapse_gap           21   nightly: days of pause that count as a break\n"

@@ -61,10 +61,13 @@ static int cmd_nightly(struct cmd_ctx *ctx, int argc, char **argv)
 		printf("nightly --dry-run %s: nothing stored, moved or written\n%s", day,
 		       r.plan && *r.plan ? r.plan : "no files in the inbox\n");
 	} else {
+		char left[64] = "";
+		if (r.notes_left)
+			snprintf(left, sizeof(left), " (%ld left for 'report note')", r.notes_left);
 		printf("nightly %s: %ld files (%ld refused, %ld waiting), %ld sessions stored, "
-		       "%ld rejected, %ld conflicts, %ld notes, %ld alerts -> %s\n", day,
+		       "%ld rejected, %ld conflicts, %ld notes%s, %ld alerts -> %s\n", day,
 		       r.files_processed + r.files_failed, r.files_failed, r.files_waiting,
-		       r.counts.stored, r.counts.rejected, r.counts.conflicts, r.notes_written,
+		       r.counts.stored, r.counts.rejected, r.counts.conflicts, r.notes_written, left,
 		       r.alerts, r.out_dir);
 	}
 	nightly_result_release(&r);

@@ -359,7 +359,15 @@ static int reports(struct run *run, long min_file, struct error *err)
 	size_t i;
 	int ret = -1;
 
-	pids = store_patients_since(s, min_file, err);
+	/*
+	 * Letters for the patients in treatment: a session in the alert_window
+	 * days before the run.  Imported history (a first night's backfill) is
+	 * left for 'report note', and the summary says how many.
+	 */
+	pids = store_patients_active_since(s, min_file,
+					   date_parse(run->o->today, 10) -
+						   stats_config_long(s, "alert_window"),
+					   &run->r->notes_left, err);
 	if (!pids)
 		goto out;
 	sc = stats_ctx_new(s, err);
@@ -378,6 +386,7 @@ static int reports(struct run *run, long min_file, struct error *err)
 	}
 	run->r->charts = plot != NULL;
 	b = report_batch_new(plot != NULL, errlog);
+	run->r->patients_updated = run->r->notes_left;
 	for (i = 0; pids[i]; i++) {
 		struct store_filter f = STORE_FILTER_INIT;
 		struct store_iter *it;
@@ -469,6 +478,10 @@ static int write_outputs(struct run *run, struct error *err)
 		r->counts.conflicts);
 	sb_addf(&sm, "patients: %ld with new sessions; %ld progress notes in notes/%s\n",
 		r->patients_updated, r->notes_written, r->charts ? "" : " (no charts: gnuplot missing)");
+	if (r->notes_left)
+		sb_addf(&sm, "          %ld with no session in the last %ld days (history): no note "
+			     "tonight, 'symtrend report note --patient ID' writes one\n",
+			r->notes_left, stats_config_long(run->s, "alert_window"));
 	sb_addf(&sm, "alerts:   %ld new or changed (alerts.txt)\n", r->alerts);
 	sb_addf(&sm, "clinic:   report refreshed in %s/clinic/\n", run->o->out);
 	sb_adds(&sm, "\nfiles this run:\n");

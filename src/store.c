@@ -1234,6 +1234,40 @@ char **store_patients_since(struct store *s, long min_file, struct error *err)
 	return v;
 }
 
+char **store_patients_active_since(struct store *s, long min_file, long since, long *inactive,
+				   struct error *err)
+{
+	/* Each patient's latest session over all their sessions, not only the new ones. */
+	sqlite3_stmt *st = prepare(s, "SELECT p.patient_id, (SELECT max(x.session_date) FROM"
+				      " sessions x WHERE x.patient=p.id) FROM patients p WHERE p.id IN"
+				      " (SELECT patient FROM sessions WHERE file >= ?)"
+				      " ORDER BY p.patient_id", err);
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	*inactive = 0;
+	if (!st)
+		return NULL;
+	sqlite3_bind_int64(st, 1, min_file);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_int64(st, 1) < since) {
+			(*inactive)++;
+			continue;
+		}
+		v = xgrow(v, &cap, n + 2, sizeof(*v));
+		v[n++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	v = xgrow(v, &cap, n + 1, sizeof(*v));
+	v[n] = NULL;
+	if (rc != SQLITE_DONE) {
+		strv_free(v);
+		sql_fail(s, err, "cannot list patients");
+		return NULL;
+	}
+	return v;
+}
+
 int store_alert_note(struct store *s, const char *pid, const char *cid, const char *measure,
 		     const char *kind, const char *detail, const char *day, struct error *err)
 {

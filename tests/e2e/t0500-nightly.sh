@@ -44,7 +44,10 @@ check "night 1: the half-written file waits" sh -c 'test -f inbox/month-07.csv &
 m56=$(($(grep -c ',2025-0[56]-' "$h2")))
 check "night 1: its sessions are stored ($m56)" test "$(count)" -eq $((base + m56))
 check "night 1: summary, alerts, rejects folder" sh -c 'test -s rep/2025-06-30/summary.txt && test -s rep/2025-06-30/alerts.txt && test -f rep/2025-06-30/rejects/bad.csv.rejects.csv'
-check "night 1: notes only for patients with new sessions" test "$(ls rep/2025-06-30/notes | wc -l)" -eq "$(sqlv "SELECT count(DISTINCT patient) FROM sessions WHERE file > 2")"
+recent="SELECT patient FROM sessions GROUP BY patient HAVING max(session_date) >= julianday('2025-06-30') - 2440587.5 - 28"
+check "night 1: notes only for patients with new sessions and one in the last 28 days" test "$(ls rep/2025-06-30/notes | wc -l)" -eq "$(sqlv "SELECT count(DISTINCT patient) FROM sessions WHERE file > 2 AND patient IN ($recent)")"
+left=$(sqlv "SELECT count(DISTINCT patient) FROM sessions WHERE file > 2 AND patient NOT IN ($recent)")
+check "night 1: every patient with new sessions had a recent one: none left" sh -c "test $left -eq 0 && ! grep -q 'with no session in the last' rep/2025-06-30/summary.txt"
 check "night 1: clinic report refreshed" test -s rep/clinic/report.txt
 check "night 1: outputs are 0600" test "$(mode_of rep/2025-06-30/alerts.txt)" = 600
 check "night 1: log beside the database, 0600" test "$(mode_of db.log)" = 600
@@ -116,4 +119,19 @@ done
 check "a week of nights: every session of the year stored once" test "$(count)" -eq $((total + bigrows))
 check "inbox empty of csv files at the end" sh -c '! ls inbox/*.csv 2>/dev/null | grep -q .'
 expect 2 "nightly needs --inbox and --out" nightly --inbox inbox
+
+# alert_window: a note for a session exactly 28 days before the run, none
+# for one 29 days before (history: its note is written on demand).
+mkdir -p win/inbox
+printf 'patient_id,session_date,fatigue,sleep,focus,pain\nW1,2026-03-04,5,5,5,5\nW2,2026-03-03,5,5,5,5\n' >win/inbox/w.csv
+old win/inbox/w.csv
+SYMTREND_TODAY=2026-04-01 "$SYMTREND" --db win/db nightly --inbox win/inbox --out win/rep >win/out 2>&1
+check "alert_window: a note for the session 28 days before, none for 29" test "$(ls win/rep/2026-04-01/notes)" = W1
+check "alert_window: the summary says one patient was left for report note" grep -q "^ *1 with no session in the last 28 days.*report note" win/rep/2026-04-01/summary.txt
+check "alert_window: the summary line says so too" grep -q "1 notes (1 left for 'report note')" win/out
+"$SYMTREND" --db win/db config set alert_window 29 >/dev/null
+printf 'patient_id,session_date,fatigue,sleep,focus,pain\nW3,2026-03-03,5,5,5,5\n' >win/inbox/w3.csv
+old win/inbox/w3.csv
+SYMTREND_TODAY=2026-04-01 "$SYMTREND" --db win/db nightly --inbox win/inbox --out win/rep >win/out 2>&1
+check "alert_window 29: the session 29 days before gets its note" test -d win/rep/2026-04-01/notes/W3
 finish
