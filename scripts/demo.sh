@@ -7,7 +7,8 @@ db=reports/demo.db
 mkdir -p reports
 rm -f "$db" "$db-wal" "$db-shm"
 ./symtrend --db "$db" init
-./symtrend --db "$db" ingest --patients sample-data/patients.csv sample-data/sessions-*.csv
+./symtrend --db "$db" ingest --patients sample-data/patients.csv --therapists sample-data/therapists.csv \
+	sample-data/sessions-*.csv
 ./symtrend --db "$db" stats --format csv >reports/course-stats.csv
 ./symtrend --db "$db" stats --clinic --format csv >reports/clinic-stats.csv
 ./symtrend --db "$db" stats --clinic >reports/clinic-stats.txt

@@ -10,6 +10,11 @@
  * Each course follows y = c + (b - c) * exp(-(s - 1) / tau) plus noise,
  * rounded to half points, with a profile: responder, slow responder,
  * non-responder or worsening.
+ *
+ * The sample clinic also has the referral letter's inputs (names, referral
+ * reasons and dates, planned sessions, cancelled and no-show appointments,
+ * adverse events, a therapists file).  They are drawn from a second random
+ * stream, so the scored sessions are the same bytes as without them.
  */
 #include <math.h>
 #include <stdint.h>
@@ -30,6 +35,25 @@ static uint64_t rng(void)
 static double unif(void)
 {
 	return (double)(rng() >> 11) / 9007199254740992.0;
+}
+
+/* The letter's extras: their own stream, never touching rng_state. */
+static uint64_t xrng_state = 0x1e77e4da7a5eedULL;
+static int extras; /* 1: write the letter's columns (the sample clinic) */
+
+static double xunif(void)
+{
+	uint64_t save = rng_state, z;
+	rng_state = xrng_state;
+	z = rng();
+	xrng_state = rng_state;
+	rng_state = save;
+	return (double)(z >> 11) / 9007199254740992.0;
+}
+
+static int xirange(int lo, int hi)
+{
+	return lo + (int)(xunif() * (hi - lo + 1));
 }
 
 static int irange(int lo, int hi)
@@ -138,6 +162,65 @@ static void put_note(FILE *f, const char *n)
 	fputc('"', f);
 }
 
+static const char *const first_names[] = {
+	"Mara", "Jonte", "Ilka", "Bastian", "Frauke", "Tilo", "Wiebke", "Arne",
+	"Svenja", "Malte", "Ronja", "Eike", "Hanne", "Ole", "Greta", "Lasse",
+};
+static const char *const last_names[] = {
+	"Beispiel", "Muster", "Probst", "Lindqvist", "Amsel", "Dorn", "Falk", "Hollmann",
+	"Kranich", "Lorenzen", "Mertens", "Nissen", "Ostwald", "Quast", "Reimers", "Sievers",
+};
+static const char *const reasons[6] = {
+	"fatigue, brain fog and poor sleep since a COVID infection",
+	"MS-related fatigue and muscle tension",
+	"stress-related tension, exhaustion and poor sleep",
+	"frequent tension-type headaches",
+	"chronic low back pain",
+	"neck and shoulder pain",
+};
+static const char *const adverse[] = {
+	"muscle soreness for a day", "headache the evening after the session",
+	"tired for the rest of the day", "light-headed for an hour after the session",
+};
+
+static void put_date(FILE *f, long day)
+{
+	int y, mo, d;
+	civil(day, &y, &mo, &d);
+	fprintf(f, "%04d-%02d-%02d", y, mo, d);
+}
+
+/* The patients row's letter columns: name, reason, referral date, planned. */
+static void put_patient_extras(FILE *f, int ind, long start)
+{
+	fprintf(f, ",%s %s,\"%s\",", first_names[xirange(0, 15)], last_names[xirange(0, 15)],
+		reasons[ind]);
+	put_date(f, start - xirange(7, 35));
+	fprintf(f, ",%d\n", 6 + 2 * xirange(0, 3));
+}
+
+/* After session row: its attendance and adverse event cells, then now and
+ * then a cancelled or no-show appointment the next day (before the next
+ * session, which is at least three days later). */
+static void put_session_extras(FILE *f, const char *pid, long day, int ther, int last)
+{
+	double u;
+	if (!extras) {
+		fputc('\n', f);
+		return;
+	}
+	fputs(",,", f);
+	if (xunif() < 0.03)
+		fputs(adverse[xirange(0, 3)], f);
+	fputc('\n', f);
+	u = xunif();
+	if (last || u >= 0.08)
+		return;
+	fprintf(f, "%s,", pid);
+	put_date(f, day + 1);
+	fprintf(f, ",,,,,%s,,%s,\n", therapists[ther], u < 0.05 ? "cancelled" : "no-show");
+}
+
 /* Writes one course; returns sessions written.  Dates from 'start'. */
 static int write_course(FILE *f, const char *pid, long start, int nsess, int ind,
 			enum profile prof, int ther, double missing_rate, int break_after,
@@ -162,7 +245,7 @@ static int write_course(FILE *f, const char *pid, long start, int nsess, int ind
 			put_score(f, sc[m], miss[m]);
 		fprintf(f, ",%s,", therapists[unif() < 0.9 ? ther : irange(0, 3)]);
 		put_note(f, notes[irange(0, 10)]);
-		fputc('\n', f);
+		put_session_extras(f, pid, day, ther, s == nsess);
 		day += irange(3, 8);
 		if (s == break_after)
 			day += break_days;
@@ -172,6 +255,8 @@ static int write_course(FILE *f, const char *pid, long start, int nsess, int ind
 
 static const char *const header =
 	"patient_id,session_date,fatigue,sleep,focus,pain,therapist,notes\n";
+static const char *const header_extras =
+	"patient_id,session_date,fatigue,sleep,focus,pain,therapist,notes,attendance,adverse_event\n";
 
 static enum profile pick_profile(void)
 {
@@ -195,15 +280,19 @@ static int gen_clinic(const char *dir)
 		perror("gen");
 		return 1;
 	}
-	fputs("patient_id,referrer,indication,birth_year\n", pf);
-	fputs(header, h1);
-	fputs(header, h2);
+	extras = 1;
+	fputs("patient_id,referrer,indication,birth_year,name,referral_reason,referral_date,"
+	      "planned_sessions\n", pf);
+	fputs(header_extras, h1);
+	fputs(header_extras, h2);
 	/*
 	 * P001: 35 years old, referred by a neurologist for fatigue, brain fog,
 	 * dizziness and insomnia after a mild COVID infection; nine sessions of
 	 * steady improvement, a few days' break, five more sessions.
 	 */
-	fprintf(pf, "P001,%s,%s,%d\n", referrers[0], indications[0], 2025 - 35);
+	fprintf(pf, "P001,%s,%s,%d,Mara Beispiel,\"fatigue, brain fog, dizziness and insomnia "
+		"after a mild COVID infection in November 2024\",2025-01-20,14\n",
+		referrers[0], indications[0], 2025 - 35);
 	{
 		static const double y[14][4] = {
 			{ 8, 7.5, 8, 3 }, { 7.5, 7, 7.5, 3 }, { 7, 7, 7, 3 }, { 6.5, 6, 6.5, 2.5 },
@@ -226,7 +315,10 @@ static int gen_clinic(const char *dir)
 			fprintf(h1, "P001,%s,%g,%g,%g,%g,Anna Berg,", d[i], y[i][0], y[i][1],
 				y[i][2], y[i][3]);
 			put_note(h1, n[i]);
-			fputc('\n', h1);
+			fputs(",,\n", h1);
+			/* the break: an appointment cancelled while the patient was away */
+			if (i == 8)
+				fputs("P001,2025-03-06,,,,,Anna Berg,patient away,cancelled,\n", h1);
 		}
 	}
 	for (i = 2; i <= 60; i++) {
@@ -238,7 +330,8 @@ static int gen_clinic(const char *dir)
 		double miss = unif() < 0.2 ? 0.08 : 0.0;
 		FILE *f = start < jan2025 + 120 ? h1 : h2;
 		snprintf(pid, sizeof(pid), "P%03d", i);
-		fprintf(pf, "%s,%s,%s,%d\n", pid, referrers[ref], indications[ind], irange(1950, 2004));
+		fprintf(pf, "%s,%s,%s,%d", pid, referrers[ref], indications[ind], irange(1950, 2004));
+		put_patient_extras(pf, ind, start);
 		write_course(f, pid, start, nsess, ind, prof, ther, miss, 0, 0);
 		/* Some come back for a second course after a long break. */
 		if (unif() < 0.25) {
@@ -250,6 +343,18 @@ static int gen_clinic(const char *dir)
 	fclose(pf);
 	fclose(h1);
 	fclose(h2);
+	snprintf(path, sizeof(path), "%s/therapists.csv", dir);
+	pf = fopen(path, "w");
+	if (!pf) {
+		perror("gen");
+		return 1;
+	}
+	fputs("therapist,credentials,email\n"
+	      "Anna Berg,certified medical massage therapist,anna.berg@example.org\n"
+	      "Jonas Weber,\"physiotherapist, medical massage\",jonas.weber@example.org\n"
+	      "Marta Nowak,certified medical massage therapist,marta.nowak@example.org\n"
+	      "Lena Fischer,\"massage therapist, lymphatic drainage\",lena.fischer@example.org\n", pf);
+	fclose(pf);
 	return 0;
 }
 
