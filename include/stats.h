@@ -102,5 +102,13 @@ int stats_config_check(const struct store *s, const char *key, const char *value
 long stats_config_long(struct store *s, const char *key);
 /* Default of a known key, or NULL for an unknown key. */
 const char *stats_config_default(const struct store *s, const char *key);
+/*
+ * A text setting of the referral letter (clinic_name, clinic_address,
+ * clinic_phone, clinic_email, MEASURE.label, MEASURE.instrument): the stored
+ * value or the default (possibly ""); malloc'd, the caller frees.
+ */
+char *stats_config_text(struct store *s, const char *key);
+/* The letter's text settings, NULL-terminated (global keys only). */
+extern const char *const stats_letter_keys[];
 
 #endif

@@ -12,7 +12,8 @@
 static const char *const global_keys[] = {
 	"alert_window", "course_gap", "no_response_sessions", "relapse_gap", "settle_seconds",
 };
-static const char *const measure_keys[] = { "mcid", "reliability", "sd", "cutoff" };
+static const char *const measure_keys[] = { "mcid", "reliability", "sd", "cutoff", "label",
+					    "instrument" };
 
 static void show(struct store *s, const char *key)
 {
@@ -30,11 +31,13 @@ static int cmd_config(struct cmd_ctx *ctx, int argc, char **argv)
 		for (i = 0; i < sizeof(global_keys) / sizeof(global_keys[0]); i++)
 			show(s, global_keys[i]);
 		for (i = 0; i < store_measure_count(s); i++)
-			for (k = 0; k < 4; k++) {
+			for (k = 0; k < 6; k++) {
 				char key[64];
 				snprintf(key, sizeof(key), "%s.%s", store_measure_name(s, i), measure_keys[k]);
 				show(s, key);
 			}
+		for (i = 0; stats_letter_keys[i]; i++)
+			show(s, stats_letter_keys[i]);
 		return EXIT_OK;
 	}
 	if (!strcmp(argv[1], "get") && argc == 3) {
@@ -77,7 +80,12 @@ const struct cmd_entry cmd_config_entry = {
 		"  MEASURE.mcid          2    minimal clinically important difference\n"
 		"  MEASURE.reliability   0.8  r of the reliable change index\n"
 		"  MEASURE.sd            auto SD for the RCI (auto: SD of the baselines)\n"
-		"  MEASURE.cutoff        3    'recovered' at or below this score\n",
+		"  MEASURE.cutoff        3    'recovered' at or below this score\n"
+		"  MEASURE.label         the measure's name in letters (fatigue: Fatigue)\n"
+		"  MEASURE.instrument    what the score is, for letters (e.g. 'single-item\n"
+		"                        0-10 numeric rating, rated by the patient')\n"
+		"  clinic_name, clinic_address, clinic_phone, clinic_email\n"
+		"                        the letterhead of referral letters (one line each)\n",
 	.flags = CMD_NEED_DB | CMD_WRITE | CMD_CREATE,
 	.exec = cmd_config,
 };

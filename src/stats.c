@@ -54,13 +54,83 @@ static const struct { const char *key, *def; long lo, hi; } int_keys[] = {
 	{ "settle_seconds", "60", 0, 86400 },
 };
 
+/* The referral letter's text settings: the letterhead, and per measure a
+ * label and what the score is.  Each is one line of at most 'max' characters. */
+const char *const stats_letter_keys[] = {
+	"clinic_name", "clinic_address", "clinic_phone", "clinic_email", NULL,
+};
+static const size_t letter_key_max[] = { 128, 200, 64, 254 };
+static const char *const builtin_labels[STORE_BUILTIN_MEASURES] = {
+	"Fatigue", "Sleep disturbance", "Difficulty concentrating", "Pain",
+};
+/* Only what the contract says of every score; who rated it is the clinic's
+ * to say (MEASURE.instrument). */
+static const char instrument_default[] = "0-10 rating, 0 = no symptom, 10 = worst imaginable";
+
+/* Index into stats_letter_keys, 4 for MEASURE.label, 5 for
+ * MEASURE.instrument, else -1. */
+static int letter_key(const struct store *s, const char *key, int *measure)
+{
+	const char *dot = strchr(key, '.');
+	char name[40];
+	int i;
+	for (i = 0; stats_letter_keys[i]; i++)
+		if (!strcmp(key, stats_letter_keys[i]))
+			return i;
+	if (!dot || (size_t)(dot - key) >= sizeof(name))
+		return -1;
+	memcpy(name, key, (size_t)(dot - key));
+	name[dot - key] = '\0';
+	*measure = store_measure_index(s, name);
+	if (*measure < 0)
+		return -1;
+	return !strcmp(dot + 1, "label") ? 4 : !strcmp(dot + 1, "instrument") ? 5 : -1;
+}
+
+static const char *letter_default(const struct store *s, int k, int m)
+{
+	if (k < 4)
+		return "";
+	if (k == 5)
+		return instrument_default;
+	return m < STORE_BUILTIN_MEASURES ? builtin_labels[m] : store_measure_name(s, (size_t)m);
+}
+
+char *stats_config_text(struct store *s, const char *key)
+{
+	int m = -1, k = letter_key(s, key, &m);
+	char *v = store_config_get(s, key);
+	if (v || k < 0)
+		return v ? v : xstrdup("");
+	return xstrdup(letter_default(s, k, m));
+}
+
+static int letter_check(const struct store *s, const char *key, const char *value, int k,
+			struct error *err)
+{
+	size_t n = strlen(value), max = k < 4 ? letter_key_max[k] : k == 4 ? 40 : 200;
+	(void)s;
+	if (!text_is_clean(value, n, 0)) {
+		error_set(err, EXIT_USAGE, NULL, 0,
+			  "'%s' takes one line of text (no control characters, UTF-8)", key);
+		return -1;
+	}
+	if (utf8_len(value, n) > max) {
+		error_set(err, EXIT_USAGE, NULL, 0, "'%s' takes at most %zu characters", key, max);
+		return -1;
+	}
+	return 0;
+}
+
 const char *stats_config_default(const struct store *s, const char *key)
 {
 	size_t i;
-	int k;
+	int k, m = -1;
 	for (i = 0; i < sizeof(int_keys) / sizeof(int_keys[0]); i++)
 		if (!strcmp(key, int_keys[i].key))
 			return int_keys[i].def;
+	if ((k = letter_key(s, key, &m)) >= 0)
+		return letter_default(s, k, m);
 	k = measure_key(s, key);
 	return k < 0 ? NULL : measure_defaults[k];
 }
@@ -91,7 +161,9 @@ int stats_config_check(const struct store *s, const char *key, const char *value
 {
 	size_t i;
 	double x;
-	int k;
+	int k, m = -1;
+	if ((k = letter_key(s, key, &m)) >= 0)
+		return letter_check(s, key, value, k, err);
 	if (strlen(value) > 32) {
 		error_set(err, EXIT_USAGE, NULL, 0, "value for '%s' is too long", key);
 		return -1;

@@ -103,4 +103,23 @@ want=float(r['change'])/(math.sqrt(2)*2.5*math.sqrt(0.2)); assert abs(float(r['r
 expect 0 "config lists every setting" config
 check "config list shows defaults and values" sh -c "grep -q '^fatigue.mcid  *3$' out && grep -q '^pain.mcid  *2 (default)$' out && grep -q '^course_gap' out"
 expect 0 "config unset" config unset fatigue.mcid
+# The referral letter's text settings: letterhead, per-measure label and instrument.
+st config get sleep.label
+check "a measure's label defaults to its plain name" test "$(cat out)" = "Sleep disturbance"
+st config get fatigue.instrument
+check "the instrument default says only what the contract says" test "$(cat out)" = "0-10 rating, 0 = no symptom, 10 = worst imaginable"
+expect 0 "clinic_name takes text" config set clinic_name "Praxis für medizinische Massage Nord"
+expect 0 "an instrument text of 200 characters" config set fatigue.instrument "$(printf '%0200d' 0)"
+expect 2 "201 characters are refused" config set fatigue.instrument "$(printf '%0201d' 0)"
+grep_err "the limit is named" "'fatigue.instrument' takes at most 200 characters"
+expect 0 "a clinic name of 128 characters (two-byte letters count once)" config set clinic_name "$(printf 'ü%.0s' $(seq 1 128))"
+expect 2 "129 characters are refused" config set clinic_name "$(printf 'ü%.0s' $(seq 1 129))"
+expect 2 "a control character is refused" config set clinic_phone "$(printf '040\t123')"
+grep_err "the reason is named" "'clinic_phone' takes one line of text"
+expect 0 "a label of 40 characters" config set pain.label "$(printf '%040d' 0)"
+expect 2 "a label of 41 characters is refused" config set pain.label "$(printf '%041d' 0)"
+expect 0 "config unset pain.label" config unset pain.label
+expect 2 "a label for an unknown measure is refused" config set mood.label Mood
+expect 0 "config lists the letter's settings" config
+check "config list shows the letterhead keys and labels" sh -c "grep -q '^clinic_email  *(default)$' out && grep -q '^pain.label  *Pain (default)$' out"
 finish
