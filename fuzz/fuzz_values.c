@@ -43,8 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size = sizeof(buf) - 1;
 	memcpy(buf, data, size);
 	buf[size] = '\0';
-	d = date_parse(buf, size);
-	if (d >= 0) {
+	if (date_parse(buf, size, &d) == 0) {
 		date_format(d, out);
 		if (memcmp(out, buf, 10) != 0)
 			__builtin_trap(); /* a valid date must round-trip */

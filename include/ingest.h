@@ -15,6 +15,8 @@ struct ingest_opts {
 	const char *rejects_path; /* NULL: FILE.rejects.csv beside the input */
 	int dry_run;              /* validate and count, then roll back; no rejects file */
 	int update_therapists;    /* a therapist row that differs replaces the stored one */
+	const char *today;        /* run date YYYY-MM-DD (NULL: the local date); a
+				     session after the day after it is rejected */
 	/* Optional observers; neither may call back into the store. */
 	void (*progress)(void *arg, unsigned long long done, unsigned long long size);
 	void (*on_reject)(void *arg, const char *file, long line, const char *reason);
@@ -24,6 +26,7 @@ struct ingest_opts {
 struct ingest_result {
 	struct store_ingest_counts counts;
 	char *rejects_path; /* written rejects file, or NULL; caller frees */
+	int stale_removed;  /* a clean ingest removed an old rejects file there */
 	char sha256[65];
 	unsigned long long size;
 };
@@ -31,9 +34,17 @@ struct ingest_result {
 /*
  * Ingests 'path'.  Returns 0 when the file was read (its valid rows stored,
  * its bad rows in the rejects file), 1 when the file was refused whole (err
- * says why, nothing stored), -1 on an I/O or database failure (err filled,
- * nothing stored).  'res' is filled in every case; release it with
+ * says why, nothing stored), -1 on an I/O or database failure, or with
+ * err->code EXIT_USAGE when the rejects file could not be placed safely
+ * (nothing stored).  'res' is filled in every case; release it with
  * ingest_result_release.
+ *
+ * The rejects file is never written over the input, the database (or its
+ * -wal, -shm, -journal), or anything that is not a regular file; an input
+ * that is not a regular file (a pipe, /dev/stdin) has no "beside the input"
+ * and needs rejects_path.  After a clean ingest an old rejects file at the
+ * path (one that starts with the rejects header) is removed: it described
+ * rows that are no longer rejected.
  */
 int ingest_file(struct store *s, const char *path, const struct ingest_opts *o,
 		struct ingest_result *res, struct error *err);

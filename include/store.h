@@ -13,6 +13,7 @@
 #ifndef SYMTREND_STORE_H
 #define SYMTREND_STORE_H
 
+#include <limits.h>
 #include <stddef.h>
 
 #include "csvin.h"
@@ -31,6 +32,8 @@ struct store;
 /* Opens the database; on success *out is freed with store_free. */
 int store_open(const char *path, int flags, struct store **out, struct error *err);
 void store_free(struct store *s);
+/* The database file's path as opened. */
+const char *store_path(const struct store *s);
 /* Schema version of the file as opened (after any migration). */
 int store_schema_version(struct store *s);
 
@@ -109,10 +112,12 @@ size_t store_course_points(const struct store_course *c, size_t m, double *s, do
 struct store_filter {
 	const char *patient_id; /* NULL: all */
 	const char *course_id;  /* NULL: all */
-	long from, to;          /* course start date window, -1 when open */
+	long from, to;          /* course start date window, STORE_DATE_OPEN when open */
 	long min_file;          /* >0: only courses with a session from a file id >= this */
 };
-#define STORE_FILTER_INIT { NULL, NULL, -1, -1, 0 }
+/* An open end of a date window (a real date may be negative: before 1970). */
+#define STORE_DATE_OPEN LONG_MIN
+#define STORE_FILTER_INIT { NULL, NULL, STORE_DATE_OPEN, STORE_DATE_OPEN, 0 }
 
 struct store_iter;
 int store_iter_open(struct store *s, const struct store_filter *f,

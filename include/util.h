@@ -88,8 +88,11 @@ int read_file(const char *path, struct strbuf *out);
 /* SHA-256 of a whole file into out (64 hex digits); 0 or -1 with errno. */
 int sha256_file(const char *path, char out[65]);
 
-/* Dates as days since 1970-01-01; -1 when 's' is not a real YYYY-MM-DD. */
-long date_parse(const char *s, size_t n);
+/*
+ * Dates as days since 1970-01-01 (negative before it): 0 and *days set, or
+ * -1 when 's' is not a real YYYY-MM-DD from 1900 on.
+ */
+int date_parse(const char *s, size_t n, long *days);
 void date_format(long days, char out[11]);
 
 /*
@@ -112,7 +115,14 @@ int write_file_atomic(const char *path, const char *data, size_t n,
 int mkdir_p(const char *path);
 
 
-/* Appends 's' as one RFC 4180 CSV field (quoted when needed). */
+/*
+ * 1 when a spreadsheet would read a cell starting like 's' as a formula
+ * (= + - @, or a tab or CR before one): every CSV output of symtrend writes
+ * such a cell quoted with a leading apostrophe.
+ */
+int csv_is_formula(const char *s, size_t n);
+/* Appends 's' as one RFC 4180 CSV field (quoted when needed; a formula
+ * gets a leading apostrophe, see csv_is_formula). */
 void sb_csv_field(struct strbuf *sb, const char *s, size_t n);
 /*
  * A file written through a temporary name: outfile_open creates

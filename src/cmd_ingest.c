@@ -52,18 +52,23 @@ static int run_one(struct cmd_ctx *ctx, const char *path, enum csvin_kind kind,
 		   struct store_ingest_counts *total, int *refused)
 {
 	struct ingest_ui ui = { isatty(2), 0, 0 };
-	struct ingest_opts o = { .kind = kind, .rejects_path = rejects, .progress = on_progress,
-				 .on_reject = on_reject, .arg = &ui,
+	char today[11];
+	struct ingest_opts o = { .kind = kind, .rejects_path = rejects, .today = today,
+				 .progress = on_progress, .on_reject = on_reject, .arg = &ui,
 				 .update_therapists = update_therapists };
 	struct ingest_result res;
 	struct error err = ERROR_INIT;
-	int rc = ingest_file(ctx->store, path, &o, &res, &err);
+	int rc;
+	cmd_today(today);
+	rc = ingest_file(ctx->store, path, &o, &res, &err);
 	if (ui.tty && res.size >= (8u << 20))
 		fputs("\r", stderr);
 	if (rc == 1) {
+		char *msg = error_format(&err);
 		(*refused)++;
-		fprintf(stderr, "symtrend: file refused, nothing stored: ");
-		cmd_error(&err);
+		fprintf(stderr, "symtrend: file refused, nothing stored: %s\n", msg);
+		free(msg);
+		error_release(&err);
 		return EXIT_REJECTS;
 	}
 	if (rc < 0) {
@@ -76,6 +81,9 @@ static int run_one(struct cmd_ctx *ctx, const char *path, enum csvin_kind kind,
 	print_counts(path, &res.counts);
 	if (res.rejects_path)
 		fprintf(stderr, "ingest: rejects written to '%s'\n", res.rejects_path);
+	else if (res.stale_removed)
+		fprintf(stderr, "ingest: no rows rejected; the old rejects file of %s was removed\n",
+			path);
 	store_ingest_counts_add(total, &res.counts);
 	ingest_result_release(&res);
 	return (res.counts.rejected || res.counts.conflicts) ? EXIT_REJECTS : EXIT_OK;
@@ -149,19 +157,24 @@ static int cmd_ingest(struct cmd_ctx *ctx, int argc, char **argv)
 		free(patients), free(therapists);
 		return cmd_usage(&cmd_ingest_entry, "no file to ingest");
 	}
-	if (rejects && argc - optind + (int)npatients + (int)ntherapists > 1) {
+	/* --rejects belongs to the one sessions file; with none, to the one
+	 * patients or therapists file.  The other files' rejects go beside them. */
+	if (rejects && (argc - optind > 1 ||
+			(argc - optind == 0 && npatients + ntherapists > 1))) {
 		free(patients), free(therapists);
-		return cmd_usage(&cmd_ingest_entry, "--rejects names one file: ingest one file with it");
+		return cmd_usage(&cmd_ingest_entry, "--rejects names the rejects file of one sessions "
+				 "file (or of one patients file): ingest one with it");
 	}
 	/* Patients first, so that the sessions' reports know their indications. */
 	for (i = 0; i < npatients; i++, files++) {
-		int r = run_one(ctx, patients[i], CSVIN_PATIENTS, rejects, 0, &total, &refused);
+		int r = run_one(ctx, patients[i], CSVIN_PATIENTS, optind < argc ? NULL : rejects, 0,
+				&total, &refused);
 		if (r > rc)
 			rc = r;
 	}
 	for (i = 0; i < ntherapists; i++, files++) {
-		int r = run_one(ctx, therapists[i], CSVIN_THERAPISTS, rejects, update_therapists,
-				&total, &refused);
+		int r = run_one(ctx, therapists[i], CSVIN_THERAPISTS, optind < argc ? NULL : rejects,
+				update_therapists, &total, &refused);
 		if (r > rc)
 			rc = r;
 	}
@@ -194,7 +207,9 @@ const struct cmd_entry cmd_ingest_entry = {
 		"  --measure NAME     declare an extra 0-10 measure (kept in the database)\n"
 		"  --course-gap DAYS  days without a session that start a new derived course\n"
 		"                     (default 90; kept in the database)\n"
-		"  --rejects PATH     rejects file (default FILE.rejects.csv beside the input)\n\n"
+		"  --rejects PATH     rejects file of the sessions file (default FILE.rejects.csv\n"
+		"                     beside the input; with only a patients or therapists file,\n"
+		"                     its rejects)\n\n"
 		"Each file is one transaction: its valid rows are stored, its bad rows go to\n"
 		"the rejects file (line,reason,raw), a file that is not valid CSV is refused\n"
 		"whole.  Rows already stored are skipped and counted; a row that conflicts\n"

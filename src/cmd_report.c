@@ -43,8 +43,8 @@ static int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'f':
 		case 't': {
-			long d = date_parse(optarg, strlen(optarg));
-			if (d < 0)
+			long d;
+			if (date_parse(optarg, strlen(optarg), &d) < 0)
 				return cmd_usage(&cmd_report_entry, "--%s takes a date YYYY-MM-DD, not '%s'",
 						 c == 'f' ? "from" : "to", optarg);
 			*(c == 'f' ? &f.from : &f.to) = d;
@@ -60,7 +60,7 @@ static int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_usage(&cmd_report_entry, "--out DIR is required");
 	if (!strcmp(what, "note") && !patient)
 		return cmd_usage(&cmd_report_entry, "report note needs --patient ID");
-	if (!strcmp(what, "note") && (f.from >= 0 || f.to >= 0))
+	if (!strcmp(what, "note") && (f.from != STORE_DATE_OPEN || f.to != STORE_DATE_OPEN))
 		return cmd_usage(&cmd_report_entry, "--from/--to go with 'report clinic'");
 	if (!strcmp(what, "clinic") && (patient || course))
 		return cmd_usage(&cmd_report_entry, "'report clinic' covers every patient");

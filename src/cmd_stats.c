@@ -250,8 +250,8 @@ static int cmd_stats(struct cmd_ctx *ctx, int argc, char **argv)
 			break;
 		case 'f':
 		case 't': {
-			long d = date_parse(optarg, strlen(optarg));
-			if (d < 0)
+			long d;
+			if (date_parse(optarg, strlen(optarg), &d) < 0)
 				return cmd_usage(&cmd_stats_entry, "--%s takes a date YYYY-MM-DD, not '%s'",
 						 c == 'f' ? "from" : "to", optarg);
 			if (c == 'f')

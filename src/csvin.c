@@ -516,8 +516,10 @@ static long check_date(struct csvin_reader *r, size_t col, const char *name)
 	long d;
 	if (n == 0)
 		return -1;
-	if ((d = date_parse(v, n)) < 0)
+	if (date_parse(v, n, &d) < 0) {
 		add_reason(r, "%s is not a real date YYYY-MM-DD:", name, v, n);
+		return -1;
+	}
 	return d;
 }
 
@@ -591,7 +593,7 @@ static void validate_session(struct csvin_reader *r, struct csvin_session *s)
 		case ROLE_DATE:
 			if (n == 0)
 				add_reason(r, "%s is empty", "session_date", NULL, 0);
-			else if ((s->date = date_parse(v, n)) < 0)
+			else if (date_parse(v, n, &s->date) < 0)
 				add_reason(r, "%s is not a real date YYYY-MM-DD:", "session_date", v, n);
 			break;
 		case ROLE_COURSE:

@@ -19,6 +19,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define QUEUE 4
@@ -218,6 +220,12 @@ static void stop_reader(struct pipe *p, pthread_t th)
 	}
 }
 
+/*
+ * One rejects row.  'raw' is the record as read, except that a NUL byte
+ * (which a spreadsheet or a C tool would cut the cell at) is written as
+ * U+2400 SYMBOL FOR NULL, and a record that a spreadsheet would take for a
+ * formula gets a leading apostrophe (sb_csv_field).
+ */
 static void write_reject(struct outfile *of, long line, const char *reason, const char *raw,
 			 size_t n)
 {
@@ -225,20 +233,135 @@ static void write_reject(struct outfile *of, long line, const char *reason, cons
 	sb_addf(&sb, "%ld,", line);
 	sb_csv_field(&sb, reason, strlen(reason));
 	sb_addc(&sb, ',');
-	sb_csv_field(&sb, raw, n);
+	if (memchr(raw, '\0', n)) {
+		struct strbuf clean = STRBUF_INIT;
+		size_t i;
+		for (i = 0; i < n; i++) {
+			if (raw[i])
+				sb_addc(&clean, raw[i]);
+			else
+				sb_adds(&clean, "\xe2\x90\x80");
+		}
+		sb_csv_field(&sb, clean.buf, clean.len);
+		sb_release(&clean);
+	} else {
+		sb_csv_field(&sb, raw, n);
+	}
 	sb_addc(&sb, '\n');
 	outfile_write(of, sb.buf, sb.len);
 	sb_release(&sb);
 }
 
+static int same_file(const struct stat *a, const char *path)
+{
+	struct stat b;
+	return stat(path, &b) == 0 && a->st_dev == b.st_dev && a->st_ino == b.st_ino;
+}
+
+/*
+ * Where the rejects go, decided before anything is stored: never over the
+ * input, the database or a file that is not regular (a device such as
+ * /dev/full, a link, a folder).  Returns the path (caller frees), or NULL
+ * with err (EXIT_USAGE: the user names another path).
+ */
+static char *rejects_target(struct store *s, const char *path, const char *given,
+			    struct error *err)
+{
+	static const char *const db_files[] = { "", "-wal", "-shm", "-journal" };
+	struct stat in, st;
+	char *rej;
+	size_t i;
+	int is_reg = stat(path, &in) == 0 && S_ISREG(in.st_mode);
+	if (!given && !is_reg) {
+		error_set(err, EXIT_USAGE, path, 0, "not a regular file, so there is no place for "
+			  "its rejects beside it: name one with --rejects PATH");
+		return NULL;
+	}
+	rej = given ? xstrdup(given) : xasprintf("%s.rejects.csv", path);
+	if (lstat(rej, &st) != 0)
+		return rej; /* a new file; a missing folder fails later with its reason */
+	if (!S_ISREG(st.st_mode)) {
+		error_set(err, EXIT_USAGE, path, 0, "rejects file '%s' exists and is not a regular "
+			  "file (a device, link or folder): not written over", rej);
+		goto refuse;
+	}
+	if (is_reg && in.st_dev == st.st_dev && in.st_ino == st.st_ino) {
+		error_set(err, EXIT_USAGE, path, 0,
+			  "rejects file '%s' is the input file: not written over", rej);
+		goto refuse;
+	}
+	for (i = 0; i < sizeof(db_files) / sizeof(db_files[0]); i++) {
+		char *f = xasprintf("%s%s", store_path(s), db_files[i]);
+		int same = same_file(&st, f);
+		free(f);
+		if (same) {
+			error_set(err, EXIT_USAGE, path, 0,
+				  "rejects file '%s' is the database: not written over", rej);
+			goto refuse;
+		}
+	}
+	return rej;
+refuse:
+	free(rej);
+	return NULL;
+}
+
+/*
+ * After a clean ingest: an old rejects file at 'rej' described rows that
+ * are no longer rejected; it goes, if it is one (starts with the header).
+ */
+static int remove_stale_rejects(const char *rej)
+{
+	static const char head[] = "line,reason,raw\n";
+	char buf[sizeof(head) - 1];
+	struct stat st;
+	size_t n;
+	FILE *f;
+	if (lstat(rej, &st) != 0 || !S_ISREG(st.st_mode))
+		return 0;
+	f = fopen(rej, "rb");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	if (n != sizeof(buf) || memcmp(buf, head, sizeof(buf)) != 0)
+		return 0;
+	return unlink(rej) == 0;
+}
+
+/* The last date a session may have: the day after the run date. */
+static long latest_session_date(const char *today)
+{
+	long d;
+	if (!today || date_parse(today, strlen(today), &d) < 0) {
+		char buf[11];
+		time_t now = time(NULL);
+		struct tm tm;
+		localtime_r(&now, &tm);
+		strftime(buf, sizeof(buf), "%Y-%m-%d", &tm);
+		if (date_parse(buf, 10, &d) < 0)
+			BUG("local date is not a date");
+	}
+	return d + 1;
+}
+
 /* Stores one record; 0 ok (reason set when it goes to the rejects), -1 error. */
 static int store_one(struct store *s, enum csvin_kind kind, int update, const struct batch *b,
-		     const struct qrec *q, struct store_ingest_counts *c, const char **reason,
-		     struct error *err)
+		     const struct qrec *q, long latest, struct strbuf *why,
+		     struct store_ingest_counts *c, const char **reason, struct error *err)
 {
 	enum store_outcome outcome;
 	*reason = at(b, q->reason);
 	c->rows_read++;
+	if (!*reason && kind == CSVIN_SESSIONS && q->date > latest) {
+		/* A typo (2099, 9999) would open a course nobody can close. */
+		char d[11], t[11];
+		date_format(q->date, d);
+		date_format(latest - 1, t);
+		sb_reset(why);
+		sb_addf(why, "session_date %s is after tomorrow (the run date is %s)", d, t);
+		*reason = why->buf;
+	}
 	if (*reason) {
 		c->rejected++;
 		return 0;
@@ -305,6 +428,8 @@ int ingest_file(struct store *s, const char *path, const struct ingest_opts *o,
 	size_t i, nm = store_measure_count(s);
 	unsigned long long next_progress = 0;
 	struct batch *b;
+	struct strbuf why = STRBUF_INIT;
+	long latest = latest_session_date(o->today);
 
 	memset(res, 0, sizeof(*res));
 	memset(&p, 0, sizeof(p));
@@ -320,7 +445,10 @@ int ingest_file(struct store *s, const char *path, const struct ingest_opts *o,
 		goto out;
 	}
 	res->size = csvin_size(p.r);
-	rej_path = o->rejects_path ? xstrdup(o->rejects_path) : xasprintf("%s.rejects.csv", path);
+	if (o->dry_run)
+		rej_path = NULL;
+	else if (!(rej_path = rejects_target(s, path, o->rejects_path, err)))
+		goto out;
 	if (store_ingest_begin(s, path, o->kind == CSVIN_SESSIONS ? "sessions"
 				: o->kind == CSVIN_PATIENTS ? "patients" : "therapists", err) < 0)
 		goto out;
@@ -333,7 +461,8 @@ int ingest_file(struct store *s, const char *path, const struct ingest_opts *o,
 		for (i = 0; i < b->n; i++) {
 			const struct qrec *q = &b->rec[i];
 			const char *reason;
-			if (store_one(s, o->kind, o->update_therapists, b, q, c, &reason, err) < 0) {
+			if (store_one(s, o->kind, o->update_therapists, b, q, latest, &why, c,
+				      &reason, err) < 0) {
 				batch_free(b);
 				goto fail;
 			}
@@ -385,6 +514,8 @@ int ingest_file(struct store *s, const char *path, const struct ingest_opts *o,
 			unlink(res->rejects_path);
 		goto out;
 	}
+	if (!res->rejects_path)
+		res->stale_removed = remove_stale_rejects(rej_path);
 	ret = 0;
 	goto out;
 fail:
@@ -395,6 +526,7 @@ out:
 	if (rej_open)
 		outfile_abort(&rej);
 	free(rej_path);
+	sb_release(&why);
 	csvin_free(p.r);
 	error_release(&p.err);
 	pthread_mutex_destroy(&p.mu);

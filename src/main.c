@@ -56,12 +56,15 @@ void cmd_today(char out[11])
 	const char *env = getenv("SYMTREND_TODAY");
 	time_t now = time(NULL);
 	struct tm tm;
-	if (env && date_parse(env, strlen(env)) >= 0) {
+	long days;
+	if (env && date_parse(env, strlen(env), &days) == 0) {
 		memcpy(out, env, 10);
 		out[10] = '\0';
 		return;
 	}
-	gmtime_r(&now, &tm);
+	/* The clinic's date, not UTC's: a nightly run at 00:30 in Berlin is
+	 * that day's run (CONTRACT.md: the run date is the local date). */
+	localtime_r(&now, &tm);
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 

@@ -155,7 +155,10 @@ static int one_file(struct run *run, const char *name, int *status, struct error
 		ret = 0; /* gone or not a file: nothing to do */
 		goto out;
 	}
-	if (o->settle_seconds > 0 && time(NULL) - st.st_mtime < o->settle_seconds) {
+	/* A modification time in the future (a skewed clock, a copied file)
+	 * would never settle: such a file counts as settled. */
+	if (o->settle_seconds > 0 && time(NULL) >= st.st_mtime &&
+	    time(NULL) - st.st_mtime < o->settle_seconds) {
 		run->r->files_waiting++;
 		logf_(run, "%s: modified %lds ago, left for the next run", name,
 		      (long)(time(NULL) - st.st_mtime));
@@ -177,6 +180,7 @@ static int one_file(struct run *run, const char *name, int *status, struct error
 	io.kind = kind;
 	io.rejects_path = rej;
 	io.dry_run = o->dry_run;
+	io.today = o->today;
 	/* A known file is ingested again all the same: it stores nothing twice
 	 * and rewrites its rejects, which a run killed after the commit lost. */
 	rc = ingest_file(run->s, path, &io, &res, &ierr);
@@ -356,6 +360,7 @@ static int reports(struct run *run, long min_file, struct error *err)
 	char **pids = NULL, *notes = xasprintf("%s/notes", run->day_dir), *errlog = NULL, *dir;
 	long relapse_gap = stats_config_long(s, "relapse_gap");
 	long no_resp = stats_config_long(s, "no_response_sessions");
+	long today = 0;
 	size_t i;
 	int ret = -1;
 
@@ -364,9 +369,10 @@ static int reports(struct run *run, long min_file, struct error *err)
 	 * days before the run.  Imported history (a first night's backfill) is
 	 * left for 'report note', and the summary says how many.
 	 */
+	if (date_parse(run->o->today, 10, &today) < 0)
+		BUG("the run date is not a date");
 	pids = store_patients_active_since(s, min_file,
-					   date_parse(run->o->today, 10) -
-						   stats_config_long(s, "alert_window"),
+					   today - stats_config_long(s, "alert_window"),
 					   &run->r->notes_left, err);
 	if (!pids)
 		goto out;

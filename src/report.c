@@ -1548,11 +1548,11 @@ int report_clinic(struct report_batch *b, struct store *s, const struct stats_ct
 	for (m = 0; m < nm; m++)
 		stats_acc_finish(all[m], &cl[m]);
 
-	if (f->from >= 0 || f->to >= 0) {
-		date_str(f->from >= 0 ? f->from : 0, d1);
-		date_str(f->to >= 0 ? f->to : 2932896, d2);
-		dir = xasprintf("%s/clinic-%s-%s", out_dir, f->from >= 0 ? d1 : "start",
-				f->to >= 0 ? d2 : "end");
+	if (f->from != STORE_DATE_OPEN || f->to != STORE_DATE_OPEN) {
+		date_str(f->from != STORE_DATE_OPEN ? f->from : 0, d1);
+		date_str(f->to != STORE_DATE_OPEN ? f->to : 2932896, d2);
+		dir = xasprintf("%s/clinic-%s-%s", out_dir, f->from != STORE_DATE_OPEN ? d1 : "start",
+				f->to != STORE_DATE_OPEN ? d2 : "end");
 	} else {
 		dir = xasprintf("%s/clinic", out_dir);
 	}
@@ -1566,12 +1566,12 @@ int report_clinic(struct report_batch *b, struct store *s, const struct stats_ct
 		sb_addf(&t, "CLINIC OUTCOME REPORT%*s\n", WIDTH - 21, buf);
 	}
 	sb_adds(&t, "Courses that started ");
-	if (f->from >= 0 || f->to >= 0) {
-		date_str(f->from, d1);
-		date_str(f->to, d2);
-		if (f->from >= 0)
-			sb_addf(&t, "on or after %s%s", d1, f->to >= 0 ? " and " : "");
-		if (f->to >= 0)
+	if (f->from != STORE_DATE_OPEN || f->to != STORE_DATE_OPEN) {
+		date_str(f->from != STORE_DATE_OPEN ? f->from : 0, d1);
+		date_str(f->to != STORE_DATE_OPEN ? f->to : 0, d2);
+		if (f->from != STORE_DATE_OPEN)
+			sb_addf(&t, "on or after %s%s", d1, f->to != STORE_DATE_OPEN ? " and " : "");
+		if (f->to != STORE_DATE_OPEN)
 			sb_addf(&t, "on or before %s", d2);
 	} else {
 		sb_adds(&t, "at any time");

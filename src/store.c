@@ -243,6 +243,8 @@ int store_open(const char *path, int flags, struct store **out, struct error *er
 		}
 	}
 	if (flags & STORE_WRITE) {
+		/* NORMAL for settings and alerts; an ingest commits with FULL
+		 * (store_ingest_begin), because "stored" is a promise. */
 		if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err) < 0)
 			goto fail;
 	}
@@ -292,6 +294,11 @@ void store_free(struct store *s)
 		free(s->measure[i]);
 	free(s->path);
 	free(s);
+}
+
+const char *store_path(const struct store *s)
+{
+	return s->path;
 }
 
 int store_schema_version(struct store *s)
@@ -434,8 +441,19 @@ int store_ingest_begin(struct store *s, const char *name, const char *kind, stru
 {
 	sqlite3_stmt *st;
 	int rc;
-	if (exec(s, "BEGIN IMMEDIATE", err) < 0)
+	/*
+	 * A file's commit is durable before ingest says "stored" and nightly
+	 * moves it to processed/: in WAL mode, NORMAL may lose the last commits
+	 * on a power loss; FULL syncs the WAL at commit (one fsync per file).
+	 * The level cannot change inside a transaction, so it is set here and
+	 * put back when the transaction ends.
+	 */
+	if (exec(s, "PRAGMA synchronous=FULL", err) < 0)
 		return -1;
+	if (exec(s, "BEGIN IMMEDIATE", err) < 0) {
+		sqlite3_exec(s->db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+		return -1;
+	}
 	/* The log row comes first so that sessions can name their file. */
 	st = prepare(s, "INSERT INTO files(name, kind, size, sha256, ingested_at, rows_read, stored,"
 			" duplicates, rejected, conflicts) VALUES(?, ?, 0, '', '', 0, 0, 0, 0, 0)", err);
@@ -735,6 +753,7 @@ int store_ingest_commit(struct store *s, const struct store_ingest_counts *c,
 	finalize_ingest(s);
 	if (exec(s, "COMMIT", err) < 0)
 		goto fail;
+	sqlite3_exec(s->db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
 	return 0;
 fail:
 	store_ingest_rollback(s);
@@ -746,6 +765,7 @@ void store_ingest_rollback(struct store *s)
 	finalize_ingest(s);
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(s->db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
 }
 
 int store_file_known(struct store *s, const char *sha256)
@@ -1000,9 +1020,9 @@ int store_iter_next(struct store_iter *it, struct store_course *c, struct error 
 			return rc;
 		if (it->f.course_id && strcmp(it->f.course_id, c->course_id) != 0)
 			continue;
-		if (it->f.from >= 0 && c->date[0] < it->f.from)
+		if (it->f.from != STORE_DATE_OPEN && c->date[0] < it->f.from)
 			continue;
-		if (it->f.to >= 0 && c->date[0] > it->f.to)
+		if (it->f.to != STORE_DATE_OPEN && c->date[0] > it->f.to)
 			continue;
 		if (it->f.min_file > 0) {
 			for (i = 0; i < c->n; i++)

@@ -7,6 +7,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "util.h"
+
 int table_parse_format(const char *s)
 {
 	if (!strcmp(s, "text"))
@@ -48,7 +50,7 @@ static void csv_string(FILE *out, const char *s)
 		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
 			quote = 1;
 	/* A cell starting with = + - @ (or tab, CR) is a formula to a spreadsheet. */
-	if (strchr("=+-@\t\r", s[0]) && s[0])
+	if (csv_is_formula(s, n))
 		quote = 2;
 	if (!quote) {
 		fputs(s, out);

@@ -343,7 +343,7 @@ static long days_from_civil(long y, long m, long d)
 	return era * 146097 + doe - 719468;
 }
 
-long date_parse(const char *s, size_t n)
+int date_parse(const char *s, size_t n, long *days)
 {
 	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	long y, m, d;
@@ -360,7 +360,8 @@ long date_parse(const char *s, size_t n)
 		return -1;
 	if (d > mdays[m - 1] + (m == 2 && is_leap(y)))
 		return -1;
-	return days_from_civil(y, m, d);
+	*days = days_from_civil(y, m, d);
+	return 0;
 }
 
 void date_format(long z, char out[11])
@@ -533,18 +534,25 @@ int mkdir_p(const char *path)
 	return ret;
 }
 
+int csv_is_formula(const char *s, size_t n)
+{
+	return n > 0 && strchr("=+-@\t\r", s[0]) != NULL;
+}
+
 void sb_csv_field(struct strbuf *sb, const char *s, size_t n)
 {
 	size_t i;
-	int quote = 0;
+	int quote = 0, formula = csv_is_formula(s, n);
 	for (i = 0; i < n; i++)
 		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
 			quote = 1;
-	if (!quote) {
+	if (!quote && !formula) {
 		sb_add(sb, s, n);
 		return;
 	}
 	sb_addc(sb, '"');
+	if (formula)
+		sb_addc(sb, '\'');
 	for (i = 0; i < n; i++) {
 		if (s[i] == '"')
 			sb_addc(sb, '"');

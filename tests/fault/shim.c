@@ -2,7 +2,7 @@
  * shim.c - an LD_PRELOAD fault injector for the tests: writes to files
  * whose path contains $FAULT_PATH fail with ENOSPC ("disk full") once
  * $FAULT_AFTER writes to such files have succeeded (default 0), and
- * fsync on them fails with EIO when $FAULT_FSYNC is set; opening a file
+ * fsync or fdatasync on them fails with EIO when $FAULT_FSYNC is set; opening a file
  * whose path contains $FAULT_RO for writing fails with EROFS, as on a
  * read-only mount (which root cannot otherwise get from file modes).
  */
@@ -70,11 +70,39 @@ ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
 	return pwrite64(fd, buf, n, off);
 }
 
+/* With $FAULT_SYNCLOG set, each sync of a matching file is said on
+ * stderr, in order with the program's own messages. */
+static void log_sync(int fd, const char *how)
+{
+	char line[64];
+	int n;
+	if (!getenv("FAULT_SYNCLOG") || !matches(fd))
+		return;
+	n = snprintf(line, sizeof(line), "fault: %s of a %s file\n", how, getenv("FAULT_PATH"));
+	if (n > 0 && (size_t)n < sizeof(line) && write(2, line, (size_t)n) < 0)
+		return;
+}
+
 int fsync(int fd)
 {
 	static int (*real)(int);
 	if (!real)
 		real = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
+	log_sync(fd, "fsync");
+	if (getenv("FAULT_FSYNC") && matches(fd)) {
+		errno = EIO;
+		return -1;
+	}
+	return real(fd);
+}
+
+/* SQLite syncs its files with fdatasync where the system has it. */
+int fdatasync(int fd)
+{
+	static int (*real)(int);
+	if (!real)
+		real = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
+	log_sync(fd, "fdatasync");
 	if (getenv("FAULT_FSYNC") && matches(fd)) {
 		errno = EIO;
 		return -1;

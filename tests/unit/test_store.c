@@ -14,6 +14,14 @@
 
 #include "store.h"
 
+/* A YYYY-MM-DD as days since 1970-01-01 (the test's dates are real). */
+static long day(const char *s)
+{
+	long d = 0;
+	assert_int_equal(date_parse(s, 10, &d), 0);
+	return d;
+}
+
 static char dir[64];
 
 static int setup(void **state)
@@ -106,7 +114,8 @@ static struct csvin_session row(const char *pid, const char *course, const char 
 	memset(&r, 0, sizeof(r));
 	r.patient_id = pid;
 	r.course_id = course;
-	r.date = date_parse(date, 10);
+	if (date_parse(date, 10, &r.date) < 0)
+		r.date = 0;
 	r.score[0] = f;
 	r.has[0] = 1;
 	r.score[3] = 2;
@@ -327,9 +336,9 @@ static void test_visits(void **state)
 	assert_int_equal(co.n, 2); /* session_no counts attended sessions only */
 	assert_int_equal(store_course_visits(s, &co, &v, &err), 0);
 	assert_int_equal(v.n, 5);
-	assert_int_equal(v.visit[0].date, date_parse("2024-10-12", 10));
+	assert_int_equal(v.visit[0].date, day("2024-10-12"));
 	assert_int_equal(v.visit[0].attendance, CSVIN_NO_SHOW);
-	assert_int_equal(v.visit[4].date, date_parse("2025-04-20", 10));
+	assert_int_equal(v.visit[4].date, day("2025-04-20"));
 	assert_int_equal(v.attended, 2);
 	assert_int_equal(v.cancelled, 1);
 	assert_int_equal(v.no_show, 2);
@@ -341,7 +350,7 @@ static void test_visits(void **state)
 	assert_int_equal(co.n, 1);
 	assert_int_equal(store_course_visits(s, &co, &v, &err), 0);
 	assert_int_equal(v.n, 2);
-	assert_int_equal(v.visit[0].date, date_parse("2025-04-21", 10));
+	assert_int_equal(v.visit[0].date, day("2025-04-21"));
 	assert_int_equal(v.cancelled, 1);
 	store_course_visits_release(&v);
 	assert_int_equal(store_iter_next(it, &co, &err), 1);
@@ -383,7 +392,7 @@ static void test_patient_and_therapist(void **state)
 	struct store_course_visits v;
 	struct store_therapist t;
 	struct csvin_patient p = { "P1", "Dr. K", NULL, 1990, "Maria Muster", "fatigue",
-				   date_parse("2024-12-01", 10), 10 };
+				   day("2024-12-01"), 10 };
 	struct csvin_therapist th = { "Anna Berg", "certified", "anna@x.org" };
 	struct csvin_session r = row("P1", NULL, "2025-01-10", 6);
 	enum store_outcome o;
@@ -399,7 +408,7 @@ static void test_patient_and_therapist(void **state)
 	assert_int_equal(store_course_visits(s, &co, &v, &err), 0);
 	assert_string_equal(v.name, "Maria Muster");
 	assert_string_equal(v.referral_reason, "fatigue");
-	assert_int_equal(v.referral_date, date_parse("2024-12-01", 10));
+	assert_int_equal(v.referral_date, day("2024-12-01"));
 	assert_int_equal(v.planned_sessions, 10);
 	assert_int_equal(v.attended, 1);
 	store_course_visits_release(&v);

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <limits.h>
 #include <string.h>
 #include <cmocka.h>
 #include <math.h>
@@ -32,27 +33,39 @@ static void test_sha256(void **state)
 	assert_string_equal(hex, "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
 }
 
+/* date_parse as a value: the day count, or LONG_MIN when not a date. */
+static long dp(const char *s, size_t n)
+{
+	long d;
+	return date_parse(s, n, &d) == 0 ? d : LONG_MIN;
+}
+
 static void test_dates(void **state)
 {
 	char out[11];
 	(void)state;
-	assert_int_equal(date_parse("1970-01-01", 10), 0);
-	assert_int_equal(date_parse("2025-01-01", 10), 20089);
-	assert_true(date_parse("2024-02-29", 10) > 0);
-	assert_int_equal(date_parse("2025-02-29", 10), -1);
-	assert_int_equal(date_parse("1900-02-29", 10), -1);
-	assert_true(date_parse("2000-02-29", 10) > 0);
-	assert_int_equal(date_parse("2025-04-31", 10), -1);
-	assert_int_equal(date_parse("2025-00-10", 10), -1);
-	assert_int_equal(date_parse("2025-01-00", 10), -1);
-	assert_int_equal(date_parse("2025/01/01", 10), -1);
-	assert_int_equal(date_parse("2025-01-1", 9), -1);
-	assert_int_equal(date_parse("２025-01-01", 12), -1);
-	date_format(date_parse("2024-12-31", 10), out);
+	assert_int_equal(dp("1970-01-01", 10), 0);
+	assert_int_equal(dp("2025-01-01", 10), 20089);
+	assert_true(dp("2024-02-29", 10) > 0);
+	assert_int_equal(dp("2025-02-29", 10), LONG_MIN);
+	assert_int_equal(dp("1900-02-29", 10), LONG_MIN);
+	assert_true(dp("2000-02-29", 10) > 0);
+	assert_int_equal(dp("2025-04-31", 10), LONG_MIN);
+	assert_int_equal(dp("2025-00-10", 10), LONG_MIN);
+	assert_int_equal(dp("2025-01-00", 10), LONG_MIN);
+	assert_int_equal(dp("2025/01/01", 10), LONG_MIN);
+	assert_int_equal(dp("2025-01-1", 9), LONG_MIN);
+	assert_int_equal(dp("２025-01-01", 12), LONG_MIN);
+	/* Before 1970 the day count is negative, and still a date. */
+	assert_int_equal(dp("1969-12-31", 10), -1);
+	assert_int_equal(dp("1960-01-01", 10), -3653);
+	assert_int_equal(dp("1900-01-01", 10), -25567);
+	assert_int_equal(dp("1899-12-31", 10), LONG_MIN);
+	date_format(dp("2024-12-31", 10), out);
 	assert_string_equal(out, "2024-12-31");
-	for (long d = 0; d < 40000; d += 17) {
+	for (long d = -25567; d < 40000; d += 17) {
 		date_format(d, out);
-		assert_int_equal(date_parse(out, 10), d);
+		assert_int_equal(dp(out, 10), d);
 	}
 }
 
