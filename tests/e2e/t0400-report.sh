@@ -6,7 +6,11 @@
 export SYMTREND_TODAY=2026-01-15
 
 cp "$TOP"/sample-data/*.csv .
+# The sample sessions run to 2026-03-10: ingested on a day after that (a
+# session after tomorrow is rejected), reported on the fixed date.
+SYMTREND_TODAY=2026-03-31
 st ingest --patients patients.csv sessions-2025-h1.csv sessions-2025-h2.csv
+SYMTREND_TODAY=2026-01-15
 have_gnuplot=0
 command -v gnuplot >/dev/null 2>&1 && have_gnuplot=1
 
