@@ -73,6 +73,22 @@ int outcome_relapse(double base_a, double y_a, double y_b, long gap_days, double
 /* Counts for the response figures: baseline >= min_baseline. */
 int outcome_eligible(const struct stats_course *r, double min_baseline);
 
+/*
+ * The referral letter's suggested next step for a course, first match wins:
+ *   refer back  a measure is worse (outcome_worse), or relapsed after a break;
+ *   stop        no response after min_sessions (outcome_no_response);
+ *   taper       a measure improved by its MCID, and every measure that did
+ *               has reached its plateau (outcome_plateau_reached);
+ *   continue    otherwise.
+ * r and mcid hold nm measures; 'relapsed' says a relapse after a break was
+ * seen in or before this course (outcome_relapse).  A suggestion only: the
+ * therapist's own recommendation replaces it.
+ */
+enum outcome_step { OUTCOME_STEP_CONTINUE, OUTCOME_STEP_TAPER, OUTCOME_STEP_STOP,
+		    OUTCOME_STEP_REFER_BACK };
+enum outcome_step outcome_next_step(const struct stats_course *r, const double *mcid, size_t nm,
+				    size_t sessions, long min_sessions, int relapsed);
+
 /* A course against the clinic's expected course: its random slope effect
  * (lower is better) and that effect's SD, 95% bounds. */
 enum outcome_pace { OUTCOME_PACE_UNKNOWN, OUTCOME_PACE_AHEAD, OUTCOME_PACE_IN_LINE,

@@ -104,3 +104,23 @@ enum outcome_pace outcome_pace(double effect, double sd)
 		return OUTCOME_PACE_BEHIND;
 	return OUTCOME_PACE_IN_LINE;
 }
+
+enum outcome_step outcome_next_step(const struct stats_course *r, const double *mcid, size_t nm,
+				    size_t sessions, long min_sessions, int relapsed)
+{
+	size_t m, improved = 0, levelled = 0;
+	for (m = 0; m < nm; m++)
+		if (outcome_worse(&r[m], mcid[m]))
+			relapsed = 1;
+	if (relapsed)
+		return OUTCOME_STEP_REFER_BACK;
+	if (outcome_no_response(r, nm, sessions, min_sessions))
+		return OUTCOME_STEP_STOP;
+	for (m = 0; m < nm; m++) {
+		if (!outcome_improved(&r[m], mcid[m]))
+			continue;
+		improved++;
+		levelled += outcome_plateau_reached(&r[m], mcid[m]) != 0;
+	}
+	return improved > 0 && levelled == improved ? OUTCOME_STEP_TAPER : OUTCOME_STEP_CONTINUE;
+}

@@ -223,6 +223,49 @@ static void test_pace(void **state)
 	assert_int_equal(outcome_pace(-3, INFINITY), OUTCOME_PACE_UNKNOWN);
 }
 
+/* The letter's suggested next step: each rule at its edge, and the order. */
+static void test_next_step(void **state)
+{
+	static const double mcid[2] = { MCID, MCID };
+	struct stats_course r[2];
+	(void)state;
+	/* improved on one measure, still changing: continue */
+	r[0] = course(8, 7.0, 5.0);
+	r[0].sessions_to_response = 6;
+	r[0].plateau = 4.5;
+	r[0].s90 = 8.000001;
+	r[1] = course(8, 3.0, 3.0);
+	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 0), OUTCOME_STEP_CONTINUE);
+	/* levelled off exactly at the last session: taper */
+	r[0].s90 = 8;
+	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 0), OUTCOME_STEP_TAPER);
+	/* a second improved measure still changing: continue */
+	r[1] = course(8, 6.0, 4.0);
+	r[1].sessions_to_response = 7;
+	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 0), OUTCOME_STEP_CONTINUE);
+	r[1].plateau = 3.9;
+	r[1].s90 = 7.5;
+	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 0), OUTCOME_STEP_TAPER);
+	/* a relapse after a break outranks everything */
+	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 1), OUTCOME_STEP_REFER_BACK);
+	/* worse by exactly the MCID on one measure: refer back; a hair less: not */
+	r[1] = course(8, 3.0, 5.0);
+	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 0), OUTCOME_STEP_REFER_BACK);
+	r[1] = course(8, 3.0, 5.0 - 1e-6);
+	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 0), OUTCOME_STEP_TAPER);
+	/* no response after exactly min_sessions: stop; one session fewer: continue */
+	r[0] = course(6, 7.0, 6.0);
+	r[1] = course(6, 5.0, 4.5);
+	assert_int_equal(outcome_next_step(r, mcid, 2, 6, 6, 0), OUTCOME_STEP_STOP);
+	r[0] = course(5, 7.0, 6.0);
+	r[1] = course(5, 5.0, 4.5);
+	assert_int_equal(outcome_next_step(r, mcid, 2, 5, 6, 0), OUTCOME_STEP_CONTINUE);
+	/* worse and no response: refer back comes first */
+	r[0] = course(6, 4.0, 6.0);
+	r[1] = course(6, 5.0, 4.5);
+	assert_int_equal(outcome_next_step(r, mcid, 2, 6, 6, 0), OUTCOME_STEP_REFER_BACK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -236,6 +279,7 @@ int main(void)
 		cmocka_unit_test(test_eligible),
 		cmocka_unit_test(test_levelling),
 		cmocka_unit_test(test_pace),
+		cmocka_unit_test(test_next_step),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
