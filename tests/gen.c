@@ -212,6 +212,8 @@ static void put_session_extras(FILE *f, const char *pid, long day, int ther, int
 	fputs(",,", f);
 	if (xunif() < 0.03)
 		fputs(adverse[xirange(0, 3)], f);
+	else if (!strcmp(pid, "P041") && day == 20463) /* 2026-01-10: for the golden letter */
+		fputs(adverse[0], f);
 	fputc('\n', f);
 	u = xunif();
 	if (last || u >= 0.08)
