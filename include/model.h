@@ -53,4 +53,22 @@ void model_course_effect(const struct model_fit *f, const struct model_group *g,
 /* Sums of one course, for model_course_effect. */
 struct model_group model_group_of(const double *session_no, const double *y, size_t n);
 
+/*
+ * The expected course of every measure for the whole clinic and for each
+ * group of courses (an indication): courses are added group by group, then
+ * fitted once.  A group with fewer than min_courses courses has no fit of
+ * its own and is given the clinic's.
+ */
+struct model_set;
+struct model_set *model_set_new(size_t nmeasures);
+void model_set_free(struct model_set *ms);
+/* Starts a course of 'group'; returns the group's index for model_set_add. */
+size_t model_set_course(struct model_set *ms, const char *group);
+/* Adds the current course's points of measure m to its group and the clinic. */
+void model_set_add(struct model_set *ms, size_t group, size_t m, const double *session_no,
+		   const double *y, size_t n);
+void model_set_fit(struct model_set *ms, long min_courses);
+/* The fit for measure m of 'group' (NULL: the clinic's); NULL when none. */
+const struct model_fit *model_set_for(const struct model_set *ms, size_t m, const char *group);
+
 #endif

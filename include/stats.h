@@ -111,4 +111,19 @@ char *stats_config_text(struct store *s, const char *key);
 /* The letter's text settings, NULL-terminated (global keys only). */
 extern const char *const stats_letter_keys[];
 
+/* A mean with its 95% t interval (lo, hi NAN when n < 2; mean NAN when n = 0). */
+struct stats_mean {
+	long n;
+	double mean, lo, hi;
+};
+/* From n values' sum and sum of squares. */
+void stats_mean_ci(double n, double sum, double sum2, struct stats_mean *out);
+/*
+ * Group means adjusted for a covariate: y is regressed on x over all n
+ * values (OLS), and the residuals y - slope * (x - mean x) are averaged per
+ * group[i] < ngroups, each with its t interval, into out[ngroups].
+ */
+void stats_group_means(const double *y, const double *x, const size_t *group, size_t n,
+		       size_t ngroups, struct stats_mean *out);
+
 #endif

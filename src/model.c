@@ -300,3 +300,103 @@ void model_course_effect(const struct model_fit *f, const struct model_group *g,
 	sd[0] = sqrt(s2 * V00);
 	sd[1] = sqrt(s2 * V11);
 }
+
+/* Model sets ---------------------------------------------------------------- */
+
+struct model_group_set {
+	char *name;
+	long courses;
+	struct model_data *data; /* per measure */
+	struct model_fit *fit;
+};
+
+struct model_set {
+	size_t nm, ng, cap;
+	long min_courses;
+	struct model_data *all;
+	struct model_fit *clinic;
+	struct model_group_set *g;
+};
+
+struct model_set *model_set_new(size_t nmeasures)
+{
+	struct model_set *ms = xcalloc(1, sizeof(*ms));
+	ms->nm = nmeasures;
+	ms->all = xcalloc(nmeasures + 1, sizeof(*ms->all));
+	ms->clinic = xcalloc(nmeasures + 1, sizeof(*ms->clinic));
+	return ms;
+}
+
+void model_set_free(struct model_set *ms)
+{
+	size_t k, m;
+	if (!ms)
+		return;
+	for (k = 0; k < ms->ng; k++) {
+		for (m = 0; m < ms->nm; m++)
+			model_data_release(&ms->g[k].data[m]);
+		free(ms->g[k].name);
+		free(ms->g[k].data);
+		free(ms->g[k].fit);
+	}
+	for (m = 0; m < ms->nm; m++)
+		model_data_release(&ms->all[m]);
+	free(ms->g);
+	free(ms->all);
+	free(ms->clinic);
+	free(ms);
+}
+
+size_t model_set_course(struct model_set *ms, const char *group)
+{
+	size_t k;
+	for (k = 0; k < ms->ng && strcmp(ms->g[k].name, group) != 0; k++)
+		;
+	if (k == ms->ng) {
+		ms->g = xgrow(ms->g, &ms->cap, k + 1, sizeof(*ms->g));
+		ms->g[k].name = xstrdup(group);
+		ms->g[k].courses = 0;
+		ms->g[k].data = xcalloc(ms->nm + 1, sizeof(*ms->g[k].data));
+		ms->g[k].fit = xcalloc(ms->nm + 1, sizeof(*ms->g[k].fit));
+		ms->ng++;
+	}
+	ms->g[k].courses++;
+	return k;
+}
+
+void model_set_add(struct model_set *ms, size_t group, size_t m, const double *s,
+		   const double *y, size_t n)
+{
+	model_add_course(&ms->all[m], s, y, n);
+	model_add_course(&ms->g[group].data[m], s, y, n);
+}
+
+void model_set_fit(struct model_set *ms, long min_courses)
+{
+	size_t m, k;
+	ms->min_courses = min_courses;
+	for (m = 0; m < ms->nm; m++) {
+		model_fit_reml(&ms->all[m], NULL, &ms->clinic[m]);
+		model_data_release(&ms->all[m]);
+		for (k = 0; k < ms->ng; k++) {
+			struct model_group_set *g = &ms->g[k];
+			if (g->courses >= min_courses)
+				model_fit_reml(&g->data[m], ms->clinic[m].theta, &g->fit[m]);
+			else
+				g->fit[m].converged = 0;
+			model_data_release(&g->data[m]);
+		}
+	}
+}
+
+const struct model_fit *model_set_for(const struct model_set *ms, size_t m, const char *group)
+{
+	size_t k;
+	if (!ms || m >= ms->nm)
+		return NULL;
+	for (k = 0; group && k < ms->ng; k++)
+		if (!strcmp(ms->g[k].name, group) && ms->g[k].courses >= ms->min_courses &&
+		    isfinite(ms->g[k].fit[m].reml))
+			return &ms->g[k].fit[m];
+	return isfinite(ms->clinic[m].reml) ? &ms->clinic[m] : NULL;
+}

@@ -825,3 +825,52 @@ void stats_acc_finish(const struct stats_acc *a, struct stats_clinic *o)
 	}
 	/* Every course changed by the same amount: no interval, no test (R refuses too). */
 }
+
+/* Means and group means ---------------------------------------------------- */
+
+void stats_mean_ci(double n, double sum, double sum2, struct stats_mean *out)
+{
+	out->n = (long)n;
+	out->mean = n > 0 ? sum / n : NAN;
+	out->lo = out->hi = NAN;
+	if (n >= 2) {
+		double sd = sqrt(fmax(0, (sum2 - n * out->mean * out->mean) / (n - 1)));
+		double half = stats_t_quantile(n - 1) * sd / sqrt(n);
+		out->lo = out->mean - half;
+		out->hi = out->mean + half;
+	}
+}
+
+void stats_group_means(const double *y, const double *x, const size_t *group, size_t n,
+		       size_t ngroups, struct stats_mean *out)
+{
+	double mx = 0, my = 0, sxx = 0, sxy = 0, slope = 0;
+	size_t i, k;
+	for (i = 0; i < n; i++) {
+		mx += x[i];
+		my += y[i];
+	}
+	if (n) {
+		mx /= (double)n;
+		my /= (double)n;
+	}
+	for (i = 0; i < n; i++) {
+		sxx += (x[i] - mx) * (x[i] - mx);
+		sxy += (x[i] - mx) * (y[i] - my);
+	}
+	if (sxx > 0)
+		slope = sxy / sxx;
+	for (k = 0; k < ngroups; k++) {
+		double sum = 0, sum2 = 0, nn = 0;
+		for (i = 0; i < n; i++) {
+			double r;
+			if (group[i] != k)
+				continue;
+			r = y[i] - slope * (x[i] - mx);
+			sum += r;
+			sum2 += r * r;
+			nn++;
+		}
+		stats_mean_ci(nn, sum, sum2, &out[k]);
+	}
+}

@@ -99,6 +99,19 @@ check "CSV export: formula-like cells cannot run in a spreadsheet" sh -c "grep -
 st stats --format json
 check "JSON with hostile strings stays valid" python3 -c "import json; d=json.load(open('out')); assert any('system(' in r['patient_id'] for r in d)"
 
+# A course of more than 512 sessions keeps its expected-course line (it was cut).
+python3 -c "
+import datetime
+d = datetime.date(2023, 1, 1)
+print('patient_id,session_date,fatigue,sleep,focus,pain')
+for i in range(600):
+    y = 3 + 5 * 0.995 ** i
+    print('L600,%s,%.1f,%.1f,%.1f,%.1f' % (d + datetime.timedelta(days=i), y, y, y, y))
+" >long.csv
+st ingest long.csv
+SYMTREND_GNUPLOT=/nonexistent expect 0 "note for a course of 600 sessions" report note --patient L600 --out long
+check "600 sessions: the note compares with the expected course" sh -c "grep -q '^fatigue .* the clinic.s expected course' long/L600/note.txt"
+
 # --- headless Chromium --------------------------------------------------------
 chrome=$(command -v chromium || command -v chromium-browser || true)
 if [ -n "$chrome" ] && [ $have_gnuplot = 1 ]; then

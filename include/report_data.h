@@ -1,0 +1,185 @@
+/*
+ * report_data.h - the reports as data, then views (inside the report module).
+ *
+ * Builders (report_note.c, report_clinic.c) read the store and return what a
+ * report says as structs: numbers, names, dates and the outcome_ readings,
+ * no formatting.  Renderers (report_text.c, report_html.c) are pure
+ * functions of those structs; the wording both views share is in
+ * report_words.c.  The chart batch (report_charts.c) draws from the same
+ * structs; report.c writes the files.
+ */
+#ifndef SYMTREND_REPORT_DATA_H
+#define SYMTREND_REPORT_DATA_H
+
+#include "model.h"
+#include "outcome.h"
+#include "report.h"
+#include "stats.h"
+#include "store.h"
+
+#define REPORT_WIDTH 80
+#define REPORT_MAX_SESSION_NO 40 /* per-session-number means stop here */
+#define REPORT_PAUSE_MIN_DAYS 10 /* a pause worth naming: this long, and twice the usual interval */
+/* Where the HTML takes a chart; the batch puts the chart there once drawn. */
+#define REPORT_CHART_MARK "\001CHART\001"
+
+/* The progress note ------------------------------------------------------ */
+
+struct report_note_measure {
+	const char *name;
+	int shown;  /* in the table and the chart: recorded, or a built-in measure */
+	double mcid;
+	struct stats_course r;
+	enum outcome_change reading;
+	enum outcome_levelling levelling;
+	const struct model_fit *fit;    /* the clinic's expected course; NULL: none */
+	double effect[2], effect_sd[2]; /* this course's random effects; NAN: none */
+	enum outcome_pace pace;         /* UNKNOWN: no expected-course line */
+};
+
+struct report_pause {
+	long days, from, to; /* from, to: dates of the sessions around it */
+	size_t session;      /* between session 'session' and the next (1-based) */
+};
+
+/* One course of the patient, for "Other courses"; scores NAN when not recorded. */
+struct report_other_course {
+	const char *course_id;
+	long from, to;
+	size_t sessions;
+	int this_course;
+	double first[STORE_BUILTIN_MEASURES], last[STORE_BUILTIN_MEASURES];
+	long gap_after;                             /* days to the next course; -1: last */
+	double between[STORE_BUILTIN_MEASURES];     /* next's first - this one's last */
+};
+
+/* A session with a missing built-in score. */
+struct report_missing {
+	size_t session; /* 1-based */
+	long date;
+	int measure[STORE_BUILTIN_MEASURES]; /* 1: not recorded */
+};
+
+struct report_note {
+	const char *patient_id, *course_id, *referrer, *indication, *therapist, *today;
+	int birth_year;
+	long from, to;            /* first and last session */
+	size_t sessions;
+	size_t course_no, ncourses;
+	long pause_days;          /* what counts as a pause in this course */
+	struct report_pause *pauses;
+	size_t npauses;
+	size_t nm;
+	struct report_note_measure m[CSVIN_MAX_MEASURES];
+	struct report_other_course *others; /* every course, when more than one */
+	size_t nothers;
+	int missing_any;          /* a session lacks a score */
+	struct report_missing *missing;
+	size_t nmissing;
+	const struct store_course *course; /* the course itself, for the chart */
+	struct store_course *courses_;     /* owned: the patient's courses */
+	size_t ncourses_;
+};
+
+/* 0, 1 when the patient or course is unknown (err says), -1 on failure. */
+int report_note_build(struct store *s, const struct stats_ctx *sc, const struct report_models *rm,
+		      const char *pid, const char *course_id, const char *today,
+		      struct report_note *out, struct error *err);
+void report_note_release(struct report_note *n);
+
+/* The clinic report ------------------------------------------------------ */
+
+struct report_group {
+	char *name;
+	struct stats_clinic r[STORE_BUILTIN_MEASURES];
+};
+
+/* A therapist's courses against the expected change (stats_group_mean). */
+struct report_fair {
+	const char *name;
+	struct stats_mean d;
+};
+
+struct report_worse {
+	char *patient_id, *course_id;
+	const char *measure;
+	double baseline, latest, change;
+	const char *category; /* NULL: no RCI */
+};
+
+struct report_nonresp {
+	char *patient_id, *course_id, *therapist; /* therapist NULL: unknown */
+	size_t sessions;
+	long from, to;
+};
+
+/* Mean score by session number: session numbers reached by 3 or more courses. */
+struct report_means {
+	size_t n;
+	double x[REPORT_MAX_SESSION_NO], mean[REPORT_MAX_SESSION_NO];
+	double lo[REPORT_MAX_SESSION_NO], hi[REPORT_MAX_SESSION_NO];
+};
+
+struct report_clinic {
+	long from, to;             /* course start window, STORE_DATE_OPEN when open */
+	const char *today;
+	long courses, sessions, last_date; /* last_date STORE_DATE_OPEN: none */
+	long no_response_sessions;
+	size_t nm;
+	const char *names[CSVIN_MAX_MEASURES];
+	double mcid[CSVIN_MAX_MEASURES];
+	struct stats_clinic cl[CSVIN_MAX_MEASURES];
+	struct report_group *ther, *ind; /* sorted by name */
+	size_t nther, nind;
+	int has_fair;                    /* the expected course was fitted */
+	struct report_fair *fair[STORE_BUILTIN_MEASURES]; /* nther each, by name */
+	struct report_worse *worse;
+	size_t nworse, capworse_;
+	struct report_nonresp *nonresp;
+	size_t nnonresp, capnonresp_;
+	/* For the charts */
+	struct report_means means[STORE_BUILTIN_MEASURES];
+	struct stats_acc *acc[CSVIN_MAX_MEASURES];
+};
+
+int report_clinic_build(struct store *s, const struct stats_ctx *sc,
+			const struct report_models *rm, const struct store_filter *f,
+			const char *today, struct report_clinic *out, struct error *err);
+void report_clinic_release(struct report_clinic *c);
+
+/* Views ------------------------------------------------------------------ */
+
+void report_note_text(struct strbuf *t, const struct report_note *n);
+void report_note_html(struct strbuf *h, const struct report_note *n);
+void report_clinic_text(struct strbuf *t, const struct report_clinic *c);
+void report_clinic_html(struct strbuf *h, const struct report_clinic *c);
+
+/* Numbers and sentences both views say (report_words.c).  'buf' holds the
+ * result unless a constant is returned. */
+const char *report_num(char *buf, size_t n, double v, int decimals);    /* "-" when undefined */
+const char *report_signed(char *buf, size_t n, double v, int decimals); /* "+1.5" */
+const char *report_p(char *buf, size_t n, double p);                    /* "< 0.001" */
+const char *report_pct(char *buf, size_t n, double pct);                /* "+12%" */
+/* A measure the clinic tables list: built in, or recorded in some course. */
+int report_listed(size_t m, const struct stats_clinic *r);
+const char *report_reading(const struct report_note_measure *m, char *buf, size_t n);
+const char *report_trend(const struct stats_course *r, char *buf, size_t n);
+const char *report_levelling(const struct stats_course *r, enum outcome_levelling l, char *buf,
+			     size_t n);
+const char *report_expected(const struct report_note_measure *m, char *buf, size_t n);
+
+/* Charts and files (report_charts.c) ------------------------------------- */
+
+/* Queues the note's course chart OUT/.../course.{svg,png} (base without extension). */
+void report_charts_note(struct report_batch *b, const struct report_note *n, const char *base);
+/* Queues the clinic charts; bases[5] (caller frees): means, waterfall,
+ * rates-therapist, rates-indication, km. */
+void report_charts_clinic(struct report_batch *b, const struct report_clinic *c, const char *dir,
+			  char *bases[5]);
+/* An HTML file written when the batch finishes, its REPORT_CHART_MARKs
+ * replaced by charts[i] (bases) with captions[i]; takes 'html'. */
+void report_batch_add_html(struct report_batch *b, const char *path, struct strbuf *html,
+			   char *const *charts, char *const *captions, size_t ncharts);
+int report_batch_charts(const struct report_batch *b);
+
+#endif

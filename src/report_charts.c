@@ -1,0 +1,373 @@
+/*
+ * report_charts.c - the chart batch: the gnuplot scripts of a run's charts
+ * (the note's course chart, the clinic's five), drawn by one gnuplot (two
+ * for a large batch, so both cores draw), then the HTML files that embed
+ * them.  Charts are drawn from the report structs (report_data.h).
+ */
+#include "report_data.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_CHARTS 6 /* per HTML file */
+#define MAX_BREAKS 32
+
+/* An HTML file waiting for its charts. */
+struct pending_html {
+	char *path;
+	struct strbuf html;             /* with REPORT_CHART_MARK where each chart goes */
+	char *chart[MAX_CHARTS];        /* chart bases (without extension) */
+	char *caption[MAX_CHARTS];
+};
+
+struct report_batch {
+	int with_charts;
+	char *errlog;  /* gnuplot's messages, for a second process */
+	struct strbuf script;
+	char **charts; /* chart bases to rename after gnuplot */
+	size_t *chart_end; /* where each chart's script ends in 'script' */
+	size_t ncharts, cap_charts, cap_ends;
+	struct pending_html *html;
+	size_t nhtml, cap_html;
+};
+
+struct report_batch *report_batch_new(int with_charts, const char *errlog)
+{
+	struct report_batch *b = xcalloc(1, sizeof(*b));
+	b->with_charts = with_charts;
+	b->errlog = errlog ? xstrdup(errlog) : NULL;
+	return b;
+}
+
+int report_batch_charts(const struct report_batch *b)
+{
+	return b->with_charts;
+}
+
+static void pending_release(struct pending_html *h)
+{
+	size_t i;
+	free(h->path);
+	sb_release(&h->html);
+	for (i = 0; i < MAX_CHARTS; i++) {
+		free(h->chart[i]);
+		free(h->caption[i]);
+	}
+}
+
+void report_batch_free(struct report_batch *b)
+{
+	size_t i;
+	if (!b)
+		return;
+	sb_release(&b->script);
+	for (i = 0; i < b->ncharts; i++)
+		free(b->charts[i]);
+	free(b->charts);
+	free(b->chart_end);
+	free(b->errlog);
+	for (i = 0; i < b->nhtml; i++)
+		pending_release(&b->html[i]);
+	free(b->html);
+	free(b);
+}
+
+void report_batch_add_html(struct report_batch *b, const char *path, struct strbuf *html,
+			   char *const *charts, char *const *captions, size_t ncharts)
+{
+	struct pending_html *h;
+	size_t i;
+	b->html = xgrow(b->html, &b->cap_html, b->nhtml + 1, sizeof(*b->html));
+	h = &b->html[b->nhtml++];
+	memset(h, 0, sizeof(*h));
+	h->path = xstrdup(path);
+	h->html = *html;
+	memset(html, 0, sizeof(*html));
+	for (i = 0; i < ncharts && i < MAX_CHARTS; i++) {
+		h->chart[i] = xstrdup(charts[i]);
+		h->caption[i] = xstrdup(captions[i]);
+	}
+}
+
+static void add_chart(struct report_batch *b, const char *base)
+{
+	b->charts = xgrow(b->charts, &b->cap_charts, b->ncharts + 1, sizeof(*b->charts));
+	b->chart_end = xgrow(b->chart_end, &b->cap_ends, b->ncharts + 1, sizeof(*b->chart_end));
+	b->chart_end[b->ncharts] = b->script.len;
+	b->charts[b->ncharts++] = xstrdup(base);
+}
+
+/* Drawing ------------------------------------------------------------------ */
+
+/*
+ * Draws the batch's charts: with many charts a second gnuplot takes the
+ * second half (each chart's script stands alone), so both cores draw.
+ */
+static int draw(struct report_batch *b, struct plot *plot, struct error *err)
+{
+	struct plot *second = NULL;
+	struct strbuf part = STRBUF_INIT;
+	size_t split = b->script.len;
+	int rc = 0;
+	if (b->ncharts >= 8 && b->errlog) {
+		char *log2 = xasprintf("%s.2", b->errlog);
+		struct error e2 = ERROR_INIT;
+		second = plot_start(log2, &e2);
+		error_release(&e2);
+		free(log2);
+		if (second)
+			split = b->chart_end[b->ncharts / 2 - 1];
+	}
+	part.buf = b->script.buf;
+	part.len = split;
+	if (plot_send(plot, &part, err) < 0)
+		rc = -1;
+	if (second) {
+		part.buf = b->script.buf + split;
+		part.len = b->script.len - split;
+		if (rc == 0 && plot_send(second, &part, err) < 0)
+			rc = -1;
+		if (plot_finish(second, rc < 0 ? &(struct error)ERROR_INIT : err) < 0)
+			rc = -1;
+	}
+	if (plot_finish(plot, rc < 0 ? &(struct error)ERROR_INIT : err) < 0)
+		rc = -1;
+	return rc;
+}
+
+/* Renames gnuplot's temporary files into place. */
+static int rename_charts(struct report_batch *b, struct error *err)
+{
+	static const char *const ext[] = { "svg", "png" };
+	size_t i, k;
+	for (i = 0; i < b->ncharts; i++) {
+		for (k = 0; k < 2; k++) {
+			char *tmp = xasprintf("%s.%s.tmp", b->charts[i], ext[k]);
+			char *dst = xasprintf("%s.%s", b->charts[i], ext[k]);
+			struct stat st;
+			int bad = stat(tmp, &st) != 0 || st.st_size == 0 || rename(tmp, dst) != 0;
+			if (bad)
+				error_set(err, EXIT_FAILURE_IO, NULL, 0, "gnuplot did not write '%s'", dst);
+			free(tmp);
+			free(dst);
+			if (bad)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static void base64(struct strbuf *sb, const unsigned char *p, size_t n)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i;
+	for (i = 0; i + 2 < n; i += 3) {
+		unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
+		char o[4] = { tab[v >> 18], tab[(v >> 12) & 63], tab[(v >> 6) & 63], tab[v & 63] };
+		sb_add(sb, o, 4);
+	}
+	if (n - i == 1) {
+		unsigned v = (unsigned)p[i] << 16;
+		char o[4] = { tab[v >> 18], tab[(v >> 12) & 63], '=', '=' };
+		sb_add(sb, o, 4);
+	} else if (n - i == 2) {
+		unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8;
+		char o[4] = { tab[v >> 18], tab[(v >> 12) & 63], tab[(v >> 6) & 63], '=' };
+		sb_add(sb, o, 4);
+	}
+}
+
+/* A chart as a figure: the SVG as a data URI (it cannot alter the page
+ * around it), or a line saying why there is none. */
+static void figure(struct strbuf *doc, const char *base, const char *caption, int charts_ok)
+{
+	struct strbuf svg = STRBUF_INIT;
+	char *path = xasprintf("%s.svg", base);
+	sb_adds(doc, "<figure>");
+	if (charts_ok && read_file(path, &svg) == 0) {
+		sb_adds(doc, "<img alt=\"");
+		html_escape(doc, caption);
+		sb_adds(doc, "\" src=\"data:image/svg+xml;base64,");
+		base64(doc, (const unsigned char *)svg.buf, svg.len);
+		sb_adds(doc, "\">");
+	} else {
+		sb_adds(doc, "<p class=\"nochart\">Chart not available (gnuplot is not installed).</p>");
+	}
+	sb_adds(doc, "<figcaption>");
+	html_escape(doc, caption);
+	sb_adds(doc, "</figcaption></figure>\n");
+	sb_release(&svg);
+	free(path);
+}
+
+static int write_html(const struct pending_html *h, int charts_ok, struct error *err)
+{
+	struct strbuf doc = STRBUF_INIT;
+	const char *p = h->html.buf, *m;
+	size_t k = 0;
+	int rc;
+	while ((m = strstr(p, REPORT_CHART_MARK))) {
+		sb_add(&doc, p, (size_t)(m - p));
+		p = m + strlen(REPORT_CHART_MARK);
+		if (k < MAX_CHARTS && h->chart[k])
+			figure(&doc, h->chart[k], h->caption[k], charts_ok);
+		k++;
+	}
+	sb_adds(&doc, p);
+	rc = write_file_atomic(h->path, doc.buf, doc.len, err);
+	sb_release(&doc);
+	return rc;
+}
+
+int report_batch_finish(struct report_batch *b, struct plot *plot, struct error *err)
+{
+	size_t i;
+	int ret = -1, charts_ok = 0;
+	if (plot && b->with_charts) {
+		if (draw(b, plot, err) < 0 || rename_charts(b, err) < 0)
+			goto out;
+		charts_ok = 1;
+	} else if (plot) {
+		plot_finish(plot, err);
+	}
+	for (i = 0; i < b->nhtml; i++)
+		if (write_html(&b->html[i], charts_ok, err) < 0)
+			goto out;
+	ret = 0;
+out:
+	report_batch_free(b);
+	return ret;
+}
+
+/* The note's course chart -------------------------------------------------- */
+
+/* The expected course at sessions 1..n and this course as the model fits it. */
+static void expected_lines(struct plot_panel *p, const struct report_note_measure *x, size_t n,
+			   double *ex, double *ey, double *fy)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		double lx = log((double)(i + 1));
+		ex[i] = (double)(i + 1);
+		ey[i] = x->fit->beta[0] + x->fit->beta[1] * lx;
+		/* The course's own trajectory: fixed effects plus its conditional modes. */
+		fy[i] = ey[i] + x->effect[0] + x->effect[1] * lx;
+	}
+	p->ex = ex;
+	p->ey = ey;
+	p->fy = isfinite(x->effect[0]) && isfinite(x->effect[1]) ? fy : NULL;
+	p->en = n;
+}
+
+void report_charts_note(struct report_batch *b, const struct report_note *n, const char *base)
+{
+	const struct store_course *c = n->course;
+	struct plot_panel panels[CSVIN_MAX_MEASURES];
+	struct strbuf title = STRBUF_INIT;
+	double *buf = xcalloc((c->n + 1) * 5 * CSVIN_MAX_MEASURES, sizeof(double));
+	double brk[MAX_BREAKS];
+	size_t m, i, np = 0, nbrk = 0;
+	for (m = 0; m < n->nm; m++) {
+		const struct report_note_measure *x = &n->m[m];
+		double *xs = buf + (c->n + 1) * 5 * m, *ys = xs + c->n + 1;
+		struct plot_panel *p = &panels[np];
+		if (!x->shown)
+			continue;
+		np++;
+		memset(p, 0, sizeof(*p));
+		p->n = store_course_points(c, m, xs, ys);
+		p->name = x->name;
+		p->x = xs;
+		p->y = ys;
+		p->baseline = x->r.baseline;
+		p->mcid = x->mcid;
+		p->c = x->r.plateau;
+		p->b = x->r.plateau_b;
+		p->tau = x->r.plateau_tau;
+		if (x->fit && c->n)
+			expected_lines(p, x, c->n, ys + c->n + 1, ys + 2 * (c->n + 1),
+				       ys + 3 * (c->n + 1));
+	}
+	for (i = 0; i < n->npauses && nbrk < MAX_BREAKS; i++)
+		brk[nbrk++] = (double)n->pauses[i].session + 0.5;
+	sb_adds(&title, "Course ");
+	sb_adds(&title, n->course_id);
+	sb_adds(&title, ": scores by session (0-10, lower is better)");
+	plot_script_course(&b->script, base, title.buf, panels, np, brk, nbrk);
+	add_chart(b, base);
+	sb_release(&title);
+	free(buf);
+}
+
+/* The clinic's charts ------------------------------------------------------ */
+
+/* Responder rates by group for a chart. */
+static void rates_chart(struct report_batch *b, const char *base, const char *title,
+			const struct report_clinic *c, const struct report_group *g, size_t ng)
+{
+	struct plot_bars bars[STORE_BUILTIN_MEASURES];
+	const char **labels = xcalloc(ng + 1, sizeof(char *));
+	double *v = xcalloc(3 * (ng + 1) * STORE_BUILTIN_MEASURES, sizeof(double));
+	size_t i, m, n = c->nm < STORE_BUILTIN_MEASURES ? c->nm : STORE_BUILTIN_MEASURES;
+	for (i = 0; i < ng; i++)
+		labels[i] = g[i].name;
+	for (m = 0; m < n; m++) {
+		double *rate = v + 3 * (ng + 1) * m, *lo = rate + ng + 1, *hi = lo + ng + 1;
+		for (i = 0; i < ng; i++) {
+			const struct stats_clinic *r = &g[i].r[m];
+			rate[i] = isfinite(r->responder_rate) ? r->responder_rate : 0;
+			lo[i] = isfinite(r->rate_lo) ? r->rate_lo : 0;
+			hi[i] = isfinite(r->rate_hi) ? r->rate_hi : 0;
+		}
+		bars[m] = (struct plot_bars){ c->names[m], ng, rate, lo, hi, labels, NAN };
+	}
+	plot_script_rates(&b->script, base, title, bars, n);
+	add_chart(b, base);
+	free(v);
+	free(labels);
+}
+
+/* Means by session number, the waterfall of changes and the KM curves. */
+static void clinic_curves(struct report_batch *b, const struct report_clinic *c, char *bases[5])
+{
+	size_t n = c->nm < STORE_BUILTIN_MEASURES ? c->nm : STORE_BUILTIN_MEASURES, m;
+	struct plot_band bands[STORE_BUILTIN_MEASURES], km[STORE_BUILTIN_MEASURES];
+	struct plot_bars bars[STORE_BUILTIN_MEASURES];
+	double *wv[STORE_BUILTIN_MEASURES], *kx[STORE_BUILTIN_MEASURES], *ks[STORE_BUILTIN_MEASURES];
+	for (m = 0; m < n; m++) {
+		const struct report_means *x = &c->means[m];
+		size_t nw = stats_acc_changes(c->acc[m], &wv[m]);
+		size_t nk = stats_acc_km_curve(c->acc[m], &kx[m], &ks[m]);
+		bands[m] = (struct plot_band){ c->names[m], x->n, x->x, x->mean, x->lo, x->hi };
+		bars[m] = (struct plot_bars){ c->names[m], nw, wv[m], NULL, NULL, NULL, -c->mcid[m] };
+		km[m] = (struct plot_band){ c->names[m], nk, kx[m], ks[m], NULL, NULL };
+	}
+	plot_script_means(&b->script, bases[0], "Mean score by session number (95% interval)", bands, n);
+	add_chart(b, bases[0]);
+	plot_script_waterfall(&b->script, bases[1], "Change of every course (latest - baseline)", bars, n);
+	add_chart(b, bases[1]);
+	rates_chart(b, bases[2], "Responder rate by therapist (Wilson 95% interval)", c, c->ther,
+		    c->nther);
+	rates_chart(b, bases[3], "Responder rate by indication (Wilson 95% interval)", c, c->ind,
+		    c->nind);
+	plot_script_km(&b->script, bases[4], "Sessions to response (Kaplan-Meier)", km, n);
+	add_chart(b, bases[4]);
+	for (m = 0; m < n; m++) {
+		free(wv[m]);
+		free(kx[m]);
+		free(ks[m]);
+	}
+}
+
+void report_charts_clinic(struct report_batch *b, const struct report_clinic *c, const char *dir,
+			  char *bases[5])
+{
+	static const char *const name[5] = { "means", "waterfall", "rates-therapist",
+					     "rates-indication", "km" };
+	size_t i;
+	for (i = 0; i < 5; i++)
+		bases[i] = xasprintf("%s/%s", dir, name[i]);
+	clinic_curves(b, c, bases);
+}

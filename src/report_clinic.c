@@ -1,0 +1,301 @@
+/*
+ * report_clinic.c - what the clinic report says, as data (report_data.h):
+ * the clinic's figures per measure, by therapist and by indication, the
+ * therapists against the expected course, the courses that got worse or
+ * show no response, and the sums the clinic charts draw.  No formatting.
+ */
+#include "report_data.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Courses of one group (a therapist or an indication) while reading. */
+struct group_acc {
+	char *name;
+	struct stats_acc *acc[CSVIN_MAX_MEASURES];
+};
+
+/* Each course's deviation from its expected change, for the fair comparison. */
+struct devs {
+	double *d, *base;
+	size_t *ther;
+	size_t n, cap;
+};
+
+/* What the builder keeps while it reads the courses. */
+struct clinic_run {
+	struct report_clinic *c;
+	const struct stats_ctx *sc;
+	const struct report_models *rm;
+	struct group_acc *ther, *ind;
+	size_t nther, nind, capther, capind;
+	struct devs dv[STORE_BUILTIN_MEASURES];
+	double sum[STORE_BUILTIN_MEASURES][REPORT_MAX_SESSION_NO];
+	double sum2[STORE_BUILTIN_MEASURES][REPORT_MAX_SESSION_NO];
+	long cnt[STORE_BUILTIN_MEASURES][REPORT_MAX_SESSION_NO];
+};
+
+static size_t group_get(struct group_acc **g, size_t *n, size_t *cap, const char *name, size_t nm)
+{
+	size_t i;
+	for (i = 0; i < *n; i++)
+		if (!strcmp((*g)[i].name, name))
+			return i;
+	*g = xgrow(*g, cap, *n + 1, sizeof(**g));
+	memset(&(*g)[*n], 0, sizeof(**g));
+	(*g)[*n].name = xstrdup(name);
+	for (i = 0; i < nm; i++)
+		(*g)[*n].acc[i] = stats_acc_new();
+	return (*n)++;
+}
+
+static void devs_add(struct devs *v, size_t ther, double d, double base)
+{
+	size_t cap = v->cap;
+	v->d = xgrow(v->d, &cap, v->n + 1, sizeof(*v->d));
+	cap = v->cap;
+	v->base = xgrow(v->base, &cap, v->n + 1, sizeof(*v->base));
+	v->ther = xgrow(v->ther, &v->cap, v->n + 1, sizeof(*v->ther));
+	v->d[v->n] = d;
+	v->base[v->n] = base;
+	v->ther[v->n++] = ther;
+}
+
+static void add_worse(struct report_clinic *c, const struct store_course *k, size_t m,
+		      const struct stats_course *r)
+{
+	struct report_worse *w;
+	c->worse = xgrow(c->worse, &c->capworse_, c->nworse + 1, sizeof(*c->worse));
+	w = &c->worse[c->nworse++];
+	w->patient_id = xstrdup(k->patient_id);
+	w->course_id = xstrdup(k->course_id);
+	w->measure = c->names[m];
+	w->baseline = r->baseline;
+	w->latest = r->latest;
+	w->change = r->change;
+	w->category = r->clinical_category;
+}
+
+static void add_nonresp(struct report_clinic *c, const struct store_course *k)
+{
+	struct report_nonresp *x;
+	c->nonresp = xgrow(c->nonresp, &c->capnonresp_, c->nnonresp + 1, sizeof(*c->nonresp));
+	x = &c->nonresp[c->nnonresp++];
+	x->patient_id = xstrdup(k->patient_id);
+	x->course_id = xstrdup(k->course_id);
+	x->therapist = k->therapist ? xstrdup(k->therapist) : NULL;
+	x->sessions = k->n;
+	x->from = k->date[0];
+	x->to = k->date[k->n - 1];
+}
+
+/* Sums of the scores by session number, for the means chart. */
+static void add_session_sums(struct clinic_run *run, const struct store_course *k, size_t m)
+{
+	size_t i;
+	for (i = 0; i < k->n && i < REPORT_MAX_SESSION_NO; i++) {
+		double y = k->score[i * k->nmeasures + m];
+		if (isnan(y))
+			continue;
+		run->sum[m][i] += y;
+		run->sum2[m][i] += y * y;
+		run->cnt[m][i]++;
+	}
+}
+
+/* One measure of one course, in every figure it enters. */
+static void add_measure(struct clinic_run *run, const struct store_course *k, size_t m,
+			size_t ti, size_t ii, struct stats_course *r)
+{
+	struct report_clinic *c = run->c;
+	stats_course_compute(run->sc, k, m, STATS_NO_PLATEAU, r);
+	stats_acc_add(c->acc[m], r);
+	stats_acc_add(run->ther[ti].acc[m], r);
+	stats_acc_add(run->ind[ii].acc[m], r);
+	if (outcome_worse(r, c->mcid[m]))
+		add_worse(c, k, m, r);
+	if (m >= STORE_BUILTIN_MEASURES)
+		return;
+	add_session_sums(run, k, m);
+	if (r->n >= 2) {
+		const struct model_fit *fit = report_model_for(run->rm, m, k->indication);
+		if (fit)
+			devs_add(&run->dv[m], ti, r->change - fit->beta[1] *
+				 (log((double)r->last_session) - log((double)r->first_session)),
+				 r->baseline);
+	}
+}
+
+static void add_course(struct clinic_run *run, const struct store_course *k)
+{
+	struct report_clinic *c = run->c;
+	struct stats_course r[CSVIN_MAX_MEASURES];
+	size_t ti = group_get(&run->ther, &run->nther, &run->capther,
+			      k->therapist ? k->therapist : "(unknown)", c->nm);
+	size_t ii = group_get(&run->ind, &run->nind, &run->capind,
+			      k->indication ? k->indication : "(unknown)", c->nm);
+	size_t m;
+	c->courses++;
+	c->sessions += (long)k->n;
+	if (k->date[k->n - 1] > c->last_date)
+		c->last_date = k->date[k->n - 1];
+	for (m = 0; m < c->nm; m++)
+		add_measure(run, k, m, ti, ii, &r[m]);
+	if (outcome_no_response(r, c->nm, k->n, c->no_response_sessions))
+		add_nonresp(c, k);
+}
+
+static int fair_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct report_fair *)a)->name, ((const struct report_fair *)b)->name);
+}
+
+/* Therapists against the expected change, adjusted for baseline; by name. */
+static void fair(struct clinic_run *run)
+{
+	struct report_clinic *c = run->c;
+	struct stats_mean *d = xcalloc(run->nther + 1, sizeof(*d));
+	size_t m, k;
+	c->has_fair = run->rm != NULL;
+	for (m = 0; c->has_fair && m < c->nm && m < STORE_BUILTIN_MEASURES; m++) {
+		struct devs *v = &run->dv[m];
+		stats_group_means(v->d, v->base, v->ther, v->n, run->nther, d);
+		c->fair[m] = xcalloc(run->nther + 1, sizeof(*c->fair[m]));
+		for (k = 0; k < run->nther; k++) {
+			c->fair[m][k].name = run->ther[k].name;
+			c->fair[m][k].d = d[k];
+		}
+		qsort(c->fair[m], run->nther, sizeof(*c->fair[m]), fair_cmp);
+	}
+	free(d);
+}
+
+static int group_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct report_group *)a)->name,
+		      ((const struct report_group *)b)->name);
+}
+
+/* The groups' figures, sorted by name; takes over the names. */
+static struct report_group *finish_groups(struct group_acc *g, size_t n, size_t nm)
+{
+	struct report_group *out = xcalloc(n + 1, sizeof(*out));
+	size_t i, m;
+	for (i = 0; i < n; i++) {
+		out[i].name = g[i].name;
+		for (m = 0; m < nm && m < STORE_BUILTIN_MEASURES; m++)
+			stats_acc_finish(g[i].acc[m], &out[i].r[m]);
+		for (m = 0; m < nm; m++)
+			stats_acc_free(g[i].acc[m]);
+	}
+	free(g);
+	if (n)
+		qsort(out, n, sizeof(*out), group_cmp);
+	return out;
+}
+
+/* Means by session number that at least 3 courses reached. */
+static void session_means(struct clinic_run *run)
+{
+	size_t m, i;
+	for (m = 0; m < run->c->nm && m < STORE_BUILTIN_MEASURES; m++) {
+		struct report_means *x = &run->c->means[m];
+		x->n = 0;
+		for (i = 0; i < REPORT_MAX_SESSION_NO; i++) {
+			struct stats_mean sm;
+			if (run->cnt[m][i] < 3)
+				continue;
+			stats_mean_ci((double)run->cnt[m][i], run->sum[m][i], run->sum2[m][i], &sm);
+			x->x[x->n] = (double)(i + 1);
+			x->mean[x->n] = sm.mean;
+			x->lo[x->n] = sm.lo;
+			x->hi[x->n++] = sm.hi;
+		}
+	}
+}
+
+static void finish(struct clinic_run *run)
+{
+	struct report_clinic *c = run->c;
+	size_t m;
+	for (m = 0; m < c->nm; m++)
+		stats_acc_finish(c->acc[m], &c->cl[m]);
+	/* Before the groups are sorted: the deviations index the therapists. */
+	fair(run);
+	c->ther = finish_groups(run->ther, run->nther, c->nm);
+	c->nther = run->nther;
+	c->ind = finish_groups(run->ind, run->nind, c->nm);
+	c->nind = run->nind;
+	run->ther = run->ind = NULL;
+	session_means(run);
+	for (m = 0; m < STORE_BUILTIN_MEASURES; m++) {
+		free(run->dv[m].d);
+		free(run->dv[m].base);
+		free(run->dv[m].ther);
+	}
+}
+
+int report_clinic_build(struct store *s, const struct stats_ctx *sc,
+			const struct report_models *rm, const struct store_filter *f,
+			const char *today, struct report_clinic *c, struct error *err)
+{
+	struct clinic_run *run = xcalloc(1, sizeof(*run));
+	struct store_iter *it;
+	struct store_course k;
+	size_t m;
+	int rc;
+	memset(c, 0, sizeof(*c));
+	memset(&k, 0, sizeof(k));
+	run->c = c;
+	run->sc = sc;
+	run->rm = rm;
+	c->from = f->from;
+	c->to = f->to;
+	c->today = today;
+	c->last_date = STORE_DATE_OPEN;
+	c->no_response_sessions = stats_config_long(s, "no_response_sessions");
+	c->nm = store_measure_count(s);
+	for (m = 0; m < c->nm; m++) {
+		c->names[m] = store_measure_name(s, m);
+		c->mcid[m] = stats_ctx_settings(sc, m)->mcid;
+		c->acc[m] = stats_acc_new();
+	}
+	rc = store_iter_open(s, f, &it, err);
+	if (rc == 0) {
+		while ((rc = store_iter_next(it, &k, err)) == 1)
+			add_course(run, &k);
+		store_iter_free(it);
+	}
+	store_course_release(&k);
+	finish(run);
+	free(run);
+	return rc < 0 ? -1 : 0;
+}
+
+void report_clinic_release(struct report_clinic *c)
+{
+	size_t i;
+	for (i = 0; i < c->nm; i++)
+		stats_acc_free(c->acc[i]);
+	for (i = 0; i < c->nther; i++)
+		free(c->ther[i].name);
+	for (i = 0; i < c->nind; i++)
+		free(c->ind[i].name);
+	free(c->ther);
+	free(c->ind);
+	for (i = 0; i < STORE_BUILTIN_MEASURES; i++)
+		free(c->fair[i]);
+	for (i = 0; i < c->nworse; i++) {
+		free(c->worse[i].patient_id);
+		free(c->worse[i].course_id);
+	}
+	free(c->worse);
+	for (i = 0; i < c->nnonresp; i++) {
+		free(c->nonresp[i].patient_id);
+		free(c->nonresp[i].course_id);
+		free(c->nonresp[i].therapist);
+	}
+	free(c->nonresp);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,380 @@
+/* test_report.c - the report views (report_text.c, report_html.c,
+ * report_words.c) as pure functions of the report structs, without a
+ * database: wording, 80 columns, escaping, what is shown and what is left
+ * out. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "report_data.h"
+
+static struct stats_course course(size_t n, double baseline, double latest)
+{
+	struct stats_course r;
+	memset(&r, 0, sizeof(r));
+	r.n = n;
+	r.baseline = baseline;
+	r.latest = latest;
+	r.change = latest - baseline;
+	r.pct_change = baseline ? 100 * r.change / baseline : NAN;
+	r.slope = r.slope_se = r.slope_lo = r.slope_hi = r.slope_p = r.intercept = NAN;
+	r.rci = NAN;
+	r.plateau = r.s90 = r.plateau_b = r.plateau_tau = NAN;
+	r.first_session = 1;
+	r.last_session = (int)n;
+	return r;
+}
+
+static void measure(struct report_note *n, size_t m, const char *name, struct stats_course r)
+{
+	struct report_note_measure *x = &n->m[m];
+	memset(x, 0, sizeof(*x));
+	x->name = name;
+	x->mcid = 2;
+	x->r = r;
+	x->shown = r.n > 0 || m < STORE_BUILTIN_MEASURES;
+	x->reading = outcome_change_reading(&x->r, x->mcid);
+	x->levelling = outcome_levelling(&x->r);
+	x->effect[0] = x->effect[1] = x->effect_sd[0] = x->effect_sd[1] = NAN;
+	x->pace = OUTCOME_PACE_UNKNOWN;
+}
+
+/* P9: fatigue 8 -> 5 (reliably), sleep unchanged, focus worse, pain not
+ * recorded, 'mood' (a clinic's own measure) not recorded. */
+static void note(struct report_note *n)
+{
+	memset(n, 0, sizeof(*n));
+	n->patient_id = "P9";
+	n->course_id = "P9-C2";
+	n->indication = "chronic stress";
+	n->therapist = "Anna Berg";
+	n->today = "2026-01-15";
+	n->birth_year = 1970;
+	n->from = 20089; /* 2025-01-01 */
+	n->to = 20120;
+	n->sessions = 6;
+	n->course_no = 2;
+	n->ncourses = 2;
+	n->pause_days = 10;
+	n->nm = 5;
+	measure(n, 0, "fatigue", course(6, 8, 5));
+	n->m[0].r.reliable_change = "improved";
+	n->m[0].reading = OUTCOME_IMPROVED;
+	measure(n, 1, "sleep", course(6, 5, 5));
+	measure(n, 2, "focus", course(2, 4, 6));
+	measure(n, 3, "pain", course(0, NAN, NAN));
+	measure(n, 4, "mood", course(0, NAN, NAN));
+}
+
+static char *text_of(const struct report_note *n)
+{
+	struct strbuf t = STRBUF_INIT;
+	report_note_text(&t, n);
+	return sb_detach(&t);
+}
+
+static void test_note_text(void **state)
+{
+	struct report_note n;
+	char *t;
+	(void)state;
+	note(&n);
+	t = text_of(&n);
+	assert_non_null(strstr(t, "Patient P9 (born 1970)\n"));
+	/* Wrapped at 80 columns, the continuation indented. */
+	assert_non_null(strstr(t, "Course P9-C2: 2025-01-01 to 2025-02-01, 6 sessions, therapist "
+				  "Anna Berg (course\n  2 of 2)\n"));
+	assert_non_null(strstr(t, "fatigue          8.0     5.0    -3.0   -38%  clinically important "
+				  "improvement (2\n"));
+	assert_non_null(strstr(t, "(2\n                                             points or more); "
+				  "reliable\n                                             improvement\n"));
+	assert_non_null(strstr(t, "sleep            5.0     5.0     0.0    +0%  no reliable change\n"));
+	assert_non_null(strstr(t, "focus            4.0     6.0    +2.0   +50%  worse\n"));
+	assert_non_null(strstr(t, "pain               -       -       -      -  not recorded in this "
+				  "course\n"));
+	/* A clinic's own measure that this course did not record is left out. */
+	assert_null(strstr(t, "mood"));
+	assert_non_null(strstr(t, "focus      too few sessions for a trend (2, 3 needed)\n"));
+	assert_non_null(strstr(t, "sleep      no plateau can be fitted (no clear levelling)\n"));
+	assert_non_null(strstr(t, "focus      too few sessions to judge (2, 5 needed)\n"));
+	assert_non_null(strstr(t, "Sessions with missing scores: none\n"));
+	/* No model: no expected-course section. */
+	assert_null(strstr(t, "expected course"));
+	free(t);
+}
+
+static void test_note_levelling_and_expected(void **state)
+{
+	static const struct model_fit fit = { .beta = { 7.0, -1.0 } };
+	struct report_note n;
+	char *t;
+	(void)state;
+	note(&n);
+	n.m[0].r.plateau = 4.0;
+	n.m[0].r.s90 = 6.0; /* reached at the last session, exactly */
+	n.m[0].levelling = outcome_levelling(&n.m[0].r);
+	n.m[0].fit = &fit;
+	n.m[0].effect[1] = -0.5;
+	n.m[0].effect_sd[1] = 0.1;
+	n.m[0].pace = outcome_pace(-0.5, 0.1);
+	t = text_of(&n);
+	assert_non_null(strstr(t, "fatigue    levelled off: plateau 4.0, 90% of the change reached by "
+				  "session 6.0\n"));
+	assert_non_null(strstr(t, "Compared with the clinic's expected course"));
+	assert_non_null(strstr(t, "fatigue    ahead of the clinic's expected course (slope -1.50 per "
+				  "log session"));
+	free(t);
+}
+
+static void test_note_lines_fit_80_columns(void **state)
+{
+	struct report_note n;
+	const char *line;
+	char *t;
+	(void)state;
+	note(&n);
+	n.referrer = "Dr. Maria Example-Longname, Department of Neurology and Neurorehabilitation, "
+		     "University Hospital of a City With a Long Name, Building 7, Floor 3";
+	t = text_of(&n);
+	for (line = t; *line;) {
+		const char *end = strchr(line, '\n');
+		assert_non_null(end);
+		assert_true(end - line <= REPORT_WIDTH);
+		line = end + 1;
+	}
+	assert_non_null(strstr(t, "Referred by Dr. Maria"));
+	assert_non_null(strstr(t, "\n  ")); /* continuation lines indented */
+	free(t);
+}
+
+static void test_note_pauses_other_courses_missing(void **state)
+{
+	struct report_note n;
+	struct report_pause p = { 30, 20100, 20130, 3 };
+	struct report_other_course o[2];
+	struct report_missing miss = { 2, 20095, { 0, 1, 0, 1 } };
+	char *t;
+	size_t m;
+	(void)state;
+	note(&n);
+	n.pauses = &p;
+	n.npauses = 1;
+	memset(o, 0, sizeof(o));
+	o[0].course_id = "P9-C1";
+	o[0].from = 19800;
+	o[0].to = 19850;
+	o[0].sessions = 4;
+	o[0].gap_after = 239;
+	o[1].course_id = "P9-C2";
+	o[1].this_course = 1;
+	o[1].gap_after = -1;
+	for (m = 0; m < STORE_BUILTIN_MEASURES; m++) {
+		o[0].first[m] = o[0].last[m] = o[1].first[m] = o[1].last[m] = o[0].between[m] = NAN;
+		o[1].between[m] = NAN;
+	}
+	o[0].first[0] = 7;
+	o[0].last[0] = 4;
+	o[0].between[0] = 4;
+	n.others = o;
+	n.nothers = 2;
+	n.missing_any = 1;
+	n.missing = &miss;
+	n.nmissing = 1;
+	t = text_of(&n);
+	assert_non_null(strstr(t, "Pause: 30 days between sessions 3 and 4 (2025-01-12 to 2025-02-11)\n"));
+	assert_non_null(strstr(t, "P9-C1: 2024-03-18 to 2024-05-07, 4 sessions; fatigue 7.0->4.0\n"));
+	assert_non_null(strstr(t, "\nBetween courses (239 days without sessions): fatigue +4.0\n"));
+	assert_non_null(strstr(t, "P9-C2 (this course): "));
+	assert_non_null(strstr(t, "Sessions with missing scores: session 2 (2025-01-07): sleep pain "
+				  "not recorded.\n"));
+	free(t);
+}
+
+static void test_note_html(void **state)
+{
+	struct report_note n;
+	struct strbuf h = STRBUF_INIT;
+	char *t;
+	const char *mark;
+	(void)state;
+	note(&n);
+	n.patient_id = "<b>Q&A</b>";
+	n.therapist = "O'Brien \"the\" <i>";
+	report_note_html(&h, &n);
+	t = text_of(&n);
+	assert_non_null(strstr(h.buf, "<title>Progress note &lt;b&gt;Q&amp;A&lt;/b&gt;</title>"));
+	assert_non_null(strstr(h.buf, "therapist O&#39;Brien &quot;the&quot; &lt;i&gt;"));
+	assert_null(strstr(h.buf, "<b>Q&A</b>"));
+	assert_null(strstr(h.buf, "<i>"));
+	/* One chart, after the table. */
+	mark = strstr(h.buf, REPORT_CHART_MARK);
+	assert_non_null(mark);
+	assert_null(strstr(mark + 1, REPORT_CHART_MARK));
+	/* The reading the table shows is the text's, word for word. */
+	assert_non_null(strstr(h.buf, "<td>clinically important improvement (2 points or more); "
+				      "reliable improvement</td>"));
+	assert_non_null(strstr(h.buf, "<td>not recorded</td><td>-</td><td>-</td>"));
+	assert_null(strstr(h.buf, "mood"));
+	/* The details are the text itself. */
+	assert_non_null(strstr(h.buf, "<pre>PROGRESS NOTE"));
+	sb_release(&h);
+	free(t);
+}
+
+static void test_plain_text_has_no_control_characters(void **state)
+{
+	struct report_note n;
+	char *t, *p;
+	(void)state;
+	note(&n);
+	n.patient_id = "P\033[2J9";
+	n.indication = "stress\rnow";
+	t = text_of(&n);
+	assert_non_null(strstr(t, "Patient P?[2J9"));
+	assert_non_null(strstr(t, "Indication: stress?now"));
+	for (p = t; *p; p++)
+		assert_true(*p == '\n' || (unsigned char)*p >= 0x20);
+	free(t);
+}
+
+/* The clinic report ------------------------------------------------------ */
+
+static void clinic(struct report_clinic *c, struct report_group *g)
+{
+	size_t m;
+	memset(c, 0, sizeof(*c));
+	c->from = c->to = STORE_DATE_OPEN;
+	c->today = "2026-01-15";
+	c->courses = 3;
+	c->sessions = 20;
+	c->last_date = 20120;
+	c->no_response_sessions = 6;
+	c->nm = 4;
+	c->names[0] = "fatigue";
+	c->names[1] = "sleep";
+	c->names[2] = "focus";
+	c->names[3] = "pain";
+	memset(g, 0, sizeof(*g));
+	g->name = "Anna Berg";
+	for (m = 0; m < 4; m++) {
+		struct stats_clinic *r = &c->cl[m];
+		r->courses = 3;
+		r->mean_baseline = 7;
+		r->mean_latest = 5;
+		r->mean_change = -2;
+		r->change_lo = -3.5;
+		r->change_hi = -0.5;
+		r->t_p = 0.0004;
+		r->wilcoxon_p = 0.25;
+		r->srm = 1.2;
+		r->responders = 2;
+		r->responder_rate = 2.0 / 3;
+		r->rate_lo = 0.2;
+		r->rate_hi = 0.94;
+		r->km_median_sessions = NAN;
+		g->r[m] = *r;
+	}
+	c->ther = c->ind = g;
+	c->nther = c->nind = 1;
+}
+
+static void test_clinic_text(void **state)
+{
+	struct report_clinic c;
+	struct report_group g;
+	struct report_worse w = { "P7", "P7-C1", "focus", 4, 6.5, 2.5, "deteriorated" };
+	struct strbuf t = STRBUF_INIT;
+	(void)state;
+	clinic(&c, &g);
+	report_clinic_text(&t, &c);
+	assert_non_null(strstr(t.buf, "Courses that started at any time: 3 courses, 20 sessions.\n"));
+	assert_non_null(strstr(t.buf, "Latest session 2025-02-01; written 2026-01-15.\n"));
+	assert_non_null(strstr(t.buf, "fatigue         3      7.00   5.00  -2.00 (-3.50 to -0.50) "
+				      "< 0.001   0.250  1.20\n"));
+	assert_non_null(strstr(t.buf, "fatigue        2/3     67 (20 to 94)           not reached\n"));
+	assert_non_null(strstr(t.buf, "\nBy therapist: "));
+	assert_non_null(strstr(t.buf, "  Anna Berg\n    fatigue    3  -2.00 (-3.50 to -0.50)  67% "
+				      "(20 to 94)  not reached\n"));
+	assert_null(strstr(t.buf, "compared fairly")); /* no model: no fair comparison */
+	assert_non_null(strstr(t.buf, "deterioration): 0\n  none\n"));
+	assert_non_null(strstr(t.buf, "after 6 or more sessions: 0\n  none\n"));
+	sb_reset(&t);
+	c.worse = &w;
+	c.nworse = 1;
+	c.from = 20089;
+	c.to = 20453;
+	report_clinic_text(&t, &c);
+	assert_non_null(strstr(t.buf, "Courses that started on or after 2025-01-01 and on or before "
+				      "2025-12-31: "));
+	assert_non_null(strstr(t.buf, "deterioration): 1\n  P7 P7-C1 focus: 4.0 -> 6.5 (+2.5), "
+				      "deteriorated\n"));
+	sb_release(&t);
+}
+
+static void test_clinic_html(void **state)
+{
+	struct report_clinic c;
+	struct report_group g;
+	struct report_nonresp x = { "P<1>", "P1-C1", NULL, 8, 20089, 20120 };
+	struct report_fair f[STORE_BUILTIN_MEASURES];
+	struct strbuf h = STRBUF_INIT;
+	const char *p;
+	size_t m, marks = 0;
+	(void)state;
+	clinic(&c, &g);
+	c.nonresp = &x;
+	c.nnonresp = 1;
+	c.has_fair = 1;
+	for (m = 0; m < STORE_BUILTIN_MEASURES; m++) {
+		f[m].name = "Anna Berg";
+		f[m].d = (struct stats_mean){ 3, -0.25, -1.5, 1.0 };
+		c.fair[m] = &f[m];
+	}
+	report_clinic_html(&h, &c);
+	for (p = h.buf; (p = strstr(p, REPORT_CHART_MARK)); p++)
+		marks++;
+	assert_int_equal(marks, 5);
+	assert_non_null(strstr(h.buf, "<h2>Courses that got worse (0)</h2>\n<p>None.</p>\n"));
+	assert_non_null(strstr(h.buf, "<td>P&lt;1&gt;</td><td>P1-C1</td><td class=\"n\">8</td>"
+				      "<td>2025-01-01</td><td>2025-02-01</td><td>unknown</td>"));
+	assert_non_null(strstr(h.buf, "<td>Anna Berg</td><td>fatigue</td><td class=\"n\">3</td>"
+				      "<td class=\"n\">-0.25 (-1.50 to +1.00)</td>"));
+	assert_non_null(strstr(h.buf, "<td class=\"n\">2/3 = 67% (20 to 94)</td>"));
+	sb_release(&h);
+}
+
+static void test_words(void **state)
+{
+	char b[32];
+	(void)state;
+	assert_string_equal(report_num(b, sizeof(b), -0.0, 1), "0.0");
+	assert_string_equal(report_num(b, sizeof(b), NAN, 1), "-");
+	assert_string_equal(report_signed(b, sizeof(b), -0.04, 1), "0.0");
+	assert_string_equal(report_signed(b, sizeof(b), 0.05, 1), "+0.1");
+	assert_string_equal(report_signed(b, sizeof(b), -1.25, 2), "-1.25");
+	assert_string_equal(report_p(b, sizeof(b), 0.000999), "< 0.001");
+	assert_string_equal(report_p(b, sizeof(b), 0.001), "0.001");
+	assert_string_equal(report_pct(b, sizeof(b), INFINITY), "-");
+	assert_string_equal(report_pct(b, sizeof(b), -37.5), "-38%");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_note_text),
+		cmocka_unit_test(test_note_levelling_and_expected),
+		cmocka_unit_test(test_note_lines_fit_80_columns),
+		cmocka_unit_test(test_note_pauses_other_courses_missing),
+		cmocka_unit_test(test_note_html),
+		cmocka_unit_test(test_plain_text_has_no_control_characters),
+		cmocka_unit_test(test_clinic_text),
+		cmocka_unit_test(test_clinic_html),
+		cmocka_unit_test(test_words),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
