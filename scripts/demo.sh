@@ -1,6 +1,8 @@
 #!/bin/sh
 # demo.sh - builds a database from sample-data/ and writes the sample
 # clinic's statistics and reports into reports/.  Run by 'make demo'.
+# git keeps only the samples a visitor reads (reports/notes/P001, P041 and
+# reports/clinic, see .gitignore); the rest is a build product.
 set -eu
 cd "$(dirname "$0")/.."
 db=reports/demo.db
