@@ -69,67 +69,125 @@ struct pls {
 	double beta[2], r2, ldL, ldRX, M[3]; /* M = R_X'R_X as [m11 m12 m22] */
 };
 
-/* Solves the PLS problem at theta; -1 when it is singular. */
-static int pls_solve(const struct model_data *d, const double *th, struct pls *p)
+/*
+ * The courses of one fit grouped by design: L_i and R_ZX_i depend only on a
+ * course's (n, sx, sxx) and theta, and c_i is linear in its (sy, sxy), so
+ * courses with the same session numbers (most start at 1 and run on) enter
+ * each criterion evaluation once, through the sums of (sy, sxy) and of their
+ * products.  An evaluation then costs O(designs), not O(courses).
+ */
+struct design {
+	double n, sx, sxx;       /* the design, shared */
+	double k;                /* courses with it */
+	double sy, sxy;          /* sums over those courses */
+	double qyy, qyx, qxx;    /* sums of sy^2, sy*sxy, sxy^2 */
+};
+
+struct designs {
+	struct design *d;
+	size_t n;
+	double XtX[3], Xty[2], yty;
+};
+
+static int cmp_group(const void *pa, const void *pb)
 {
-	double XtX[3] = { 0, 0, 0 }, Xty[2] = { 0, 0 }, yty = 0, cc = 0;
-	double M[3], rhs[2], l11, l21, l22, det, prod = 1;
+	const struct model_group *a = pa, *b = pb;
+	if (a->n != b->n)
+		return a->n < b->n ? -1 : 1;
+	if (a->sx != b->sx)
+		return a->sx < b->sx ? -1 : 1;
+	return (a->sxx > b->sxx) - (a->sxx < b->sxx);
+}
+
+static void designs_of(const struct model_data *md, struct designs *ds)
+{
+	struct model_group *g = xmalloc((md->ngroups ? md->ngroups : 1) * sizeof(*g));
 	size_t i;
-	int inprod = 0;
+	memset(ds, 0, sizeof(*ds));
+	ds->d = xmalloc((md->ngroups ? md->ngroups : 1) * sizeof(*ds->d));
+	if (md->ngroups)
+		memcpy(g, md->g, md->ngroups * sizeof(*g));
+	qsort(g, md->ngroups, sizeof(*g), cmp_group);
+	for (i = 0; i < md->ngroups; i++) {
+		struct design *d;
+		if (!ds->n || cmp_group(&g[i], &g[i - 1]) != 0) {
+			d = &ds->d[ds->n++];
+			memset(d, 0, sizeof(*d));
+			d->n = g[i].n;
+			d->sx = g[i].sx;
+			d->sxx = g[i].sxx;
+		}
+		d = &ds->d[ds->n - 1];
+		d->k += 1;
+		d->sy += g[i].sy;
+		d->sxy += g[i].sxy;
+		d->qyy += g[i].sy * g[i].sy;
+		d->qyx += g[i].sy * g[i].sxy;
+		d->qxx += g[i].sxy * g[i].sxy;
+		ds->XtX[0] += g[i].n;
+		ds->XtX[1] += g[i].sx;
+		ds->XtX[2] += g[i].sxx;
+		ds->Xty[0] += g[i].sy;
+		ds->Xty[1] += g[i].sxy;
+		ds->yty += g[i].syy;
+	}
+	free(g);
+}
+
+/* Solves the PLS problem at theta; -1 when it is singular. */
+static int pls_solve(const struct designs *ds, const double *th, struct pls *p)
+{
+	double cc = 0, M[3], rhs[2], l11, l21, l22, det;
+	double t0 = th[0], t1 = th[1], t2 = th[2];
+	size_t i;
 	p->ldL = 0;
 	memset(M, 0, sizeof(M));
 	rhs[0] = rhs[1] = 0;
-	for (i = 0; i < d->ngroups; i++) {
-		const struct model_group *g = &d->g[i];
+	for (i = 0; i < ds->n; i++) {
+		const struct design *g = &ds->d[i];
 		/* S = [n sx; sx sxx]; Lambda = [t0 0; t1 t2]; T = Lambda' S. */
-		double t0 = th[0], t1 = th[1], t2 = th[2];
 		double T00 = t0 * g->n + t1 * g->sx, T01 = t0 * g->sx + t1 * g->sxx;
 		double T10 = t2 * g->sx, T11 = t2 * g->sxx;
 		/* A = T Lambda + I */
 		double A00 = T00 * t0 + T01 * t1 + 1, A01 = T01 * t2, A11 = T11 * t2 + 1;
-		double a00, a01, a10, a11, c0, c1, u0 = t0 * g->sy + t1 * g->sxy, u1 = t2 * g->sxy;
+		double a00, a01, a10, a11, e00, e01, e10, e11;
 		if (chol2(A00, A01, A11, &l11, &l21, &l22) < 0)
 			return -1;
-		/* log|L| = log(l11 l22); products of a few groups share one log. */
-		prod *= l11 * l22;
-		if (++inprod == 8) {
-			p->ldL += log(prod);
-			prod = 1;
-			inprod = 0;
-		}
-		/* R_ZX = L^-1 T (2x2), c = L^-1 Lambda' Z'y */
+		p->ldL += g->k * log(l11 * l22);
+		/* R_ZX = L^-1 T (2x2), the same for the design's courses */
 		a00 = T00 / l11;
 		a01 = T01 / l11;
 		a10 = (T10 - l21 * a00) / l22;
 		a11 = (T11 - l21 * a01) / l22;
-		c0 = u0 / l11;
-		c1 = (u1 - l21 * c0) / l22;
-		M[0] += a00 * a00 + a10 * a10;
-		M[1] += a00 * a01 + a10 * a11;
-		M[2] += a01 * a01 + a11 * a11;
-		rhs[0] += a00 * c0 + a10 * c1;
-		rhs[1] += a01 * c0 + a11 * c1;
-		cc += c0 * c0 + c1 * c1;
-		XtX[0] += g->n;
-		XtX[1] += g->sx;
-		XtX[2] += g->sxx;
-		Xty[0] += g->sy;
-		Xty[1] += g->sxy;
-		yty += g->syy;
+		M[0] += g->k * (a00 * a00 + a10 * a10);
+		M[1] += g->k * (a00 * a01 + a10 * a11);
+		M[2] += g->k * (a01 * a01 + a11 * a11);
+		/* c = L^-1 Lambda' (sy, sxy)' = E (sy, sxy)' for each course */
+		e00 = t0 / l11;
+		e01 = t1 / l11;
+		e10 = -l21 * e00 / l22;
+		e11 = (t2 - l21 * e01) / l22;
+		{
+			/* sum of c = E (sum sy, sum sxy)'; sum |c|^2 from the products */
+			double s0 = e00 * g->sy + e01 * g->sxy, s1 = e10 * g->sy + e11 * g->sxy;
+			rhs[0] += a00 * s0 + a10 * s1;
+			rhs[1] += a01 * s0 + a11 * s1;
+			cc += (e00 * e00 + e10 * e10) * g->qyy + 2 * (e00 * e01 + e10 * e11) * g->qyx +
+			      (e01 * e01 + e11 * e11) * g->qxx;
+		}
 	}
-	p->ldL += log(prod);
-	M[0] = XtX[0] - M[0];
-	M[1] = XtX[1] - M[1];
-	M[2] = XtX[2] - M[2];
-	rhs[0] = Xty[0] - rhs[0];
-	rhs[1] = Xty[1] - rhs[1];
+	M[0] = ds->XtX[0] - M[0];
+	M[1] = ds->XtX[1] - M[1];
+	M[2] = ds->XtX[2] - M[2];
+	rhs[0] = ds->Xty[0] - rhs[0];
+	rhs[1] = ds->Xty[1] - rhs[1];
 	det = M[0] * M[2] - M[1] * M[1];
 	if (!(det > 0) || chol2(M[0], M[1], M[2], &l11, &l21, &l22) < 0)
 		return -1;
 	p->ldRX = log(l11) + log(l22);
 	p->beta[0] = (M[2] * rhs[0] - M[1] * rhs[1]) / det;
 	p->beta[1] = (M[0] * rhs[1] - M[1] * rhs[0]) / det;
-	p->r2 = yty - cc - (p->beta[0] * rhs[0] + p->beta[1] * rhs[1]);
+	p->r2 = ds->yty - cc - (p->beta[0] * rhs[0] + p->beta[1] * rhs[1]);
 	memcpy(p->M, M, sizeof(M));
 	return p->r2 > 0 ? 0 : -1;
 }
@@ -144,7 +202,7 @@ static double nobs_of(const struct model_data *d)
 }
 
 struct crit_arg {
-	const struct model_data *d;
+	const struct designs *d;
 	double n;
 };
 
@@ -202,7 +260,8 @@ static double minimise(struct crit_arg *a, const double *start, double step, dou
 
 int model_fit_reml(const struct model_data *d, const double *from, struct model_fit *f)
 {
-	struct crit_arg a = { d, nobs_of(d) };
+	struct designs ds;
+	struct crit_arg a = { &ds, nobs_of(d) };
 	double th[3], th2[3], start[3] = { 1, 0, 1 }, v1, v2, s00, s01, s11, tq;
 	struct pls p;
 	gsl_error_handler_t *old;
@@ -213,6 +272,7 @@ int model_fit_reml(const struct model_data *d, const double *from, struct model_
 	f->nobs = (long)a.n;
 	if (d->ngroups < 3 || a.n < 6)
 		return -1;
+	designs_of(d, &ds);
 	if (from && isfinite(from[0]) && isfinite(from[1]) && isfinite(from[2]))
 		memcpy(start, from, sizeof(start));
 	old = gsl_set_error_handler_off();
@@ -225,8 +285,11 @@ int model_fit_reml(const struct model_data *d, const double *from, struct model_
 		v1 = v2;
 		ok = ok2;
 	}
-	if (!isfinite(v1) || pls_solve(d, th, &p) < 0)
+	if (!isfinite(v1) || pls_solve(&ds, th, &p) < 0) {
+		free(ds.d);
 		return -1;
+	}
+	free(ds.d);
 	/* The criterion depends on Lambda Lambda' only: report the canonical sign. */
 	if (th[0] < 0) {
 		th[0] = -th[0];
