@@ -28,6 +28,17 @@ int plot_send(struct plot *p, const struct strbuf *script, struct error *err);
 /* Ends gnuplot's input, waits for it and checks how it ended; frees p. */
 int plot_finish(struct plot *p, struct error *err);
 
+/*
+ * Draws a batch of n charts whose scripts lie end to end in 'script' (chart
+ * i ends at ends[i]) on as many gnuplot processes as there are cores: 'first'
+ * and up to PLOT_MAX_PROCS - 1 more started here, their messages going to
+ * errlog.2, errlog.3, ... (removed when they succeed; no extra process when
+ * errlog is NULL).  Every process is finished, 'first' included.
+ */
+#define PLOT_MAX_PROCS 16
+int plot_draw(struct plot *first, const char *errlog, const struct strbuf *script,
+	      const size_t *ends, size_t n, struct error *err);
+
 /* Appends 's' as a gnuplot single-quoted string that cannot run anything. */
 void plot_quote(struct strbuf *sb, const char *s);
 

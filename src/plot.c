@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +44,9 @@ struct plot *plot_start(const char *errlog, struct error *err)
 	if (pid == 0) {
 		int e, null = open("/dev/null", O_WRONLY);
 		int log = open(errlog, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		char *argv[] = { (char *)prog, NULL };
+		/* The script as a file argument: gnuplot reads a file through stdio's
+		 * buffer, but its standard input a byte per read() call. */
+		char *argv[] = { (char *)prog, (char *)"/dev/stdin", NULL };
 		if (dup2(in[0], 0) < 0 || null < 0 || dup2(null, 1) < 0 ||
 		    dup2(log >= 0 ? log : null, 2) < 0)
 			_exit(127);
@@ -110,6 +113,101 @@ int plot_finish(struct plot *p, struct error *err)
 	}
 	free(p);
 	return ret;
+}
+
+/* How many gnuplot processes a batch of n charts gets: one per core, and
+ * at least four charts each (a process costs a start-up). */
+static size_t plot_procs(size_t n)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t k = cores > 0 ? (size_t)cores : 1;
+	if (k > PLOT_MAX_PROCS)
+		k = PLOT_MAX_PROCS;
+	while (k > 1 && n / k < 4)
+		k--;
+	return k;
+}
+
+/* Writes parts[i] to p[i] for all i at once, as each pipe takes it. */
+static int feed_all(struct plot **p, const char **buf, size_t *left, size_t k, struct error *err)
+{
+	struct pollfd fds[PLOT_MAX_PROCS];
+	size_t i, busy = 0;
+	for (i = 0; i < k; i++) {
+		fcntl(p[i]->fd, F_SETFL, fcntl(p[i]->fd, F_GETFL) | O_NONBLOCK);
+		busy += left[i] > 0;
+	}
+	while (busy) {
+		for (i = 0; i < k; i++) {
+			fds[i].fd = left[i] ? p[i]->fd : -1;
+			fds[i].events = POLLOUT;
+			fds[i].revents = 0;
+		}
+		if (poll(fds, (nfds_t)k, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot write to gnuplot: %s",
+				  strerror(errno));
+			return -1;
+		}
+		for (i = 0; i < k; i++) {
+			ssize_t w;
+			if (!left[i] || !fds[i].revents)
+				continue;
+			w = write(p[i]->fd, buf[i], left[i]);
+			if (w < 0 && (errno == EAGAIN || errno == EINTR))
+				continue;
+			if (w < 0) {
+				error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot write to gnuplot: %s",
+					  strerror(errno));
+				return -1;
+			}
+			buf[i] += w;
+			left[i] -= (size_t)w;
+			busy -= left[i] == 0;
+		}
+	}
+	return 0;
+}
+
+int plot_draw(struct plot *first, const char *errlog, const struct strbuf *script,
+	      const size_t *ends, size_t n, struct error *err)
+{
+	struct plot *p[PLOT_MAX_PROCS] = { first };
+	const char *buf[PLOT_MAX_PROCS];
+	size_t left[PLOT_MAX_PROCS], k = errlog ? plot_procs(n) : 1, i, from = 0;
+	int rc = 0;
+	/* Each chart's script stands alone: process i draws the i-th run of charts. */
+	for (i = 1; i < k; i++) {
+		char *log = xasprintf("%s.%zu", errlog, i + 1);
+		struct error e2 = ERROR_INIT;
+		p[i] = plot_start(log, &e2);
+		error_release(&e2);
+		free(log);
+		if (!p[i])
+			break;
+	}
+	k = i;
+	for (i = 0; i < k; i++) {
+		size_t to = i + 1 == k ? script->len : ends[n * (i + 1) / k - 1];
+		buf[i] = script->buf + from;
+		left[i] = to - from;
+		from = to;
+	}
+	if (feed_all(p, buf, left, k, err) < 0)
+		rc = -1;
+	for (i = k; i-- > 0;) {
+		struct error ignored = ERROR_INIT;
+		if (plot_finish(p[i], rc < 0 ? &ignored : err) < 0)
+			rc = -1;
+		error_release(&ignored);
+		if (i > 0 && rc == 0) {
+			char *log = xasprintf("%s.%zu", errlog, i + 1);
+			unlink(log);
+			free(log);
+		}
+	}
+	return rc;
 }
 
 void plot_quote(struct strbuf *sb, const char *s)

@@ -101,40 +101,10 @@ static void add_chart(struct report_batch *b, const char *base)
 
 /* Drawing ------------------------------------------------------------------ */
 
-/*
- * Draws the batch's charts: with many charts a second gnuplot takes the
- * second half (each chart's script stands alone), so both cores draw.
- */
+/* Draws the batch's charts, on as many gnuplot processes as there are cores. */
 static int draw(struct report_batch *b, struct plot *plot, struct error *err)
 {
-	struct plot *second = NULL;
-	struct strbuf part = STRBUF_INIT;
-	size_t split = b->script.len;
-	int rc = 0;
-	if (b->ncharts >= 8 && b->errlog) {
-		char *log2 = xasprintf("%s.2", b->errlog);
-		struct error e2 = ERROR_INIT;
-		second = plot_start(log2, &e2);
-		error_release(&e2);
-		free(log2);
-		if (second)
-			split = b->chart_end[b->ncharts / 2 - 1];
-	}
-	part.buf = b->script.buf;
-	part.len = split;
-	if (plot_send(plot, &part, err) < 0)
-		rc = -1;
-	if (second) {
-		part.buf = b->script.buf + split;
-		part.len = b->script.len - split;
-		if (rc == 0 && plot_send(second, &part, err) < 0)
-			rc = -1;
-		if (plot_finish(second, rc < 0 ? &(struct error)ERROR_INIT : err) < 0)
-			rc = -1;
-	}
-	if (plot_finish(plot, rc < 0 ? &(struct error)ERROR_INIT : err) < 0)
-		rc = -1;
-	return rc;
+	return plot_draw(plot, b->errlog, &b->script, b->chart_end, b->ncharts, err);
 }
 
 /* Renames gnuplot's temporary files into place. */
