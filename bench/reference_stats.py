@@ -2,7 +2,9 @@
 """Reference for 'make bench': symtrend's course and clinic statistics
 computed with pandas and SciPy from the same database, the way an analyst
 would write them (vectorised where pandas allows, curve_fit per course for
-the plateau).  Usage: reference_stats.py DB {courses|clinic}"""
+the plateau).  Usage: reference_stats.py DB {courses|courses-noplateau|clinic}
+courses-noplateau prints the course table without the plateau columns: the
+floor of what pandas needs to read and tabulate the courses."""
 import math
 import sqlite3
 import sys
@@ -135,7 +137,7 @@ def clinic(c):
 if __name__ == "__main__":
     long = load(sys.argv[1])
     # The clinic table needs no plateau: neither side fits one for it.
-    c = courses(long, with_plateau=sys.argv[2] != "clinic")
+    c = courses(long, with_plateau=sys.argv[2] == "courses")
     if sys.argv[2] == "clinic":
         clinic(c).to_csv(sys.stdout, index=False)
     else:

@@ -5,7 +5,10 @@
 #   stats        vs the same statistics computed with pandas/SciPy
 #   model        the mixed model of one measure (target < 10 s), and all by indication
 #   nightly      a night of 500 new sessions on the big database
-# BENCH_SESSIONS (default 1000000) sets the size.
+#   issue 15     a night, a first night, stats and the clinic report against
+#                the targets of issue 15 (own 300,000-session database)
+# BENCH_SESSIONS (default 1000000) sets the size; BENCH_SKIP_MAIN=1 runs
+# only the issue-15 section.
 set -eu
 cd "$(dirname "$0")/.."
 N=${BENCH_SESSIONS:-1000000}
@@ -30,6 +33,7 @@ secs() { tail -1 "$O/$1.time" | cut -d' ' -f1; }
 ratio() { printf '%-28s %8.2fx  (%s)\n' "$1" "$(echo "$(secs "$2") / $(secs "$3")" | bc -l)" "$4" | tee -a "$res"; }
 
 echo "== symtrend benchmark: $N sessions, $(nproc) cores, $(date -u +%Y-%m-%d)" | tee -a "$res"
+if [ "${BENCH_SKIP_MAIN:-0}" != 1 ]; then
 build/gen --sessions "$N" --out $O/sessions.csv --patients $O/patients.csv
 ls -l $O/sessions.csv | awk '{printf "input: %.1f MB\n", $5 / 1048576}' | tee -a "$res"
 
@@ -60,4 +64,53 @@ if ./symtrend --help | grep -q '^  nightly '; then
 	measure symtrend_nightly_500 ./symtrend --db $O/big.db nightly --settle 0 --inbox $O/inbox --out $O/nightly-out
 	cat $O/symtrend_nightly_500.out | tee -a "$res"
 fi
+fi
+
+# --- issue 15: where the clinic waits -----------------------------------------
+# On a 300,000-session database (BENCH_SPEED_SESSIONS): the night, the clinic
+# report and the statistics as ratios to references in this run; the first
+# night of a 100,000-session backfill (BENCH_FIRST_SESSIONS) in seconds.
+S=${BENCH_SPEED_SESSIONS:-300000}
+F=${BENCH_FIRST_SESSIONS:-100000}
+# target LABEL VALUE LIMIT UNIT: one line, the figure and the one it must beat.
+target() {
+	printf '%-44s %8.2f%-2s (target <= %s%s) %s\n' "$1" "$2" "$4" "$3" "$4" \
+		"$(echo "$2 <= $3" | bc -l | sed 's/1/met/;s/0/MISSED/')" | tee -a "$res"
+}
+q() { echo "$(secs "$1") / $(secs "$2")" | bc -l; }
+mb() { echo "$(tail -1 "$O/$1.time" | cut -d' ' -f2) / 1024" | bc -l; }
+echo "== issue 15: $S sessions, first night $F sessions" | tee -a "$res"
+rm -f $O/speed.db* $O/night.db* $O/first.db*
+build/gen --sessions "$S" --out $O/speed-sessions.csv --patients $O/speed-patients.csv
+./symtrend --db $O/speed.db ingest --patients $O/speed-patients.csv $O/speed-sessions.csv >/dev/null 2>&1
+measure speed_import sqlite3 $O/speed-import.db ".mode csv" ".import $O/speed-sessions.csv t"
+rm -f $O/speed-import.db
+measure speed_stats ./symtrend --db $O/speed.db stats --format csv
+measure speed_pandas_noplateau $PY bench/reference_stats.py $O/speed.db courses-noplateau
+measure speed_stats_clinic ./symtrend --db $O/speed.db stats --clinic --format csv
+rm -rf $O/speed-report
+measure speed_report_clinic ./symtrend --db $O/speed.db report clinic --out $O/speed-report
+# (1) a night: 500 sessions of 100 patients, notes, alerts, the clinic report
+cp $O/speed.db $O/night.db
+rm -rf $O/night-inbox $O/night-out && mkdir -p $O/night-inbox
+sh bench/night.sh $O/night.db $O/night-inbox 500 100
+measure speed_night env SYMTREND_TODAY=2030-01-29 ./symtrend --db $O/night.db nightly --settle 0 \
+	--inbox $O/night-inbox --out $O/night-out
+cat $O/speed_night.out | tee -a "$res"
+# (2) a first night: the backfill of a clinic's history, run the day after its last session
+rm -rf $O/first-inbox $O/first-out && mkdir -p $O/first-inbox
+build/gen --sessions "$F" --out $O/first-inbox/sessions.csv --patients $O/first-inbox/patients.csv
+touch -d '10 minutes ago' $O/first-inbox/*.csv
+day=$(tail -n +2 $O/first-inbox/sessions.csv | cut -d, -f2 | sort | tail -1)
+measure speed_first_night env SYMTREND_TODAY="$(date -u -d "$day + 1 day" +%Y-%m-%d)" \
+	./symtrend --db $O/first.db nightly --settle 0 --inbox $O/first-inbox --out $O/first-out
+cat $O/speed_first_night.out | tee -a "$res"
+target "(1) night 500 sessions / .import $S" "$(q speed_night speed_import)" 5 x
+target "(2) first night of $F sessions" "$(secs speed_first_night)" 120 s
+target "(3) stats csv / pandas without plateau" "$(q speed_stats speed_pandas_noplateau)" 0.2 x
+target "(4) report clinic / stats --clinic" "$(q speed_report_clinic speed_stats_clinic)" 2 x
+target "(5) peak memory: stats" "$(mb speed_stats)" 64 MB
+target "(5) peak memory: report clinic" "$(mb speed_report_clinic)" 64 MB
+target "(5) peak memory: night" "$(mb speed_night)" 256 MB
+target "(5) peak memory: first night" "$(mb speed_first_night)" 256 MB
 echo "results in $res"
