@@ -6,8 +6,9 @@
  * reaches gnuplot: data goes as numbers in inline data blocks, and text
  * (ids, names, indications) only as plot_quote()d single-quoted strings,
  * which can carry no command, macro or line break.  Charts are written as
- * SVG and PNG (pngcairo), readable in greyscale, under temporary names that
- * the caller renames once plot_finish has succeeded.
+ * SVG (what the HTML embeds) and, when asked, PNG (pngcairo), readable in
+ * greyscale, under temporary names (BASE.svg.tmp, BASE.png.tmp) that the
+ * caller renames once plot_finish has succeeded.
  */
 #ifndef SYMTREND_PLOT_H
 #define SYMTREND_PLOT_H
@@ -42,6 +43,10 @@ int plot_draw(struct plot *first, const char *errlog, const struct strbuf *scrip
 /* Appends 's' as a gnuplot single-quoted string that cannot run anything. */
 void plot_quote(struct strbuf *sb, const char *s);
 
+/* Chart formats, for the 'formats' argument of the scripts below. */
+#define PLOT_SVG 1u
+#define PLOT_PNG 2u
+
 /* One panel of a chart: a measure's points over session numbers. */
 struct plot_panel {
 	const char *name;      /* measure */
@@ -57,7 +62,7 @@ struct plot_panel {
 /* Course chart: one panel per measure, breaks marked at session positions. */
 void plot_script_course(struct strbuf *sb, const char *out_base, const char *title,
 			const struct plot_panel *panels, size_t npanels,
-			const double *breaks, size_t nbreaks);
+			const double *breaks, size_t nbreaks, unsigned formats);
 
 /* Mean score by session number with its 95% band, one panel per measure. */
 struct plot_band {
@@ -66,7 +71,7 @@ struct plot_band {
 	const double *x, *mean, *lo, *hi;
 };
 void plot_script_means(struct strbuf *sb, const char *out_base, const char *title,
-		       const struct plot_band *bands, size_t nbands);
+		       const struct plot_band *bands, size_t nbands, unsigned formats);
 
 /* Waterfall of every course's change (sorted), one panel per measure. */
 struct plot_bars {
@@ -77,12 +82,12 @@ struct plot_bars {
 	double line;                /* reference line; NAN: none */
 };
 void plot_script_waterfall(struct strbuf *sb, const char *out_base, const char *title,
-			   const struct plot_bars *bars, size_t nbars);
+			   const struct plot_bars *bars, size_t nbars, unsigned formats);
 /* Rates with intervals by category, one panel per measure. */
 void plot_script_rates(struct strbuf *sb, const char *out_base, const char *title,
-		       const struct plot_bars *bars, size_t nbars);
+		       const struct plot_bars *bars, size_t nbars, unsigned formats);
 /* Kaplan-Meier step curves, one line per measure. */
 void plot_script_km(struct strbuf *sb, const char *out_base, const char *title,
-		    const struct plot_band *curves, size_t ncurves);
+		    const struct plot_band *curves, size_t ncurves, unsigned formats);
 
 #endif

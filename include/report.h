@@ -34,8 +34,11 @@ const struct model_fit *report_model_for(const struct report_models *rm, size_t 
 					 const char *indication);
 
 /* with_charts: 0 when gnuplot is unavailable (HTML says so instead);
- * errlog: where a second gnuplot (for large batches) writes its messages. */
+ * errlog: gnuplot's messages (more processes for large batches write to
+ * errlog.2, errlog.3, ...).  Charts are SVG, the format the HTML embeds. */
 struct report_batch *report_batch_new(int with_charts, const char *errlog);
+/* Also writes every chart as PNG, beside its SVG. */
+void report_batch_png(struct report_batch *b);
 /* Sends the charts to 'plot' (may be NULL), renames them and writes the
  * HTML files; frees the batch.  0 or -1 with err. */
 int report_batch_finish(struct report_batch *b, struct plot *plot, struct error *err);

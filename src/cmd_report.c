@@ -17,6 +17,7 @@ static int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{ "from", required_argument, NULL, 'f' },
 		{ "to", required_argument, NULL, 't' },
+		{ "png", no_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct store_filter f = STORE_FILTER_INIT;
@@ -27,7 +28,7 @@ static int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 	struct report_models *rm;
 	struct plot *plot = NULL;
 	char day[11], *dir = NULL, *errlog;
-	int c, rc;
+	int c, rc, png = 0;
 
 	if (argc < 2 || (strcmp(argv[1], "note") != 0 && strcmp(argv[1], "clinic") != 0))
 		return cmd_usage(&cmd_report_entry, "report takes 'note' or 'clinic'");
@@ -41,6 +42,7 @@ static int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 		case 'p': patient = optarg; break;
 		case 'c': course = optarg; break;
 		case 'o': out = optarg; break;
+		case 'g': png = 1; break;
 		case 'f':
 		case 't': {
 			long d;
@@ -85,6 +87,8 @@ static int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 		error_release(&err);
 	}
 	b = report_batch_new(plot != NULL, errlog);
+	if (png)
+		report_batch_png(b);
 	rm = report_models_new(ctx->store, &err);
 	if (!rm)
 		rc = -1;
@@ -124,15 +128,16 @@ static int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_report_entry = {
 	.name = "report",
-	.usage = "report note --patient ID [--course ID] --out DIR\n"
-		 "       symtrend report clinic --out DIR [--from DATE] [--to DATE]",
+	.usage = "report note --patient ID [--course ID] --out DIR [--png]\n"
+		 "       symtrend report clinic --out DIR [--from DATE] [--to DATE] [--png]",
 	.summary = "write a progress note or the clinic report (text, HTML, charts)",
 	.help = "  --patient ID   the patient of the note\n"
 		"  --course ID    the course (default: the patient's latest)\n"
 		"  --out DIR      folder for the reports (created 0700, files 0600)\n"
 		"  --from DATE    clinic report: courses that started on or after DATE\n"
-		"  --to DATE      clinic report: courses that started on or before DATE\n\n"
-		"A note goes to DIR/<patient>/ (note.txt, note.html, course.svg and .png);\n"
+		"  --to DATE      clinic report: courses that started on or before DATE\n"
+		"  --png          every chart also as PNG, beside its SVG\n\n"
+		"A note goes to DIR/<patient>/ (note.txt, note.html, course.svg);\n"
 		"the clinic report to DIR/clinic/ (report.txt, report.html and charts).\n"
 		"Prints the folder written.  Charts need gnuplot; without it the text and\n"
 		"HTML are still written.  $SYMTREND_TODAY=YYYY-MM-DD fixes the date shown.\n",

@@ -254,9 +254,10 @@ static void datablock(struct strbuf *sb, const char *name, size_t n, const doubl
 	sb_adds(sb, "EOD\n");
 }
 
-/* Emits 'body' once for SVG and once for PNG, each to a temporary name. */
+/* Emits 'body' once per format asked (PLOT_SVG, PLOT_PNG), each to a temporary name. */
 static void two_terminals(struct strbuf *sb, const char *out_base, const char *title,
-			  const struct strbuf *body, int multiplot, int rows, int cols)
+			  const struct strbuf *body, int multiplot, int rows, int cols,
+			  unsigned formats)
 {
 	static const char *const term[2] = {
 		"set terminal svg size 900,680 dynamic font 'Sans,11' background '#ffffff'\n",
@@ -266,6 +267,8 @@ static void two_terminals(struct strbuf *sb, const char *out_base, const char *t
 	int i;
 	for (i = 0; i < 2; i++) {
 		struct strbuf path = STRBUF_INIT;
+		if (!(formats & (1u << i)))
+			continue;
 		sb_adds(sb, "reset\n");
 		sb_adds(sb, term[i]);
 		sb_adds(sb, "set termoption noenhanced\nset encoding utf8\n");
@@ -309,7 +312,7 @@ static const char *const style[] = {
 
 void plot_script_course(struct strbuf *sb, const char *out_base, const char *title,
 			const struct plot_panel *panels, size_t npanels,
-			const double *breaks, size_t nbreaks)
+			const double *breaks, size_t nbreaks, unsigned formats)
 {
 	struct strbuf body = STRBUF_INIT;
 	size_t i, k;
@@ -381,12 +384,12 @@ void plot_script_course(struct strbuf *sb, const char *out_base, const char *tit
 		sb_addc(&body, '\n');
 	}
 	layout(npanels, &rows, &cols);
-	two_terminals(sb, out_base, title, &body, 1, rows, cols);
+	two_terminals(sb, out_base, title, &body, 1, rows, cols, formats);
 	sb_release(&body);
 }
 
 void plot_script_means(struct strbuf *sb, const char *out_base, const char *title,
-		       const struct plot_band *bands, size_t nbands)
+		       const struct plot_band *bands, size_t nbands, unsigned formats)
 {
 	struct strbuf body = STRBUF_INIT;
 	size_t i;
@@ -408,12 +411,12 @@ void plot_script_means(struct strbuf *sb, const char *out_base, const char *titl
 			sb_adds(&body, "plot NaN title 'no data'\n");
 	}
 	layout(nbands, &rows, &cols);
-	two_terminals(sb, out_base, title, &body, 1, rows, cols);
+	two_terminals(sb, out_base, title, &body, 1, rows, cols, formats);
 	sb_release(&body);
 }
 
 void plot_script_waterfall(struct strbuf *sb, const char *out_base, const char *title,
-			   const struct plot_bars *bars, size_t nbars)
+			   const struct plot_bars *bars, size_t nbars, unsigned formats)
 {
 	struct strbuf body = STRBUF_INIT;
 	size_t i;
@@ -446,12 +449,12 @@ void plot_script_waterfall(struct strbuf *sb, const char *out_base, const char *
 		sb_adds(&body, "set xtics format '%g'\n");
 	}
 	layout(nbars, &rows, &cols);
-	two_terminals(sb, out_base, title, &body, 1, rows, cols);
+	two_terminals(sb, out_base, title, &body, 1, rows, cols, formats);
 	sb_release(&body);
 }
 
 void plot_script_rates(struct strbuf *sb, const char *out_base, const char *title,
-		       const struct plot_bars *bars, size_t nbars)
+		       const struct plot_bars *bars, size_t nbars, unsigned formats)
 {
 	struct strbuf body = STRBUF_INIT;
 	size_t i, k;
@@ -482,12 +485,12 @@ void plot_script_rates(struct strbuf *sb, const char *out_base, const char *titl
 			sb_adds(&body, "plot NaN title 'no courses'\n");
 	}
 	layout(nbars, &rows, &cols);
-	two_terminals(sb, out_base, title, &body, 1, rows, cols);
+	two_terminals(sb, out_base, title, &body, 1, rows, cols, formats);
 	sb_release(&body);
 }
 
 void plot_script_km(struct strbuf *sb, const char *out_base, const char *title,
-		    const struct plot_band *curves, size_t ncurves)
+		    const struct plot_band *curves, size_t ncurves, unsigned formats)
 {
 	struct strbuf body = STRBUF_INIT;
 	size_t i;
@@ -511,6 +514,6 @@ void plot_script_km(struct strbuf *sb, const char *out_base, const char *title,
 	if (!any)
 		sb_adds(&body, "NaN title 'no courses'");
 	sb_adds(&body, ", 0.5 with lines dt 3 lc rgb '#777777' title 'median'\n");
-	two_terminals(sb, out_base, title, &body, 0, 1, 1);
+	two_terminals(sb, out_base, title, &body, 0, 1, 1, formats);
 	sb_release(&body);
 }

@@ -1,8 +1,7 @@
 /*
  * report_charts.c - the chart batch: the gnuplot scripts of a run's charts
- * (the note's course chart, the clinic's five), drawn by one gnuplot (two
- * for a large batch, so both cores draw), then the HTML files that embed
- * them.  Charts are drawn from the report structs (report_data.h).
+ * (the note's course chart, the clinic's five) in SVG (and PNG when asked),
+ * drawn by one gnuplot per core, then the HTML files that embed them.  Charts are drawn from the report structs (report_data.h).
  */
 #include "report_data.h"
 
@@ -24,7 +23,8 @@ struct pending_html {
 
 struct report_batch {
 	int with_charts;
-	char *errlog;  /* gnuplot's messages, for a second process */
+	unsigned formats; /* PLOT_SVG, and PLOT_PNG when asked */
+	char *errlog;  /* gnuplot's messages (errlog.2, ... for more processes) */
 	struct strbuf script;
 	char **charts; /* chart bases to rename after gnuplot */
 	size_t *chart_end; /* where each chart's script ends in 'script' */
@@ -37,8 +37,14 @@ struct report_batch *report_batch_new(int with_charts, const char *errlog)
 {
 	struct report_batch *b = xcalloc(1, sizeof(*b));
 	b->with_charts = with_charts;
+	b->formats = PLOT_SVG;
 	b->errlog = errlog ? xstrdup(errlog) : NULL;
 	return b;
+}
+
+void report_batch_png(struct report_batch *b)
+{
+	b->formats |= PLOT_PNG;
 }
 
 int report_batch_charts(const struct report_batch *b)
@@ -114,10 +120,14 @@ static int rename_charts(struct report_batch *b, struct error *err)
 	size_t i, k;
 	for (i = 0; i < b->ncharts; i++) {
 		for (k = 0; k < 2; k++) {
-			char *tmp = xasprintf("%s.%s.tmp", b->charts[i], ext[k]);
-			char *dst = xasprintf("%s.%s", b->charts[i], ext[k]);
+			char *tmp, *dst;
 			struct stat st;
-			int bad = stat(tmp, &st) != 0 || st.st_size == 0 || rename(tmp, dst) != 0;
+			int bad;
+			if (!(b->formats & (1u << k)))
+				continue;
+			tmp = xasprintf("%s.%s.tmp", b->charts[i], ext[k]);
+			dst = xasprintf("%s.%s", b->charts[i], ext[k]);
+			bad = stat(tmp, &st) != 0 || st.st_size == 0 || rename(tmp, dst) != 0;
 			if (bad)
 				error_set(err, EXIT_FAILURE_IO, NULL, 0, "gnuplot did not write '%s'", dst);
 			free(tmp);
@@ -265,7 +275,7 @@ void report_charts_note(struct report_batch *b, const struct report_note *n, con
 	sb_adds(&title, "Course ");
 	sb_adds(&title, n->course_id);
 	sb_adds(&title, ": scores by session (0-10, lower is better)");
-	plot_script_course(&b->script, base, title.buf, panels, np, brk, nbrk);
+	plot_script_course(&b->script, base, title.buf, panels, np, brk, nbrk, b->formats);
 	add_chart(b, base);
 	sb_release(&title);
 	free(buf);
@@ -293,7 +303,7 @@ static void rates_chart(struct report_batch *b, const char *base, const char *ti
 		}
 		bars[m] = (struct plot_bars){ c->names[m], ng, rate, lo, hi, labels, NAN };
 	}
-	plot_script_rates(&b->script, base, title, bars, n);
+	plot_script_rates(&b->script, base, title, bars, n, b->formats);
 	add_chart(b, base);
 	free(v);
 	free(labels);
@@ -314,15 +324,17 @@ static void clinic_curves(struct report_batch *b, const struct report_clinic *c,
 		bars[m] = (struct plot_bars){ c->names[m], nw, wv[m], NULL, NULL, NULL, -c->mcid[m] };
 		km[m] = (struct plot_band){ c->names[m], nk, kx[m], ks[m], NULL, NULL };
 	}
-	plot_script_means(&b->script, bases[0], "Mean score by session number (95% interval)", bands, n);
+	plot_script_means(&b->script, bases[0], "Mean score by session number (95% interval)", bands, n,
+			  b->formats);
 	add_chart(b, bases[0]);
-	plot_script_waterfall(&b->script, bases[1], "Change of every course (latest - baseline)", bars, n);
+	plot_script_waterfall(&b->script, bases[1], "Change of every course (latest - baseline)", bars,
+			      n, b->formats);
 	add_chart(b, bases[1]);
 	rates_chart(b, bases[2], "Responder rate by therapist (Wilson 95% interval)", c, c->ther,
 		    c->nther);
 	rates_chart(b, bases[3], "Responder rate by indication (Wilson 95% interval)", c, c->ind,
 		    c->nind);
-	plot_script_km(&b->script, bases[4], "Sessions to response (Kaplan-Meier)", km, n);
+	plot_script_km(&b->script, bases[4], "Sessions to response (Kaplan-Meier)", km, n, b->formats);
 	add_chart(b, bases[4]);
 	for (m = 0; m < n; m++) {
 		free(wv[m]);

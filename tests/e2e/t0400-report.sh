@@ -45,10 +45,16 @@ expect 0 "clinic report for a window" report clinic --out rep --from 2025-06-01 
 check "window report has its own folder" grep -q 'on or after 2025-06-01 and on or before 2025-12-31' rep/clinic-2025-06-01-2025-12-31/report.txt
 
 if [ $have_gnuplot = 1 ]; then
-	check "course chart: SVG and PNG, non-empty" sh -c 'test -s rep/P001/course.svg && test -s rep/P001/course.png'
-	check "PNG files are PNG" sh -c 'head -c 8 rep/P001/course.png | od -An -c | grep -q "P   N   G"'
+	check "course chart: SVG only, non-empty" sh -c 'test -s rep/P001/course.svg && test ! -e rep/P001/course.png'
 	for c in means waterfall rates-therapist rates-indication km; do
-		check "clinic chart $c: SVG and PNG, non-empty" sh -c "test -s rep/clinic/$c.svg && test -s rep/clinic/$c.png"
+		check "clinic chart $c: SVG only, non-empty" sh -c "test -s rep/clinic/$c.svg && test ! -e rep/clinic/$c.png"
+	done
+	expect 0 "--png: the note's chart also as PNG" report note --patient P001 --out png --png
+	check "course chart with --png: SVG and PNG, non-empty" sh -c 'test -s png/P001/course.svg && test -s png/P001/course.png'
+	check "PNG files are PNG" sh -c 'head -c 8 png/P001/course.png | od -An -c | grep -q "P   N   G"'
+	expect 0 "--png: the clinic's charts also as PNG" report clinic --out png --png
+	for c in means waterfall rates-therapist rates-indication km; do
+		check "clinic chart $c with --png: SVG and PNG, non-empty" sh -c "test -s png/clinic/$c.svg && test -s png/clinic/$c.png"
 	done
 	check "note HTML embeds the chart" grep -q 'src="data:image/svg+xml;base64,' rep/P001/note.html
 else
