@@ -22,6 +22,10 @@ struct nightly_opts {
 	const char *today;   /* YYYY-MM-DD */
 	int dry_run;
 	long settle_seconds; /* -1: the setting */
+	/* Called as the notes are written (done of total), and once at the end
+	 * with done == total; NULL: none. */
+	void (*progress)(void *arg, long done, long total);
+	void *progress_arg;
 };
 
 struct nightly_result {

@@ -6,10 +6,46 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "nightly.h"
 #include "stats.h"
+
+struct progress {
+	struct timespec start, last;
+};
+
+static double since(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/* On a terminal only (cron gets the summary line alone): notes written, the
+ * rate and the time left, redrawn at most four times a second. */
+static void progress(void *arg, long done, long total)
+{
+	struct progress *p = arg;
+	struct timespec now;
+	double t, rate;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (done == 0)
+		p->start = p->last = now;
+	if (done < total && done > 0 && since(&p->last, &now) < 0.25)
+		return;
+	p->last = now;
+	t = since(&p->start, &now);
+	rate = t > 0 ? (double)done / t : 0;
+	if (done < total && rate > 0)
+		fprintf(stderr, "\rnightly: notes %ld of %ld, %.1f a second, about %.0f s left   ", done,
+			total, rate, (double)(total - done) / rate);
+	else if (done < total)
+		fprintf(stderr, "\rnightly: notes %ld of %ld   ", done, total);
+	else
+		fprintf(stderr, "\rnightly: notes %ld of %ld in %.0f s; now the last charts and the clinic report\n",
+			done, total, t);
+}
 
 static int cmd_nightly(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -21,6 +57,7 @@ static int cmd_nightly(struct cmd_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct nightly_opts o = { 0 };
+	struct progress prog;
 	struct nightly_result r;
 	struct error err = ERROR_INIT;
 	char day[11];
@@ -52,6 +89,10 @@ static int cmd_nightly(struct cmd_ctx *ctx, int argc, char **argv)
 		o.settle_seconds = stats_config_long(ctx->store, "settle_seconds");
 	cmd_today(day);
 	o.today = day;
+	if (isatty(STDERR_FILENO)) {
+		o.progress = progress;
+		o.progress_arg = &prog;
+	}
 	rc = nightly_run(ctx->store, &o, &r, &err);
 	if (rc == EXIT_FAILURE_IO) {
 		nightly_result_release(&r);
@@ -88,7 +129,11 @@ const struct cmd_entry cmd_nightly_entry = {
 		"Handled files move to INBOX/processed/YYYY-MM-DD/, refused ones to\n"
 		"INBOX/failed/YYYY-MM-DD/ beside their rejects file.  One run at a time: a\n"
 		"second exits with status 3 while DB.lock is held.  The log is DB.log.\n"
-		"Prints one summary line; exit 0, or 1 when rows or files were refused.\n",
+		"Prints one summary line; exit 0, or 1 when rows or files were refused.\n"
+		"When stderr is a terminal it also shows the notes written, the rate and\n"
+		"the time left.  Notes are written for patients with a session in the\n"
+		"alert_window days (setting, 28) before the run; the others are counted\n"
+		"and get theirs with 'symtrend report note'.\n",
 	.flags = CMD_NEED_DB | CMD_WRITE | CMD_CREATE,
 	.exec = cmd_nightly,
 };

@@ -348,6 +348,30 @@ static int course_alerts(struct run *run, const struct stats_ctx *sc, const stru
 	return 0;
 }
 
+#define NOTES_PER_BATCH 256
+
+/* Draws and writes what *b holds and starts a new batch (and gnuplot). */
+static int next_batch(struct run *run, struct report_batch **b, struct plot **plot,
+		      const char *errlog, struct error *err)
+{
+	int charts = *plot != NULL, rc = report_batch_finish(*b, *plot, err);
+	*b = NULL;
+	*plot = NULL;
+	if (rc < 0)
+		return -1;
+	if (charts) {
+		struct error perr = ERROR_INIT;
+		*plot = plot_start(errlog, &perr);
+		if (!*plot) {
+			logf_(run, "charts skipped: %s", perr.reason ? perr.reason : "no gnuplot");
+			run->r->charts = 0;
+		}
+		error_release(&perr);
+	}
+	*b = report_batch_new(*plot != NULL, errlog);
+	return 0;
+}
+
 /* Notes, alerts and the clinic report for the patients with new sessions. */
 static int reports(struct run *run, long min_file, struct error *err)
 {
@@ -361,7 +385,7 @@ static int reports(struct run *run, long min_file, struct error *err)
 	long relapse_gap = stats_config_long(s, "relapse_gap");
 	long no_resp = stats_config_long(s, "no_response_sessions");
 	long today = 0;
-	size_t i;
+	size_t i, n;
 	int ret = -1;
 
 	/*
@@ -393,11 +417,20 @@ static int reports(struct run *run, long min_file, struct error *err)
 	run->r->charts = plot != NULL;
 	b = report_batch_new(plot != NULL, errlog);
 	run->r->patients_updated = run->r->notes_left;
+	for (n = 0; pids[n]; n++)
+		;
 	for (i = 0; pids[i]; i++) {
 		struct store_filter f = STORE_FILTER_INIT;
 		struct store_iter *it;
 		struct store_course c;
 		int rc;
+		if (run->o->progress)
+			run->o->progress(run->o->progress_arg, (long)i, (long)n);
+		/* A batch holds its notes' HTML and chart scripts until drawn:
+		 * drawing every NOTES_PER_BATCH notes keeps a night's memory flat. */
+		if (i > 0 && i % NOTES_PER_BATCH == 0 &&
+		    next_batch(run, &b, &plot, errlog, err) < 0)
+			goto out;
 		run->r->patients_updated++;
 		if (report_note(b, s, sc, rm, pids[i], NULL, notes, run->o->today, &dir, err) != 0)
 			goto out;
@@ -418,6 +451,8 @@ static int reports(struct run *run, long min_file, struct error *err)
 		if (rc < 0)
 			goto out;
 	}
+	if (run->o->progress)
+		run->o->progress(run->o->progress_arg, (long)n, (long)n);
 	if (report_clinic(b, s, sc, rm, &all, run->o->out, run->o->today, &dir, err) != 0)
 		goto out;
 	free(dir);
