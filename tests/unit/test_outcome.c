@@ -1,7 +1,7 @@
 /* test_outcome.c - the clinic's rules (outcome.h) at their edges: exactly at
  * the MCID and a hair short of it, a gap of exactly relapse_gap days and one
  * day less, s90 exactly at the last session, |effect| exactly 1.96 SD.
- * Scores are decimals (6.1 - 4.1 is not exactly 2.0 in binary): the rules
+ * Scores are decimals (5.1 - 3.1 is 1.9999999999999996 in binary): the rules
  * must count such a change as the MCID. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -34,13 +34,18 @@ static void test_improved_at_the_mcid(void **state)
 {
 	struct stats_course r;
 	(void)state;
-	r = course(5, 6.1, 4.1); /* 2.0 in decimals, 1.9999999999999996 in binary */
+	r = course(5, 5.1, 3.1); /* 2.0 in decimals, 1.9999999999999996 in binary */
 	assert_true(outcome_improved(&r, MCID));
 	r = course(5, 6.0, 4.0);
 	assert_true(outcome_improved(&r, MCID));
 	r = course(5, 6.0, 4.0 + 1e-6);
 	assert_false(outcome_improved(&r, MCID));
 	r = course(5, 6.0, 4.1);
+	assert_false(outcome_improved(&r, MCID));
+	/* The slack's edge: a change of MCID - OUTCOME_EPS counts, twice that not. */
+	r = course(5, MCID - OUTCOME_EPS, 0);
+	assert_true(outcome_improved(&r, MCID));
+	r = course(5, MCID - 2 * OUTCOME_EPS, 0);
 	assert_false(outcome_improved(&r, MCID));
 	r = course(1, 6.0, 6.0);
 	assert_false(outcome_improved(&r, 0)); /* one session: no change, whatever the MCID */
@@ -50,8 +55,12 @@ static void test_worse_at_the_mcid(void **state)
 {
 	struct stats_course r;
 	(void)state;
-	r = course(3, 4.1, 6.1);
+	r = course(3, 3.1, 5.1);
 	assert_true(outcome_worse(&r, MCID));
+	r = course(3, 0, MCID - OUTCOME_EPS);
+	assert_true(outcome_worse(&r, MCID));
+	r = course(3, 0, MCID - 2 * OUTCOME_EPS);
+	assert_false(outcome_worse(&r, MCID));
 	r = course(3, 4.0, 6.0);
 	assert_true(outcome_worse(&r, MCID));
 	r = course(3, 4.0, 6.0 - 1e-6);
@@ -110,9 +119,15 @@ static void test_response_reached_and_lost(void **state)
 	r.sessions_to_response = 4;
 	assert_true(outcome_response_reached(&r));
 	assert_true(outcome_response_lost(&r, MCID));
-	r = course(8, 6.1, 4.1); /* still exactly the MCID better: kept */
+	r = course(8, 5.1, 3.1); /* still exactly the MCID better: kept */
 	r.sessions_to_response = 4;
 	assert_false(outcome_response_lost(&r, MCID));
+	r = course(8, MCID - OUTCOME_EPS, 0);
+	r.sessions_to_response = 4;
+	assert_false(outcome_response_lost(&r, MCID));
+	r = course(8, MCID - 2 * OUTCOME_EPS, 0);
+	r.sessions_to_response = 4;
+	assert_true(outcome_response_lost(&r, MCID));
 	r = course(8, 6.0, 4.0 + 1e-6);
 	r.sessions_to_response = 4;
 	assert_true(outcome_response_lost(&r, MCID));
@@ -139,7 +154,7 @@ static void test_plateau_reached(void **state)
 	r.plateau = 8;
 	r.s90 = 5;
 	assert_false(outcome_plateau_reached(&r, MCID));
-	r = course(10, 6.1, 4.1);
+	r = course(10, 5.1, 3.1);
 	r.plateau = 4;
 	r.s90 = 9.5;
 	assert_true(outcome_plateau_reached(&r, MCID));
@@ -165,9 +180,13 @@ static void test_no_response(void **state)
 static void test_relapse(void **state)
 {
 	(void)state;
-	/* baseline 8, 6.1 before a 21-day break, 8.1 after: relapse. */
-	assert_true(outcome_relapse(8.1, 6.1, 8.1, 21, MCID, 21));
-	assert_false(outcome_relapse(8.1, 6.1, 8.1, 20, MCID, 21)); /* one day short */
+	/* baseline 5.1, 3.1 before a 21-day break, 5.1 after: relapse. */
+	assert_true(outcome_relapse(5.1, 3.1, 5.1, 21, MCID, 21));
+	assert_false(outcome_relapse(5.1, 3.1, 5.1, 20, MCID, 21)); /* one day short */
+	/* Each difference exactly at the slack's edge counts, a hair past it not. */
+	assert_true(outcome_relapse(MCID - OUTCOME_EPS, 0, MCID - OUTCOME_EPS, 21, MCID, 21));
+	assert_false(outcome_relapse(MCID - 2 * OUTCOME_EPS, 0, MCID, 21, MCID, 21));
+	assert_false(outcome_relapse(MCID, 0, MCID - 2 * OUTCOME_EPS, 21, MCID, 21));
 	assert_true(outcome_relapse(8.0, 6.0, 8.0, 300, MCID, 21));
 	assert_false(outcome_relapse(8.0, 6.0, 8.0 - 1e-6, 300, MCID, 21)); /* rose less */
 	assert_false(outcome_relapse(8.0 - 1e-6, 6.0, 8.0, 300, MCID, 21)); /* had not improved */
@@ -183,6 +202,10 @@ static void test_eligible(void **state)
 	assert_true(outcome_eligible(&r, 4.0)); /* exactly min_baseline */
 	r = course(5, 4.0 - 1e-6, 2.0);
 	assert_false(outcome_eligible(&r, 4.0));
+	r = course(5, 4.0 - OUTCOME_EPS, 2.0);
+	assert_true(outcome_eligible(&r, 4.0)); /* the slack's edge */
+	r = course(1, 4.0, 4.0);
+	assert_true(outcome_eligible(&r, 4.0)); /* one session has a baseline */
 	r = course(5, 0.0, 0.0);
 	assert_true(outcome_eligible(&r, 0.0)); /* 0 makes every course eligible */
 	r = course(0, NAN, NAN);
