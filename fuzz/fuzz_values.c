@@ -51,6 +51,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (score_parse(buf, size, &v) == 0 && !(v >= 0 && v <= 10))
 		__builtin_trap();
 	(void)text_is_clean(buf, size, size & 1);
+	if (text_is_clean(buf, size, 0)) {
+		/* The NFKC fold of an id is a fixed point: folding it again
+		 * changes nothing (else one patient would have two ids). */
+		long cp;
+		char *f = text_nfkc(buf, size), *g;
+		(void)text_check(buf, size, TEXT_BIDI | TEXT_INVISIBLE | TEXT_SPACES, &cp);
+		if (f) {
+			g = text_nfkc(f, strlen(f));
+			if (!g || strcmp(f, g) != 0)
+				__builtin_trap();
+			free(g);
+			free(f);
+		}
+	}
 	(void)csvin_valid_measure_name(buf);
 	/* KEY=VALUE through the config validator */
 	eq = strchr(buf, '=');

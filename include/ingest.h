@@ -17,6 +17,8 @@ struct ingest_opts {
 	int update_therapists;    /* a therapist row that differs replaces the stored one */
 	const char *today;        /* run date YYYY-MM-DD (NULL: the local date); a
 				     session after the day after it is rejected */
+	int update_patients;      /* a patients row that differs from the stored
+				     patient is applied (else a conflict) */
 	/* Optional observers; neither may call back into the store. */
 	void (*progress)(void *arg, unsigned long long done, unsigned long long size);
 	void (*on_reject)(void *arg, const char *file, long line, const char *reason);

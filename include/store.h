@@ -58,7 +58,12 @@ char **store_config_list(struct store *s);
 void strv_free(char **v);
 
 /* What happened to one ingested row. */
-enum store_outcome { STORE_STORED, STORE_DUPLICATE, STORE_CONFLICT };
+enum store_outcome {
+	STORE_STORED,
+	STORE_DUPLICATE,    /* identical to what is stored */
+	STORE_CONFLICT,     /* differs from what is stored: reported, not applied */
+	STORE_OTHER_COURSE, /* the patient's session that day is in another course */
+};
 
 struct store_ingest_counts {
 	long rows_read, stored, duplicates, rejected, conflicts;
@@ -74,8 +79,15 @@ void store_ingest_counts_add(struct store_ingest_counts *t, const struct store_i
 int store_ingest_begin(struct store *s, const char *name, const char *kind, struct error *err);
 int store_ingest_session(struct store *s, const struct csvin_session *row, long line,
 			 enum store_outcome *outcome, struct error *err);
-int store_ingest_patient(struct store *s, const struct csvin_patient *row,
-			 enum store_outcome *outcome, struct error *err);
+/*
+ * A patient row: new, or filling in what was not stored, is STORE_STORED;
+ * every given value stored already is STORE_DUPLICATE; a given value that
+ * differs from the stored one is STORE_CONFLICT (not applied, the column
+ * names written to 'differs', which is empty) unless 'update', when it is applied and
+ * STORE_STORED.  An empty cell never erases a stored value.
+ */
+int store_ingest_patient(struct store *s, const struct csvin_patient *row, int update,
+			 struct strbuf *differs, enum store_outcome *outcome, struct error *err);
 /*
  * A therapist for the letters' signature block: new is stored, identical is
  * a duplicate, different credentials or email a conflict unless 'update'

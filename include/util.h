@@ -105,6 +105,32 @@ int score_parse(const char *s, size_t n, double *v);
 
 /* 1 when 's' is valid UTF-8 without control characters (tab allowed if 'tab'). */
 int text_is_clean(const char *s, size_t n, int allow_newlines);
+/*
+ * Characters that change how text reads without being seen, by their
+ * Unicode properties (libutf8proc): flags choose what text_check looks for.
+ */
+enum text_flags {
+	TEXT_BIDI = 1,      /* bidi embedding, override or isolate (U+202A-E, U+2066-9):
+			       reverses what is shown after it */
+	TEXT_INVISIBLE = 2, /* format or default-ignorable (U+200B zero width space,
+			       U+00AD soft hyphen, U+FEFF, U+2060 ...) */
+	TEXT_SPACES = 4,    /* a space other than U+0020 (U+00A0, U+3000 ...), a line
+			       or paragraph separator */
+	TEXT_JOINERS_OK = 8, /* with TEXT_INVISIBLE: U+200C/U+200D, which some
+			       scripts need inside words, are allowed */
+};
+/*
+ * Looks through valid UTF-8 for the characters 'flags' names: returns the
+ * flag of the first one found (its code point in *cp), or 0.
+ */
+int text_check(const char *s, size_t n, int flags, long *cp);
+/*
+ * NFKC of valid UTF-8 (compatibility forms folded: full-width 'Ｐ' is 'P',
+ * U+00A0 is a space, decomposed accents are composed): a new string
+ * (caller frees), or NULL when 's' holds a code point Unicode does not
+ * assign.  ASCII is returned as it is, without a pass through the library.
+ */
+char *text_nfkc(const char *s, size_t n);
 /* Number of UTF-8 code points in a valid UTF-8 string. */
 size_t utf8_len(const char *s, size_t n);
 

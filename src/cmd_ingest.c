@@ -48,14 +48,16 @@ static void print_counts(const char *what, const struct store_ingest_counts *c)
 }
 
 static int run_one(struct cmd_ctx *ctx, const char *path, enum csvin_kind kind,
-		   const char *rejects, int update_therapists,
-		   struct store_ingest_counts *total, int *refused)
+		   const char *rejects, int update, struct store_ingest_counts *total,
+		   int *refused)
 {
 	struct ingest_ui ui = { isatty(2), 0, 0 };
 	char today[11];
+	/* 'update': --update-patients for a patients file, --update-therapists
+	 * for a therapists file. */
 	struct ingest_opts o = { .kind = kind, .rejects_path = rejects, .today = today,
 				 .progress = on_progress, .on_reject = on_reject, .arg = &ui,
-				 .update_therapists = update_therapists };
+				 .update_therapists = update, .update_patients = update };
 	struct ingest_result res;
 	struct error err = ERROR_INIT;
 	int rc;
@@ -98,6 +100,7 @@ static int cmd_ingest(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "rejects", required_argument, NULL, 'r' },
 		{ "therapists", required_argument, NULL, 't' },
 		{ "update-therapists", no_argument, NULL, 'T' },
+		{ "update-patients", no_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char **patients = xcalloc((size_t)argc, sizeof(char *));
@@ -108,7 +111,7 @@ static int cmd_ingest(struct cmd_ctx *ctx, int argc, char **argv)
 	struct store_ingest_counts total = { 0, 0, 0, 0, 0 };
 	struct error err = ERROR_INIT;
 	size_t npatients = 0, i;
-	int c, rc = EXIT_OK, refused = 0, files = 0;
+	int c, rc = EXIT_OK, refused = 0, files = 0, update_patients = 0;
 
 	optind = 0;
 	opterr = 0;
@@ -145,6 +148,9 @@ static int cmd_ingest(struct cmd_ctx *ctx, int argc, char **argv)
 		case 't':
 			therapists[ntherapists++] = optarg;
 			break;
+		case 'u':
+			update_patients = 1;
+			break;
 		case 'T':
 			update_therapists = 1;
 			break;
@@ -167,8 +173,8 @@ static int cmd_ingest(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	/* Patients first, so that the sessions' reports know their indications. */
 	for (i = 0; i < npatients; i++, files++) {
-		int r = run_one(ctx, patients[i], CSVIN_PATIENTS, optind < argc ? NULL : rejects, 0,
-				&total, &refused);
+		int r = run_one(ctx, patients[i], CSVIN_PATIENTS, optind < argc ? NULL : rejects,
+				update_patients, &total, &refused);
 		if (r > rc)
 			rc = r;
 	}
@@ -194,7 +200,8 @@ static int cmd_ingest(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_ingest_entry = {
 	.name = "ingest",
-	.usage = "ingest [--patients FILE]... [--therapists FILE]... [--update-therapists]\n"
+	.usage = "ingest [--patients FILE]... [--update-patients] [--therapists FILE]...\n"
+		 "                [--update-therapists]\n"
 		 "                [--measure NAME]... [--course-gap DAYS] [--rejects PATH] FILE.csv...",
 	.summary = "validate and store session CSV files",
 	.help = "  --patients FILE    a patients CSV (patient_id, referrer, indication, birth_year;\n"
@@ -202,6 +209,8 @@ const struct cmd_entry cmd_ingest_entry = {
 		"                     planned_sessions)\n"
 		"  --therapists FILE  a therapists CSV (therapist, credentials, email): the\n"
 		"                     letters' signature block\n"
+		"  --update-patients  a patients row that differs from the stored patient is\n"
+		"                     applied (else it is a conflict, reported, not applied)\n"
 		"  --update-therapists  a therapist row that differs from the stored one\n"
 		"                     replaces it (else it is a conflict, not overwritten)\n"
 		"  --measure NAME     declare an extra 0-10 measure (kept in the database)\n"

@@ -60,6 +60,8 @@ struct csvin_reader {
 	size_t nfields;
 	int too_many;
 	struct strbuf reason;
+	char *fold[MAX_COLS]; /* NFKC forms of this record's ids and names */
+	size_t nfold;
 };
 
 static int no_space(unsigned char c)
@@ -448,6 +450,49 @@ static void add_reason(struct csvin_reader *r, const char *fmt, const char *col,
 	}
 }
 
+/*
+ * Unseen characters (text_check): 1 and a reason naming the code point
+ * when 's' has one of 'flags'.  A look-alike id would be another patient;
+ * a bidi override reverses what a letter shows after it.
+ */
+static int unseen(struct csvin_reader *r, const char *name, const char *s, size_t n, int flags)
+{
+	long cp;
+	int k = text_check(s, n, flags, &cp);
+	if (!k)
+		return 0;
+	if (r->reason.len)
+		sb_adds(&r->reason, "; ");
+	sb_addf(&r->reason, "%s has %s (U+%04lX)", name,
+		k == TEXT_BIDI ? "a bidirectional control character"
+		: k == TEXT_SPACES ? "a space other than a plain space"
+		: "an invisible character", cp);
+	return 1;
+}
+
+/*
+ * The NFKC form of a valid cell, kept until the next record, so that 'Ｐ001'
+ * and 'P001' are one patient.  NULL (reason added) when Unicode does not
+ * assign one of its characters.
+ */
+static const char *folded(struct csvin_reader *r, const char *name, const char *s, size_t n)
+{
+	char *f;
+	if (r->nfold >= MAX_COLS)
+		BUG("more folded cells than columns");
+	f = text_nfkc(s, n);
+	if (!f) {
+		add_reason(r, "%s has a character that Unicode does not assign", name, NULL, 0);
+		return NULL;
+	}
+	if (!strcmp(f, s)) {
+		free(f);
+		return s;
+	}
+	r->fold[r->nfold++] = f;
+	return f;
+}
+
 /* Checks an identifier cell; returns NULL when it is empty. */
 static const char *check_id(struct csvin_reader *r, size_t col, const char *name,
 			    int required)
@@ -459,9 +504,16 @@ static const char *check_id(struct csvin_reader *r, size_t col, const char *name
 			add_reason(r, "%s is empty", name, NULL, 0);
 		return NULL;
 	}
-	if (!text_is_clean(s, n, 0))
+	if (!text_is_clean(s, n, 0)) {
 		add_reason(r, "%s has control characters or invalid UTF-8", name, NULL, 0);
-	else if (utf8_len(s, n) > CSVIN_MAX_ID)
+		return s;
+	}
+	if (unseen(r, name, s, n, TEXT_BIDI | TEXT_INVISIBLE | TEXT_SPACES))
+		return s;
+	if (!(s = folded(r, name, s, n)))
+		return NULL;
+	n = strlen(s);
+	if (utf8_len(s, n) > CSVIN_MAX_ID)
 		add_reason(r, "%s is longer than 64 characters", name, NULL, 0);
 	else if (s[0] == ' ' || s[n - 1] == ' ')
 		add_reason(r, "%s has leading or trailing spaces:", name, s, n);
@@ -471,6 +523,9 @@ static const char *check_id(struct csvin_reader *r, size_t col, const char *name
 /*
  * Checks a free-text cell; NULL when it is empty.  Text with newlines
  * (notes, adverse events) is measured in bytes, one-line text in characters.
+ * One-line names (therapist, referrer, indication...) are folded like ids
+ * and may hold no invisible characters; text with newlines is kept as
+ * written, only bidi controls are refused in it.
  */
 static const char *check_text(struct csvin_reader *r, size_t col, const char *name,
 			      size_t maxlen, int newlines)
@@ -485,7 +540,15 @@ static const char *check_text(struct csvin_reader *r, size_t col, const char *na
 		add_reason(r, newlines ? (plural ? "%s are not valid UTF-8" : "%s is not valid UTF-8")
 				       : "%s has control characters or invalid UTF-8",
 			   name, NULL, 0);
-	} else if ((newlines ? n : utf8_len(s, n)) > maxlen) {
+		return s;
+	}
+	if (unseen(r, name, s, n, newlines ? TEXT_BIDI
+				  : TEXT_BIDI | TEXT_INVISIBLE | TEXT_JOINERS_OK))
+		return s;
+	if (!newlines && !(s = folded(r, name, s, n)))
+		return NULL;
+	n = strlen(s);
+	if ((newlines ? n : utf8_len(s, n)) > maxlen) {
 		snprintf(what, sizeof(what), "%%s %s longer than %zu %s", plural ? "are" : "is",
 			 maxlen, newlines ? "bytes" : "characters");
 		add_reason(r, what, name, NULL, 0);
@@ -579,6 +642,21 @@ static void reject_scores(struct csvin_reader *r, const struct csvin_session *s)
 	}
 }
 
+/* 1 when 'course' is '<pid>-C<digits>': a derived course id of that patient
+ * (store.h), which a clinic's course_id must not collide with. */
+static int derived_name(const char *pid, const char *course)
+{
+	size_t n = strlen(pid);
+	const char *p;
+	if (strncmp(course, pid, n) != 0 || course[n] != '-' || course[n + 1] != 'C' ||
+	    !course[n + 2])
+		return 0;
+	for (p = course + n + 2; *p; p++)
+		if (*p < '0' || *p > '9')
+			return 0;
+	return 1;
+}
+
 static void validate_session(struct csvin_reader *r, struct csvin_session *s)
 {
 	size_t i, n;
@@ -632,6 +710,10 @@ static void validate_session(struct csvin_reader *r, struct csvin_session *s)
 		reject_scores(r, s);
 	else if (!any && !r->reason.len)
 		add_reason(r, "%s", "no score recorded (a row needs at least one)", NULL, 0);
+	if (s->patient_id && s->course_id && derived_name(s->patient_id, s->course_id))
+		add_reason(r, "%s is how symtrend names this patient's courses derived from "
+			      "dates (<patient_id>-C<k>); choose another course id:", "course_id",
+			   s->course_id, strlen(s->course_id));
 }
 
 static void validate_patient(struct csvin_reader *r, struct csvin_patient *p)
@@ -705,11 +787,18 @@ static void validate_therapist(struct csvin_reader *r, struct csvin_therapist *t
 	}
 }
 
+static void free_folded(struct csvin_reader *r)
+{
+	while (r->nfold)
+		free(r->fold[--r->nfold]);
+}
+
 int csvin_next(struct csvin_reader *r, struct csvin_record *rec, struct error *err)
 {
 	long line;
 	int unclosed, rc;
 	memset(rec, 0, sizeof(*rec));
+	free_folded(r);
 	for (;;) {
 		rc = split_record(r, &line, &unclosed, err);
 		if (rc <= 0)
@@ -777,6 +866,7 @@ void csvin_free(struct csvin_reader *r)
 	sb_release(&r->raw);
 	sb_release(&r->fields);
 	sb_release(&r->reason);
+	free_folded(r);
 	free(r->path);
 	free(r);
 }

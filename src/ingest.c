@@ -389,8 +389,15 @@ static int store_one(struct store *s, enum csvin_kind kind, int update, const st
 		row.referral_reason = at(b, q->ref_reason);
 		row.referral_date = q->ref_date;
 		row.planned_sessions = q->planned;
-		if (store_ingest_patient(s, &row, &outcome, err) < 0)
+		sb_reset(why);
+		if (store_ingest_patient(s, &row, update, why, &outcome, err) < 0)
 			return -1;
+		if (outcome == STORE_CONFLICT) {
+			char *cols = sb_detach(why);
+			sb_addf(why, "differs from the stored patient in %s; not applied "
+				     "(--update-patients applies it)", cols);
+			free(cols);
+		}
 	} else {
 		struct csvin_therapist row;
 		row.therapist = at(b, q->therapist);
@@ -408,6 +415,11 @@ static int store_one(struct store *s, enum csvin_kind kind, int update, const st
 		*reason = kind == CSVIN_THERAPISTS
 			  ? "conflicts with the stored therapist of this name (different "
 			    "credentials or email); not overwritten (--update-therapists replaces it)"
+			  : kind == CSVIN_PATIENTS ? why->buf
+			  : outcome == STORE_OTHER_COURSE
+			  ? "this patient has a session on this date in another course (one "
+			    "derived from dates, or another course_id); a patient has one "
+			    "session a day: not stored twice"
 			  : "conflicts with a stored session of this patient and course "
 			    "on this date (different scores or attendance or adverse event); not overwritten";
 	}
@@ -461,7 +473,8 @@ int ingest_file(struct store *s, const char *path, const struct ingest_opts *o,
 		for (i = 0; i < b->n; i++) {
 			const struct qrec *q = &b->rec[i];
 			const char *reason;
-			if (store_one(s, o->kind, o->update_therapists, b, q, latest, &why, c,
+			if (store_one(s, o->kind, o->kind == CSVIN_PATIENTS ? o->update_patients
+					  : o->update_therapists, b, q, latest, &why, c,
 				      &reason, err) < 0) {
 				batch_free(b);
 				goto fail;

@@ -471,18 +471,19 @@ int store_ingest_begin(struct store *s, const char *name, const char *kind, stru
 	if (!(s->ins_session = prepare(s,
 		"INSERT INTO sessions(patient, label, session_date, therapist, notes,"
 		" fatigue, sleep, focus, pain, file, line, attendance, adverse_event)"
-		" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)"
-		" ON CONFLICT DO NOTHING", err)) ||
+		" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)", err)) ||
 	    !(s->find_session = prepare(s,
-		"SELECT 0, fatigue, sleep, focus, pain, attendance, adverse_event FROM sessions"
-		" WHERE patient=? AND label=? AND session_date=?", err)) ||
+		"SELECT label, fatigue, sleep, focus, pain, attendance, adverse_event FROM sessions"
+		" WHERE patient=? AND session_date=?", err)) ||
 	    !(s->ins_extra = prepare(s,
 		"INSERT INTO extra_scores(patient, label, session_date, measure, value)"
 		" VALUES(?,?,?,?,?)", err)) ||
 	    !(s->get_extra = prepare(s,
 		"SELECT value FROM extra_scores WHERE patient=? AND label=? AND session_date=?"
 		" AND measure=?", err)) ||
-	    !(s->find_patient = prepare(s, "SELECT id FROM patients WHERE patient_id=?", err)) ||
+	    !(s->find_patient = prepare(s, "SELECT id, referrer, indication, birth_year, name,"
+		" referral_reason, referral_date, planned_sessions"
+		" FROM patients WHERE patient_id=?", err)) ||
 	    !(s->ins_patient = prepare(s, "INSERT INTO patients(patient_id) VALUES(?)", err)) ||
 	    !(s->upd_patient = prepare(s,
 		"UPDATE patients SET referrer=coalesce(?2, referrer),"
@@ -590,6 +591,42 @@ static int same_scores(struct store *s, const struct csvin_session *row, sqlite3
 	return 0;
 }
 
+/*
+ * A patient has one session a day, whatever course it is filed under: the
+ * stored session of that patient on that date, if any, decides.  Same
+ * course and scores: already stored; same course, other scores: a
+ * conflict; another course (a derived one when the row names one, or the
+ * other way round): a conflict too, never a second copy.  1 when found.
+ */
+static int find_day(struct store *s, const struct csvin_session *row, sqlite3_int64 pid,
+		    const char *label, enum store_outcome *outcome, struct error *err)
+{
+	int rc, same = 1;
+	sqlite3_reset(s->find_session);
+	sqlite3_bind_int64(s->find_session, 1, pid);
+	sqlite3_bind_int64(s->find_session, 2, row->date);
+	rc = sqlite3_step(s->find_session);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(s->find_session);
+		return 0;
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(s->find_session);
+		return sql_fail(s, err, "cannot read stored session");
+	}
+	if (strcmp((const char *)sqlite3_column_text(s->find_session, 0), label) != 0) {
+		sqlite3_reset(s->find_session);
+		*outcome = STORE_OTHER_COURSE;
+		return 1;
+	}
+	rc = same_scores(s, row, pid, label, &same, err);
+	sqlite3_reset(s->find_session);
+	if (rc < 0)
+		return -1;
+	*outcome = same ? STORE_DUPLICATE : STORE_CONFLICT;
+	return 1;
+}
+
 int store_ingest_session(struct store *s, const struct csvin_session *row, long line,
 			 enum store_outcome *outcome, struct error *err)
 {
@@ -597,9 +634,12 @@ int store_ingest_session(struct store *s, const struct csvin_session *row, long 
 	sqlite3_stmt *st = s->ins_session;
 	const char *label = row->course_id ? row->course_id : "";
 	size_t m;
-	int rc, same;
+	int rc;
 	if (patient_rowid(s, row->patient_id, &pid, err) < 0)
 		return -1;
+	rc = find_day(s, row, pid, label, outcome, err);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
 	sqlite3_reset(st);
 	sqlite3_bind_int64(st, 1, pid);
 	sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
@@ -617,48 +657,95 @@ int store_ingest_session(struct store *s, const struct csvin_session *row, long 
 	bind_opt_text(st, 12, row->attendance == CSVIN_ATTENDED ? NULL
 			      : csvin_attendance_name(row->attendance));
 	bind_opt_text(st, 13, row->adverse_event);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	if (sqlite3_step(st) != SQLITE_DONE || sqlite3_changes(s->db) != 1)
 		return sql_fail(s, err, "cannot store session");
-	if (sqlite3_changes(s->db) == 1) {
-		for (m = STORE_BUILTIN_MEASURES; m < s->nmeasures; m++) {
-			if (!row->has[m])
-				continue;
-			sqlite3_reset(s->ins_extra);
-			sqlite3_bind_int64(s->ins_extra, 1, pid);
-			sqlite3_bind_text(s->ins_extra, 2, label, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(s->ins_extra, 3, row->date);
-			sqlite3_bind_int64(s->ins_extra, 4, s->measure_id[m]);
-			sqlite3_bind_double(s->ins_extra, 5, row->score[m]);
-			if (sqlite3_step(s->ins_extra) != SQLITE_DONE)
-				return sql_fail(s, err, "cannot store score");
-		}
-		*outcome = STORE_STORED;
-		return 0;
+	for (m = STORE_BUILTIN_MEASURES; m < s->nmeasures; m++) {
+		if (!row->has[m])
+			continue;
+		sqlite3_reset(s->ins_extra);
+		sqlite3_bind_int64(s->ins_extra, 1, pid);
+		sqlite3_bind_text(s->ins_extra, 2, label, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s->ins_extra, 3, row->date);
+		sqlite3_bind_int64(s->ins_extra, 4, s->measure_id[m]);
+		sqlite3_bind_double(s->ins_extra, 5, row->score[m]);
+		if (sqlite3_step(s->ins_extra) != SQLITE_DONE)
+			return sql_fail(s, err, "cannot store score");
 	}
-	/* Same patient, course and date already stored: identical or a conflict. */
-	sqlite3_reset(s->find_session);
-	sqlite3_bind_int64(s->find_session, 1, pid);
-	sqlite3_bind_text(s->find_session, 2, label, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s->find_session, 3, row->date);
-	rc = sqlite3_step(s->find_session);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(s->find_session);
-		return sql_fail(s, err, "cannot read stored session");
-	}
-	rc = same_scores(s, row, pid, label, &same, err);
-	sqlite3_reset(s->find_session);
-	if (rc < 0)
-		return -1;
-	*outcome = same ? STORE_DUPLICATE : STORE_CONFLICT;
+	*outcome = STORE_STORED;
 	return 0;
 }
 
-int store_ingest_patient(struct store *s, const struct csvin_patient *row,
-			 enum store_outcome *outcome, struct error *err)
+/*
+ * One column of a patients row against the stored patient: a given value
+ * (text non-NULL, or a number when 'given') that differs from a stored one
+ * is named in 'differs'; a given value where nothing is stored fills in
+ * (*fill); an empty cell keeps what is stored.
+ */
+static void compare_col(sqlite3_stmt *st, int col, const char *name, const char *text,
+			int given, long long num, struct strbuf *differs, int *fill)
+{
+	int differ;
+	if (!given)
+		return;
+	if (sqlite3_column_type(st, col) == SQLITE_NULL) {
+		*fill = 1;
+		return;
+	}
+	differ = text ? strcmp((const char *)sqlite3_column_text(st, col), text) != 0
+		      : sqlite3_column_int64(st, col) != num;
+	if (differ)
+		sb_addf(differs, "%s%s", differs->len ? ", " : "", name);
+}
+
+/* *same: 1 every given value is stored already, 0 something fills in,
+ * -1 something differs (its columns named in 'differs', empty before). */
+static void patient_compare(struct store *s, const struct csvin_patient *row,
+			    struct strbuf *differs, int *same)
+{
+	sqlite3_stmt *st = s->find_patient;
+	int fill = 0;
+	compare_col(st, 1, "referrer", row->referrer, row->referrer != NULL, 0, differs, &fill);
+	compare_col(st, 2, "indication", row->indication, row->indication != NULL, 0, differs,
+		    &fill);
+	compare_col(st, 3, "birth_year", NULL, row->birth_year != 0, row->birth_year, differs,
+		    &fill);
+	compare_col(st, 4, "name", row->name, row->name != NULL, 0, differs, &fill);
+	compare_col(st, 5, "referral_reason", row->referral_reason, row->referral_reason != NULL,
+		    0, differs, &fill);
+	compare_col(st, 6, "referral_date", NULL, row->referral_date >= 0, row->referral_date,
+		    differs, &fill);
+	compare_col(st, 7, "planned_sessions", NULL, row->planned_sessions > 0,
+		    row->planned_sessions, differs, &fill);
+	*same = differs->len ? -1 : fill ? 0 : 1;
+}
+
+int store_ingest_patient(struct store *s, const struct csvin_patient *row, int update,
+			 struct strbuf *differs, enum store_outcome *outcome, struct error *err)
 {
 	sqlite3_int64 pid;
-	if (patient_rowid(s, row->patient_id, &pid, err) < 0)
-		return -1;
+	int rc, same = 0;
+	sqlite3_reset(s->find_patient);
+	sqlite3_bind_text(s->find_patient, 1, row->patient_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s->find_patient);
+	if (rc == SQLITE_ROW) {
+		pid = sqlite3_column_int64(s->find_patient, 0);
+		patient_compare(s, row, differs, &same);
+		sqlite3_reset(s->find_patient);
+		if (same > 0) {
+			*outcome = STORE_DUPLICATE;
+			return 0;
+		}
+		if (same < 0 && !update) {
+			*outcome = STORE_CONFLICT;
+			return 0;
+		}
+	} else {
+		sqlite3_reset(s->find_patient);
+		if (rc != SQLITE_DONE)
+			return sql_fail(s, err, "cannot look up patient");
+		if (patient_rowid(s, row->patient_id, &pid, err) < 0)
+			return -1;
+	}
 	sqlite3_reset(s->upd_patient);
 	sqlite3_bind_int64(s->upd_patient, 1, pid);
 	bind_opt_text(s->upd_patient, 2, row->referrer);
@@ -679,7 +766,7 @@ int store_ingest_patient(struct store *s, const struct csvin_patient *row,
 		sqlite3_bind_null(s->upd_patient, 8);
 	if (sqlite3_step(s->upd_patient) != SQLITE_DONE)
 		return sql_fail(s, err, "cannot store patient");
-	*outcome = sqlite3_changes(s->db) ? STORE_STORED : STORE_DUPLICATE;
+	*outcome = STORE_STORED;
 	return 0;
 }
 

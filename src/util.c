@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utf8proc.h>
 
 void bug_at(const char *file, int line, const char *msg)
 {
@@ -458,6 +459,78 @@ int text_is_clean(const char *s, size_t n, int allow_newlines)
 		}
 	}
 	return 1;
+}
+
+static int is_bidi_control(int bc)
+{
+	switch (bc) {
+	case UTF8PROC_BIDI_CLASS_LRE: case UTF8PROC_BIDI_CLASS_LRO:
+	case UTF8PROC_BIDI_CLASS_RLE: case UTF8PROC_BIDI_CLASS_RLO:
+	case UTF8PROC_BIDI_CLASS_PDF: case UTF8PROC_BIDI_CLASS_LRI:
+	case UTF8PROC_BIDI_CLASS_RLI: case UTF8PROC_BIDI_CLASS_FSI:
+	case UTF8PROC_BIDI_CLASS_PDI:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Which of 'flags' code point c is (0: none). */
+static int text_class(utf8proc_int32_t c, int flags)
+{
+	const utf8proc_property_t *p = utf8proc_get_property(c);
+	if ((flags & TEXT_BIDI) && is_bidi_control(p->bidi_class))
+		return TEXT_BIDI;
+	if ((flags & TEXT_SPACES) && c != 0x20 &&
+	    (p->category == UTF8PROC_CATEGORY_ZS || p->category == UTF8PROC_CATEGORY_ZL ||
+	     p->category == UTF8PROC_CATEGORY_ZP))
+		return TEXT_SPACES;
+	if ((flags & TEXT_INVISIBLE) && (p->category == UTF8PROC_CATEGORY_CF || p->ignorable) &&
+	    !((flags & TEXT_JOINERS_OK) && (c == 0x200c || c == 0x200d)))
+		return TEXT_INVISIBLE;
+	return 0;
+}
+
+int text_check(const char *s, size_t n, int flags, long *cp)
+{
+	size_t i = 0;
+	while (i < n) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t len;
+		int k;
+		if ((unsigned char)s[i] < 0x80) {
+			i++; /* ASCII has none of them */
+			continue;
+		}
+		len = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &c);
+		if (len <= 0)
+			return 0; /* not valid UTF-8: text_is_clean's to say */
+		if ((k = text_class(c, flags)) != 0) {
+			*cp = c;
+			return k;
+		}
+		i += (size_t)len;
+	}
+	return 0;
+}
+
+char *text_nfkc(const char *s, size_t n)
+{
+	utf8proc_uint8_t *out = NULL;
+	utf8proc_ssize_t len;
+	size_t i;
+	char *r;
+	for (i = 0; i < n && (unsigned char)s[i] < 0x80; i++)
+		;
+	if (i == n)
+		return xstrndup(s, n);
+	len = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &out,
+			   UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_REJECTNA);
+	if (len < 0)
+		return NULL;
+	r = xstrndup((const char *)out, (size_t)len);
+	free(out);
+	return r;
 }
 
 size_t utf8_len(const char *s, size_t n)

@@ -142,4 +142,74 @@ printf 'nonsense\n' >refused.csv
 expect 1 "a file that is not a sessions file is refused" ingest refused.csv
 check "the message does not repeat 'symtrend:'" sh -c "! grep -q 'symtrend:.*symtrend:' err"
 
+# --- 10: look-alike patient ids are one patient, or rejected ----------------
+pid_of() { sqlv "SELECT count(*) FROM sessions s JOIN patients p ON p.id=s.patient WHERE p.patient_id='$1'"; }
+{
+	printf '%s,therapist\n' "$H"
+	printf 'LA1,2025-01-01,5,5,5,5,Anna Berg\n'
+	printf 'LA1\302\240,2025-01-02,5,5,5,5,Anna Berg\n'        # NBSP
+	printf '\342\200\213LA1,2025-01-03,5,5,5,5,Anna Berg\n'    # ZERO WIDTH SPACE
+	printf '\357\274\254A1,2025-01-04,5,5,5,5,Anna Berg\n'     # FULLWIDTH L
+	printf 'LA\343\200\2001,2025-01-05,5,5,5,5,Anna Berg\n'    # IDEOGRAPHIC SPACE
+	printf 'LA1,2025-01-06,5,5,5,5,Anna\342\200\213Berg\n'     # ZWSP in a name
+	printf 'LA1,2025-01-07,5,5,5,5,\357\274\241nna Berg\n'     # FULLWIDTH A in a name
+	printf 'LA1,2025-01-08,5,5,5,5,Anna\302\240Berg\n'         # NBSP in a name
+} >lookalike.csv
+expect 1 "look-alike ids: the invisible and space-like ones are rejected" ingest lookalike.csv
+check "NBSP in an id is rejected with its code point" grep -q '^3,patient_id has a space other than a plain space (U+00A0),' lookalike.csv.rejects.csv
+check "ZERO WIDTH SPACE in an id is rejected" grep -q '^4,patient_id has an invisible character (U+200B),' lookalike.csv.rejects.csv
+check "IDEOGRAPHIC SPACE in an id is rejected" grep -q '^6,patient_id has a space other than a plain space (U+3000),' lookalike.csv.rejects.csv
+check "ZWSP in a therapist name is rejected" grep -q '^7,therapist has an invisible character (U+200B),' lookalike.csv.rejects.csv
+check "full-width 'ＬA1' is folded (NFKC) into patient LA1" test "$(sqlv "SELECT p.patient_id FROM sessions s JOIN patients p ON p.id=s.patient WHERE session_date=(julianday('2025-01-04')-2440587.5)")" = LA1
+check "no second look-alike patient exists" test "$(sqlv "SELECT count(*) FROM patients WHERE patient_id LIKE '%A1%'")" = 1
+check "a full-width and an NBSP therapist name fold into one therapist" test "$(sqlv "SELECT count(DISTINCT therapist) FROM sessions s JOIN patients p ON p.id=s.patient WHERE p.patient_id='LA1'")" = 1
+
+# --- 15: bidi controls in text are rejected with a reason -------------------
+{
+	printf '%s,notes,therapist\n' "$H"
+	printf 'BD1,2025-01-01,5,5,5,5,fine \342\200\256txet desrever,\n'   # U+202E in notes
+	printf 'BD1,2025-01-02,5,5,5,5,ok,Anna \342\201\246Berg\n'           # U+2066 in a name
+	printf 'BD\342\200\2561,2025-01-03,5,5,5,5,ok,\n'                    # U+202E in an id
+	printf 'BD1,2025-01-04,5,5,5,5,Ärztin: Schmerz \342\200\215 besser,\n' # ZWJ in notes is text
+} >bidi.csv
+expect 1 "bidi controls are rejected" ingest bidi.csv
+check "U+202E in notes is rejected with its code point" grep -q '^2,notes has a bidirectional control character (U+202E),' bidi.csv.rejects.csv
+check "U+2066 in a therapist name is rejected" grep -q '^3,therapist has a bidirectional control character (U+2066),' bidi.csv.rejects.csv
+check "U+202E in an id is rejected" grep -q '^4,patient_id has a bidirectional control character (U+202E),' bidi.csv.rejects.csv
+check "only the clean row is stored" test "$(pid_of BD1)" = 1
+
+# --- 9: course ids never collide; a session is not stored twice ------------
+printf '%s\nCC1,2025-01-01,6,6,6,6\nCC1,2025-01-08,5,5,5,5\nCC1,2025-01-15,4,4,4,4\n' "$H" >cc-derived.csv
+expect 0 "sessions with derived courses" ingest cc-derived.csv
+printf '%s,course_id\nCC1,2025-01-01,6,6,6,6,K1\nCC1,2025-01-08,5,5,5,5,K1\nCC1,2025-01-15,4,4,4,4,K1\n' "$H" >cc-named.csv
+expect 1 "the same sessions again with a course_id column" ingest cc-named.csv
+check "they are conflicts, not new sessions" grep -q '3 rows read, 0 stored, 0 already stored, 0 rejected, 3 conflicts' err
+check "the reason says the session is in another course" grep -q '^2,"this patient has a session on this date in another course' cc-named.csv.rejects.csv
+check "each session is stored once" test "$(pid_of CC1)" = 3
+printf '%s,course_id\nCC1,2025-06-01,6,6,6,6,CC1-C1\nCC1,2025-06-08,5,5,5,5,CC1-C12\nCC1,2025-06-15,4,4,4,4,CC1-Cx\nCC2,2025-06-15,4,4,4,4,CC1-C1\n' "$H" >cc-collide.csv
+expect 1 "a course_id shaped like the patient's derived ids" ingest cc-collide.csv
+check "CC1-C1 is rejected with a reason" grep -q "^2,course_id is how symtrend names this patient's courses derived from dates" cc-collide.csv.rejects.csv
+check "CC1-C12 is rejected too" grep -q "^3,course_id is how symtrend names" cc-collide.csv.rejects.csv
+check "CC1-Cx is not a derived id: stored" grep -q '4 rows read, 2 stored, 0 already stored, 2 rejected' err
+expect 0 "stats --course CC1-C1" stats --course CC1-C1 --format csv
+check "finds exactly one course" test "$(grep -c '^CC1,CC1-C1,fatigue,' out)" = 1
+
+# --- 11: a patients file that changes is a conflict unless --update-patients -
+printf 'patient_id,referrer,indication\nUP1,Dr A,chronic stress\nUP2,Dr B,\n' >up1.csv
+expect 0 "a patients file" ingest --patients up1.csv
+expect 0 "the same file again" ingest --patients up1.csv
+check "is already stored" grep -q '2 rows read, 0 stored, 2 already stored, 0 rejected, 0 conflicts' err
+printf 'patient_id,referrer,indication\nUP1,Dr Z,chronic stress\nUP2,,low back pain\nUP1,,\n' >up2.csv
+expect 1 "a patients file that changes a referrer" ingest --patients up2.csv
+check "the change is a conflict; filling in an empty value is stored" grep -q '3 rows read, 1 stored, 1 already stored, 0 rejected, 1 conflicts' err
+check "the conflict names the column, in the patients file's rejects" grep -q '^2,differs from the stored patient in referrer; not applied (--update-patients applies it),' up2.csv.rejects.csv
+check "the stored referrer is unchanged" test "$(sqlv "SELECT referrer FROM patients WHERE patient_id='UP1'")" = "Dr A"
+check "the empty indication was filled in" test "$(sqlv "SELECT indication FROM patients WHERE patient_id='UP2'")" = "low back pain"
+printf 'patient_id,referrer,indication\nUP3,Dr A,x\nUP3,Dr B,x\n' >up3.csv
+expect 1 "a second, different row for one patient in one file" ingest --patients up3.csv
+check "is a conflict" grep -q '2 rows read, 1 stored, 0 already stored, 0 rejected, 1 conflicts' err
+expect 0 "--update-patients applies the change" ingest --update-patients --patients up2.csv
+check "the referrer is replaced" test "$(sqlv "SELECT referrer FROM patients WHERE patient_id='UP1'")" = "Dr Z"
+check "an empty cell erases nothing" test "$(sqlv "SELECT indication FROM patients WHERE patient_id='UP1'")" = "chronic stress"
+
 finish

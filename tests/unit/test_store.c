@@ -396,10 +396,22 @@ static void test_patient_and_therapist(void **state)
 	struct csvin_therapist th = { "Anna Berg", "certified", "anna@x.org" };
 	struct csvin_session r = row("P1", NULL, "2025-01-10", 6);
 	enum store_outcome o;
+	struct strbuf differs = STRBUF_INIT;
+	struct csvin_patient other = p;
 	(void)state;
 	memset(&co, 0, sizeof(co));
 	assert_int_equal(store_ingest_begin(s, "p.csv", "patients", &err), 0);
-	assert_int_equal(store_ingest_patient(s, &p, &o, &err), 0);
+	assert_int_equal(store_ingest_patient(s, &p, 0, &differs, &o, &err), 0);
+	assert_int_equal(o, STORE_STORED);
+	/* The same row again is already stored; another name is a conflict that
+	 * names the column, not applied. */
+	assert_int_equal(store_ingest_patient(s, &p, 0, &differs, &o, &err), 0);
+	assert_int_equal(o, STORE_DUPLICATE);
+	other.name = "Maria Other";
+	assert_int_equal(store_ingest_patient(s, &other, 0, &differs, &o, &err), 0);
+	assert_int_equal(o, STORE_CONFLICT);
+	assert_string_equal(differs.buf, "name");
+	sb_release(&differs);
 	assert_int_equal(store_ingest_commit(s, &c, 0, "", &err), 0);
 	ingest_rows(s, &r, 1);
 	assert_int_equal(store_iter_open(s, &f, &it, &err), 0);
