@@ -17,9 +17,14 @@
 
 #define PCACHE 4096 /* patient id -> rowid cache slots (bounded memory) */
 
+/* What an ingest knows of a cached patient's courses (see find_day). */
+enum courses_known { COURSES_UNKNOWN, COURSES_NONE, COURSES_ONE, COURSES_MANY };
+
 struct pcache_slot {
 	char *pid;
 	sqlite3_int64 rowid;
+	enum courses_known courses;
+	char *label; /* COURSES_ONE: the one course's label */
 };
 
 struct store {
@@ -32,7 +37,8 @@ struct store {
 
 	/* ingest state */
 	sqlite3_int64 file_id;
-	sqlite3_stmt *ins_session, *find_session, *ins_extra, *get_extra;
+	sqlite3_stmt *ins_session, *find_session, *ins_extra, *get_extra, *next_label;
+	sqlite3_stmt *first_label;
 	sqlite3_stmt *find_patient, *ins_patient, *upd_patient;
 	sqlite3_stmt *find_therapist, *put_therapist;
 	struct pcache_slot pcache[PCACHE];
@@ -266,6 +272,8 @@ static void finalize_ingest(struct store *s)
 {
 	sqlite3_finalize(s->ins_session);
 	sqlite3_finalize(s->find_session);
+	sqlite3_finalize(s->next_label);
+	sqlite3_finalize(s->first_label);
 	sqlite3_finalize(s->ins_extra);
 	sqlite3_finalize(s->get_extra);
 	sqlite3_finalize(s->find_patient);
@@ -273,12 +281,14 @@ static void finalize_ingest(struct store *s)
 	sqlite3_finalize(s->upd_patient);
 	sqlite3_finalize(s->find_therapist);
 	sqlite3_finalize(s->put_therapist);
-	s->ins_session = s->find_session = s->ins_extra = s->get_extra = NULL;
+	s->ins_session = s->find_session = s->ins_extra = s->get_extra = s->next_label = NULL;
+	s->first_label = NULL;
 	s->find_patient = s->ins_patient = s->upd_patient = NULL;
 	s->find_therapist = s->put_therapist = NULL;
 	for (size_t i = 0; i < PCACHE; i++) {
 		free(s->pcache[i].pid);
-		s->pcache[i].pid = NULL;
+		free(s->pcache[i].label);
+		s->pcache[i].pid = s->pcache[i].label = NULL;
 	}
 }
 
@@ -471,10 +481,15 @@ int store_ingest_begin(struct store *s, const char *name, const char *kind, stru
 	if (!(s->ins_session = prepare(s,
 		"INSERT INTO sessions(patient, label, session_date, therapist, notes,"
 		" fatigue, sleep, focus, pain, file, line, attendance, adverse_event)"
-		" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)", err)) ||
+		" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING", err)) ||
 	    !(s->find_session = prepare(s,
-		"SELECT label, fatigue, sleep, focus, pain, attendance, adverse_event FROM sessions"
-		" WHERE patient=? AND session_date=?", err)) ||
+		"SELECT 0, fatigue, sleep, focus, pain, attendance, adverse_event FROM sessions"
+		" WHERE patient=? AND label=? AND session_date=?", err)) ||
+	    !(s->first_label = prepare(s,
+		"SELECT label FROM sessions WHERE patient=? ORDER BY label LIMIT 1", err)) ||
+	    !(s->next_label = prepare(s,
+		"SELECT label FROM sessions WHERE patient=? AND label>? ORDER BY label LIMIT 1",
+		err)) ||
 	    !(s->ins_extra = prepare(s,
 		"INSERT INTO extra_scores(patient, label, session_date, measure, value)"
 		" VALUES(?,?,?,?,?)", err)) ||
@@ -513,11 +528,14 @@ static unsigned long hash_str(const char *p)
 	return h;
 }
 
-/* Finds or creates a patient; rowid in *id. */
-static int patient_rowid(struct store *s, const char *pid, sqlite3_int64 *id, struct error *err)
+/* Finds or creates a patient; rowid in *id, its cache slot in *out. */
+static int patient_slot(struct store *s, const char *pid, sqlite3_int64 *id,
+			struct pcache_slot **out, struct error *err)
 {
 	struct pcache_slot *slot = &s->pcache[hash_str(pid) % PCACHE];
+	enum courses_known known = COURSES_UNKNOWN;
 	int rc;
+	*out = slot;
 	if (slot->pid && !strcmp(slot->pid, pid)) {
 		*id = slot->rowid;
 		return 0;
@@ -533,14 +551,24 @@ static int patient_rowid(struct store *s, const char *pid, sqlite3_int64 *id, st
 		if (sqlite3_step(s->ins_patient) != SQLITE_DONE)
 			return sql_fail(s, err, "cannot store patient");
 		*id = sqlite3_last_insert_rowid(s->db);
+		known = COURSES_NONE;
 	} else {
 		return sql_fail(s, err, "cannot look up patient");
 	}
 	sqlite3_reset(s->find_patient);
 	free(slot->pid);
+	free(slot->label);
 	slot->pid = xstrdup(pid);
 	slot->rowid = *id;
+	slot->courses = known;
+	slot->label = NULL;
 	return 0;
+}
+
+static int patient_rowid(struct store *s, const char *pid, sqlite3_int64 *id, struct error *err)
+{
+	struct pcache_slot *slot;
+	return patient_slot(s, pid, id, &slot, err);
 }
 
 static void bind_opt_text(sqlite3_stmt *st, int i, const char *v)
@@ -591,40 +619,99 @@ static int same_scores(struct store *s, const struct csvin_session *row, sqlite3
 	return 0;
 }
 
+/* 1 when the patient has a session on the row's date in course 'label'
+ * (its scores then in find_session's row), 0 when not, -1 on error. */
+static int day_in(struct store *s, const struct csvin_session *row, sqlite3_int64 pid,
+		  const char *label, struct error *err)
+{
+	int rc;
+	sqlite3_reset(s->find_session);
+	sqlite3_bind_int64(s->find_session, 1, pid);
+	sqlite3_bind_text(s->find_session, 2, label, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s->find_session, 3, row->date);
+	rc = sqlite3_step(s->find_session);
+	if (rc == SQLITE_ROW)
+		return 1;
+	sqlite3_reset(s->find_session);
+	return rc == SQLITE_DONE ? 0 : sql_fail(s, err, "cannot read stored session");
+}
+
+/* The patient's course label after 'after' (NULL: the first) into 'out':
+ * 1 found, 0 no more, -1 error.  One primary-key seek. */
+static int next_label(struct store *s, sqlite3_int64 pid, const char *after, struct strbuf *out,
+		      struct error *err)
+{
+	sqlite3_stmt *st = after ? s->next_label : s->first_label;
+	int rc;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, pid);
+	if (after)
+		sqlite3_bind_text(st, 2, after, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		sb_reset(out);
+		sb_adds(out, (const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_fail(s, err, "cannot read courses");
+	return rc == SQLITE_ROW;
+}
+
 /*
  * A patient has one session a day, whatever course it is filed under: the
  * stored session of that patient on that date, if any, decides.  Same
  * course and scores: already stored; same course, other scores: a
  * conflict; another course (a derived one when the row names one, or the
- * other way round): a conflict too, never a second copy.  1 when found.
+ * other way round): a conflict too, never a second copy.  The patient's
+ * courses are visited one primary-key seek each (a patient has few); when
+ * none holds the date, what was learnt goes to the patient's cache slot,
+ * so that the next rows of a patient with one course cost nothing more.
+ * 1 when found (outcome set), 0 when not, -1 on error.
  */
-static int find_day(struct store *s, const struct csvin_session *row, sqlite3_int64 pid,
+static int find_day(struct store *s, const struct csvin_session *row, struct pcache_slot *slot,
 		    const char *label, enum store_outcome *outcome, struct error *err)
 {
-	int rc, same = 1;
-	sqlite3_reset(s->find_session);
-	sqlite3_bind_int64(s->find_session, 1, pid);
-	sqlite3_bind_int64(s->find_session, 2, row->date);
-	rc = sqlite3_step(s->find_session);
-	if (rc == SQLITE_DONE) {
+	struct strbuf cur = STRBUF_INIT;
+	int rc, same = 1, courses = 0;
+	for (rc = next_label(s, slot->rowid, NULL, &cur, err); rc > 0;
+	     rc = next_label(s, slot->rowid, cur.buf, &cur, err)) {
+		courses++;
+		rc = day_in(s, row, slot->rowid, cur.buf, err);
+		if (rc < 0)
+			break;
+		if (rc == 0)
+			continue;
+		if (strcmp(cur.buf, label) != 0) {
+			*outcome = STORE_OTHER_COURSE;
+		} else {
+			rc = same_scores(s, row, slot->rowid, label, &same, err) < 0 ? -1 : 1;
+			*outcome = same ? STORE_DUPLICATE : STORE_CONFLICT;
+		}
 		sqlite3_reset(s->find_session);
-		return 0;
+		break;
 	}
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(s->find_session);
-		return sql_fail(s, err, "cannot read stored session");
+	if (rc == 0) {
+		free(slot->label);
+		slot->label = courses == 1 ? xstrdup(cur.buf) : NULL;
+		slot->courses = courses == 0 ? COURSES_NONE : courses == 1 ? COURSES_ONE
+										 : COURSES_MANY;
 	}
-	if (strcmp((const char *)sqlite3_column_text(s->find_session, 0), label) != 0) {
-		sqlite3_reset(s->find_session);
-		*outcome = STORE_OTHER_COURSE;
-		return 1;
+	sb_release(&cur);
+	return rc;
+}
+
+/* After a session of course 'label' was stored: what the cache knows. */
+static void add_course(struct pcache_slot *slot, const char *label)
+{
+	if (slot->courses == COURSES_NONE) {
+		slot->courses = COURSES_ONE;
+		slot->label = xstrdup(label);
+	} else if (slot->courses == COURSES_ONE && strcmp(slot->label, label) != 0) {
+		slot->courses = COURSES_MANY;
+		free(slot->label);
+		slot->label = NULL;
 	}
-	rc = same_scores(s, row, pid, label, &same, err);
-	sqlite3_reset(s->find_session);
-	if (rc < 0)
-		return -1;
-	*outcome = same ? STORE_DUPLICATE : STORE_CONFLICT;
-	return 1;
 }
 
 int store_ingest_session(struct store *s, const struct csvin_session *row, long line,
@@ -633,13 +720,19 @@ int store_ingest_session(struct store *s, const struct csvin_session *row, long 
 	sqlite3_int64 pid;
 	sqlite3_stmt *st = s->ins_session;
 	const char *label = row->course_id ? row->course_id : "";
+	struct pcache_slot *slot;
 	size_t m;
-	int rc;
-	if (patient_rowid(s, row->patient_id, &pid, err) < 0)
+	int rc, same;
+	if (patient_slot(s, row->patient_id, &pid, &slot, err) < 0)
 		return -1;
-	rc = find_day(s, row, pid, label, outcome, err);
-	if (rc != 0)
-		return rc < 0 ? -1 : 0;
+	/* Only this course can hold the date when it is the patient's one
+	 * course (or the patient has none): the insert itself tells. */
+	if (slot->courses != COURSES_NONE &&
+	    !(slot->courses == COURSES_ONE && !strcmp(slot->label, label))) {
+		rc = find_day(s, row, slot, label, outcome, err);
+		if (rc != 0)
+			return rc < 0 ? -1 : 0;
+	}
 	sqlite3_reset(st);
 	sqlite3_bind_int64(st, 1, pid);
 	sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
@@ -657,8 +750,21 @@ int store_ingest_session(struct store *s, const struct csvin_session *row, long 
 	bind_opt_text(st, 12, row->attendance == CSVIN_ATTENDED ? NULL
 			      : csvin_attendance_name(row->attendance));
 	bind_opt_text(st, 13, row->adverse_event);
-	if (sqlite3_step(st) != SQLITE_DONE || sqlite3_changes(s->db) != 1)
+	if (sqlite3_step(st) != SQLITE_DONE)
 		return sql_fail(s, err, "cannot store session");
+	if (sqlite3_changes(s->db) == 0) {
+		/* Same patient, course and date stored: identical or a conflict. */
+		rc = day_in(s, row, pid, label, err);
+		if (rc <= 0)
+			return rc < 0 ? -1 : sql_fail(s, err, "cannot read stored session");
+		rc = same_scores(s, row, pid, label, &same, err);
+		sqlite3_reset(s->find_session);
+		if (rc < 0)
+			return -1;
+		*outcome = same ? STORE_DUPLICATE : STORE_CONFLICT;
+		return 0;
+	}
+	add_course(slot, label);
 	for (m = STORE_BUILTIN_MEASURES; m < s->nmeasures; m++) {
 		if (!row->has[m])
 			continue;
