@@ -2,6 +2,7 @@
  * cmd_report.c - 'symtrend report note' and 'symtrend report clinic'.
  */
 #include <getopt.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -68,7 +69,7 @@ static int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_usage(&cmd_report_entry, "'report clinic' covers every patient");
 	cmd_today(day);
 	if (mkdir_p(out) != 0) {
-		fprintf(stderr, "symtrend: cannot create folder '%s'\n", out);
+		fprintf(stderr, "symtrend: cannot create folder '%s': %s\n", out, strerror(errno));
 		return EXIT_FAILURE_IO;
 	}
 	sc = stats_ctx_new(ctx->store, &err);

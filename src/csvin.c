@@ -284,6 +284,34 @@ static void quote_value(struct strbuf *sb, const char *s, size_t n)
 	sb_addc(sb, '\'');
 }
 
+/*
+ * What to say after "unknown column 'X'": the real problem when the header
+ * shows one (a file whose lines end in CR alone, separators symtrend did
+ * not split on, spaces around a name), --measure only for a name that
+ * could be a measure.
+ */
+static const char *unknown_column_advice(const struct csvin_reader *r, const char *name,
+					 size_t len)
+{
+	char lower[33];
+	size_t i;
+	if (memchr(r->raw.buf, '\r', r->raw.len))
+		return " (the file's lines end in a CR alone: save it with LF or CRLF line endings)";
+	if (!memchr(r->raw.buf, ',', r->raw.len) &&
+	    (memchr(r->raw.buf, ';', r->raw.len) || memchr(r->raw.buf, '\t', r->raw.len)))
+		return " (the header is not comma-separated: save the file as CSV with commas)";
+	if (name[0] == ' ' || name[len - 1] == ' ')
+		return " (a column name with spaces around it)";
+	if (r->kind != CSVIN_SESSIONS)
+		return r->kind == CSVIN_PATIENTS ? " in a patients file" : " in a therapists file";
+	for (i = 0; i < len && i < sizeof(lower) - 1; i++)
+		lower[i] = (name[i] >= 'A' && name[i] <= 'Z') ? (char)(name[i] - 'A' + 'a') : name[i];
+	lower[i] = '\0';
+	if (len < sizeof(lower) && csvin_valid_measure_name(lower) == 0)
+		return " (declare an extra measure with --measure NAME)";
+	return " (not a column of a sessions file, nor a possible measure name)";
+}
+
 static int read_header(struct csvin_reader *r, struct error *err)
 {
 	long line;
@@ -320,12 +348,8 @@ static int read_header(struct csvin_reader *r, struct error *err)
 		if (role < 0) {
 			struct strbuf sb = STRBUF_INIT;
 			quote_value(&sb, name, len);
-			error_set(err, EXIT_REJECTS, r->path, line,
-				  r->kind == CSVIN_SESSIONS
-				  ? "unknown column %s (declare an extra measure with --measure NAME)"
-				  : r->kind == CSVIN_PATIENTS ? "unknown column %s in a patients file"
-				  : "unknown column %s in a therapists file",
-				  sb.buf);
+			error_set(err, EXIT_REJECTS, r->path, line, "unknown column %s%s", sb.buf,
+				  unknown_column_advice(r, name, len));
 			sb_release(&sb);
 			return -1;
 		}

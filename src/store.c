@@ -192,6 +192,71 @@ fail:
 	return -1;
 }
 
+/* 'path' as an SQLite URI (file:...): every byte but [A-Za-z0-9/._~-] escaped. */
+static char *file_uri(const char *path, const char *query)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const unsigned char *p;
+	sb_adds(&sb, "file:");
+	for (p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("/._~-", *p))
+			sb_addc(&sb, (char)*p);
+		else
+			sb_addf(&sb, "%%%02X", *p);
+	}
+	sb_addf(&sb, "?%s", query);
+	return sb_detach(&sb);
+}
+
+/*
+ * A reader who may read the database but not write its folder (a director
+ * with read access) cannot create the -shm file that WAL mode needs, and
+ * SQLite says "attempt to write a readonly database".  When no -wal file
+ * holds changes (the last writer closed cleanly, so the file alone is the
+ * whole database), it is opened immutable: read without any locking or
+ * -shm.  Changes waiting in a -wal that cannot be read safely are an error
+ * that says so.  0 ok (s->db usable), -1 error.
+ */
+static int reopen_for_reader(struct store *s, const char *path, struct error *err)
+{
+	sqlite3_int64 dummy;
+	struct error e2 = ERROR_INIT;
+	struct stat st;
+	char *wal, *uri;
+	int rc, code, has_wal;
+	if (int_query(s, "SELECT count(*) FROM sqlite_schema", &dummy, &e2) == 0)
+		return 0;
+	error_release(&e2);
+	code = sqlite3_extended_errcode(s->db) & 0xff;
+	if (code != SQLITE_READONLY && code != SQLITE_CANTOPEN)
+		return 0; /* not this case: store_open's own check says what it is */
+	wal = xasprintf("%s-wal", path);
+	has_wal = stat(wal, &st) == 0 && st.st_size > 0;
+	free(wal);
+	if (has_wal) {
+		error_set(err, EXIT_FAILURE_IO, NULL, 0,
+			  "cannot read database '%s': its folder is not writable for this user and "
+			  "its -wal file holds changes not yet in the database (a run is writing, "
+			  "or one was stopped): run again when it has finished, or as its owner",
+			  path);
+		return -1;
+	}
+	sqlite3_close_v2(s->db);
+	s->db = NULL;
+	uri = file_uri(path, "immutable=1");
+	rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+			     SQLITE_OPEN_NOMUTEX, NULL);
+	free(uri);
+	if (rc != SQLITE_OK) {
+		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot open database '%s': %s", path,
+			  s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		return -1;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	return 0;
+}
+
 int store_open(const char *path, int flags, struct store **out, struct error *err)
 {
 	struct store *s = xcalloc(1, sizeof(*s));
@@ -236,6 +301,8 @@ int store_open(const char *path, int flags, struct store **out, struct error *er
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, 10000);
+	if (!(flags & STORE_WRITE) && reopen_for_reader(s, path, err) < 0)
+		goto fail;
 	/* A file that is not a database fails on its first read: say so clearly. */
 	{
 		sqlite3_int64 dummy;

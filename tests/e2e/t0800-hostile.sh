@@ -212,4 +212,66 @@ expect 0 "--update-patients applies the change" ingest --update-patients --patie
 check "the referrer is replaced" test "$(sqlv "SELECT referrer FROM patients WHERE patient_id='UP1'")" = "Dr Z"
 check "an empty cell erases nothing" test "$(sqlv "SELECT indication FROM patients WHERE patient_id='UP1'")" = "chronic stress"
 
+# --- 13: the advice names the real problem ----------------------------------
+printf 'patient_id,session_date,fatigue,sleep,focus,pain\rHA1,2025-01-01,1,1,1,1\r' >cr-only.csv
+expect 1 "a file whose lines end in CR alone is refused" ingest cr-only.csv
+grep_err "and told about its line endings" "lines end in a CR alone: save it with LF or CRLF"
+check "not told to declare a measure" sh -c "! grep -q -- '--measure' err"
+# Whether or not the ';', tab and spaced headers are read (the dialects
+# work reads them), none of them is told to declare a measure.
+printf 'patient_id;session_date;fatigue;sleep;focus;pain\nHA2;2025-01-01;1;1;1;1\n' >semi.csv
+printf 'patient_id\tsession_date\tfatigue\tsleep\tfocus\tpain\nHA3\t2025-01-01\t1\t1\t1\t1\n' >tab.csv
+printf 'patient_id, session_date ,fatigue,sleep,focus,pain\nHA4,2025-01-01,1,1,1,1\n' >spaced.csv
+for f in semi tab spaced; do
+	st ingest $f.csv
+	check "a $f header is not told to declare a measure" sh -c "! grep -q -- '--measure' err"
+done
+printf '%s,Blood pressure\nHA5,2025-01-01,1,1,1,1,120\n' "$H" >bp.csv
+expect 1 "a column that cannot be a measure name" ingest bp.csv
+check "is not told to declare it with --measure" sh -c "! grep -q -- '--measure' err"
+printf '%s,dizziness\nHA6,2025-01-01,1,1,1,1,3\n' "$H" >dz.csv
+expect 1 "a column that could be a measure" ingest dz.csv
+grep_err "is told to declare it" "declare an extra measure with --measure NAME"
+long=$(printf 'a%.0s' $(seq 300))
+expect 3 "report into a folder whose name is too long" report clinic --out "$T/$long"
+grep_err "says why the folder cannot be created" "cannot create folder '.*': File name too long"
+
+# --- 14: a reader who may not write the database's folder ------------------
+# The database (WAL mode) in a folder the reader cannot write: SQLite cannot
+# create the -shm file.  As root the reader is 'nobody'; otherwise the
+# folder is made read-only for ourselves.
+as_reader=""
+if [ "$(id -u)" = 0 ]; then
+	if runuser -u nobody -- true 2>/dev/null; then as_reader="runuser -u nobody --"
+	elif setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
+		as_reader="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	fi
+else
+	as_reader=env
+fi
+if [ -n "$as_reader" ]; then
+	chmod 711 "$T"
+	mkdir -p ro/dbdir ro/out
+	"$SYMTREND" --db "$T/ro/dbdir/db" ingest cc-derived.csv >/dev/null 2>&1
+	chmod 755 ro
+	chmod 644 ro/dbdir/db
+	chmod 777 ro/out
+	chmod 555 ro/dbdir
+	$as_reader "$SYMTREND" --db "$T/ro/dbdir/db" stats --format csv >ro/out/stats.csv 2>ro/out/err
+	check "stats works for a reader who cannot write the database's folder" test $? -eq 0
+	check "and prints the courses" grep -q '^CC1,CC1-C1,fatigue,3,' ro/out/stats.csv
+	$as_reader "$SYMTREND" --db "$T/ro/dbdir/db" report clinic --out "$T/ro/out" >/dev/null 2>ro/out/err
+	check "report clinic works for that reader, writing elsewhere" test -f ro/out/clinic/report.txt
+	check "the database folder is left as it was" test "$(ls -A ro/dbdir)" = db
+	# A -wal holding changes cannot be read immutable: said, not misread.
+	printf 'not empty' >ro/dbdir/db-wal
+	$as_reader "$SYMTREND" --db "$T/ro/dbdir/db" stats --format csv >/dev/null 2>ro/out/err
+	check "changes waiting in a -wal the reader cannot use are an error that says so" \
+		grep -q 'its -wal file holds changes not yet in the database' ro/out/err
+	chmod 755 ro/dbdir
+	chmod 700 "$T"
+else
+	skip "stats works for a reader who cannot write the database's folder" "no other user to run as"
+fi
+
 finish
