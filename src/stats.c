@@ -17,10 +17,15 @@
 
 #define EPS 1e-9 /* scores are decimals: compare differences with slack */
 
+/* Courses with up to this many points take the slope's t quantile from a
+ * table: gsl_cdf_tdist_Qinv was a tenth of a clinic report. */
+#define TQ_TABLE 64
+
 struct stats_ctx {
 	size_t nmeasures;
 	struct stats_settings set[CSVIN_MAX_MEASURES];
 	double sd[CSVIN_MAX_MEASURES];
+	double tq[TQ_TABLE]; /* tq[df]: the 97.5% t quantile, df >= 1 */
 };
 
 /* Settings ------------------------------------------------------------- */
@@ -233,6 +238,8 @@ struct stats_ctx *stats_ctx_new(struct store *s, struct error *err)
 	int rc, need_pass = 0;
 
 	memset(&c, 0, sizeof(c));
+	for (i = 1; i < TQ_TABLE; i++)
+		ctx->tq[i] = gsl_cdf_tdist_Qinv(0.025, (double)i);
 	ctx->nmeasures = store_measure_count(s);
 	for (m = 0; m < ctx->nmeasures; m++) {
 		const char *name = store_measure_name(s, m);
@@ -483,17 +490,18 @@ out:
 
 static void course_arrays(const double *s, const double *y, size_t n,
 			  const struct stats_settings *set, double sd, int plateau,
-			  struct stats_course *o);
+			  const double *tq_table, struct stats_course *o);
 
 void stats_course_arrays(const double *s, const double *y, size_t n,
 			 const struct stats_settings *set, double sd, struct stats_course *o)
 {
-	course_arrays(s, y, n, set, sd, 1, o);
+	course_arrays(s, y, n, set, sd, 1, NULL, o);
 }
 
+/* tq_table: the t quantiles by df below TQ_TABLE, or NULL. */
 static void course_arrays(const double *s, const double *y, size_t n,
 			  const struct stats_settings *set, double sd, int plateau,
-			  struct stats_course *o)
+			  const double *tq_table, struct stats_course *o)
 {
 	size_t i;
 	o->n = n;
@@ -527,7 +535,8 @@ static void course_arrays(const double *s, const double *y, size_t n,
 		o->intercept = c0;
 		o->slope_se = sqrt(cov11);
 		if (isfinite(o->slope_se)) {
-			double tq = gsl_cdf_tdist_Qinv(0.025, (double)(n - 2));
+			double tq = tq_table && n - 2 < TQ_TABLE ? tq_table[n - 2]
+							       : gsl_cdf_tdist_Qinv(0.025, (double)(n - 2));
 			o->slope_lo = c1 - tq * o->slope_se;
 			o->slope_hi = c1 + tq * o->slope_se;
 			/* A perfect fit has no error to test against: p undefined. */
@@ -572,7 +581,7 @@ void stats_course_compute(const struct stats_ctx *ctx, const struct store_course
 		y = xmalloc(c->n * sizeof(*y));
 	}
 	n = store_course_points(c, m, s, y);
-	course_arrays(s, y, n, &ctx->set[m], ctx->sd[m], what == STATS_ALL, out);
+	course_arrays(s, y, n, &ctx->set[m], ctx->sd[m], what == STATS_ALL, ctx->tq, out);
 	if (s != sbuf) {
 		free(s);
 		free(y);
@@ -708,6 +717,38 @@ static int cmp_km(const void *pa, const void *pb)
 	return (a->t > b->t) - (a->t < b->t);
 }
 
+/*
+ * Sorts KM points by time.  Times are session numbers, small whole numbers,
+ * so a counting sort does it in one pass (the order within a time does not
+ * matter); other times go to qsort.
+ */
+#define KM_BUCKETS 1024
+static void sort_km(struct km_pt *p, size_t n)
+{
+	size_t *at = NULL, i, sum = 0;
+	struct km_pt *out;
+	for (i = 0; i < n; i++)
+		if (!(p[i].t >= 0 && p[i].t < KM_BUCKETS && p[i].t == floor(p[i].t))) {
+			qsort(p, n, sizeof(*p), cmp_km);
+			return;
+		}
+	at = xcalloc(KM_BUCKETS, sizeof(*at));
+	out = xmalloc((n ? n : 1) * sizeof(*out));
+	for (i = 0; i < n; i++)
+		at[(size_t)p[i].t]++;
+	for (i = 0; i < KM_BUCKETS; i++) {
+		size_t c = at[i];
+		at[i] = sum;
+		sum += c;
+	}
+	for (i = 0; i < n; i++)
+		out[at[(size_t)p[i].t]++] = p[i];
+	if (n)
+		memcpy(p, out, n * sizeof(*p));
+	free(out);
+	free(at);
+}
+
 static int cmp_double(const void *pa, const void *pb)
 {
 	double a = *(const double *)pa, b = *(const double *)pb;
@@ -736,7 +777,7 @@ size_t stats_acc_km_curve(const struct stats_acc *a, double **x, double **s)
 		p[i].t = a->km_t[i];
 		p[i].e = a->km_e[i];
 	}
-	qsort(p, a->n, sizeof(*p), cmp_km);
+	sort_km(p, a->n);
 	for (i = 0; i < a->n; i = j) {
 		double d = 0, all = 0;
 		for (j = i; j < a->n && p[j].t == p[i].t; j++) {
@@ -763,7 +804,7 @@ double stats_km_median(const double *t, const int *e, size_t n)
 		p[i].t = t[i];
 		p[i].e = e[i];
 	}
-	qsort(p, n, sizeof(*p), cmp_km);
+	sort_km(p, n);
 	for (i = 0; i < n; i = j) {
 		double d = 0, all = 0;
 		for (j = i; j < n && p[j].t == p[i].t; j++) {

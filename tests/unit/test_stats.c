@@ -110,6 +110,17 @@ static void test_km(void **state)
 	REL(stats_km_median(t3, e3, 4), 2, 1e-12);
 	REL(stats_km_median(t4, e4, 3), 5, 1e-12); /* S = 0.5 exactly, no later event */
 	assert_true(isnan(stats_km_median(t5, e5, 4)));
+	{
+		/* Any order; whole session numbers up to 1023 are counted into
+		 * place, other times (fractions, 1024 on) sorted the general way. */
+		static const double t6[4] = { 4, 1, 3, 2 }, t7[4] = { 4.5, 1.5, 3.5, 2.5 };
+		static const double t8[4] = { 1024, 1021, 1023, 1022 };
+		static const double t9[4] = { 1023, 1020, 1022, 1021 };
+		REL(stats_km_median(t6, e1, 4), 2.5, 1e-12);
+		REL(stats_km_median(t7, e1, 4), 3, 1e-12);
+		REL(stats_km_median(t8, e1, 4), 1022.5, 1e-12);
+		REL(stats_km_median(t9, e1, 4), 1021.5, 1e-12);
+	}
 }
 
 static void test_acc(void **state)
