@@ -27,7 +27,9 @@ struct report_batch;
  */
 #define REPORT_MODEL_MIN_COURSES 20
 struct report_models;
-struct report_models *report_models_new(struct store *s, struct error *err);
+/* A report run's statistics context (*sc) and models in one pass over the
+ * store; NULL with err (and *sc NULL) on failure. */
+struct report_models *report_setup(struct store *s, struct stats_ctx **sc, struct error *err);
 void report_models_free(struct report_models *rm);
 /* The model for a course of this indication (NULL indication: the clinic's). */
 const struct model_fit *report_model_for(const struct report_models *rm, size_t m,

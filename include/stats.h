@@ -51,6 +51,11 @@ struct stats_clinic {
  */
 struct stats_ctx;
 struct stats_ctx *stats_ctx_new(struct store *s, struct error *err);
+/* The same, handing every course of the store to visit(arg, course) on the
+ * way (one pass for what else a run needs from every course). */
+struct stats_ctx *stats_ctx_new_visit(struct store *s,
+				      void (*visit)(void *arg, const struct store_course *c),
+				      void *arg, struct error *err);
 void stats_ctx_free(struct stats_ctx *ctx);
 const struct stats_settings *stats_ctx_settings(const struct stats_ctx *ctx, size_t m);
 /* SD used for the RCI of measure m (configured or from the baselines); NAN if none. */

@@ -72,14 +72,15 @@ static int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 		fprintf(stderr, "symtrend: cannot create folder '%s': %s\n", out, strerror(errno));
 		return EXIT_FAILURE_IO;
 	}
-	sc = stats_ctx_new(ctx->store, &err);
-	if (!sc)
+	rm = report_setup(ctx->store, &sc, &err);
+	if (!rm)
 		return cmd_error(&err);
 	errlog = xasprintf("%s/.gnuplot.log", out);
 	plot = plot_start(errlog, &err);
 	if (!plot) {
 		if (err.code != EXIT_OK) {
 			free(errlog);
+			report_models_free(rm);
 			stats_ctx_free(sc);
 			return cmd_error(&err);
 		}
@@ -90,10 +91,7 @@ static int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 	b = report_batch_new(plot != NULL, errlog);
 	if (png)
 		report_batch_png(b);
-	rm = report_models_new(ctx->store, &err);
-	if (!rm)
-		rc = -1;
-	else if (!strcmp(what, "note"))
+	if (!strcmp(what, "note"))
 		rc = report_note(b, ctx->store, sc, rm, patient, course, out, day, &dir, &err);
 	else
 		rc = report_clinic(b, ctx->store, sc, rm, &f, out, day, &dir, &err);

@@ -400,10 +400,7 @@ static int reports(struct run *run, long min_file, struct error *err)
 					   &run->r->notes_left, err);
 	if (!pids)
 		goto out;
-	sc = stats_ctx_new(s, err);
-	if (!sc)
-		goto out;
-	rm = report_models_new(s, err);
+	rm = report_setup(s, &sc, err);
 	if (!rm)
 		goto out;
 	errlog = xasprintf("%s/.gnuplot.log", run->day_dir);

@@ -17,40 +17,39 @@ struct report_models {
 	struct model_set *set;
 };
 
-struct report_models *report_models_new(struct store *s, struct error *err)
+struct models_pass {
+	struct model_set *set;
+	size_t nm, cap;
+	double *sx, *sy;
+};
+
+/* One course into the model set: its indication's and the clinic's. */
+static void models_add(void *arg, const struct store_course *c)
+{
+	struct models_pass *p = arg;
+	size_t k = model_set_course(p->set, c->indication ? c->indication : "(unknown)"), m;
+	if (c->n > p->cap) {
+		size_t c1 = p->cap;
+		p->sx = xgrow(p->sx, &c1, c->n, sizeof(*p->sx));
+		p->sy = xgrow(p->sy, &p->cap, c->n, sizeof(*p->sy));
+	}
+	for (m = 0; m < p->nm; m++)
+		model_set_add(p->set, k, m, p->sx, p->sy, store_course_points(c, m, p->sx, p->sy));
+}
+
+struct report_models *report_setup(struct store *s, struct stats_ctx **sc, struct error *err)
 {
 	struct report_models *rm = xcalloc(1, sizeof(*rm));
-	struct store_filter f = STORE_FILTER_INIT;
-	struct store_iter *it;
-	struct store_course c;
-	size_t nm = store_measure_count(s), m, k, cap = 0;
-	double *sx = NULL, *sy = NULL;
-	int rc;
-	memset(&c, 0, sizeof(c));
-	rm->set = model_set_new(nm);
-	if (store_iter_open(s, &f, &it, err) < 0) {
+	struct models_pass p = { NULL, store_measure_count(s), 0, NULL, NULL };
+	p.set = rm->set = model_set_new(p.nm);
+	*sc = stats_ctx_new_visit(s, models_add, &p, err);
+	free(p.sx);
+	free(p.sy);
+	if (!*sc) {
 		report_models_free(rm);
 		return NULL;
 	}
-	while ((rc = store_iter_next(it, &c, err)) == 1) {
-		k = model_set_course(rm->set, c.indication ? c.indication : "(unknown)");
-		if (c.n > cap) {
-			size_t c1 = cap;
-			sx = xgrow(sx, &c1, c.n, sizeof(*sx));
-			sy = xgrow(sy, &cap, c.n, sizeof(*sy));
-		}
-		for (m = 0; m < nm; m++)
-			model_set_add(rm->set, k, m, sx, sy, store_course_points(&c, m, sx, sy));
-	}
-	store_iter_free(it);
-	store_course_release(&c);
-	free(sx);
-	free(sy);
 	model_set_fit(rm->set, REPORT_MODEL_MIN_COURSES);
-	if (rc < 0) {
-		report_models_free(rm);
-		return NULL;
-	}
 	return rm;
 }
 

@@ -227,6 +227,13 @@ static double setting(struct store *s, const char *measure, int k)
 
 struct stats_ctx *stats_ctx_new(struct store *s, struct error *err)
 {
+	return stats_ctx_new_visit(s, NULL, NULL, err);
+}
+
+struct stats_ctx *stats_ctx_new_visit(struct store *s,
+				      void (*visit)(void *arg, const struct store_course *c),
+				      void *arg, struct error *err)
+{
 	struct stats_ctx *ctx = xcalloc(1, sizeof(*ctx));
 	struct store_filter f = STORE_FILTER_INIT;
 	struct store_iter *it = NULL;
@@ -251,12 +258,14 @@ struct stats_ctx *stats_ctx_new(struct store *s, struct error *err)
 		if (isnan(ctx->sd[m]))
 			need_pass = 1;
 	}
-	if (!need_pass)
+	if (!need_pass && !visit)
 		return ctx;
 	/* The RCI's SD is that of the baselines over every course (Welford). */
 	if (store_iter_open(s, &f, &it, err) < 0)
 		goto fail;
 	while ((rc = store_iter_next(it, &c, err)) == 1) {
+		if (visit)
+			visit(arg, &c);
 		for (m = 0; m < ctx->nmeasures; m++) {
 			for (i = 0; i < c.n; i++) {
 				double y = c.score[i * c.nmeasures + m];
