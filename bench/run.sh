@@ -80,7 +80,7 @@ target() {
 q() { echo "$(secs "$1") / $(secs "$2")" | bc -l; }
 mb() { echo "$(tail -1 "$O/$1.time" | cut -d' ' -f2) / 1024" | bc -l; }
 echo "== issue 15: $S sessions, first night $F sessions" | tee -a "$res"
-rm -f $O/speed.db* $O/night.db* $O/first.db*
+rm -f $O/speed.db* $O/night.db* $O/first.db* $O/first-all.db*
 build/gen --sessions "$S" --out $O/speed-sessions.csv --patients $O/speed-patients.csv
 ./symtrend --db $O/speed.db ingest --patients $O/speed-patients.csv $O/speed-sessions.csv >/dev/null 2>&1
 measure speed_import sqlite3 $O/speed-import.db ".mode csv" ".import $O/speed-sessions.csv t"
@@ -105,6 +105,15 @@ day=$(tail -n +2 $O/first-inbox/sessions.csv | cut -d, -f2 | sort | tail -1)
 measure speed_first_night env SYMTREND_TODAY="$(date -u -d "$day + 1 day" +%Y-%m-%d)" \
 	./symtrend --db $O/first.db nightly --settle 0 --inbox $O/first-inbox --out $O/first-out
 cat $O/speed_first_night.out | tee -a "$res"
+# For comparison, not a target: the same first night writing every patient's
+# letter (alert_window at its 3650-day maximum), as a night did before.
+rm -rf $O/first-inbox $O/first-out && mkdir -p $O/first-inbox
+build/gen --sessions "$F" --out $O/first-inbox/sessions.csv --patients $O/first-inbox/patients.csv
+touch -d '10 minutes ago' $O/first-inbox/*.csv
+./symtrend --db $O/first-all.db init >/dev/null && ./symtrend --db $O/first-all.db config set alert_window 3650
+measure speed_first_night_all env SYMTREND_TODAY="$(date -u -d "$day + 1 day" +%Y-%m-%d)" \
+	./symtrend --db $O/first-all.db nightly --settle 0 --inbox $O/first-inbox --out $O/first-out
+cat $O/speed_first_night_all.out | tee -a "$res"
 target "(1) night 500 sessions / .import $S" "$(q speed_night speed_import)" 5 x
 target "(2) first night of $F sessions" "$(secs speed_first_night)" 120 s
 target "(3) stats csv / pandas without plateau" "$(q speed_stats speed_pandas_noplateau)" 0.2 x
