@@ -4,11 +4,13 @@
  * Owns the gnuplot process (one per report, fed every chart's script on its
  * standard input), the chart scripts, and the quoting of every string that
  * reaches gnuplot: data goes as numbers in inline data blocks, and text
- * (ids, names, indications) only as plot_quote()d single-quoted strings,
- * which can carry no command, macro or line break.  Charts are written as
- * SVG (what the HTML embeds) and, when asked, PNG (pngcairo), readable in
- * greyscale, under temporary names (BASE.svg.tmp, BASE.png.tmp) that the
- * caller renames once plot_finish has succeeded.
+ * (ids, names, indications) only through plot_text() (or plot_quote() for
+ * file names): single-quoted strings, which carry no command, macro, line
+ * break, markup or format, so gnuplot shows them as given.  Charts are
+ * written as SVG (what the HTML embeds) and, when asked, PNG (pngcairo),
+ * readable in greyscale, under temporary names unique to the process
+ * (plot_tmp_path) that the caller renames once plot_finish has succeeded;
+ * a failed gnuplot leaves none of them behind.
  */
 #ifndef SYMTREND_PLOT_H
 #define SYMTREND_PLOT_H
@@ -40,8 +42,20 @@ int plot_finish(struct plot *p, struct error *err);
 int plot_draw(struct plot *first, const char *errlog, const struct strbuf *script,
 	      const size_t *ends, size_t n, struct error *err);
 
-/* Appends 's' as a gnuplot single-quoted string that cannot run anything. */
+/* Appends 's' as a gnuplot single-quoted string that cannot run anything
+ * (for file names: control characters become '?'). */
 void plot_quote(struct strbuf *sb, const char *s);
+/* Appends 's' as a title, label or key text, shown as given: plot_quote
+ * plus 'noenhanced', so no character is markup. */
+void plot_text(struct strbuf *sb, const char *s);
+
+/*
+ * The temporary name gnuplot writes the chart 'out_base'.'ext' to (caller
+ * frees): 'out_base.ext.tmp.TOKEN', TOKEN unique to this process, so two
+ * runs writing into one folder never share one.  Taking the name back
+ * means the caller renames (or removes) the file.
+ */
+char *plot_tmp_path(const char *out_base, const char *ext);
 
 /* Chart formats, for the 'formats' argument of the scripts below. */
 #define PLOT_SVG 1u

@@ -12,7 +12,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 struct plot {
@@ -20,6 +22,68 @@ struct plot {
 	int fd; /* gnuplot's standard input */
 	struct sigaction old_pipe;
 };
+
+/* Chart files under temporary names ---------------------------------------
+ * gnuplot writes each chart to 'BASE.EXT.tmp.TOKEN', TOKEN this process's
+ * pid and random bits: runs writing into one folder at once never share a
+ * temporary file, and no other user can guess one.  gnuplot creates them
+ * under the umask 077 main sets (0600).  The names handed out and not yet
+ * taken back (plot_tmp_path) are kept, so that once every gnuplot of a
+ * failed batch has ended none of its files is left behind.
+ */
+static char tmp_token[48];
+static char **pending;          /* NULL where taken back */
+static size_t npending, first_pending, cap_pending;
+static int running, failed;     /* gnuplot processes alive; one of them failed */
+
+static char *tmp_name(const char *out_base, const char *ext)
+{
+	if (!*tmp_token) {
+		unsigned r;
+		if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r))
+			r = (unsigned)time(NULL) ^ (unsigned)clock();
+		snprintf(tmp_token, sizeof(tmp_token), "%ld-%08x", (long)getpid(), r);
+	}
+	return xasprintf("%s.%s.tmp.%s", out_base, ext, tmp_token);
+}
+
+static void pending_add(const char *path)
+{
+	pending = xgrow(pending, &cap_pending, npending + 1, sizeof(*pending));
+	pending[npending++] = xstrdup(path);
+}
+
+static void pending_clear(int remove)
+{
+	size_t i;
+	for (i = first_pending; i < npending; i++) {
+		if (pending[i] && remove)
+			unlink(pending[i]);
+		free(pending[i]);
+	}
+	free(pending);
+	pending = NULL;
+	npending = first_pending = cap_pending = 0;
+}
+
+char *plot_tmp_path(const char *out_base, const char *ext)
+{
+	char *path = tmp_name(out_base, ext);
+	size_t i;
+	/* Taken back in the order they were made, mostly: search from the first. */
+	for (i = first_pending; i < npending; i++) {
+		if (pending[i] && !strcmp(pending[i], path)) {
+			free(pending[i]);
+			pending[i] = NULL;
+			break;
+		}
+	}
+	while (first_pending < npending && !pending[first_pending])
+		first_pending++;
+	if (first_pending == npending)
+		pending_clear(0);
+	return path;
+}
 
 struct plot *plot_start(const char *errlog, struct error *err)
 {
@@ -43,7 +107,7 @@ struct plot *plot_start(const char *errlog, struct error *err)
 	}
 	if (pid == 0) {
 		int e, null = open("/dev/null", O_WRONLY);
-		int log = open(errlog, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int log = open(errlog, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
 		/* The script as a file argument: gnuplot reads a file through stdio's
 		 * buffer, but its standard input a byte per read() call. */
 		char *argv[] = { (char *)prog, (char *)"/dev/stdin", NULL };
@@ -70,6 +134,7 @@ struct plot *plot_start(const char *errlog, struct error *err)
 		return NULL;
 	}
 	p = xcalloc(1, sizeof(*p));
+	running++;
 	p->pid = pid;
 	p->fd = in[1];
 	/* A gnuplot that dies must give us EPIPE, not kill us. */
@@ -112,6 +177,11 @@ int plot_finish(struct plot *p, struct error *err)
 		ret = -1;
 	}
 	free(p);
+	failed |= ret < 0;
+	if (--running == 0 && failed) {
+		pending_clear(1);
+		failed = 0;
+	}
 	return ret;
 }
 
@@ -210,26 +280,81 @@ int plot_draw(struct plot *first, const char *errlog, const struct strbuf *scrip
 	return rc;
 }
 
-void plot_quote(struct strbuf *sb, const char *s)
+/* Text ------------------------------------------------------------------------
+ * Every string that reaches gnuplot goes through this section, and only here.
+ * In a single-quoted string gnuplot substitutes nothing (no `command`, no
+ * @macro, no backslash escape): a doubled quote is the only escape, so the
+ * text is shown as given.  A line break would end the command: control
+ * characters become '?'.  Titles, labels and key entries are 'noenhanced',
+ * so {}, @, ^, _, & and ~ are not markup.  A tic label is a printf format
+ * to gnuplot ("Bad format character" for "100%"), so there % is doubled,
+ * and gnuplot cuts a formatted tic label at TIC_MAX bytes: a longer one is
+ * shortened here, at a character boundary, and ends in an ellipsis.
+ */
+#define TIC_MAX 49
+
+static void quote_body(struct strbuf *sb, const char *s, int tic)
 {
+	size_t max = (size_t)-1, used = 0;
+	if (tic && strchr(s, '%') && strlen(s) > TIC_MAX) /* each byte shows as one */
+		max = TIC_MAX - 3; /* room for the ellipsis */
 	sb_addc(sb, '\'');
-	for (; s && *s; s++) {
+	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
+		size_t clen = 1;
+		if (c >= 0xc0) /* a UTF-8 lead byte: the whole character or none */
+			while ((((unsigned char)s[clen]) & 0xc0) == 0x80)
+				clen++;
+		if (used + clen > max) {
+			sb_adds(sb, "\xe2\x80\xa6");
+			break;
+		}
+		used += clen;
 		if (c == '\'')
-			sb_adds(sb, "''"); /* the only escape of a single-quoted string */
-		else if (c < 0x20 || c == 0x7f || c == '`' || c == '@' || c == '\\')
-			sb_addc(sb, '?'); /* no line break, no substitution, no escape */
-		else
+			sb_adds(sb, "''");
+		else if (c == '%' && tic)
+			sb_adds(sb, "%%");
+		else if (c < 0x20 || c == 0x7f)
+			sb_addc(sb, '?');
+		else if (c >= 0xc0) {
+			sb_add(sb, s, clen);
+			s += clen - 1;
+		} else
 			sb_addc(sb, (char)c);
 	}
 	sb_addc(sb, '\'');
+}
+
+void plot_quote(struct strbuf *sb, const char *s)
+{
+	quote_body(sb, s ? s : "", 0);
+}
+
+void plot_text(struct strbuf *sb, const char *s)
+{
+	quote_body(sb, s ? s : "", 0);
+	sb_adds(sb, " noenhanced");
+}
+
+/* "set xtics ('label' 0, ...)": category names at 0, 1, ... n-1. */
+static void tic_labels(struct strbuf *sb, const char *const *labels, size_t n)
+{
+	size_t k;
+	sb_adds(sb, "set xtics (");
+	for (k = 0; k < n; k++) {
+		if (k)
+			sb_adds(sb, ", ");
+		quote_body(sb, labels && labels[k] ? labels[k] : "", 1);
+		sb_addf(sb, " %zu", k);
+	}
+	sb_adds(sb, ") noenhanced\n");
 }
 
 /* "set title '...'" for one panel. */
 static void panel_title(struct strbuf *sb, const char *title)
 {
 	sb_adds(sb, "set title ");
-	plot_quote(sb, title);
+	plot_text(sb, title);
 	sb_addc(sb, '\n');
 }
 
@@ -266,25 +391,26 @@ static void two_terminals(struct strbuf *sb, const char *out_base, const char *t
 	static const char *const ext[2] = { "svg", "png" };
 	int i;
 	for (i = 0; i < 2; i++) {
-		struct strbuf path = STRBUF_INIT;
+		char *path;
 		if (!(formats & (1u << i)))
 			continue;
+		path = tmp_name(out_base, ext[i]);
 		sb_adds(sb, "reset\n");
 		sb_adds(sb, term[i]);
 		sb_adds(sb, "set termoption noenhanced\nset encoding utf8\n");
-		sb_addf(&path, "%s.%s.tmp", out_base, ext[i]);
 		sb_adds(sb, "set output ");
-		plot_quote(sb, path.buf);
+		plot_quote(sb, path);
 		sb_addc(sb, '\n');
-		sb_release(&path);
+		pending_add(path);
+		free(path);
 		sb_adds(sb, "set grid lc rgb '#cccccc'\nset key top right box opaque\n");
 		if (multiplot) {
 			sb_addf(sb, "set multiplot layout %d,%d title ", rows, cols);
-			plot_quote(sb, title);
+			plot_text(sb, title);
 			sb_adds(sb, " font 'Sans,13'\n");
 		} else {
 			sb_adds(sb, "set title ");
-			plot_quote(sb, title);
+			plot_text(sb, title);
 			sb_adds(sb, " font 'Sans,13'\n");
 		}
 		sb_add(sb, body->buf, body->len);
@@ -484,7 +610,7 @@ void plot_script_rates(struct strbuf *sb, const char *out_base, const char *titl
 		       const struct plot_bars *bars, size_t nbars, unsigned formats)
 {
 	struct strbuf body = STRBUF_INIT;
-	size_t i, k;
+	size_t i;
 	int rows, cols;
 	for (i = 0; i < nbars; i++) {
 		const struct plot_bars *b = &bars[i];
@@ -495,15 +621,9 @@ void plot_script_rates(struct strbuf *sb, const char *out_base, const char *titl
 		panel_title(&body, b->name);
 		sb_addf(&body, "set yrange [0:1]\nset xrange [-0.6:%g]\nset ylabel 'responder rate'\n"
 			       "unset xlabel\nset style fill solid 1.0 border lc rgb '#000000'\n"
-			       "set boxwidth 0.6\nset xtics rotate by -30 scale 0\nset xtics (",
+			       "set boxwidth 0.6\nset xtics rotate by -30 scale 0\n",
 			(double)b->n - 0.4);
-		for (k = 0; k < b->n; k++) {
-			if (k)
-				sb_adds(&body, ", ");
-			plot_quote(&body, b->labels ? b->labels[k] : "");
-			sb_addf(&body, " %zu", k);
-		}
-		sb_adds(&body, ")\n");
+		tic_labels(&body, b->labels, b->n);
 		if (b->n)
 			sb_addf(&body, "plot $%s using 1:2 with boxes lc rgb '#9fb3c8' title 'rate', "
 				       "$%s using 1:2:3:4 with yerrorbars lc rgb '#000000' pt 0 lw 2 "
@@ -535,7 +655,7 @@ void plot_script_km(struct strbuf *sb, const char *out_base, const char *title,
 			continue;
 		sb_addf(&body, "%s$K%zu using 2:3 with steps lw 2 %s title ", any ? ", " : "", i,
 			STYLE(i));
-		plot_quote(&body, curves[i].name);
+		plot_text(&body, curves[i].name);
 		any = 1;
 	}
 	if (!any)

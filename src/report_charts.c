@@ -125,7 +125,7 @@ static int rename_charts(struct report_batch *b, struct error *err)
 			int bad;
 			if (!(b->formats & (1u << k)))
 				continue;
-			tmp = xasprintf("%s.%s.tmp", b->charts[i], ext[k]);
+			tmp = plot_tmp_path(b->charts[i], ext[k]);
 			dst = xasprintf("%s.%s", b->charts[i], ext[k]);
 			bad = stat(tmp, &st) != 0 || st.st_size == 0 || rename(tmp, dst) != 0;
 			if (bad)

@@ -28,7 +28,10 @@ cat >"$T/p001.gp"; exit 0
 GP
 chmod +x keep.sh
 SYMTREND_GNUPLOT=$T/keep.sh st report note --patient P001 --out gp
-golden "P001 course chart: the gnuplot script" p001.gp note-P001.gp
+# Temporary chart names carry the process's own token: the golden file has TOKEN.
+sed "s/\.tmp\.[0-9]*-[0-9a-f]\{8\}'/.tmp.TOKEN'/" p001.gp >p001-token.gp
+check "chart temporary names are unique to the process" sh -c "test \$(grep -c \"^set output '.*\\.tmp\\.[0-9]*-[0-9a-f]\\{8\\}'\" p001.gp) -ge 1 && ! grep \"^set output '\" p001.gp | grep -qv \"\\.tmp\\.[0-9]*-[0-9a-f]\\{8\\}'\""
+golden "P001 course chart: the gnuplot script" p001-token.gp note-P001.gp
 expect 0 "note for a patient with two courses" report note --patient P041 --out rep
 golden "P041 progress note names the earlier course and the break" rep/P041/note.txt note-P041.txt
 expect 0 "note for an earlier course" report note --patient P041 --course P041-C1 --out rep2
@@ -97,7 +100,11 @@ done
 SYMTREND_GNUPLOT=$T/gp.sh expect 0 "clinic report over hostile names" report clinic --out hout
 check "no command ran (gnuplot, shell)" sh -c '! ls PWNED* hout/*/PWNED* 2>/dev/null | grep -q .'
 check "ids reach gnuplot only inside single quotes, quote doubled" grep -q "'Course X''; system(\"touch PWNED1\") #-C1: scores" script.gp
-check "no backquote or @ reaches gnuplot" sh -c "! grep -q '[\`@]' script.gp"
+# In a single-quoted string gnuplot substitutes nothing: a backquote or @
+# may reach it there (shown as given), never outside one.
+sed "s/'[^']*'//g" script.gp >unquoted.gp
+check "no backquote or @ reaches gnuplot outside a single-quoted string" sh -c '! grep -q "[\`@]" unquoted.gp'
+check "inside one they reach it as given" sh -c "grep -q \"'\\\`touch PWNED2\\\`'\" script.gp && grep -q \"'@x'\" script.gp"
 check "hostile ids get safe folder names" sh -c 'ls hout | grep -q "^X_*system__touch_PWNED1_*-[0-9a-f]\{8\}$"'
 check "HTML shows markup from the CSV as text" sh -c 'grep -q "&lt;b&gt;Q&amp;A&lt;/b&gt; &quot;quoted&quot;" hout/_b_Q_A__b___quoted_-*/note.html'
 st stats --format csv

@@ -2,10 +2,10 @@ reset
 set terminal svg size 900,680 dynamic font 'Sans,11' background '#ffffff'
 set termoption noenhanced
 set encoding utf8
-set output 'gp/P001/course.svg.tmp'
+set output 'gp/P001/course.svg.tmp.TOKEN'
 set grid lc rgb '#cccccc'
 set key top right box opaque
-set multiplot layout 2,2 title 'Course P001-C1: scores by session (0-10, lower is better)' font 'Sans,13'
+set multiplot layout 2,2 title 'Course P001-C1: scores by session (0-10, lower is better)' noenhanced font 'Sans,13'
 $M0 << EOD
 0 1 8
 1 2 7.5
@@ -38,7 +38,7 @@ $E0 << EOD
 12 13 4.306176753 3.937984356
 13 14 4.254725386 3.805122163
 EOD
-set title 'fatigue'
+set title 'fatigue' noenhanced
 set xrange [0.5:14.5]
 set yrange [0:10]
 set xlabel 'session number'
@@ -82,7 +82,7 @@ $E1 << EOD
 12 13 4.084513926 3.814160848
 13 14 4.032240562 3.690004667
 EOD
-set title 'sleep'
+set title 'sleep' noenhanced
 set xrange [0.5:14.5]
 set yrange [0:10]
 set xlabel 'session number'
@@ -126,7 +126,7 @@ $E2 << EOD
 12 13 3.83680943 3.46796195
 13 14 3.786715612 3.317562559
 EOD
-set title 'focus'
+set title 'focus' noenhanced
 set xrange [0.5:14.5]
 set yrange [0:10]
 set xlabel 'session number'
@@ -170,7 +170,7 @@ $E3 << EOD
 12 13 3.70378841 1.619210489
 13 14 3.657242406 1.567913794
 EOD
-set title 'pain'
+set title 'pain' noenhanced
 set xrange [0.5:14.5]
 set yrange [0:10]
 set xlabel 'session number'

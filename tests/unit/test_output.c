@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "plot.h"
@@ -22,12 +23,125 @@ static void test_plot_quote(void **state)
 	plot_quote(&sb, "P1'; system(\"id\") #");
 	assert_string_equal(sb.buf, "'P1''; system(\"id\") #'");
 	sb_reset(&sb);
-	plot_quote(&sb, "`id` @macro a\\b\nnext");
-	assert_string_equal(sb.buf, "'?id? ?macro a?b?next'");
+	/* Nothing is substituted inside single quotes: only a line break is replaced. */
+	plot_quote(&sb, "`id` @macro a\\b\nnext\r\x7f");
+	assert_string_equal(sb.buf, "'`id` @macro a\\b?next?" "?'");
 	sb_reset(&sb);
-	plot_quote(&sb, "Müller");
-	assert_string_equal(sb.buf, "'Müller'");
+	plot_quote(&sb, "Müller 100%");
+	assert_string_equal(sb.buf, "'Müller 100%'");
+	sb_reset(&sb);
+	plot_text(&sb, "{/Symbol a} x^2_y & 'q'");
+	assert_string_equal(sb.buf, "'{/Symbol a} x^2_y & ''q''' noenhanced");
 	sb_release(&sb);
+}
+
+/* Names no chart may mangle, and what gnuplot must show for each. */
+static const char *const hostile[][2] = {
+	{ "Team 100%", "Team 100%" },
+	{ "back pain (50% disability)", "back pain (50% disability)" },
+	{ "a\\b 'q' \"d\" %s%n%d%%", "a\\b 'q' \"d\" %s%n%d%%" },
+	{ "@x `touch PWNED` {/Symbol a} x^2_y ~a{.8-} Q&A <b>",
+	  "@x `touch PWNED` {/Symbol a} x^2_y ~a{.8-} Q&amp;A &lt;b>" },
+	{ "line1\nline2\ttab", "line1?line2?tab" },
+	{ "Müller ½", "Müller ½" },
+};
+#define NHOSTILE (sizeof(hostile) / sizeof(hostile[0]))
+
+static int svg_has(const char *svg, const char *text)
+{
+	char *want = xasprintf(">%s</text>", text);
+	int ok = strstr(svg, want) != NULL;
+	if (!ok)
+		print_error("SVG lacks %s\n", want);
+	free(want);
+	return ok;
+}
+
+/*
+ * Every text context gnuplot has (multiplot and panel titles, tic labels,
+ * key entries, labels) drawn by gnuplot itself with each hostile name: it
+ * exits 0, runs nothing, and the SVG shows the name as given.  A tic label
+ * with % longer than gnuplot's 49 bytes is cut at a character, with "...".
+ */
+static void test_plot_contexts(void **state)
+{
+	char dir[] = "/tmp/symtrend-plotXXXXXX", *log, *base[4], *svg_path;
+	const char *labels[NHOSTILE + 1];
+	double x[3] = { 1, 2, 3 }, y[3] = { 5, 4, 3 }, lo[NHOSTILE + 1], hi[NHOSTILE + 1];
+	double v[NHOSTILE + 1];
+	struct plot_panel panels[NHOSTILE];
+	struct plot_band curves[NHOSTILE];
+	struct plot_bars bars;
+	struct strbuf sb = STRBUF_INIT, svg = STRBUF_INIT;
+	struct error err = ERROR_INIT;
+	struct plot *p;
+	size_t i, k;
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	log = xasprintf("%s/log", dir);
+	p = plot_start(log, &err);
+	if (!p) {
+		assert_int_equal(err.code, EXIT_OK);
+		error_release(&err);
+		free(log);
+		rmdir(dir);
+		skip();
+	}
+	for (i = 0; i < 4; i++)
+		base[i] = xasprintf("%s/c%zu", dir, i);
+	for (i = 0; i < NHOSTILE; i++) {
+		panels[i] = (struct plot_panel){ .name = hostile[i][0], .n = 3, .x = x, .y = y,
+						 .baseline = NAN, .mcid = NAN, .c = NAN };
+		curves[i] = (struct plot_band){ .name = hostile[i][0], .n = 3, .x = x, .mean = y };
+		labels[i] = hostile[i][0];
+		v[i] = 0.5; lo[i] = 0.4; hi[i] = 0.6;
+	}
+	/* 45 bytes, then two-byte characters across the cut at 46 */
+	labels[NHOSTILE] = "Physiotherapy and medical massage, 100% of se½½½";
+	v[NHOSTILE] = 0.5; lo[NHOSTILE] = 0.4; hi[NHOSTILE] = 0.6;
+	bars = (struct plot_bars){ .name = hostile[0][0], .n = NHOSTILE + 1, .v = v, .lo = lo,
+				   .hi = hi, .labels = labels, .line = NAN };
+	plot_script_course(&sb, base[0], hostile[3][0], panels, NHOSTILE, NULL, 0, PLOT_SVG | PLOT_PNG);
+	plot_script_km(&sb, base[1], hostile[2][0], curves, NHOSTILE, PLOT_SVG | PLOT_PNG);
+	plot_script_rates(&sb, base[2], hostile[1][0], &bars, 1, PLOT_SVG | PLOT_PNG);
+	/* A label: the one context no chart uses yet, in an enhanced terminal. */
+	sb_adds(&sb, "reset\nset terminal svg enhanced\nset output ");
+	svg_path = xasprintf("%s.svg", base[3]);
+	plot_quote(&sb, svg_path);
+	sb_adds(&sb, "\n");
+	for (i = 0; i < NHOSTILE; i++) {
+		sb_addf(&sb, "set label %zu ", i + 1);
+		plot_text(&sb, hostile[i][0]);
+		sb_addf(&sb, " at graph 0.1, graph %g\n", 0.1 * (double)(i + 1));
+	}
+	sb_adds(&sb, "plot x notitle\nset output\n");
+	assert_int_equal(plot_send(p, &sb, &err), 0);
+	assert_int_equal(plot_finish(p, &err), 0);
+	for (k = 0; k < 4; k++) {
+		char *tmp = k < 3 ? plot_tmp_path(base[k], "svg") : xstrdup(svg_path);
+		sb_reset(&svg);
+		assert_int_equal(read_file(tmp, &svg), 0);
+		for (i = 0; i < NHOSTILE; i++)
+			assert_true(svg_has(svg.buf, hostile[i][1]));
+		if (k == 2)
+			assert_true(svg_has(svg.buf, "Physiotherapy and medical massage, 100% of se\xe2\x80\xa6"));
+		unlink(tmp);
+		free(tmp);
+		if (k < 3) {
+			tmp = plot_tmp_path(base[k], "png");
+			unlink(tmp);
+			free(tmp);
+		}
+	}
+	assert_int_equal(access("PWNED", F_OK), -1);
+	unlink(log);
+	assert_int_equal(rmdir(dir), 0); /* nothing else was left */
+	for (i = 0; i < 4; i++)
+		free(base[i]);
+	free(svg_path);
+	free(log);
+	sb_release(&sb);
+	sb_release(&svg);
 }
 
 static void test_html(void **state)
@@ -96,6 +210,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plot_quote),
+		cmocka_unit_test(test_plot_contexts),
 		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_dirname),
