@@ -5,7 +5,9 @@
  * refresh the clinic report.
  *
  * Owns the inbox layout, the lock beside the database, the run log, and
- * the alert rules.  Crash safety comes from ordering: a file's rows are
+ * the alert rules.  Only regular files that are not links are read from the
+ * inbox (others are skipped and said); every name the log and the summary
+ * print is escaped (sb_add_escaped).  Crash safety comes from ordering: a file's rows are
  * committed before the file is moved, a re-delivered file stores nothing
  * twice, and the notes of a run are marked done (setting
  * nightly.reported_file) only after they are written, so a killed run's
@@ -30,10 +32,12 @@ struct nightly_opts {
 
 struct nightly_result {
 	long files_seen, files_processed, files_failed, files_waiting, files_known;
+	long files_skipped;  /* links and other non-regular entries, not read */
 	struct store_ingest_counts counts;
 	long patients_updated, notes_written, alerts;
 	long notes_left;     /* patients with new sessions but none recent: no note */
-	int charts;          /* 0 when gnuplot was not available */
+	int charts;          /* 0 when gnuplot was not available (or failed) */
+	char *chart_error;   /* the charts failed: why, escaped (caller frees) */
 	char *out_dir;       /* OUT/YYYY-MM-DD (caller frees) */
 	char *plan;          /* --dry-run: what would happen (caller frees) */
 };

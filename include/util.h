@@ -133,12 +133,36 @@ int text_check(const char *s, size_t n, int flags, long *cp);
 char *text_nfkc(const char *s, size_t n);
 /* Number of UTF-8 code points in a valid UTF-8 string. */
 size_t utf8_len(const char *s, size_t n);
+/*
+ * Appends 's' (a file name, an id, a message) printable on one line, for a
+ * terminal, a log or a summary: a backslash, control characters, bytes that
+ * are not UTF-8 and invisible characters that reorder or hide text become
+ * escapes (\\, \n, \t, \r, \x1b, \u202e), so a name can neither forge a
+ * line nor drive a terminal.  Every name symtrend prints goes through it.
+ */
+void sb_add_escaped(struct strbuf *sb, const char *s);
+/* sb_add_escaped as a new string (caller frees). */
+char *str_escaped(const char *s);
 
-/* Write 'n' bytes to a new file 'path' mode 0600 via a temporary and rename. */
+/* Write 'n' bytes to a new file 'path' mode 0600 via a temporary
+ * ('path.tmp.PID-XXXXXX', made as mkstemp does: unique, 0600) and rename. */
 int write_file_atomic(const char *path, const char *data, size_t n,
 		      struct error *err);
+/*
+ * Temporary files are named 'path.tmp.PID-...' (write_file_atomic, outfile,
+ * charts): removes the ones beside 'path' that a killed process left (its
+ * PID runs no more), so a crash leaves nothing behind for long.
+ */
+void tmp_sweep(const char *path);
 /* mkdir -p with mode 0700 for each created component; 0 or -1 with errno. */
 int mkdir_p(const char *path);
+/*
+ * A folder of symtrend's own (a patient's, the clinic's, a night's): mkdir_p,
+ * then the folder itself made private: mode 0700 when it existed with
+ * another, and a symbolic link in its place replaced by a new folder (the
+ * link removed, never followed; its target untouched).  0 or -1 with errno.
+ */
+int mkdir_private(const char *path);
 
 
 /*
@@ -152,7 +176,7 @@ int csv_is_formula(const char *s, size_t n);
 void sb_csv_field(struct strbuf *sb, const char *s, size_t n);
 /*
  * A file written through a temporary name: outfile_open creates
- * 'path.tmp.PID' mode 0600, outfile_write buffers, outfile_commit flushes,
+ * 'path.tmp.PID-XXXXXX' as mkstemp does (unique, mode 0600), outfile_write buffers, outfile_commit flushes,
  * fsyncs and renames it to 'path'; outfile_abort removes it.  Both end the
  * outfile.  Every failed write is reported by outfile_commit.
  */

@@ -31,9 +31,12 @@ static void on_reject(void *arg, const char *file, long line, const char *reason
 {
 	struct ingest_ui *ui = arg;
 	if (ui->shown < SHOWN_REJECTS) {
+		char *f = str_escaped(file), *r = str_escaped(reason);
 		if (ui->tty)
 			fputs("\r", stderr);
-		fprintf(stderr, "symtrend: %s:%ld: %s\n", file, line, reason);
+		fprintf(stderr, "symtrend: %s:%ld: %s\n", f, line, r);
+		free(f);
+		free(r);
 		ui->shown++;
 	} else {
 		ui->hidden++;
@@ -42,9 +45,11 @@ static void on_reject(void *arg, const char *file, long line, const char *reason
 
 static void print_counts(const char *what, const struct store_ingest_counts *c)
 {
+	char *w = str_escaped(what);
 	fprintf(stderr, "ingest: %s: %ld rows read, %ld stored, %ld already stored, "
-		"%ld rejected, %ld conflicts\n", what, c->rows_read, c->stored,
+		"%ld rejected, %ld conflicts\n", w, c->rows_read, c->stored,
 		c->duplicates, c->rejected, c->conflicts);
+	free(w);
 }
 
 static int run_one(struct cmd_ctx *ctx, const char *path, enum csvin_kind kind,
@@ -78,14 +83,21 @@ static int run_one(struct cmd_ctx *ctx, const char *path, enum csvin_kind kind,
 		ingest_result_release(&res);
 		return code;
 	}
-	if (ui.hidden)
-		fprintf(stderr, "symtrend: %s: %ld more rejected rows not shown\n", path, ui.hidden);
+	if (ui.hidden) {
+		char *p = str_escaped(path);
+		fprintf(stderr, "symtrend: %s: %ld more rejected rows not shown\n", p, ui.hidden);
+		free(p);
+	}
 	print_counts(path, &res.counts);
-	if (res.rejects_path)
-		fprintf(stderr, "ingest: rejects written to '%s'\n", res.rejects_path);
-	else if (res.stale_removed)
-		fprintf(stderr, "ingest: no rows rejected; the old rejects file of %s was removed\n",
-			path);
+	if (res.rejects_path) {
+		char *r = str_escaped(res.rejects_path);
+		fprintf(stderr, "ingest: rejects written to '%s'\n", r);
+		free(r);
+	} else if (res.stale_removed) {
+		char *p = str_escaped(path);
+		fprintf(stderr, "ingest: no rows rejected; the old rejects file of %s was removed\n", p);
+		free(p);
+	}
 	store_ingest_counts_add(total, &res.counts);
 	ingest_result_release(&res);
 	return (res.counts.rejected || res.counts.conflicts) ? EXIT_REJECTS : EXIT_OK;

@@ -99,7 +99,7 @@ static int move_into(const char *src, const char *dir, const char *name, char **
 	char *dst = xasprintf("%s/%s", dir, name);
 	int i;
 	struct stat st;
-	if (mkdir_p(dir) != 0) {
+	if (mkdir_private(dir) != 0) {
 		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot create folder '%s': %s", dir,
 			  strerror(errno));
 		free(dst);
@@ -136,11 +136,41 @@ static int copy_file(const char *src, const char *dst, struct error *err)
 	return ret;
 }
 
+/*
+ * Whether the inbox entry 'path' may be read: a regular file, not a link
+ * (opened without following one, so a link to /etc/passwd is never read).
+ * 1 yes (*st filled), 0 gone, -1 not taken (*why says what it is).
+ */
+static int inbox_entry(const char *path, struct stat *st, const char **why)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	int rc;
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		*why = errno == ELOOP ? "a symbolic link" : strerror(errno);
+		return -1;
+	}
+	rc = fstat(fd, st);
+	close(fd);
+	if (rc != 0) {
+		*why = strerror(errno);
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		*why = S_ISDIR(st->st_mode) ? "a folder" : "not a regular file";
+		return -1;
+	}
+	return 1;
+}
+
 /* One inbox file: 0 handled (moved), 1 refused (moved to failed), -1 I/O failure. */
 static int one_file(struct run *run, const char *name, int *status, struct error *err)
 {
 	const struct nightly_opts *o = run->o;
 	char *path = xasprintf("%s/%s", o->inbox, name);
+	char *shown = str_escaped(name); /* the name as every message prints it */
+	const char *why = NULL;
 	char *pdir = xasprintf("%s/processed/%s", o->inbox, o->today);
 	char *fdir = xasprintf("%s/failed/%s", o->inbox, o->today);
 	char *rej = xasprintf("%s/%s.rejects.csv", pdir, name), *moved = NULL;
@@ -151,8 +181,15 @@ static int one_file(struct run *run, const char *name, int *status, struct error
 	int rc, ret = -1, known;
 	enum csvin_kind kind;
 
-	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
-		ret = 0; /* gone or not a file: nothing to do */
+	rc = inbox_entry(path, &st, &why);
+	if (rc <= 0) {
+		if (rc < 0) { /* left where it is, said every night */
+			run->r->files_skipped++;
+			*status = EXIT_REJECTS;
+			logf_(run, "%s: skipped, %s: not read", shown, why);
+			sb_addf(&run->plan, "skip     %s (%s: not read)\n", shown, why);
+		}
+		ret = 0;
 		goto out;
 	}
 	/* A modification time in the future (a skewed clock, a copied file)
@@ -160,9 +197,9 @@ static int one_file(struct run *run, const char *name, int *status, struct error
 	if (o->settle_seconds > 0 && time(NULL) >= st.st_mtime &&
 	    time(NULL) - st.st_mtime < o->settle_seconds) {
 		run->r->files_waiting++;
-		logf_(run, "%s: modified %lds ago, left for the next run", name,
+		logf_(run, "%s: modified %lds ago, left for the next run", shown,
 		      (long)(time(NULL) - st.st_mtime));
-		sb_addf(&run->plan, "wait     %s (modified in the last %ld s)\n", name, o->settle_seconds);
+		sb_addf(&run->plan, "wait     %s (modified in the last %ld s)\n", shown, o->settle_seconds);
 		ret = 0;
 		goto out;
 	}
@@ -172,7 +209,7 @@ static int one_file(struct run *run, const char *name, int *status, struct error
 		char sha[65];
 		known = sha256_file(path, sha) == 0 && store_file_known(run->s, sha);
 	}
-	if (!o->dry_run && mkdir_p(pdir) != 0) {
+	if (!o->dry_run && mkdir_private(pdir) != 0) {
 		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot create folder '%s': %s", pdir,
 			  strerror(errno));
 		goto out;
@@ -187,15 +224,17 @@ static int one_file(struct run *run, const char *name, int *status, struct error
 	if (rc < 0) {
 		error_set(err, ierr.code ? ierr.code : EXIT_FAILURE_IO, ierr.file, ierr.line, "%s",
 			  ierr.reason ? ierr.reason : "ingest failed");
-		logf_(run, "%s: failed, left in the inbox: %s", name, ierr.reason ? ierr.reason : "");
+		char *why_failed = str_escaped(ierr.reason ? ierr.reason : "");
+		logf_(run, "%s: failed, left in the inbox: %s", shown, why_failed);
+		free(why_failed);
 		goto out;
 	}
 	if (rc == 1) {
 		char *msg = error_format(&ierr);
 		run->r->files_failed++;
 		*status = EXIT_REJECTS;
-		logf_(run, "%s: refused whole: %s", name, ierr.reason);
-		sb_addf(&run->plan, "refuse   %s: %s\n", name, msg);
+		logf_(run, "%s: refused whole: %s", shown, msg);
+		sb_addf(&run->plan, "refuse   %s: %s\n", shown, msg);
 		if (!o->dry_run) {
 			struct strbuf sb = STRBUF_INIT;
 			char *frej = xasprintf("%s/%s.rejects.csv", fdir, name);
@@ -226,11 +265,11 @@ static int one_file(struct run *run, const char *name, int *status, struct error
 	if (known)
 		run->r->files_known++;
 	sb_addf(&run->plan, "%-8s %s (%s): %ld rows, %ld new, %ld already stored, %ld rejected, "
-			    "%ld conflicts\n", known ? "known" : "ingest", name,
+			    "%ld conflicts\n", known ? "known" : "ingest", shown,
 		kind == CSVIN_PATIENTS ? "patients" : "sessions", res.counts.rows_read,
 		res.counts.stored, res.counts.duplicates, res.counts.rejected, res.counts.conflicts);
 	logf_(run, "%s: %s%ld rows read, %ld stored, %ld already stored, %ld rejected, %ld conflicts",
-	      name, known ? "already ingested before; " : "", res.counts.rows_read, res.counts.stored,
+	      shown, known ? "already ingested before; " : "", res.counts.rows_read, res.counts.stored,
 	      res.counts.duplicates, res.counts.rejected, res.counts.conflicts);
 	if (!o->dry_run) {
 		if (res.rejects_path) {
@@ -255,6 +294,7 @@ static int one_file(struct run *run, const char *name, int *status, struct error
 out:
 	error_release(&ierr);
 	free(path);
+	free(shown);
 	free(pdir);
 	free(fdir);
 	free(rej);
@@ -348,6 +388,31 @@ static int course_alerts(struct run *run, const struct stats_ctx *sc, const stru
 	return 0;
 }
 
+/* The alerts of one patient's courses with sessions from file 'min_file' on. */
+static int patient_alerts(struct run *run, const struct stats_ctx *sc, const char *pid,
+			  long min_file, struct error *err)
+{
+	struct store_filter f = STORE_FILTER_INIT;
+	struct store_iter *it;
+	struct store_course c;
+	long relapse_gap = stats_config_long(run->s, "relapse_gap");
+	long no_resp = stats_config_long(run->s, "no_response_sessions");
+	int rc;
+	f.patient_id = pid;
+	f.min_file = min_file;
+	if (store_iter_open(run->s, &f, &it, err) < 0)
+		return -1;
+	memset(&c, 0, sizeof(c));
+	while ((rc = store_iter_next(it, &c, err)) == 1)
+		if (course_alerts(run, sc, &c, relapse_gap, no_resp, err) < 0) {
+			rc = -1;
+			break;
+		}
+	store_iter_free(it);
+	store_course_release(&c);
+	return rc < 0 ? -1 : 0;
+}
+
 #define NOTES_PER_BATCH 256
 
 /* Draws and writes what *b holds and starts a new batch (and gnuplot). */
@@ -372,20 +437,71 @@ static int next_batch(struct run *run, struct report_batch **b, struct plot **pl
 	return 0;
 }
 
-/* Notes, alerts and the clinic report for the patients with new sessions. */
+/* The notes of 'pids' and the clinic report, with charts when 'plot' is given
+ * (ended here either way). */
+static int write_reports(struct run *run, struct stats_ctx *sc, struct report_models *rm,
+			 char **pids, struct plot *plot, const char *errlog, struct error *err)
+{
+	struct store_filter all = STORE_FILTER_INIT;
+	struct report_batch *b = report_batch_new(plot != NULL, errlog);
+	char *notes = xasprintf("%s/notes", run->day_dir), *dir;
+	size_t i, n;
+	int ret = -1;
+	run->r->notes_written = 0;
+	if (mkdir_private(notes) != 0) {
+		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot create folder '%s': %s", notes,
+			  strerror(errno));
+		goto out;
+	}
+	for (n = 0; pids[n]; n++)
+		;
+	for (i = 0; pids[i]; i++) {
+		if (run->o->progress)
+			run->o->progress(run->o->progress_arg, (long)i, (long)n);
+		/* A batch holds its notes' HTML and chart scripts until drawn:
+		 * drawing every NOTES_PER_BATCH notes keeps a night's memory flat. */
+		if (i > 0 && i % NOTES_PER_BATCH == 0 &&
+		    next_batch(run, &b, &plot, errlog, err) < 0)
+			goto out;
+		if (report_note(b, run->s, sc, rm, pids[i], NULL, notes, run->o->today, &dir, err) != 0)
+			goto out;
+		free(dir);
+		run->r->notes_written++;
+	}
+	if (run->o->progress)
+		run->o->progress(run->o->progress_arg, (long)n, (long)n);
+	if (report_clinic(b, run->s, sc, rm, &all, run->o->out, run->o->today, &dir, err) != 0)
+		goto out;
+	free(dir);
+	ret = report_batch_finish(b, plot, err);
+	b = NULL;
+	plot = NULL;
+out:
+	if (plot) {
+		struct error e2 = ERROR_INIT;
+		plot_finish(plot, &e2);
+		error_release(&e2);
+	}
+	report_batch_free(b);
+	free(notes);
+	return ret;
+}
+
+/*
+ * Alerts, notes and the clinic report for the patients with new sessions.
+ * When the charts fail, the notes and the report are written again without
+ * them: one bad chart must not cost the night its notes, summary and alerts
+ * (r->chart_error says what failed).
+ */
 static int reports(struct run *run, long min_file, struct error *err)
 {
 	struct store *s = run->s;
 	struct stats_ctx *sc = NULL;
-	struct report_batch *b = NULL;
 	struct report_models *rm = NULL;
 	struct plot *plot = NULL;
-	struct store_filter all = STORE_FILTER_INIT;
-	char **pids = NULL, *notes = xasprintf("%s/notes", run->day_dir), *errlog = NULL, *dir;
-	long relapse_gap = stats_config_long(s, "relapse_gap");
-	long no_resp = stats_config_long(s, "no_response_sessions");
+	char **pids = NULL, *errlog = NULL;
 	long today = 0;
-	size_t i, n;
+	size_t i;
 	int ret = -1;
 
 	/*
@@ -403,6 +519,12 @@ static int reports(struct run *run, long min_file, struct error *err)
 	rm = report_setup(s, &sc, err);
 	if (!rm)
 		goto out;
+	run->r->patients_updated = run->r->notes_left;
+	for (i = 0; pids[i]; i++) {
+		run->r->patients_updated++;
+		if (patient_alerts(run, sc, pids[i], min_file, err) < 0)
+			goto out;
+	}
 	errlog = xasprintf("%s/.gnuplot.log", run->day_dir);
 	{
 		struct error perr = ERROR_INIT;
@@ -412,68 +534,29 @@ static int reports(struct run *run, long min_file, struct error *err)
 		error_release(&perr);
 	}
 	run->r->charts = plot != NULL;
-	b = report_batch_new(plot != NULL, errlog);
-	run->r->patients_updated = run->r->notes_left;
-	for (n = 0; pids[n]; n++)
-		;
-	for (i = 0; pids[i]; i++) {
-		struct store_filter f = STORE_FILTER_INIT;
-		struct store_iter *it;
-		struct store_course c;
-		int rc;
-		if (run->o->progress)
-			run->o->progress(run->o->progress_arg, (long)i, (long)n);
-		/* A batch holds its notes' HTML and chart scripts until drawn:
-		 * drawing every NOTES_PER_BATCH notes keeps a night's memory flat. */
-		if (i > 0 && i % NOTES_PER_BATCH == 0 &&
-		    next_batch(run, &b, &plot, errlog, err) < 0)
-			goto out;
-		run->r->patients_updated++;
-		if (report_note(b, s, sc, rm, pids[i], NULL, notes, run->o->today, &dir, err) != 0)
-			goto out;
-		free(dir);
-		run->r->notes_written++;
-		f.patient_id = pids[i];
-		f.min_file = min_file;
-		if (store_iter_open(s, &f, &it, err) < 0)
-			goto out;
-		memset(&c, 0, sizeof(c));
-		while ((rc = store_iter_next(it, &c, err)) == 1)
-			if (course_alerts(run, sc, &c, relapse_gap, no_resp, err) < 0) {
-				rc = -1;
-				break;
-			}
-		store_iter_free(it);
-		store_course_release(&c);
-		if (rc < 0)
-			goto out;
+	ret = write_reports(run, sc, rm, pids, plot, errlog, err);
+	if (ret < 0 && run->r->charts) {
+		char *why = error_format(err);
+		run->r->chart_error = xasprintf("%s (gnuplot's messages: %s)", why, errlog);
+		free(why);
+		logf_(run, "charts failed: %s; notes and clinic report written without charts",
+		      run->r->chart_error);
+		error_release(err);
+		run->r->charts = 0;
+		ret = write_reports(run, sc, rm, pids, NULL, NULL, err);
 	}
-	if (run->o->progress)
-		run->o->progress(run->o->progress_arg, (long)n, (long)n);
-	if (report_clinic(b, s, sc, rm, &all, run->o->out, run->o->today, &dir, err) != 0)
-		goto out;
-	free(dir);
-	ret = report_batch_finish(b, plot, err);
-	b = NULL;
-	plot = NULL;
 out:
-	if (plot) {
-		struct error e2 = ERROR_INIT;
-		plot_finish(plot, &e2);
-		error_release(&e2);
-	}
-	report_batch_free(b);
 	if (errlog) {
 		struct stat st;
 		char *log2 = xasprintf("%s.2", errlog);
-		if (ret == 0 || (stat(errlog, &st) == 0 && st.st_size == 0))
+		int keep = ret < 0 || run->r->chart_error;
+		if (!keep || (stat(errlog, &st) == 0 && st.st_size == 0))
 			unlink(errlog);
-		if (ret == 0 || (stat(log2, &st) == 0 && st.st_size == 0))
+		if (!keep || (stat(log2, &st) == 0 && st.st_size == 0))
 			unlink(log2);
 		free(log2);
 	}
 	free(errlog);
-	free(notes);
 	strv_free(pids);
 	stats_ctx_free(sc);
 	report_models_free(rm);
@@ -511,6 +594,9 @@ static int write_outputs(struct run *run, struct error *err)
 	sb_addf(&sm, "files:    %ld seen, %ld processed (%ld already ingested before), %ld refused, "
 		     "%ld left for the next run\n", r->files_seen, r->files_processed, r->files_known,
 		r->files_failed, r->files_waiting);
+	if (r->files_skipped)
+		sb_addf(&sm, "          %ld skipped: not regular files or links, not read (see below)\n",
+			r->files_skipped);
 	sb_addf(&sm, "rows:     %ld read, %ld stored, %ld already stored, %ld rejected, %ld conflicts\n",
 		r->counts.rows_read, r->counts.stored, r->counts.duplicates, r->counts.rejected,
 		r->counts.conflicts);
@@ -520,6 +606,11 @@ static int write_outputs(struct run *run, struct error *err)
 		sb_addf(&sm, "          %ld with no session in the last %ld days (history): no note "
 			     "tonight, 'symtrend report note --patient ID' writes one\n",
 			r->notes_left, stats_config_long(run->s, "alert_window"));
+	if (r->chart_error) {
+		sb_adds(&sm, "charts:   FAILED, notes and the clinic report have none tonight: ");
+		sb_adds(&sm, r->chart_error); /* escaped */
+		sb_addc(&sm, '\n');
+	}
 	sb_addf(&sm, "alerts:   %ld new or changed (alerts.txt)\n", r->alerts);
 	sb_addf(&sm, "clinic:   report refreshed in %s/clinic/\n", run->o->out);
 	sb_adds(&sm, "\nfiles this run:\n");
@@ -567,14 +658,19 @@ int nightly_run(struct store *s, const struct nightly_opts *o, struct nightly_re
 	run.day_dir = xasprintf("%s/%s", o->out, o->today);
 	r->out_dir = xstrdup(run.day_dir);
 	rf = xasprintf("%s/rejects", run.day_dir);
-	k = o->dry_run ? 0 : mkdir_p(rf);
+	k = o->dry_run ? 0 : (mkdir_private(run.day_dir) || mkdir_private(rf));
 	free(rf);
 	if (k != 0) {
 		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot create folder '%s': %s", run.day_dir,
 			  strerror(errno));
 		goto out;
 	}
-	logf_(&run, "start: inbox '%s', out '%s'%s", o->inbox, o->out, o->dry_run ? ", dry run" : "");
+	{
+		char *in = str_escaped(o->inbox), *out = str_escaped(o->out);
+		logf_(&run, "start: inbox '%s', out '%s'%s", in, out, o->dry_run ? ", dry run" : "");
+		free(in);
+		free(out);
+	}
 	files = scan_inbox(o->inbox, err);
 	if (!files)
 		goto out;
@@ -606,9 +702,19 @@ int nightly_run(struct store *s, const struct nightly_opts *o, struct nightly_re
 	      r->files_waiting, r->counts.stored, r->counts.rejected, r->counts.conflicts,
 	      r->notes_written, r->alerts);
 	ret = status;
+	if (r->chart_error) {
+		/* Everything else was written: said, and an internal failure all the same. */
+		error_set(err, EXIT_FAILURE_IO, NULL, 0, "charts failed: %s; the notes, the clinic "
+			  "report, the alerts and the summary were written without them",
+			  r->chart_error);
+		ret = EXIT_FAILURE_IO;
+	}
 out:
-	if (ret == EXIT_FAILURE_IO && err->reason)
-		logf_(&run, "stopped: %s", err->reason);
+	if (ret == EXIT_FAILURE_IO && err->reason && !r->chart_error) {
+		char *why = error_format(err); /* escaped */
+		logf_(&run, "stopped: %s", why);
+		free(why);
+	}
 	if (run.log)
 		fclose(run.log);
 	if (lock >= 0)
@@ -627,5 +733,6 @@ void nightly_result_release(struct nightly_result *r)
 {
 	free(r->out_dir);
 	free(r->plan);
-	r->out_dir = r->plan = NULL;
+	free(r->chart_error);
+	r->out_dir = r->plan = r->chart_error = NULL;
 }

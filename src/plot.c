@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -26,7 +27,8 @@ struct plot {
 /* Chart files under temporary names ---------------------------------------
  * gnuplot writes each chart to 'BASE.EXT.tmp.TOKEN', TOKEN this process's
  * pid and random bits: runs writing into one folder at once never share a
- * temporary file, and no other user can guess one.  gnuplot creates them
+ * temporary file, no other user can guess one, and the ones a killed run
+ * left are removed by the next (tmp_sweep).  gnuplot creates them
  * under the umask 077 main sets (0600).  The names handed out and not yet
  * taken back (plot_tmp_path) are kept, so that once every gnuplot of a
  * failed batch has ended none of its files is left behind.
@@ -47,8 +49,11 @@ static char *tmp_name(const char *out_base, const char *ext)
 	return xasprintf("%s.%s.tmp.%s", out_base, ext, tmp_token);
 }
 
-static void pending_add(const char *path)
+static void pending_add(const char *out_base, const char *ext, const char *path)
 {
+	char *final = xasprintf("%s.%s", out_base, ext);
+	tmp_sweep(final); /* what a killed run left */
+	free(final);
 	pending = xgrow(pending, &cap_pending, npending + 1, sizeof(*pending));
 	pending[npending++] = xstrdup(path);
 }
@@ -92,13 +97,14 @@ struct plot *plot_start(const char *errlog, struct error *err)
 	struct plot *p;
 	struct sigaction ign;
 	ssize_t r;
-	pid_t pid;
+	pid_t pid, parent;
 	if (!prog || !*prog)
 		prog = "gnuplot";
 	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(status, O_CLOEXEC) != 0) {
 		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot start gnuplot: %s", strerror(errno));
 		return NULL;
 	}
+	parent = getpid();
 	pid = fork();
 	if (pid < 0) {
 		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot start gnuplot: %s", strerror(errno));
@@ -106,7 +112,12 @@ struct plot *plot_start(const char *errlog, struct error *err)
 		return NULL;
 	}
 	if (pid == 0) {
-		int e, null = open("/dev/null", O_WRONLY);
+		int e, null;
+		/* Dies with symtrend: a killed run's gnuplot must not go on writing
+		 * charts (under the dead run's temporary names) while the next runs. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+			_exit(127);
+		null = open("/dev/null", O_WRONLY);
 		int log = open(errlog, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
 		/* The script as a file argument: gnuplot reads a file through stdio's
 		 * buffer, but its standard input a byte per read() call. */
@@ -401,7 +412,7 @@ static void two_terminals(struct strbuf *sb, const char *out_base, const char *t
 		sb_adds(sb, "set output ");
 		plot_quote(sb, path);
 		sb_addc(sb, '\n');
-		pending_add(path);
+		pending_add(out_base, ext[i], path);
 		free(path);
 		sb_adds(sb, "set grid lc rgb '#cccccc'\nset key top right box opaque\n");
 		if (multiplot) {

@@ -98,7 +98,7 @@ char *report_patient_dirname(const char *pid)
 
 static int ensure_dir(const char *dir, struct error *err)
 {
-	if (mkdir_p(dir) != 0) {
+	if (mkdir_private(dir) != 0) {
 		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot create folder '%s': %s", dir,
 			  strerror(errno));
 		return -1;

@@ -4,8 +4,10 @@
  */
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,12 +189,16 @@ void error_release(struct error *e)
 
 char *error_format(const struct error *e)
 {
-	const char *r = e->reason ? e->reason : "unknown error";
-	if (e->file && e->line > 0)
-		return xasprintf("%s:%ld: %s", e->file, e->line, r);
-	if (e->file)
-		return xasprintf("%s: %s", e->file, r);
-	return xstrdup(r);
+	/* Messages carry names from files and folders: one line, nothing raw. */
+	struct strbuf sb = STRBUF_INIT;
+	if (e->file) {
+		sb_add_escaped(&sb, e->file);
+		if (e->line > 0)
+			sb_addf(&sb, ":%ld", e->line);
+		sb_adds(&sb, ": ");
+	}
+	sb_add_escaped(&sb, e->reason ? e->reason : "unknown error");
+	return sb_detach(&sb);
 }
 
 /* SHA-256 as FIPS 180-4 specifies it. */
@@ -542,13 +548,131 @@ size_t utf8_len(const char *s, size_t n)
 	return c;
 }
 
+/* Length of the valid UTF-8 character at 's' and its code point, or 0. */
+static size_t utf8_char(const unsigned char *s, unsigned *cp)
+{
+	size_t n, i;
+	unsigned c = s[0], min;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, c &= 0x1f, min = 0x80;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, c &= 0x0f, min = 0x800;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, c &= 0x07, min = 0x10000;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+/* Characters that are invisible yet move, hide or break text. */
+static int invisible(unsigned cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0xad || cp == 0x61c ||
+	       (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
+	       (cp >= 0x2060 && cp <= 0x2069) || cp == 0xfeff;
+}
+
+void sb_add_escaped(struct strbuf *sb, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	while (*p) {
+		unsigned cp;
+		size_t n = utf8_char(p, &cp);
+		if (n == 0) {
+			sb_addf(sb, "\\x%02x", *p++);
+			continue;
+		}
+		if (cp == '\\')
+			sb_adds(sb, "\\\\");
+		else if (cp == '\n')
+			sb_adds(sb, "\\n");
+		else if (cp == '\t')
+			sb_adds(sb, "\\t");
+		else if (cp == '\r')
+			sb_adds(sb, "\\r");
+		else if (cp < 0x20 || cp == 0x7f)
+			sb_addf(sb, "\\x%02x", cp);
+		else if (invisible(cp))
+			sb_addf(sb, "\\u%04x", cp);
+		else
+			sb_add(sb, (const char *)p, n);
+		p += n;
+	}
+}
+
+char *str_escaped(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sb_add_escaped(&sb, s);
+	return sb_detach(&sb);
+}
+
+void tmp_sweep(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
+	char *prefix = xasprintf("%s.tmp.", slash ? slash + 1 : path);
+	size_t plen = strlen(prefix);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		char *end;
+		long pid;
+		if (strncmp(e->d_name, prefix, plen) != 0)
+			continue;
+		pid = strtol(e->d_name + plen, &end, 10);
+		if (end == e->d_name + plen || *end != '-' || pid <= 0 || pid == (long)getpid())
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue; /* its writer still runs (or is another user's) */
+		unlinkat(dirfd(d), e->d_name, 0);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	free(prefix);
+}
+
+/*
+ * A new temporary file beside 'path', as mkstemp makes it:
+ * 'path.tmp.PID-XXXXXX', created exclusively (never an existing file or a
+ * link) with mode 0600, so writers of one path at once never share it.
+ * Returns the descriptor and sets *tmp (caller frees), or -1 with errno.
+ */
+static int tmp_create(const char *path, char **tmp)
+{
+	int fd, e;
+	tmp_sweep(path);
+	*tmp = xasprintf("%s.tmp.%ld-XXXXXX", path, (long)getpid());
+	fd = mkostemp(*tmp, O_CLOEXEC);
+	if (fd < 0) {
+		e = errno;
+		free(*tmp);
+		*tmp = xasprintf("%s.tmp.%ld-XXXXXX", path, (long)getpid());
+		errno = e;
+	}
+	return fd;
+}
+
 int write_file_atomic(const char *path, const char *data, size_t n,
 		      struct error *err)
 {
-	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	char *tmp;
 	int fd, ret = -1;
 	size_t off = 0;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	fd = tmp_create(path, &tmp);
 	if (fd < 0) {
 		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot create '%s': %s",
 			  tmp, strerror(errno));
@@ -607,6 +731,30 @@ int mkdir_p(const char *path)
 	return ret;
 }
 
+int mkdir_private(const char *path)
+{
+	struct stat st;
+	int fd, ret = -1;
+	if (mkdir_p(path) != 0)
+		return -1;
+	if (lstat(path, &st) != 0)
+		return -1;
+	if (S_ISLNK(st.st_mode)) {
+		/* Replaced, never followed: the link goes, its target stays as it is. */
+		if (unlink(path) != 0 || mkdir(path, 0700) != 0)
+			return -1;
+	}
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1; /* ENOTDIR, or ELOOP when a link came back */
+	if (fstat(fd, &st) == 0 && (st.st_mode & 07777) != 0700 && fchmod(fd, 0700) != 0)
+		goto out;
+	ret = 0;
+out:
+	close(fd);
+	return ret;
+}
+
 int csv_is_formula(const char *s, size_t n)
 {
 	return n > 0 && strchr("=+-@\t\r", s[0]) != NULL;
@@ -653,8 +801,7 @@ int outfile_open(struct outfile *of, const char *path, struct error *err)
 {
 	memset(of, 0, sizeof(*of));
 	of->path = xstrdup(path);
-	of->tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	of->fd = open(of->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	of->fd = tmp_create(path, &of->tmp);
 	if (of->fd < 0) {
 		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot create '%s': %s", of->tmp,
 			  strerror(errno));

@@ -65,8 +65,10 @@ fi
 check "no command ran" sh -c '! ls PWNED* rep/*/PWNED* 2>/dev/null | grep -q .'
 
 # --- 8: concurrent writers into one folder -----------------------------------
-"$SYMTREND" --db "$T/db8" ingest --patients "$TOP/sample-data/patients.csv" \
-	"$TOP/sample-data/sessions-2025-h1.csv" >/dev/null 2>&1
+# (the sample clinic, on a day after its last session)
+cp "$TOP/sample-data/patients.csv" "$TOP/sample-data/sessions-2025-h1.csv" .
+SYMTREND_TODAY=2026-06-01
+"$SYMTREND" --db "$T/db8" ingest --patients patients.csv sessions-2025-h1.csv >/dev/null 2>&1
 for i in 1 2 3 4; do
 	"$SYMTREND" --db "$T/db8" report clinic --out same >"out$i" 2>"err$i" &
 	eval "pid$i=\$!"
@@ -81,4 +83,101 @@ if [ $have_gnuplot = 1 ]; then
 	check "four at once: every chart whole" sh -c 'for f in same/clinic/*.svg; do python3 texts.py "$f" >/dev/null || exit 1; done; test $(ls same/clinic/*.svg | wc -l) -eq 5'
 fi
 check "four at once: chart files 0600" sh -c 'for f in same/clinic/*; do test "$(stat -c %a "$f")" = 600 || exit 1; done'
+# A nightly into the folder a report is writing at the same time.
+mkdir -p inbox8
+cp "$TOP/sample-data/sessions-2025-h2.csv" inbox8/ && touch -d '10 minutes ago' inbox8/*.csv
+"$SYMTREND" --db "$T/db8" report clinic --out same >outr 2>errr &
+rpid=$!
+"$SYMTREND" --db "$T/db8" nightly --inbox inbox8 --out same >outn 2>errn; nrc=$?
+wait $rpid; rrc=$?
+check "a nightly while a report writes into the same folder: both succeed ($nrc, $rrc)" \
+	sh -c "test $nrc -eq 0 && test $rrc -eq 0"
+check "nightly and report at once: no temporary file left" no_tmp same
+
+# --- 7: inbox names and links --------------------------------------------------
+SYMTREND_TODAY=2025-02-01
+old() { touch -d '10 minutes ago' "$@"; }
+night() { SYMTREND_TODAY=$1; st nightly --inbox inbox --out nout; }
+mkdir -p inbox
+good='patient_id,session_date,fatigue,sleep,focus,pain\nN1,2025-01-10,5,5,5,5\n'
+forged="$(printf 'evil\nnightly 2099-01-01: 0 files FAKE.csv')"
+ansi="$(printf 'red\033[31mX\033[0m.csv')"
+printf "$good" >"inbox/$forged"
+printf 'patient_id,session_date,fatigue,sleep,focus,pain\nN2,2025-01-10,5,5,5,5\n' >"inbox/$ansi"
+ln -s /etc/passwd inbox/passwd.csv
+mkfifo inbox/fifo.csv
+mkdir inbox/folder.csv
+old inbox/*.csv "inbox/$forged" "inbox/$ansi"
+night 2025-02-01; rc=$?
+check "hostile inbox: exit 1 (entries skipped), stdout one line" sh -c "test $rc -eq 1 && test \$(wc -l <out) -eq 1"
+sum=nout/2025-02-01/summary.txt
+check "a newline in a name forges no line in the log" sh -c '! grep -q "^nightly 2099" db.log'
+check "... nor in the summary" sh -c '! grep -q "^nightly 2099" '$sum
+check "the name is shown escaped" grep -qF 'evil\nnightly 2099-01-01: 0 files FAKE.csv' $sum
+check "the log shows it escaped" grep -qF 'evil\nnightly 2099-01-01: 0 files FAKE.csv:' db.log
+check "no raw escape character in the log or the summary" sh -c "! grep -q \"\$(printf '\\033')\" db.log $sum"
+check "the ANSI name is shown escaped" grep -qF 'red\x1b[31mX\x1b[0m.csv' $sum
+check "both files were ingested all the same" test "$(sqlv "SELECT count(*) FROM sessions s JOIN patients p ON p.id = s.patient WHERE p.patient_id IN ('N1','N2')")" = 2
+check "a link to /etc/passwd is not followed: skipped and said" grep -q '^skip     passwd.csv (a symbolic link: not read)' $sum
+check "... left in the inbox as it was" test -L inbox/passwd.csv
+check "... none of its content in the log, summary or failed/" sh -c '! grep -rq "root:" db.log nout inbox/failed inbox/processed 2>/dev/null'
+check "a FIFO is skipped, not read (no hang)" grep -q '^skip     fifo.csv (not a regular file: not read)' $sum
+check "a folder named .csv is skipped" grep -q '^skip     folder.csv (a folder: not read)' $sum
+check "the summary counts the skipped entries" grep -q '3 skipped: not regular files or links' $sum
+# Every name symtrend prints goes through one escape: ingest's messages too.
+printf "$good" >"$forged"
+st ingest "$forged"
+check "ingest prints the name escaped, on one line" sh -c "grep -qF 'evil\nnightly 2099-01-01: 0 files FAKE.csv: 1 rows read' err && ! grep -q '^nightly 2099' err"
+printf 'patient_id,session_date,fatigue,sleep,focus,pain\nN3,2025-13-01,5,5,5,5\n' >"$ansi"
+st ingest "$ansi"
+check "ingest's reject messages print the name escaped" sh -c "grep -qF 'red\x1b[31mX\x1b[0m.csv:2:' err && ! grep -q \"\$(printf '\\033')\" err"
+printf 'patient_id,bogus\n1,2\n' >"$ansi"
+st ingest "$ansi"
+check "a refused file's message prints the name escaped" sh -c "grep -qF 'red\x1b[31mX\x1b[0m.csv' err && ! grep -q \"\$(printf '\\033')\" err"
+
+# --- a gnuplot failure costs the night no notes, summary or alerts -----------
+cat >badgp.sh <<GP
+#!/bin/sh
+{ cat; echo 'this is not gnuplot'; } | $(command -v gnuplot || echo false)
+GP
+chmod +x badgp.sh
+printf 'patient_id,session_date,fatigue,sleep,focus,pain\nN1,2025-01-17,9,9,9,9\nN1,2025-01-24,9,9,9,9\n' >inbox/more.csv
+old inbox/more.csv
+rm -f inbox/passwd.csv inbox/fifo.csv && rmdir inbox/folder.csv
+SYMTREND_GNUPLOT=$T/badgp.sh night 2025-02-02; rc=$?
+d=nout/2025-02-02
+check "charts fail: exit 3" test $rc -eq 3
+grep_err "charts fail: said on stderr" "charts failed: gnuplot failed"
+check "charts fail: summary and alerts written all the same" sh -c "test -s $d/summary.txt && test -s $d/alerts.txt"
+check "charts fail: the summary says so" grep -q '^charts:   FAILED' $d/summary.txt
+check "charts fail: the notes are written, without charts" sh -c "test -s $d/notes/N1/note.txt && test -s $d/notes/N1/note.html && test ! -e $d/notes/N1/course.svg"
+check "charts fail: the clinic report is written" test -s nout/clinic/report.html
+check "charts fail: no temporary file left" no_tmp nout
+check "charts fail: gnuplot's messages kept" test -s $d/.gnuplot.log
+check "charts fail: the log says so" grep -q 'charts failed: gnuplot failed' db.log
+printf 'patient_id,session_date,fatigue,sleep,focus,pain\nN2,2025-01-17,4,4,4,4\n' >inbox/next.csv
+old inbox/next.csv
+night 2025-02-03; rc=$?
+check "the next night with a working gnuplot: exit 0" test $rc -eq 0
+check "... and it does not redo the failed night's notes" sh -c "test ! -e nout/2025-02-03/notes/N1 && test -d nout/2025-02-03/notes/N2"
+
+# --- 15: folders of symtrend's own are private and never a link ----------------
+mkdir -p fold/H1 fold/clinic elsewhere
+chmod 755 fold/H1 fold/clinic
+expect 0 "a note into an existing 0755 patient folder" report note --patient H1 --out fold
+check "the patient folder is made 0700" test "$(mode_of fold/H1)" = 700
+expect 0 "the clinic report into an existing 0755 folder" report clinic --out fold
+check "the clinic folder is made 0700" test "$(mode_of fold/clinic)" = 700
+ln -s ../elsewhere fold/H2
+expect 0 "a note where the patient folder is a symbolic link" report note --patient H2 --out fold
+check "the link is replaced by a private folder, not followed" sh -c 'test ! -L fold/H2 && test -d fold/H2 && test "$(stat -c %a fold/H2)" = 700 && test -s fold/H2/note.txt'
+check "nothing was written where the link pointed" test -z "$(ls -A elsewhere)"
+ln -s ../elsewhere nout/2025-02-04
+mkdir -p nout/2025-02-05 && chmod 755 nout/2025-02-05
+printf 'patient_id,session_date,fatigue,sleep,focus,pain\nN2,2025-01-24,4,4,4,4\n' >inbox/n4.csv && old inbox/n4.csv
+night 2025-02-04
+check "a nightly folder that is a link is replaced, not followed" sh -c 'test ! -L nout/2025-02-04 && test "$(stat -c %a nout/2025-02-04)" = 700 && test -z "$(ls -A elsewhere)"'
+night 2025-02-05
+check "an existing 0755 nightly folder is made 0700" test "$(mode_of nout/2025-02-05)" = 700
+check "nightly folders are 0700: notes, patient, rejects" sh -c 'for f in nout/2025-02-04/notes nout/2025-02-04/notes/N2 nout/2025-02-04/rejects; do test "$(stat -c %a $f)" = 700 || exit 1; done'
 finish

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include <math.h>
@@ -109,6 +110,33 @@ static void test_text(void **state)
 	assert_int_equal(utf8_len("Müller", strlen("Müller")), 6);
 }
 
+/* Names escaped for a terminal, a log or a summary: one line, nothing raw. */
+static void test_escaped(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "month-05.csv", "month-05.csv" },
+		{ "Müller ½.csv", "Müller ½.csv" },
+		{ "evil\nnightly 2099", "evil\\nnightly 2099" },
+		{ "a\\n", "a\\\\n" },                       /* a real backslash stays apart */
+		{ "\t\r\x1b[31m\x7f", "\\t\\r\\x1b[31m\\x7f" },
+		{ "a\xe2\x80\xae" "b", "a\\u202eb" },          /* right-to-left override */
+		{ "\xe2\x80\x8b\xe2\x81\xa6\xef\xbb\xbf", "\\u200b\\u2066\\ufeff" },
+		{ "\xc2\x85", "\\u0085" },                     /* C1 next line */
+		{ "\xff\xc3", "\\xff\\xc3" },                  /* not UTF-8, cut short */
+		{ "\xc0\xaf", "\\xc0\\xaf" },                  /* overlong '/' */
+		{ "\xed\xa0\x80", "\\xed\\xa0\\x80" },          /* a surrogate */
+		{ "\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80" },  /* beyond U+10FFFF */
+		{ "\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80" },    /* an emoji is fine */
+	};
+	size_t i;
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *e = str_escaped(cases[i][0]);
+		assert_string_equal(e, cases[i][1]);
+		free(e);
+	}
+}
+
 static void test_csv_field(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -128,6 +156,7 @@ int main(void)
 		cmocka_unit_test(test_scores),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_csv_field),
+		cmocka_unit_test(test_escaped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
