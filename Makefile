@@ -86,7 +86,7 @@ clean:
 FUZZ_CC      = clang
 FUZZ_FLAGS   = -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude -fsanitize=fuzzer,address,undefined \
                $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-FUZZ_TARGETS = fuzz_csvin fuzz_values
+FUZZ_TARGETS = fuzz_csvin fuzz_values fuzz_text
 build-fuzz/%: fuzz/%.c $(LIB_SRC) $(HDRS)
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(LIBS)

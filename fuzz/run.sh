@@ -21,6 +21,14 @@ for t in "$@"; do
 			 settle_seconds=60 fatigue.reliability=0.8; do
 			printf '%s' "$v" >"$corpus/seed-$v"
 		done ;;
+	fuzz_text)
+		i=0
+		for v in 'Team 100%' 'back pain (50% disability)' "O'Brien \"Who\" & <i>" '`id` @x {/Symbol a} ^_' \
+			 "$(printf 'evil\nnightly 2099-01-01: 0 files FAKE.csv')" "$(printf 'red\033[31mX')" \
+			 "$(printf 'a\342\200\256b \377 M\303\274ller')"; do
+			i=$((i + 1))
+			printf '%s' "$v" >"$corpus/seed-$i"
+		done ;;
 	esac
 	echo "== $t: $secs s"
 	"./build-fuzz/$t" -max_total_time="$secs" -print_final_stats=1 -max_len=8192 \
