@@ -97,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	labels[0] = s;
 	bars = (struct plot_bars){ .name = "x", .n = 1, .v = &v, .lo = &lo, .hi = &hi,
 				   .labels = labels, .line = NAN };
-	plot_script_rates(&sb, "/nonexistent/r", "t", &bars, 1);
+	plot_script_rates(&sb, "/nonexistent/r", "t", &bars, 1, PLOT_SVG | PLOT_PNG);
 	{
 		const char *t = strstr(sb.buf, "set xtics ('");
 		if (!t)
