@@ -161,6 +161,24 @@ night 2025-02-03; rc=$?
 check "the next night with a working gnuplot: exit 0" test $rc -eq 0
 check "... and it does not redo the failed night's notes" sh -c "test ! -e nout/2025-02-03/notes/N1 && test -d nout/2025-02-03/notes/N2"
 
+# Faults on the new paths: disk full for the summary, and for a note while
+# the charts fail too (the second, chart-less pass).
+SHIM=$TOP/build/fault.so
+export ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0"
+printf 'patient_id,session_date,fatigue,sleep,focus,pain\nN2,2025-01-20,4,4,4,4\n' >inbox/f1.csv && old inbox/f1.csv
+SYMTREND_TODAY=2025-02-06 FAULT_PATH=summary.txt.tmp LD_PRELOAD=$SHIM \
+	"$SYMTREND" --db "$T/db" nightly --inbox inbox --out nout >out 2>err; rc=$?
+check "disk full for the summary: exit 3, said" sh -c "test $rc -eq 3 && grep -q 'summary.txt' err"
+check "disk full for the summary: no temporary file left" no_tmp nout
+printf 'patient_id,session_date,fatigue,sleep,focus,pain\nN2,2025-01-21,4,4,4,4\n' >inbox/f2.csv && old inbox/f2.csv
+SYMTREND_TODAY=2025-02-07 SYMTREND_GNUPLOT=$T/badgp.sh FAULT_PATH=note.txt.tmp LD_PRELOAD=$SHIM \
+	"$SYMTREND" --db "$T/db" nightly --inbox inbox --out nout >out 2>err; rc=$?
+check "charts fail and the disk is full for the notes: exit 3, the write failure said" \
+	sh -c "test $rc -eq 3 && grep -q 'note.txt' err"
+check "... no temporary file left" no_tmp nout
+night 2025-02-07; rc=$?
+check "... the next run with room and gnuplot finishes the night: exit 0" sh -c "test $rc -eq 0 && test -s nout/2025-02-07/notes/N2/note.txt && test -s nout/2025-02-07/summary.txt"
+
 # --- 15: folders of symtrend's own are private and never a link ----------------
 mkdir -p fold/H1 fold/clinic elsewhere
 chmod 755 fold/H1 fold/clinic
