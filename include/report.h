@@ -7,7 +7,9 @@
  * in a batch so that one gnuplot process draws every chart of a run; text
  * files are written at once, HTML files (which embed the charts) when the
  * batch finishes.  Every file is written to a temporary name and renamed,
- * mode 0600, in folders created 0700.  The numbers are those of stats_.
+ * mode 0600, in folders created 0700.  The numbers are those of stats_,
+ * the readings those of outcome_.  Inside, a report is data first, then
+ * views (report_data.h).
  */
 #ifndef SYMTREND_REPORT_H
 #define SYMTREND_REPORT_H
