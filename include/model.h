@@ -21,9 +21,18 @@ struct model_group {
 	double n, sx, sxx, sy, sxy, syy;
 };
 
+/*
+ * The courses of one fit, summed by design: courses with the same session
+ * numbers share one entry (model.c), so the data of a fit take memory for
+ * its designs (a few hundred), not for its courses.
+ */
+struct model_design;
 struct model_data {
-	struct model_group *g;
-	size_t ngroups, cap;
+	struct model_design *d;
+	size_t ndesigns, cap;
+	size_t *slot, nslot;   /* hash index into d: 1 + index, 0 empty */
+	size_t ngroups;        /* courses */
+	double nobs, XtX[3], Xty[2], yty;
 };
 
 struct model_fit {

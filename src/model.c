@@ -37,17 +37,83 @@ struct model_group model_group_of(const double *s, const double *y, size_t n)
 	return g;
 }
 
+/* Courses with one design: its (n, sum log s, sum log^2 s), and sums over the courses. */
+struct model_design {
+	double n, sx, sxx;       /* the design, shared */
+	double k;                /* courses with it */
+	double sy, sxy;          /* sums over those courses */
+	double qyy, qyx, qxx;    /* sums of sy^2, sy*sxy, sxy^2 */
+};
+
+static size_t design_hash(const struct model_group *g)
+{
+	unsigned long long h = 1469598103934665603ULL, w[3];
+	size_t i;
+	memcpy(&w[0], &g->n, sizeof(w[0]));
+	memcpy(&w[1], &g->sx, sizeof(w[1]));
+	memcpy(&w[2], &g->sxx, sizeof(w[2]));
+	for (i = 0; i < 3; i++)
+		h = (h ^ w[i]) * 1099511628211ULL;
+	return (size_t)(h ^ (h >> 29));
+}
+
+/* The design entry of g's session numbers, added when new. */
+static struct model_design *design_of(struct model_data *d, const struct model_group *g)
+{
+	size_t i, h;
+	if (2 * (d->ndesigns + 1) > d->nslot) {
+		free(d->slot);
+		d->nslot = d->nslot ? 2 * d->nslot : 64;
+		d->slot = xcalloc(d->nslot, sizeof(*d->slot));
+		for (i = 0; i < d->ndesigns; i++) {
+			struct model_group x = { d->d[i].n, d->d[i].sx, d->d[i].sxx, 0, 0, 0 };
+			for (h = design_hash(&x) & (d->nslot - 1); d->slot[h]; h = (h + 1) & (d->nslot - 1))
+				;
+			d->slot[h] = i + 1;
+		}
+	}
+	for (h = design_hash(g) & (d->nslot - 1); d->slot[h]; h = (h + 1) & (d->nslot - 1)) {
+		struct model_design *e = &d->d[d->slot[h] - 1];
+		if (e->n == g->n && e->sx == g->sx && e->sxx == g->sxx)
+			return e;
+	}
+	d->d = xgrow(d->d, &d->cap, d->ndesigns + 1, sizeof(*d->d));
+	d->slot[h] = ++d->ndesigns;
+	memset(&d->d[d->ndesigns - 1], 0, sizeof(*d->d));
+	d->d[d->ndesigns - 1].n = g->n;
+	d->d[d->ndesigns - 1].sx = g->sx;
+	d->d[d->ndesigns - 1].sxx = g->sxx;
+	return &d->d[d->ndesigns - 1];
+}
+
 void model_add_course(struct model_data *d, const double *s, const double *y, size_t n)
 {
+	struct model_group g;
+	struct model_design *e;
 	if (n == 0)
 		return;
-	d->g = xgrow(d->g, &d->cap, d->ngroups + 1, sizeof(*d->g));
-	d->g[d->ngroups++] = model_group_of(s, y, n);
+	g = model_group_of(s, y, n);
+	e = design_of(d, &g);
+	e->k += 1;
+	e->sy += g.sy;
+	e->sxy += g.sxy;
+	e->qyy += g.sy * g.sy;
+	e->qyx += g.sy * g.sxy;
+	e->qxx += g.sxy * g.sxy;
+	d->ngroups++;
+	d->nobs += g.n;
+	d->XtX[0] += g.n;
+	d->XtX[1] += g.sx;
+	d->XtX[2] += g.sxx;
+	d->Xty[0] += g.sy;
+	d->Xty[1] += g.sxy;
+	d->yty += g.syy;
 }
 
 void model_data_release(struct model_data *d)
 {
-	free(d->g);
+	free(d->d);
+	free(d->slot);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -69,29 +135,11 @@ struct pls {
 	double beta[2], r2, ldL, ldRX, M[3]; /* M = R_X'R_X as [m11 m12 m22] */
 };
 
-/*
- * The courses of one fit grouped by design: L_i and R_ZX_i depend only on a
- * course's (n, sx, sxx) and theta, and c_i is linear in its (sy, sxy), so
- * courses with the same session numbers (most start at 1 and run on) enter
- * each criterion evaluation once, through the sums of (sy, sxy) and of their
- * products.  An evaluation then costs O(designs), not O(courses).
- */
-struct design {
-	double n, sx, sxx;       /* the design, shared */
-	double k;                /* courses with it */
-	double sy, sxy;          /* sums over those courses */
-	double qyy, qyx, qxx;    /* sums of sy^2, sy*sxy, sxy^2 */
-};
-
-struct designs {
-	struct design *d;
-	size_t n;
-	double XtX[3], Xty[2], yty;
-};
-
-static int cmp_group(const void *pa, const void *pb)
+/* Designs in a fixed order (by n, sx, sxx), so a fit's sums do not depend
+ * on the order the courses came in. */
+static int cmp_design(const void *pa, const void *pb)
 {
-	const struct model_group *a = pa, *b = pb;
+	const struct model_design *a = pa, *b = pb;
 	if (a->n != b->n)
 		return a->n < b->n ? -1 : 1;
 	if (a->sx != b->sx)
@@ -99,43 +147,8 @@ static int cmp_group(const void *pa, const void *pb)
 	return (a->sxx > b->sxx) - (a->sxx < b->sxx);
 }
 
-static void designs_of(const struct model_data *md, struct designs *ds)
-{
-	struct model_group *g = xmalloc((md->ngroups ? md->ngroups : 1) * sizeof(*g));
-	size_t i;
-	memset(ds, 0, sizeof(*ds));
-	ds->d = xmalloc((md->ngroups ? md->ngroups : 1) * sizeof(*ds->d));
-	if (md->ngroups)
-		memcpy(g, md->g, md->ngroups * sizeof(*g));
-	qsort(g, md->ngroups, sizeof(*g), cmp_group);
-	for (i = 0; i < md->ngroups; i++) {
-		struct design *d;
-		if (!ds->n || cmp_group(&g[i], &g[i - 1]) != 0) {
-			d = &ds->d[ds->n++];
-			memset(d, 0, sizeof(*d));
-			d->n = g[i].n;
-			d->sx = g[i].sx;
-			d->sxx = g[i].sxx;
-		}
-		d = &ds->d[ds->n - 1];
-		d->k += 1;
-		d->sy += g[i].sy;
-		d->sxy += g[i].sxy;
-		d->qyy += g[i].sy * g[i].sy;
-		d->qyx += g[i].sy * g[i].sxy;
-		d->qxx += g[i].sxy * g[i].sxy;
-		ds->XtX[0] += g[i].n;
-		ds->XtX[1] += g[i].sx;
-		ds->XtX[2] += g[i].sxx;
-		ds->Xty[0] += g[i].sy;
-		ds->Xty[1] += g[i].sxy;
-		ds->yty += g[i].syy;
-	}
-	free(g);
-}
-
 /* Solves the PLS problem at theta; -1 when it is singular. */
-static int pls_solve(const struct designs *ds, const double *th, struct pls *p)
+static int pls_solve(const struct model_data *ds, const double *th, struct pls *p)
 {
 	double cc = 0, M[3], rhs[2], l11, l21, l22, det;
 	double t0 = th[0], t1 = th[1], t2 = th[2];
@@ -143,8 +156,8 @@ static int pls_solve(const struct designs *ds, const double *th, struct pls *p)
 	p->ldL = 0;
 	memset(M, 0, sizeof(M));
 	rhs[0] = rhs[1] = 0;
-	for (i = 0; i < ds->n; i++) {
-		const struct design *g = &ds->d[i];
+	for (i = 0; i < ds->ndesigns; i++) {
+		const struct model_design *g = &ds->d[i];
 		/* S = [n sx; sx sxx]; Lambda = [t0 0; t1 t2]; T = Lambda' S. */
 		double T00 = t0 * g->n + t1 * g->sx, T01 = t0 * g->sx + t1 * g->sxx;
 		double T10 = t2 * g->sx, T11 = t2 * g->sxx;
@@ -192,17 +205,8 @@ static int pls_solve(const struct designs *ds, const double *th, struct pls *p)
 	return p->r2 > 0 ? 0 : -1;
 }
 
-static double nobs_of(const struct model_data *d)
-{
-	double n = 0;
-	size_t i;
-	for (i = 0; i < d->ngroups; i++)
-		n += d->g[i].n;
-	return n;
-}
-
 struct crit_arg {
-	const struct designs *d;
+	const struct model_data *d;
 	double n;
 };
 
@@ -260,8 +264,8 @@ static double minimise(struct crit_arg *a, const double *start, double step, dou
 
 int model_fit_reml(const struct model_data *d, const double *from, struct model_fit *f)
 {
-	struct designs ds;
-	struct crit_arg a = { &ds, nobs_of(d) };
+	struct model_data ds = *d;
+	struct crit_arg a = { &ds, d->nobs };
 	double th[3], th2[3], start[3] = { 1, 0, 1 }, v1, v2, s00, s01, s11, tq;
 	struct pls p;
 	gsl_error_handler_t *old;
@@ -272,7 +276,10 @@ int model_fit_reml(const struct model_data *d, const double *from, struct model_
 	f->nobs = (long)a.n;
 	if (d->ngroups < 3 || a.n < 6)
 		return -1;
-	designs_of(d, &ds);
+	ds.d = xmalloc(d->ndesigns * sizeof(*ds.d));
+	memcpy(ds.d, d->d, d->ndesigns * sizeof(*ds.d));
+	qsort(ds.d, ds.ndesigns, sizeof(*ds.d), cmp_design);
+	ds.slot = NULL; /* the copy is not looked up */
 	if (from && isfinite(from[0]) && isfinite(from[1]) && isfinite(from[2]))
 		memcpy(start, from, sizeof(start));
 	old = gsl_set_error_handler_off();
