@@ -102,12 +102,15 @@ static int cmd_nightly(struct cmd_ctx *ctx, int argc, char **argv)
 		printf("nightly --dry-run %s: nothing stored, moved or written\n%s", day,
 		       r.plan && *r.plan ? r.plan : "no files in the inbox\n");
 	} else {
-		char left[64] = "";
+		char left[64] = "", skipped[64] = "";
 		if (r.notes_left)
 			snprintf(left, sizeof(left), " (%ld left for 'report note')", r.notes_left);
-		printf("nightly %s: %ld files (%ld refused, %ld waiting), %ld sessions stored, "
+		if (r.files_skipped)
+			snprintf(skipped, sizeof(skipped), ", %ld skipped: links or not files",
+				 r.files_skipped);
+		printf("nightly %s: %ld files (%ld refused, %ld waiting%s), %ld sessions stored, "
 		       "%ld rejected, %ld conflicts, %ld notes%s, %ld alerts -> %s\n", day,
-		       r.files_processed + r.files_failed, r.files_failed, r.files_waiting,
+		       r.files_processed + r.files_failed, r.files_failed, r.files_waiting, skipped,
 		       r.counts.stored, r.counts.rejected, r.counts.conflicts, r.notes_written, left,
 		       r.alerts, r.out_dir);
 	}

@@ -173,7 +173,8 @@ static void figure(struct strbuf *doc, const char *base, const char *caption, in
 		base64(doc, (const unsigned char *)svg.buf, svg.len);
 		sb_adds(doc, "\">");
 	} else {
-		sb_adds(doc, "<p class=\"nochart\">Chart not available (gnuplot is not installed).</p>");
+		sb_adds(doc, "<p class=\"nochart\">Chart not available (gnuplot is not installed "
+			      "or failed).</p>");
 	}
 	sb_adds(doc, "<figcaption>");
 	html_escape(doc, caption);

@@ -110,6 +110,7 @@ mkdir inbox/folder.csv
 old inbox/*.csv "inbox/$forged" "inbox/$ansi"
 night 2025-02-01; rc=$?
 check "hostile inbox: exit 1 (entries skipped), stdout one line" sh -c "test $rc -eq 1 && test \$(wc -l <out) -eq 1"
+check "the summary line says how many were skipped" grep -q '(0 refused, 0 waiting, 3 skipped: links or not files)' out
 sum=nout/2025-02-01/summary.txt
 check "a newline in a name forges no line in the log" sh -c '! grep -q "^nightly 2099" db.log'
 check "... nor in the summary" sh -c '! grep -q "^nightly 2099" '$sum
@@ -151,6 +152,7 @@ grep_err "charts fail: said on stderr" "charts failed: gnuplot failed"
 check "charts fail: summary and alerts written all the same" sh -c "test -s $d/summary.txt && test -s $d/alerts.txt"
 check "charts fail: the summary says so" grep -q '^charts:   FAILED' $d/summary.txt
 check "charts fail: the notes are written, without charts" sh -c "test -s $d/notes/N1/note.txt && test -s $d/notes/N1/note.html && test ! -e $d/notes/N1/course.svg"
+check "charts fail: the HTML does not claim gnuplot is missing" grep -q 'Chart not available (gnuplot is not installed or failed)' $d/notes/N1/note.html
 check "charts fail: the clinic report is written" test -s nout/clinic/report.html
 check "charts fail: no temporary file left" no_tmp nout
 check "charts fail: gnuplot's messages kept" test -s $d/.gnuplot.log
