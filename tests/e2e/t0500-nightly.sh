@@ -134,4 +134,15 @@ printf 'patient_id,session_date,fatigue,sleep,focus,pain\nW3,2026-03-03,5,5,5,5\
 old win/inbox/w3.csv
 SYMTREND_TODAY=2026-04-01 "$SYMTREND" --db win/db nightly --inbox win/inbox --out win/rep >win/out 2>&1
 check "alert_window 29: the session 29 days before gets its note" test -d win/rep/2026-04-01/notes/W3
+
+# Progress: on a terminal (script(1) gives it one) the notes written are
+# shown; under cron (stderr not a terminal, as in every run above) nothing.
+if command -v script >/dev/null 2>&1; then
+	printf 'patient_id,session_date,fatigue,sleep,focus,pain\nW4,2026-03-20,5,5,5,5\n' >win/inbox/w4.csv
+	old win/inbox/w4.csv
+	SYMTREND_TODAY=2026-04-01 script -qec "'$SYMTREND' --db win/db nightly --inbox win/inbox --out win/rep" /dev/null >win/tty 2>&1
+	check "on a terminal: progress of the notes" grep -q 'nightly: notes 1 of 1 in' win/tty
+else
+	skip "progress on a terminal" "script(1) is not installed"
+fi
 finish
