@@ -12,7 +12,7 @@ LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lgsl
 SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_SECONDS ?= 60
 
-LIB_SRC  = src/util.c src/csvin.c src/store.c src/ingest.c src/stats.c src/table.c src/plot.c src/report.c src/report_models.c src/report_note.c src/report_clinic.c src/report_words.c src/report_text.c src/report_html.c src/report_charts.c src/nightly.c src/model.c src/outcome.c
+LIB_SRC  = src/util.c src/decode.c src/csvin.c src/store.c src/ingest.c src/stats.c src/table.c src/plot.c src/report.c src/report_models.c src/report_note.c src/report_clinic.c src/report_words.c src/report_text.c src/report_html.c src/report_charts.c src/nightly.c src/model.c src/outcome.c
 
 CMD_SRC  = src/main.c src/cmd_init.c src/cmd_ingest.c src/cmd_stats.c src/cmd_config.c src/cmd_report.c src/cmd_nightly.c src/cmd_model.c
 

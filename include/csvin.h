@@ -2,9 +2,13 @@
  * csvin.h - streaming reader of session and patient CSV files (libcsv).
  *
  * Owns: splitting a byte stream into records (RFC 4180 quoting, LF or CRLF,
- * optional UTF-8 BOM) with the physical line where each starts and its raw
- * text, the header mapping by name, and every per-row validation rule of
- * CONTRACT.md.  Memory is bounded by the longest record (CSVIN_MAX_RECORD),
+ * the delimiter `,` `;` or tab told from the header line) with the physical
+ * line where each starts and its raw text, the header mapping by name
+ * (trimmed; empty header = ignored column), and every per-row validation
+ * rule of CONTRACT.md, with the spreadsheet dialects (decimal comma,
+ * DD.MM.YYYY, slash dates by option).  Decoding to UTF-8 is decode.c's; a
+ * .xlsx workbook (told by its zip signature) is read through xlsx.c and
+ * validated by the same rules.  Memory is bounded by the longest record (CSVIN_MAX_RECORD),
  * never by the file.  It knows nothing of the database: the caller passes the
  * measure names that are known.
  */
@@ -30,6 +34,15 @@ enum csvin_kind { CSVIN_SESSIONS, CSVIN_PATIENTS, CSVIN_THERAPISTS };
 
 /* Whether the patient came; only attended sessions carry scores. */
 enum csvin_attendance { CSVIN_ATTENDED, CSVIN_CANCELLED, CSVIN_NO_SHOW };
+
+/* How dates with slashes are read: not at all unless the user says. */
+enum csvin_date_format { CSVIN_DATE_NO_SLASH = 0, CSVIN_DATE_DMY, CSVIN_DATE_MDY };
+
+/* How to read a file; a zeroed struct is the contract's default. */
+struct csvin_opts {
+	const char *encoding;                 /* NULL: UTF-8 (a BOM decides anyway) */
+	enum csvin_date_format slash_dates;
+};
 
 /* One session row, pointers borrowed from the reader until the next call. */
 struct csvin_session {
@@ -86,6 +99,10 @@ struct csvin_reader;
 struct csvin_reader *csvin_open(const char *path, FILE *fp, enum csvin_kind kind,
 				const char *const *measures, size_t nmeasures,
 				struct error *err);
+/* The same, reading the file as 'opts' says (NULL: defaults). */
+struct csvin_reader *csvin_open_opts(const char *path, FILE *fp, enum csvin_kind kind,
+				     const char *const *measures, size_t nmeasures,
+				     const struct csvin_opts *opts, struct error *err);
 /* Reads the header only to tell the kind of file: 0 sessions, 1 patients, -1 neither. */
 int csvin_sniff(const char *path, struct error *err);
 /* 1 a record was read, 0 end of file, -1 read error (err filled). */
@@ -101,6 +118,13 @@ void csvin_free(struct csvin_reader *r);
 
 /* The word of an attendance value as written in files and the database. */
 const char *csvin_attendance_name(enum csvin_attendance a);
+/*
+ * A date cell: YYYY-MM-DD, DD.MM.YYYY, or with slashes as 'f' says.  0 and
+ * *days (since 1970-01-01), or -1 when not a real date in those forms.
+ */
+int csvin_parse_date(const char *s, size_t n, enum csvin_date_format f, long *days);
+/* "DD/MM/YYYY" or "MM/DD/YYYY" as --date-format takes it; -1 otherwise. */
+int csvin_date_format_parse(const char *s, enum csvin_date_format *f);
 
 /* Validates a measure name for --measure: [a-z][a-z0-9_]{0,31}; 0 ok. */
 int csvin_valid_measure_name(const char *name);

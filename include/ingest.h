@@ -19,6 +19,8 @@ struct ingest_opts {
 				     session after the day after it is rejected */
 	int update_patients;      /* a patients row that differs from the stored
 				     patient is applied (else a conflict) */
+	const char *encoding;     /* NULL: the input_encoding setting, else UTF-8 */
+	enum csvin_date_format slash_dates;
 	/* Optional observers; neither may call back into the store. */
 	void (*progress)(void *arg, unsigned long long done, unsigned long long size);
 	void (*on_reject)(void *arg, const char *file, long line, const char *reason);

@@ -11,6 +11,7 @@
 
 static const char *const global_keys[] = {
 	"alert_window", "course_gap", "no_response_sessions", "relapse_gap", "settle_seconds",
+	"input_encoding",
 };
 static const char *const measure_keys[] = { "mcid", "reliability", "sd", "cutoff", "label",
 					    "instrument" };
@@ -77,6 +78,7 @@ const struct cmd_entry cmd_config_entry = {
 		"  no_response_sessions  6    nightly: sessions without response before an alert\n"
 		"  relapse_gap           21   nightly: days of pause that count as a break\n"
 		"  settle_seconds        60   nightly: files modified more recently wait\n"
+		"  input_encoding        UTF-8 encoding of CSV files without a BOM (ingest, nightly)\n"
 		"  MEASURE.mcid          2    minimal clinically important difference\n"
 		"  MEASURE.reliability   0.8  r of the reliable change index\n"
 		"  MEASURE.sd            auto SD for the RCI (auto: SD of the baselines)\n"

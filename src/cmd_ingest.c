@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "decode.h"
 #include "ingest.h"
 
 #define SHOWN_REJECTS 5
@@ -53,8 +54,8 @@ static void print_counts(const char *what, const struct store_ingest_counts *c)
 }
 
 static int run_one(struct cmd_ctx *ctx, const char *path, enum csvin_kind kind,
-		   const char *rejects, int update, struct store_ingest_counts *total,
-		   int *refused)
+		   const char *rejects, int update, const struct csvin_opts *dialect,
+		   struct store_ingest_counts *total, int *refused)
 {
 	struct ingest_ui ui = { isatty(2), 0, 0 };
 	char today[11];
@@ -62,7 +63,8 @@ static int run_one(struct cmd_ctx *ctx, const char *path, enum csvin_kind kind,
 	 * for a therapists file. */
 	struct ingest_opts o = { .kind = kind, .rejects_path = rejects, .today = today,
 				 .progress = on_progress, .on_reject = on_reject, .arg = &ui,
-				 .update_therapists = update, .update_patients = update };
+				 .update_therapists = update, .update_patients = update,
+				 .encoding = dialect->encoding, .slash_dates = dialect->slash_dates };
 	struct ingest_result res;
 	struct error err = ERROR_INIT;
 	int rc;
@@ -113,6 +115,8 @@ static int cmd_ingest(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "therapists", required_argument, NULL, 't' },
 		{ "update-therapists", no_argument, NULL, 'T' },
 		{ "update-patients", no_argument, NULL, 'u' },
+		{ "encoding", required_argument, NULL, 'e' },
+		{ "date-format", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char **patients = xcalloc((size_t)argc, sizeof(char *));
@@ -120,6 +124,7 @@ static int cmd_ingest(struct cmd_ctx *ctx, int argc, char **argv)
 	size_t ntherapists = 0;
 	int update_therapists = 0;
 	const char *rejects = NULL;
+	struct csvin_opts dialect = { NULL, CSVIN_DATE_NO_SLASH };
 	struct store_ingest_counts total = { 0, 0, 0, 0, 0 };
 	struct error err = ERROR_INIT;
 	size_t npatients = 0, i;
@@ -166,6 +171,21 @@ static int cmd_ingest(struct cmd_ctx *ctx, int argc, char **argv)
 		case 'T':
 			update_therapists = 1;
 			break;
+		case 'e':
+			if (decode_check_encoding(optarg, &err) < 0) {
+				free(patients), free(therapists);
+				return cmd_error(&err);
+			}
+			dialect.encoding = optarg;
+			break;
+		case 'd':
+			if (csvin_date_format_parse(optarg, &dialect.slash_dates) < 0) {
+				free(patients), free(therapists);
+				return cmd_usage(&cmd_ingest_entry,
+						 "--date-format takes DD/MM/YYYY or MM/DD/YYYY, not '%s'",
+						 optarg);
+			}
+			break;
 		default:
 			free(patients), free(therapists);
 			return cmd_usage(&cmd_ingest_entry, "unknown option '%s'", argv[optind - 1]);
@@ -186,18 +206,18 @@ static int cmd_ingest(struct cmd_ctx *ctx, int argc, char **argv)
 	/* Patients first, so that the sessions' reports know their indications. */
 	for (i = 0; i < npatients; i++, files++) {
 		int r = run_one(ctx, patients[i], CSVIN_PATIENTS, optind < argc ? NULL : rejects,
-				update_patients, &total, &refused);
+				update_patients, &dialect, &total, &refused);
 		if (r > rc)
 			rc = r;
 	}
 	for (i = 0; i < ntherapists; i++, files++) {
 		int r = run_one(ctx, therapists[i], CSVIN_THERAPISTS, optind < argc ? NULL : rejects,
-				update_therapists, &total, &refused);
+				update_therapists, &dialect, &total, &refused);
 		if (r > rc)
 			rc = r;
 	}
 	for (; optind < argc; optind++, files++) {
-		int r = run_one(ctx, argv[optind], CSVIN_SESSIONS, rejects, 0, &total, &refused);
+		int r = run_one(ctx, argv[optind], CSVIN_SESSIONS, rejects, 0, &dialect, &total, &refused);
 		if (r > rc)
 			rc = r;
 	}
@@ -214,7 +234,8 @@ const struct cmd_entry cmd_ingest_entry = {
 	.name = "ingest",
 	.usage = "ingest [--patients FILE]... [--update-patients] [--therapists FILE]...\n"
 		 "                [--update-therapists]\n"
-		 "                [--measure NAME]... [--course-gap DAYS] [--rejects PATH] FILE.csv...",
+		 "                [--measure NAME]... [--course-gap DAYS] [--rejects PATH]\n"
+		 "                [--encoding NAME] [--date-format DD/MM/YYYY|MM/DD/YYYY] FILE.csv...",
 	.summary = "validate and store session CSV files",
 	.help = "  --patients FILE    a patients CSV (patient_id, referrer, indication, birth_year;\n"
 		"                     for letters also name, referral_reason, referral_date,\n"
@@ -230,7 +251,12 @@ const struct cmd_entry cmd_ingest_entry = {
 		"                     (default 90; kept in the database)\n"
 		"  --rejects PATH     rejects file of the sessions file (default FILE.rejects.csv\n"
 		"                     beside the input; with only a patients or therapists file,\n"
-		"                     its rejects)\n\n"
+		"                     its rejects)\n"
+		"  --encoding NAME    encoding of files without a BOM, e.g. WINDOWS-1252\n"
+		"                     (default: the input_encoding setting, UTF-8)\n"
+		"  --date-format F    read dates with slashes as DD/MM/YYYY or MM/DD/YYYY\n\n"
+		"Files may be comma-, semicolon- or tab-separated (told from the header),\n"
+		"UTF-8 or UTF-16 with a BOM (other encodings with --encoding).\n"
 		"Each file is one transaction: its valid rows are stored, its bad rows go to\n"
 		"the rejects file (line,reason,raw), a file that is not valid CSV is refused\n"
 		"whole.  Rows already stored are skipped and counted; a row that conflicts\n"

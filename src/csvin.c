@@ -1,10 +1,13 @@
 /*
- * csvin.c - streaming CSV reader: a small quote-aware splitter finds record
- * boundaries (so that each record keeps its raw text and its physical start
- * line), libcsv in strict mode splits the record into fields, and the
- * validators apply CONTRACT.md's rules.  Nothing here touches the database.
+ * csvin.c - streaming CSV reader: decode.c turns the file into UTF-8, a
+ * small quote-aware splitter finds record boundaries (so that each record
+ * keeps its raw text and its physical start line), libcsv in strict mode
+ * splits the record into fields with the delimiter the header line uses,
+ * and the validators apply CONTRACT.md's rules.  Nothing here touches the
+ * database.
  */
 #include "csvin.h"
+#include "decode.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -22,6 +25,7 @@ enum col_role {
 	/* the referral letter's optional columns */
 	ROLE_ATTENDANCE, ROLE_ADVERSE, ROLE_NAME, ROLE_REF_REASON, ROLE_REF_DATE,
 	ROLE_PLANNED, ROLE_CREDENTIALS, ROLE_EMAIL,
+	ROLE_IGNORED, /* empty header: its cells must be empty too */
 	ROLE_COUNT
 };
 
@@ -41,15 +45,19 @@ struct csvin_reader {
 	enum col_role role[MAX_COLS];
 	int role_measure[MAX_COLS];
 
+	/* dialect */
+	char delim;         /* ',', ';' or '\t', from the header line */
+	int decimal_comma;  /* ';' and tab files: 7,5 is 7.5 */
+	enum csvin_date_format slash_dates;
+	size_t used_cols;   /* columns up to the last one with a header */
+
 	/* input buffer */
+	struct decoder *dec;
 	char buf[CHUNK];
 	size_t pos, fill;
 	int eof;
 	long line; /* current physical line */
 	unsigned long long offset, size;
-	struct sha256 sha;
-	char sha_hex[65];
-	int first_chunk;
 
 	/* current record */
 	struct strbuf raw;
@@ -90,7 +98,13 @@ static void cb_record(int c, void *data)
 
 static const char *field(const struct csvin_reader *r, size_t i, size_t *len)
 {
-	const char *s = r->fields.buf + r->foff[i];
+	const char *s;
+	if (i >= r->nfields) { /* a trailing column without header, left out */
+		if (len)
+			*len = 0;
+		return "";
+	}
+	s = r->fields.buf + r->foff[i];
 	if (len) {
 		size_t end = (i + 1 < r->nfields) ? r->foff[i + 1] : r->fields.len;
 		*len = end - r->foff[i] - 1;
@@ -101,30 +115,42 @@ static const char *field(const struct csvin_reader *r, size_t i, size_t *len)
 /* Fills the buffer; 0 ok (maybe eof), -1 read error. */
 static int refill(struct csvin_reader *r, struct error *err)
 {
-	size_t n;
+	ssize_t n;
 	if (r->eof)
 		return 0;
-	n = fread(r->buf, 1, CHUNK, r->fp);
-	if (n < CHUNK) {
-		if (ferror(r->fp)) {
-			error_set(err, EXIT_FAILURE_IO, r->path, 0, "read error: %s",
-				  strerror(errno));
-			return -1;
-		}
+	n = decoder_read(r->dec, r->buf, CHUNK, err);
+	if (n < 0) {
+		/* Everything before the bad bytes was split: we are on their line. */
+		if (err->code != EXIT_FAILURE_IO)
+			err->line = r->line;
+		return -1;
+	}
+	if (n == 0)
 		r->eof = 1;
-	}
-	sha256_update(&r->sha, r->buf, n);
 	r->pos = 0;
-	r->fill = n;
-	if (r->first_chunk) {
-		r->first_chunk = 0;
-		if (n >= 3 && (unsigned char)r->buf[0] == 0xef &&
-		    (unsigned char)r->buf[1] == 0xbb && (unsigned char)r->buf[2] == 0xbf) {
-			r->pos = 3;
-			r->offset += 3;
-		}
-	}
+	r->fill = (size_t)n;
 	return 0;
+}
+
+/*
+ * The delimiter is the one of ',' ';' tab the header line uses most
+ * (outside quotes); a header of one column is comma-separated.
+ */
+static char detect_delim(const char *s, size_t n)
+{
+	size_t i, comma = 0, semi = 0, tab = 0;
+	int inq = 0;
+	for (i = 0; i < n && (inq || s[i] != '\n'); i++) {
+		if (s[i] == '"')
+			inq = !inq;
+		else if (!inq)
+			comma += s[i] == ',', semi += s[i] == ';', tab += s[i] == '\t';
+	}
+	if (semi > comma && semi >= tab)
+		return ';';
+	if (tab > comma && tab > semi)
+		return '\t';
+	return ',';
 }
 
 /*
@@ -162,13 +188,13 @@ static int split_record(struct csvin_reader *r, long *start_line, int *unclosed,
 			case ST_FIELD:
 				if (c == '"')
 					st = ST_QUOTED;
-				else if (c == ',')
+				else if (c == r->delim)
 					st = ST_FIELD;
 				else if (c != '\n')
 					st = ST_UNQUOTED;
 				break;
 			case ST_UNQUOTED:
-				if (c == ',')
+				if (c == r->delim)
 					st = ST_FIELD;
 				break;
 			case ST_QUOTED:
@@ -180,7 +206,7 @@ static int split_record(struct csvin_reader *r, long *start_line, int *unclosed,
 			case ST_QUOTE_END:
 				if (c == '"')
 					st = ST_QUOTED;
-				else if (c == ',')
+				else if (c == r->delim)
 					st = ST_FIELD;
 				else if (c != '\n')
 					st = ST_UNQUOTED;
@@ -318,6 +344,11 @@ static int read_header(struct csvin_reader *r, struct error *err)
 	int unclosed, rc;
 	size_t i;
 	int seen[ROLE_COUNT] = { 0 };
+	if (refill(r, err) < 0)
+		return -1;
+	r->delim = detect_delim(r->buf + r->pos, r->fill - r->pos);
+	r->decimal_comma = r->delim != ',';
+	csv_set_delim(&r->parser, (unsigned char)r->delim);
 	rc = split_record(r, &line, &unclosed, err);
 	if (rc < 0)
 		return -1;
@@ -339,11 +370,22 @@ static int read_header(struct csvin_reader *r, struct error *err)
 	for (i = 0; i < r->ncols; i++) {
 		size_t len;
 		const char *name = field(r, i, &len);
+		char trimmed[160];
 		int m = -1, role;
+		/* Spaces around a name are a spreadsheet's, not part of the name. */
+		while (len && (*name == ' ' || *name == '\t'))
+			name++, len--;
+		while (len && (name[len - 1] == ' ' || name[len - 1] == '\t'))
+			len--;
 		if (len == 0) {
-			error_set(err, EXIT_REJECTS, r->path, line, "header column %zu is empty", i + 1);
-			return -1;
+			r->role[i] = ROLE_IGNORED;
+			r->role_measure[i] = -1;
+			continue;
 		}
+		r->used_cols = i + 1;
+		snprintf(trimmed, sizeof(trimmed), "%.*s", (int)len, name);
+		name = trimmed;
+		len = strlen(trimmed);
 		role = role_for(name, r->kind, &m, r);
 		if (role < 0) {
 			struct strbuf sb = STRBUF_INIT;
@@ -404,6 +446,14 @@ struct csvin_reader *csvin_open(const char *path, FILE *fp, enum csvin_kind kind
 				const char *const *measures, size_t nmeasures,
 				struct error *err)
 {
+	return csvin_open_opts(path, fp, kind, measures, nmeasures, NULL, err);
+}
+
+struct csvin_reader *csvin_open_opts(const char *path, FILE *fp, enum csvin_kind kind,
+				     const char *const *measures, size_t nmeasures,
+				     const struct csvin_opts *opts, struct error *err)
+{
+	static const struct csvin_opts defaults = { NULL, CSVIN_DATE_NO_SLASH };
 	struct csvin_reader *r;
 	struct stat st;
 	size_t i;
@@ -433,9 +483,13 @@ struct csvin_reader *csvin_open(const char *path, FILE *fp, enum csvin_kind kind
 		if (S_ISREG(st.st_mode))
 			r->size = (unsigned long long)st.st_size;
 	}
+	if (!opts)
+		opts = &defaults;
+	r->slash_dates = opts->slash_dates;
+	r->dec = decoder_new(r->fp, path, opts->encoding, err);
+	if (!r->dec)
+		goto fail;
 	r->line = 1;
-	r->first_chunk = 1;
-	sha256_init(&r->sha);
 	if (csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI) != 0)
 		BUG("csv_init failed");
 	csv_set_space_func(&r->parser, no_space);
@@ -580,6 +634,57 @@ static const char *check_text(struct csvin_reader *r, size_t col, const char *na
 	return s;
 }
 
+/*
+ * A record has the header's fields, except that columns without a header
+ * may be left out at the end or added there empty (spreadsheets do both).
+ */
+static int fields_fit(const struct csvin_reader *r)
+{
+	size_t i;
+	if (r->nfields < r->ncols)
+		return r->nfields >= r->used_cols;
+	for (i = r->ncols; i < r->nfields; i++)
+		if (r->foff[i] + 1 != (i + 1 < r->nfields ? r->foff[i + 1] : r->fields.len))
+			return 0;
+	return 1;
+}
+
+/* A value under an empty header is data nobody named: the row is refused. */
+static void check_ignored(struct csvin_reader *r, size_t col)
+{
+	size_t n;
+	const char *v = field(r, col, &n);
+	char what[48];
+	if (n == 0)
+		return;
+	snprintf(what, sizeof(what), "column %zu", col + 1);
+	add_reason(r, "%s has a value but no header:", what, v, n);
+}
+
+/* A score cell; in ';' and tab files the decimal separator may be a comma. */
+static int parse_score(const struct csvin_reader *r, const char *v, size_t n, double *out)
+{
+	char tmp[33];
+	const char *comma;
+	if (!r->decimal_comma || n >= sizeof(tmp) || !(comma = memchr(v, ',', n)))
+		return score_parse(v, n, out);
+	memcpy(tmp, v, n);
+	tmp[comma - v] = '.';
+	return score_parse(tmp, n, out);
+}
+
+static const char *date_reason(const struct csvin_reader *r, const char *v, size_t n)
+{
+	if (r->slash_dates == CSVIN_DATE_NO_SLASH && memchr(v, '/', n))
+		return "%s has slashes: say which order with --date-format DD/MM/YYYY "
+		       "or MM/DD/YYYY:";
+	if (memchr(v, '.', n))
+		return "%s is not a real date DD.MM.YYYY:";
+	return r->slash_dates == CSVIN_DATE_DMY ? "%s is not a real date (DD/MM/YYYY):"
+	       : r->slash_dates == CSVIN_DATE_MDY ? "%s is not a real date (MM/DD/YYYY):"
+	       : "%s is not a real date YYYY-MM-DD:";
+}
+
 /* attendance: attended (also when empty), cancelled or no-show, any case. */
 static enum csvin_attendance check_attendance(struct csvin_reader *r, size_t col)
 {
@@ -603,8 +708,8 @@ static long check_date(struct csvin_reader *r, size_t col, const char *name)
 	long d;
 	if (n == 0)
 		return -1;
-	if (date_parse(v, n, &d) < 0) {
-		add_reason(r, "%s is not a real date YYYY-MM-DD:", name, v, n);
+	if (csvin_parse_date(v, n, r->slash_dates, &d) < 0) {
+		add_reason(r, date_reason(r, v, n), name, v, n);
 		return -1;
 	}
 	return d;
@@ -695,8 +800,8 @@ static void validate_session(struct csvin_reader *r, struct csvin_session *s)
 		case ROLE_DATE:
 			if (n == 0)
 				add_reason(r, "%s is empty", "session_date", NULL, 0);
-			else if (date_parse(v, n, &s->date) < 0)
-				add_reason(r, "%s is not a real date YYYY-MM-DD:", "session_date", v, n);
+			else if (csvin_parse_date(v, n, r->slash_dates, &s->date) < 0)
+				add_reason(r, date_reason(r, v, n), "session_date", v, n);
 			break;
 		case ROLE_COURSE:
 			s->course_id = check_id(r, i, "course_id", 0);
@@ -717,7 +822,7 @@ static void validate_session(struct csvin_reader *r, struct csvin_session *s)
 			int m = r->role_measure[i], rc;
 			if (n == 0)
 				break;
-			rc = score_parse(v, n, &s->score[m]);
+			rc = parse_score(r, v, n, &s->score[m]);
 			if (rc == -1)
 				add_reason(r, "%s is not a score 0-10:", r->measure_names[m], v, n);
 			else if (rc == -2)
@@ -726,6 +831,9 @@ static void validate_session(struct csvin_reader *r, struct csvin_session *s)
 				s->has[m] = 1, any = 1;
 			break;
 		}
+		case ROLE_IGNORED:
+			check_ignored(r, i);
+			break;
 		default:
 			break;
 		}
@@ -782,6 +890,9 @@ static void validate_patient(struct csvin_reader *r, struct csvin_patient *p)
 		case ROLE_PLANNED:
 			p->planned_sessions = check_whole(r, i, "planned_sessions", 1, CSVIN_MAX_PLANNED);
 			break;
+		case ROLE_IGNORED:
+			check_ignored(r, i);
+			break;
 		default:
 			break;
 		}
@@ -804,6 +915,9 @@ static void validate_therapist(struct csvin_reader *r, struct csvin_therapist *t
 			break;
 		case ROLE_EMAIL:
 			t->email = check_email(r, i);
+			break;
+		case ROLE_IGNORED:
+			check_ignored(r, i);
 			break;
 		default:
 			break;
@@ -844,7 +958,7 @@ int csvin_next(struct csvin_reader *r, struct csvin_record *rec, struct error *e
 		sb_adds(&r->reason, "contains a NUL byte");
 	} else if (parse_fields(r) < 0) {
 		sb_adds(&r->reason, "malformed quoting (RFC 4180)");
-	} else if (r->too_many || r->nfields != r->ncols) {
+	} else if (r->too_many || !fields_fit(r)) {
 		sb_addf(&r->reason, "has %s%zu fields, the header has %zu",
 			r->too_many ? "more than " : "", r->nfields, r->ncols);
 	} else if (r->kind == CSVIN_SESSIONS) {
@@ -865,7 +979,7 @@ int csvin_has_measure(const struct csvin_reader *r, size_t m)
 
 unsigned long long csvin_offset(const struct csvin_reader *r)
 {
-	return r->offset;
+	return r->dec ? decoder_offset(r->dec) : 0;
 }
 
 unsigned long long csvin_size(const struct csvin_reader *r)
@@ -875,9 +989,7 @@ unsigned long long csvin_size(const struct csvin_reader *r)
 
 const char *csvin_sha256(struct csvin_reader *r)
 {
-	if (!r->sha_hex[0])
-		sha256_hex(&r->sha, r->sha_hex);
-	return r->sha_hex;
+	return decoder_sha256(r->dec);
 }
 
 void csvin_free(struct csvin_reader *r)
@@ -887,6 +999,7 @@ void csvin_free(struct csvin_reader *r)
 	if (r->own_fp && r->fp)
 		fclose(r->fp);
 	csv_free(&r->parser);
+	decoder_free(r->dec);
 	sb_release(&r->raw);
 	sb_release(&r->fields);
 	sb_release(&r->reason);
@@ -898,6 +1011,41 @@ void csvin_free(struct csvin_reader *r)
 const char *csvin_attendance_name(enum csvin_attendance a)
 {
 	return a == CSVIN_CANCELLED ? "cancelled" : a == CSVIN_NO_SHOW ? "no-show" : "attended";
+}
+
+int csvin_parse_date(const char *s, size_t n, enum csvin_date_format f, long *days)
+{
+	char iso[10];
+	const char *d, *m;
+	if (n != 10)
+		return -1;
+	if (s[4] == '-')
+		return date_parse(s, n, days);
+	if (s[2] == '.' && s[5] == '.')
+		d = s, m = s + 3;
+	else if (s[2] == '/' && s[5] == '/' && f == CSVIN_DATE_DMY)
+		d = s, m = s + 3;
+	else if (s[2] == '/' && s[5] == '/' && f == CSVIN_DATE_MDY)
+		m = s, d = s + 3;
+	else
+		return -1;
+	memcpy(iso, s + 6, 4);
+	iso[4] = '-';
+	memcpy(iso + 5, m, 2);
+	iso[7] = '-';
+	memcpy(iso + 8, d, 2);
+	return date_parse(iso, 10, days);
+}
+
+int csvin_date_format_parse(const char *s, enum csvin_date_format *f)
+{
+	if (!strcasecmp(s, "DD/MM/YYYY"))
+		*f = CSVIN_DATE_DMY;
+	else if (!strcasecmp(s, "MM/DD/YYYY"))
+		*f = CSVIN_DATE_MDY;
+	else
+		return -1;
+	return 0;
 }
 
 int csvin_valid_measure_name(const char *name)

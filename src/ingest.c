@@ -442,6 +442,8 @@ int ingest_file(struct store *s, const char *path, const struct ingest_opts *o,
 	struct batch *b;
 	struct strbuf why = STRBUF_INIT;
 	long latest = latest_session_date(o->today);
+	struct csvin_opts copts = { NULL, CSVIN_DATE_NO_SLASH };
+	char *enc_setting = NULL;
 
 	memset(res, 0, sizeof(*res));
 	memset(&p, 0, sizeof(p));
@@ -450,7 +452,11 @@ int ingest_file(struct store *s, const char *path, const struct ingest_opts *o,
 	p.kind = o->kind;
 	for (i = 0; i < nm; i++)
 		names[i] = store_measure_name(s, i);
-	p.r = csvin_open(path, NULL, o->kind, names, nm, err);
+	copts.slash_dates = o->slash_dates;
+	copts.encoding = o->encoding;
+	if (!copts.encoding)
+		copts.encoding = enc_setting = store_config_get(s, "input_encoding");
+	p.r = csvin_open_opts(path, NULL, o->kind, names, nm, &copts, err);
 	if (!p.r) {
 		/* A file that cannot be opened or read as CSV is refused whole. */
 		ret = err->code == EXIT_FAILURE_IO ? -1 : 1;
@@ -505,6 +511,9 @@ int ingest_file(struct store *s, const char *path, const struct ingest_opts *o,
 	started = 0;
 	if (p.rc < 0) {
 		error_set(err, p.err.code, p.err.file, p.err.line, "%s", p.err.reason);
+		/* Not readable in its encoding: refused whole, like a bad header. */
+		if (p.err.code == EXIT_REJECTS)
+			ret = 1;
 		goto fail;
 	}
 	memcpy(res->sha256, csvin_sha256(p.r), 65);
@@ -540,6 +549,7 @@ out:
 		outfile_abort(&rej);
 	free(rej_path);
 	sb_release(&why);
+	free(enc_setting);
 	csvin_free(p.r);
 	error_release(&p.err);
 	pthread_mutex_destroy(&p.mu);

@@ -4,6 +4,7 @@
  * degenerate problem.
  */
 #include "stats.h"
+#include "decode.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
@@ -134,6 +135,8 @@ const char *stats_config_default(const struct store *s, const char *key)
 	for (i = 0; i < sizeof(int_keys) / sizeof(int_keys[0]); i++)
 		if (!strcmp(key, int_keys[i].key))
 			return int_keys[i].def;
+	if (!strcmp(key, "input_encoding"))
+		return "UTF-8";
 	if ((k = letter_key(s, key, &m)) >= 0)
 		return letter_default(s, k, m);
 	k = measure_key(s, key);
@@ -189,6 +192,8 @@ int stats_config_check(const struct store *s, const char *key, const char *value
 		}
 		return 0;
 	}
+	if (!strcmp(key, "input_encoding"))
+		return decode_check_encoding(value, err);
 	k = measure_key(s, key);
 	if (k < 0) {
 		error_set(err, EXIT_USAGE, NULL, 0,

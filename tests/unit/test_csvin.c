@@ -1,5 +1,6 @@
 /* test_csvin.c - unit tests of the CSV reader: header mapping, record
  * splitting and line numbers, validation reasons. */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -61,7 +62,9 @@ static void test_header(void **state)
 	refused("patient_id,session_date,fatigue,sleep,focus\n", "missing required column 'pain'");
 	refused("patient_id,session_date,fatigue,sleep,focus,pain,mood\n", "unknown column 'mood'");
 	refused("patient_id,session_date,fatigue,sleep,focus,pain,pain\n", "duplicate column");
-	refused("patient_id,,fatigue,sleep,focus,pain\n", "header column 2 is empty");
+	refused("patient_id,,fatigue,sleep,focus,pain\n", "missing required column 'session_date'");
+	refused(" patient_id , session_date ,fatigue,sleep,focus,pain , mood \n", "unknown column 'mood'");
+	refused("patient_id;session_date;fatigue;sleep;focus;pain;pain\n", "duplicate column");
 	refused("\"patient_id,session_date\n", "header is not valid CSV");
 	refused("", "empty file");
 }
@@ -115,7 +118,13 @@ static void test_reasons(void **state)
 		{ "P1,2025-01-01,1,1,1", "has 5 fields, the header has 6" },
 		{ "P1,2025-01-01,x,1,1,y", "fatigue is not a score 0-10: 'x'; pain is not a score 0-10: 'y'" },
 		{ " P1,2025-01-01,1,1,1,1", "patient_id has leading or trailing spaces" },
-		{ "P\xff,2025-01-01,1,1,1,1", "patient_id has control characters or invalid UTF-8" },
+		{ "P\x7f,2025-01-01,1,1,1,1", "patient_id has control characters or invalid UTF-8" },
+		{ "P1,2025-01-01,\"6,5\",1,1,1", "fatigue is not a score 0-10: '6,5'" },
+		{ "P1,01.02.2025,1,1,1,1,", NULL },
+		{ "P1,01/02/2025,1,1,1,1", "session_date has slashes: say which order with --date-format" },
+		{ "P1,29.02.2025,1,1,1,1", "session_date is not a real date DD.MM.YYYY: '29.02.2025'" },
+		{ "P1,2025-01-01,1,1,1,1,x", "has 7 fields, the header has 6" },
+		{ "P1,2025-01-01,1,1,1,1,,", NULL },
 		{ "P1,2025-01-01,\"1\"2,1,1,1", "malformed quoting" },
 	};
 	size_t i;
@@ -131,6 +140,13 @@ static void test_reasons(void **state)
 		r = open_mem(text, strlen(text), &fp, &err);
 		assert_non_null(r);
 		assert_int_equal(csvin_next(r, &rec, &err), 1);
+		if (!cases[i].reason) {
+			if (rec.reason)
+				fail_msg("row '%s' rejected: %s", cases[i].row, rec.reason);
+			csvin_free(r);
+			fclose(fp);
+			continue;
+		}
 		assert_non_null(rec.reason);
 		if (!strstr(rec.reason, cases[i].reason))
 			fail_msg("row '%s': reason '%s' lacks '%s'", cases[i].row, rec.reason, cases[i].reason);
@@ -298,7 +314,7 @@ static void test_patient_letter_columns(void **state)
 		      "name has control characters or invalid UTF-8");
 	expect_reason(CSVIN_PATIENTS, PH, "P1,Dr. K,\"Anna\nB\",,,",
 		      "name has control characters or invalid UTF-8");
-	expect_reason(CSVIN_PATIENTS, PH, "P1,Dr. K,\xc3,,,", "name has control characters or invalid UTF-8");
+	expect_reason(CSVIN_PATIENTS, PH, "P1,Dr. K,\x7f,,,", "name has control characters or invalid UTF-8");
 	/* lengths at the edge, in characters (a two-byte letter counts once) */
 	memset(text, 0, sizeof(text));
 	for (size_t k = 0; k < CSVIN_MAX_NAME; k++)
@@ -343,6 +359,222 @@ static void test_therapists(void **state)
 	one_done();
 }
 
+/* Reads 'n' bytes as a session file with 'o'; fills the records' reasons
+ * ("ok" for valid rows, "value/value" of fatigue and pain) into 'out'. */
+static int read_all(const char *text, size_t n, const struct csvin_opts *o, struct strbuf *out,
+		    struct error *err)
+{
+	FILE *fp = fmemopen((void *)text, n, "rb");
+	struct csvin_reader *r;
+	struct csvin_record rec;
+	int rc;
+	assert_non_null(fp);
+	r = csvin_open_opts("mem.csv", fp, CSVIN_SESSIONS, M, 5, o, err);
+	if (!r) {
+		fclose(fp);
+		return -2;
+	}
+	while ((rc = csvin_next(r, &rec, err)) == 1) {
+		if (rec.reason)
+			sb_addf(out, "%ld:%s|", rec.line, rec.reason);
+		else
+			sb_addf(out, "%ld:%g/%g/%ld/%s|", rec.line, rec.session.score[0],
+				rec.session.score[3], rec.session.date,
+				rec.session.therapist ? rec.session.therapist : "-");
+	}
+	csvin_free(r);
+	fclose(fp);
+	return rc;
+}
+
+static void expect_rows(const char *text, size_t n, const struct csvin_opts *o, const char *want)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct error err = ERROR_INIT;
+	int rc = read_all(text, n, o, &out, &err);
+	if (rc != 0)
+		fail_msg("read failed (%d): %s", rc, err.reason ? err.reason : "?");
+	if (strcmp(out.buf ? out.buf : "", want) != 0)
+		fail_msg("got '%s', want '%s'", out.buf ? out.buf : "", want);
+	sb_release(&out);
+	error_release(&err);
+}
+
+/* The file is refused at 'line' with a reason containing 'want'. */
+static void expect_refused(const char *text, size_t n, const struct csvin_opts *o, long line,
+			   const char *want)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct error err = ERROR_INIT;
+	int rc = read_all(text, n, o, &out, &err);
+	if (rc == 0)
+		fail_msg("not refused: '%s'", out.buf ? out.buf : "");
+	if (!err.reason || !strstr(err.reason, want))
+		fail_msg("reason '%s' lacks '%s'", err.reason ? err.reason : "", want);
+	if (err.line != line)
+		fail_msg("refused at line %ld, want %ld (%s)", err.line, line, err.reason);
+	sb_release(&out);
+	error_release(&err);
+}
+
+#define ROWS(t, o, w) expect_rows(t, sizeof(t) - 1, o, w)
+
+static void test_dialects(void **state)
+{
+	static const struct csvin_opts dmy = { NULL, CSVIN_DATE_DMY }, mdy = { NULL, CSVIN_DATE_MDY };
+	(void)state;
+	/* 20089 = 2025-01-01, 20120 = 2025-02-01 */
+	ROWS("patient_id;session_date;fatigue;sleep;focus;pain\r\nP1;01.02.2025;7,5;1;1;0,25\r\n",
+	     NULL, "2:7.5/0.25/20120/-|");
+	ROWS("patient_id\tsession_date\tfatigue\tsleep\tfocus\tpain\nP1\t2025-01-01\t7,5\t1\t1\t10\n",
+	     NULL, "2:7.5/10/20089/-|");
+	/* A comma inside quotes does not count for the delimiter. */
+	expect_refused("\"patient_id\";\"session_date\";\"fatigue,x\"\n", 40, NULL, 1,
+		       "unknown column 'fatigue,x'");
+	ROWS("patient_id;session_date;fatigue;sleep;focus;pain;therapist\n"
+	     "P1;2025-01-01;1;1;1;1;\"M\u00fcller, J\"\nP1;2025-01-02;1.5;1;1;7,5,1;a,b\n", NULL,
+	     "2:1/1/20089/M\u00fcller, J|3:pain is not a score 0-10: '7,5,1'|");
+	/* Header names trimmed; empty header columns ignored while empty. */
+	ROWS(" patient_id ,\tsession_date, fatigue ,sleep,focus,pain,,\n"
+	     "P1,2025-01-01,1,1,1,1,,\nP1,2025-01-02,2,1,1,1\nP1,2025-01-03,3,1,1,1,,x\n"
+	     "P1,2025-01-04,4,1,1,1,,,\nP1,2025-01-05,5,1,1\n", NULL,
+	     "2:1/1/20089/-|3:2/1/20090/-|4:column 8 has a value but no header: 'x'|"
+	     "5:4/1/20092/-|6:has 5 fields, the header has 8|");
+	ROWS("patient_id,,session_date,fatigue,sleep,focus,pain\nP1,,2025-01-01,1,1,1,1\n"
+	     "P1,y,2025-01-02,1,1,1,1\n", NULL,
+	     "2:1/1/20089/-|3:column 2 has a value but no header: 'y'|");
+	/* Slash dates only when the order is given. */
+	ROWS("patient_id,session_date,fatigue,sleep,focus,pain\nP1,01/02/2025,1,1,1,1\n"
+	     "P1,13/01/2025,1,1,1,1\n", &dmy, "2:1/1/20120/-|3:1/1/20101/-|");
+	ROWS("patient_id,session_date,fatigue,sleep,focus,pain\nP1,01/02/2025,1,1,1,1\n"
+	     "P1,13/01/2025,1,1,1,1\n", &mdy,
+	     "2:1/1/20090/-|3:session_date is not a real date (MM/DD/YYYY): '13/01/2025'|");
+}
+
+#define NO LONG_MIN /* not a date */
+
+static void test_parse_date(void **state)
+{
+	static const struct { const char *s; enum csvin_date_format f; long want; } cases[] = {
+		{ "2024-02-29", CSVIN_DATE_NO_SLASH, 19782 },
+		{ "29.02.2024", CSVIN_DATE_NO_SLASH, 19782 },
+		{ "29.02.2023", CSVIN_DATE_NO_SLASH, NO },
+		{ "31.12.1899", CSVIN_DATE_NO_SLASH, NO },
+		{ "01.01.1900", CSVIN_DATE_NO_SLASH, -25567 },
+		{ "1.1.2025", CSVIN_DATE_NO_SLASH, NO },
+		{ "2025.01.01", CSVIN_DATE_NO_SLASH, NO },
+		{ "29/02/2024", CSVIN_DATE_NO_SLASH, NO },
+		{ "29/02/2024", CSVIN_DATE_DMY, 19782 },
+		{ "02/29/2024", CSVIN_DATE_MDY, 19782 },
+		{ "29/02/2024", CSVIN_DATE_MDY, NO },
+		{ "29.02/2024", CSVIN_DATE_DMY, NO },
+		{ "+1.02.2024", CSVIN_DATE_NO_SLASH, NO },
+		{ "31.12.1969", CSVIN_DATE_NO_SLASH, -1 }, /* a date, not an error */
+		{ "01.01.1970", CSVIN_DATE_NO_SLASH, 0 },
+	};
+	size_t i;
+	enum csvin_date_format f;
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		long d = 12345;
+		int rc = csvin_parse_date(cases[i].s, strlen(cases[i].s), cases[i].f, &d);
+		if ((rc < 0 ? NO : d) != cases[i].want)
+			fail_msg("%s (format %d): rc %d, %ld, want %ld", cases[i].s, cases[i].f, rc, d,
+				 cases[i].want);
+	}
+	assert_int_equal(csvin_date_format_parse("dd/mm/yyyy", &f), 0);
+	assert_int_equal(f, CSVIN_DATE_DMY);
+	assert_int_equal(csvin_date_format_parse("MM/DD/YYYY", &f), 0);
+	assert_int_equal(f, CSVIN_DATE_MDY);
+	assert_int_equal(csvin_date_format_parse("YYYY-MM-DD", &f), -1);
+}
+
+static void test_encodings(void **state)
+{
+	static const struct csvin_opts cp1252 = { "windows-1252", CSVIN_DATE_NO_SLASH };
+	static const char h[] = "patient_id,session_date,fatigue,sleep,focus,pain,therapist\n";
+	static const char u16le[] = "\xff\xfep\0,\0s\0e\0s\0s\0i\0o\0n\0_\0d\0a\0t\0e\0";
+	char buf[300];
+	struct strbuf big = STRBUF_INIT;
+	size_t n, i;
+	(void)state;
+	n = (size_t)snprintf(buf, sizeof(buf), "%sP1,2025-01-01,1,1,1,1,J\xfcrgen\n", h);
+	expect_rows(buf, n, &cp1252, "2:1/1/20089/J\u00fcrgen|");
+	/* Invalid in the encoding read: refused at its line, naming it and the option. */
+	expect_refused(buf, n, NULL, 2, "not valid UTF-8 (byte 0xfc at offset 82); name the file's "
+		       "encoding with --encoding NAME");
+	n = (size_t)snprintf(buf, sizeof(buf), "%sP1,2025-01-01,1,1,1,1,A\nP1,2025-01-02,1,1,1,1,\x81\n", h);
+	expect_refused(buf, n, &cp1252, 3, "not valid WINDOWS-1252 (byte 0x81");
+	n = (size_t)snprintf(buf, sizeof(buf), "%sP1,2025-01-01,1,1,1,1,\xed\xa0\x80\n", h);
+	expect_refused(buf, n, NULL, 2, "not valid UTF-8 (byte 0xed"); /* a surrogate */
+	n = (size_t)snprintf(buf, sizeof(buf), "%sP1,2025-01-01,1,1,1,1,\xc3", h);
+	expect_refused(buf, n, NULL, 2, "ends inside a character");
+	/* A BOM decides, whatever --encoding says. */
+	n = (size_t)snprintf(buf, sizeof(buf), "\xef\xbb\xbf%sP1,2025-01-01,1,1,1,1,\xc3\xbc\n", h);
+	expect_rows(buf, n, &cp1252, "2:1/1/20089/\u00fc|");
+	/* UTF-16 LE and BE by BOM; odd length and lone surrogates refused. */
+	for (i = 0; h[i]; i++)
+		sb_addc(&big, h[i]), sb_addc(&big, '\0');
+	{
+		struct strbuf le = STRBUF_INIT, be = STRBUF_INIT;
+		static const char row[] = "P1,2025-01-01,1,1,1,1,Z\xc3\xab\n";
+		sb_add(&le, "\xff\xfe", 2);
+		sb_add(&be, "\xfe\xff", 2);
+		for (i = 0; h[i]; i++) {
+			sb_addc(&le, h[i]), sb_addc(&le, '\0');
+			sb_addc(&be, '\0'), sb_addc(&be, h[i]);
+		}
+		for (i = 0; row[i]; i++) {
+			unsigned c = (unsigned char)row[i];
+			if (c == 0xc3) { /* U+00EB */
+				sb_add(&le, "\xeb\0", 2);
+				sb_add(&be, "\0\xeb", 2);
+				i++;
+				continue;
+			}
+			sb_addc(&le, (char)c), sb_addc(&le, '\0');
+			sb_addc(&be, '\0'), sb_addc(&be, (char)c);
+		}
+		expect_rows(le.buf, le.len, NULL, "2:1/1/20089/Z\u00eb|");
+		expect_rows(be.buf, be.len, NULL, "2:1/1/20089/Z\u00eb|");
+		expect_refused(le.buf, le.len - 1, NULL, 2, "not valid UTF-16LE: the file ends inside a character");
+		sb_add(&le, "P\0\0\xdc", 4); /* a low surrogate alone */
+		expect_refused(le.buf, le.len, NULL, 3, "not valid UTF-16LE (byte");
+		sb_release(&le);
+		sb_release(&be);
+	}
+	expect_refused(u16le, sizeof(u16le) - 1, NULL, 1, "unknown column 'p'");
+	sb_release(&big);
+}
+
+/* A character cut by the decoder's buffer boundary comes out whole. */
+static void test_chunk_boundary(void **state)
+{
+	static const char h[] = "patient_id,session_date,fatigue,sleep,focus,pain,notes\n";
+	struct strbuf t = STRBUF_INIT;
+	size_t pad;
+	(void)state;
+	for (pad = 65530; pad < 65540; pad++) {
+		struct strbuf out = STRBUF_INIT;
+		struct error err = ERROR_INIT;
+		sb_reset(&t);
+		sb_adds(&t, h);
+		while (t.len + 100 < pad)
+			sb_adds(&t, "P1,2025-01-01,1,1,1,1,\n");
+		sb_adds(&t, "P1,2025-01-01,1,1,1,1,");
+		while (t.len < pad)
+			sb_addc(&t, 'x');
+		sb_adds(&t, "\xf0\x9f\x98\x80\xc3\xbc\n");
+		/* No reason (they have letters), the file not refused. */
+		if (read_all(t.buf, t.len, NULL, &out, &err) != 0 ||
+		    strpbrk(out.buf, "abcdefghijklmnopqrstuvwxyz"))
+			fail_msg("pad %zu: %s %s", pad, out.buf ? out.buf : "", err.reason ? err.reason : "");
+		sb_release(&out);
+		error_release(&err);
+	}
+	sb_release(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -354,6 +586,10 @@ int main(void)
 		cmocka_unit_test(test_adverse_length),
 		cmocka_unit_test(test_patient_letter_columns),
 		cmocka_unit_test(test_therapists),
+		cmocka_unit_test(test_dialects),
+		cmocka_unit_test(test_parse_date),
+		cmocka_unit_test(test_encodings),
+		cmocka_unit_test(test_chunk_boundary),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
