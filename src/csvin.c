@@ -1021,9 +1021,7 @@ int csvin_parse_date(const char *s, size_t n, enum csvin_date_format f, long *da
 		return -1;
 	if (s[4] == '-')
 		return date_parse(s, n, days);
-	if (s[2] == '.' && s[5] == '.')
-		d = s, m = s + 3;
-	else if (s[2] == '/' && s[5] == '/' && f == CSVIN_DATE_DMY)
+	if ((s[2] == '.' && s[5] == '.') || (s[2] == '/' && s[5] == '/' && f == CSVIN_DATE_DMY))
 		d = s, m = s + 3;
 	else if (s[2] == '/' && s[5] == '/' && f == CSVIN_DATE_MDY)
 		m = s, d = s + 3;
