@@ -98,13 +98,7 @@ static void cb_record(int c, void *data)
 
 static const char *field(const struct csvin_reader *r, size_t i, size_t *len)
 {
-	const char *s;
-	if (i >= r->nfields) { /* a trailing column without header, left out */
-		if (len)
-			*len = 0;
-		return "";
-	}
-	s = r->fields.buf + r->foff[i];
+	const char *s = r->fields.buf + r->foff[i];
 	if (len) {
 		size_t end = (i + 1 < r->nfields) ? r->foff[i + 1] : r->fields.len;
 		*len = end - r->foff[i] - 1;
@@ -649,6 +643,15 @@ static int fields_fit(const struct csvin_reader *r)
 	return 1;
 }
 
+/* Trailing columns without a header that a record left out: empty fields. */
+static void pad_fields(struct csvin_reader *r)
+{
+	while (r->nfields < r->ncols) {
+		r->foff[r->nfields++] = r->fields.len;
+		sb_addc(&r->fields, '\0');
+	}
+}
+
 /* A value under an empty header is data nobody named: the row is refused. */
 static void check_ignored(struct csvin_reader *r, size_t col)
 {
@@ -925,6 +928,16 @@ static void validate_therapist(struct csvin_reader *r, struct csvin_therapist *t
 	}
 }
 
+static void validate(struct csvin_reader *r, struct csvin_record *rec)
+{
+	if (r->kind == CSVIN_SESSIONS)
+		validate_session(r, &rec->session);
+	else if (r->kind == CSVIN_THERAPISTS)
+		validate_therapist(r, &rec->therapist);
+	else
+		validate_patient(r, &rec->patient);
+}
+
 static void free_folded(struct csvin_reader *r)
 {
 	while (r->nfold)
@@ -961,12 +974,9 @@ int csvin_next(struct csvin_reader *r, struct csvin_record *rec, struct error *e
 	} else if (r->too_many || !fields_fit(r)) {
 		sb_addf(&r->reason, "has %s%zu fields, the header has %zu",
 			r->too_many ? "more than " : "", r->nfields, r->ncols);
-	} else if (r->kind == CSVIN_SESSIONS) {
-		validate_session(r, &rec->session);
-	} else if (r->kind == CSVIN_THERAPISTS) {
-		validate_therapist(r, &rec->therapist);
 	} else {
-		validate_patient(r, &rec->patient);
+		pad_fields(r);
+		validate(r, rec);
 	}
 	rec->reason = r->reason.len ? r->reason.buf : NULL;
 	return 1;
