@@ -2,22 +2,22 @@
 CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
-PKGS     = sqlite3 gsl libutf8proc
+PKGS     = sqlite3 gsl libutf8proc libzip expat xlsxwriter
 WARN     = -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wno-format-nonliteral
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
-LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lgsl -lgslcblas -lutf8proc) -lcsv -lm -pthread
+LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lgsl -lgslcblas -lutf8proc -lzip -lexpat -lxlsxwriter) -lcsv -lm -pthread
 SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_SECONDS ?= 60
 
-LIB_SRC  = src/util.c src/decode.c src/csvin.c src/store.c src/ingest.c src/stats.c src/table.c src/plot.c src/report.c src/report_models.c src/report_note.c src/report_clinic.c src/report_words.c src/report_text.c src/report_html.c src/report_charts.c src/nightly.c src/model.c src/outcome.c
+LIB_SRC  = src/util.c src/decode.c src/xlsx.c src/csvin.c src/store.c src/ingest.c src/stats.c src/table.c src/plot.c src/report.c src/report_models.c src/report_note.c src/report_clinic.c src/report_words.c src/report_text.c src/report_html.c src/report_charts.c src/nightly.c src/model.c src/outcome.c
 
-CMD_SRC  = src/main.c src/cmd_init.c src/cmd_ingest.c src/cmd_stats.c src/cmd_config.c src/cmd_report.c src/cmd_nightly.c src/cmd_model.c
+CMD_SRC  = src/main.c src/cmd_init.c src/cmd_ingest.c src/cmd_stats.c src/cmd_config.c src/cmd_report.c src/cmd_nightly.c src/cmd_model.c src/cmd_template.c
 
 HDRS     = $(wildcard include/*.h)
-UNIT     = util csvin store stats model output outcome report
+UNIT     = util csvin xlsx store stats model output outcome report
 B        = build
 BA       = build-asan
 
@@ -86,7 +86,7 @@ clean:
 FUZZ_CC      = clang
 FUZZ_FLAGS   = -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude -fsanitize=fuzzer,address,undefined \
                $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-FUZZ_TARGETS = fuzz_csvin fuzz_values fuzz_text
+FUZZ_TARGETS = fuzz_csvin fuzz_values fuzz_text fuzz_decode fuzz_xlsx
 build-fuzz/%: fuzz/%.c $(LIB_SRC) $(HDRS)
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(LIBS)

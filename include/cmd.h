@@ -37,6 +37,7 @@ extern const struct cmd_entry cmd_config_entry;
 extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_nightly_entry;
 extern const struct cmd_entry cmd_model_entry;
+extern const struct cmd_entry cmd_template_entry;
 
 /* Prints "symtrend: <msg>" for an error and returns its exit code. */
 int cmd_error(struct error *e);

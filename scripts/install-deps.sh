@@ -4,7 +4,7 @@
 # (or via sudo) on Debian 12.  Extra package sets: "r" (fixture
 # regeneration), "bench" (pandas reference), "fuzz" (clang runtime).
 set -eu
-pkgs="build-essential pkg-config libsqlite3-dev sqlite3 libgsl-dev libcsv-dev libutf8proc-dev gnuplot-nox libcmocka-dev cppcheck clang-tidy python3"
+pkgs="build-essential pkg-config libsqlite3-dev sqlite3 libgsl-dev libcsv-dev libutf8proc-dev libzip-dev libexpat1-dev libxlsxwriter-dev gnuplot-nox libcmocka-dev cppcheck clang-tidy python3"
 for extra in "$@"; do
 	case "$extra" in
 	r) pkgs="$pkgs r-base-core r-cran-survival r-cran-lme4" ;;

@@ -3,14 +3,18 @@
  * small quote-aware splitter finds record boundaries (so that each record
  * keeps its raw text and its physical start line), libcsv in strict mode
  * splits the record into fields with the delimiter the header line uses,
- * and the validators apply CONTRACT.md's rules.  Nothing here touches the
- * database.
+ * and the validators apply CONTRACT.md's rules.  A workbook (a zip) is
+ * read through xlsx.c instead: its rows become the same fields, with the
+ * cell types kept so that a date cell is a date and a number cell a score.
+ * Nothing here touches the database.
  */
 #include "csvin.h"
 #include "decode.h"
+#include "xlsx.h"
 
 #include <csv.h>
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -70,6 +74,16 @@ struct csvin_reader {
 	struct strbuf reason;
 	char *fold[MAX_COLS]; /* NFKC forms of this record's ids and names */
 	size_t nfold;
+
+	/* .xlsx: rows from xlsx.c, with each field's cell type */
+	struct xlsx_reader *xlsx;
+	unsigned char ftype[MAX_COLS];
+	long fdate[MAX_COLS];
+	unsigned char fdate_ok[MAX_COLS];
+	int fcut;             /* a cell's text was cut */
+	struct strbuf xdata;  /* the workbook, when read from the caller's stream */
+	char xsha[65];
+	char colname[32];
 };
 
 static int no_space(unsigned char c)
@@ -317,7 +331,7 @@ static const char *unknown_column_advice(const struct csvin_reader *r, const cha
 	size_t i;
 	if (memchr(r->raw.buf, '\r', r->raw.len))
 		return " (the file's lines end in a CR alone: save it with LF or CRLF line endings)";
-	if (!memchr(r->raw.buf, ',', r->raw.len) &&
+	if (r->delim == ',' && !memchr(r->raw.buf, ',', r->raw.len) &&
 	    (memchr(r->raw.buf, ';', r->raw.len) || memchr(r->raw.buf, '\t', r->raw.len)))
 		return " (the header is not comma-separated: save the file as CSV with commas)";
 	if (name[0] == ' ' || name[len - 1] == ' ')
@@ -332,12 +346,65 @@ static const char *unknown_column_advice(const struct csvin_reader *r, const cha
 	return " (not a column of a sessions file, nor a possible measure name)";
 }
 
+/*
+ * The next row of the workbook with a value as fields (padded with empty
+ * ones to the header's width), and as a CSV line in r->raw for the rejects
+ * file.  Returns 1, 0 at the end of the sheet, -1 with 'err'.
+ */
+static int xlsx_fields(struct csvin_reader *r, long *line, struct error *err)
+{
+	struct xlsx_row row;
+	size_t i, n;
+	int rc;
+	do {
+		rc = xlsx_next_row(r->xlsx, &row, err);
+		if (rc <= 0)
+			return rc;
+	} while (row.ncells == 0 && !row.too_many); /* an empty row is not a row */
+	*line = row.line;
+	sb_reset(&r->fields);
+	sb_reset(&r->raw);
+	r->too_many = row.too_many;
+	r->fcut = 0;
+	n = row.ncells > r->ncols ? row.ncells : r->ncols;
+	for (i = 0; i < n; i++) {
+		const struct xlsx_cell *c = i < row.ncells ? &row.cell[i] : NULL;
+		r->foff[i] = r->fields.len;
+		r->ftype[i] = (unsigned char)(c ? c->type : XLSX_EMPTY);
+		r->fdate[i] = c ? c->date : 0;
+		r->fdate_ok[i] = (unsigned char)(c && c->date_ok);
+		r->fcut |= c && c->cut;
+		if (c)
+			sb_add(&r->fields, c->text, c->len);
+		sb_addc(&r->fields, '\0');
+		if (i)
+			sb_addc(&r->raw, ',');
+		if (c)
+			sb_csv_field(&r->raw, c->text, c->len);
+	}
+	r->nfields = n;
+	if (!r->raw.buf)
+		sb_add(&r->raw, "", 0);
+	return 1;
+}
+
 static int read_header(struct csvin_reader *r, struct error *err)
 {
 	long line;
 	int unclosed, rc;
 	size_t i;
 	int seen[ROLE_COUNT] = { 0 };
+	if (r->xlsx) {
+		rc = xlsx_fields(r, &line, err);
+		if (rc < 0)
+			return -1;
+		if (rc == 0) {
+			error_set(err, EXIT_REJECTS, r->path, 1,
+				  "the first sheet is empty, a header row is required");
+			return -1;
+		}
+		goto mapped;
+	}
 	if (refill(r, err) < 0)
 		return -1;
 	r->delim = detect_delim(r->buf + r->pos, r->fill - r->pos);
@@ -354,6 +421,7 @@ static int read_header(struct csvin_reader *r, struct error *err)
 		error_set(err, EXIT_REJECTS, r->path, line, "header is not valid CSV");
 		return -1;
 	}
+mapped:
 	if (r->too_many) {
 		error_set(err, EXIT_REJECTS, r->path, line, "header has more than %d columns", MAX_COLS);
 		return -1;
@@ -436,6 +504,49 @@ static int read_header(struct csvin_reader *r, struct error *err)
 	return 0;
 }
 
+/* A zip (an .xlsx) starts with a local file header; the stream is rewound. */
+static int is_zip(FILE *fp)
+{
+	unsigned char m[4];
+	size_t n;
+	if (fseek(fp, 0, SEEK_CUR) != 0)
+		return 0; /* not seekable: read as text */
+	n = fread(m, 1, 4, fp);
+	if (fseek(fp, 0, SEEK_SET) != 0)
+		return 0;
+	clearerr(fp);
+	return n == 4 && !memcmp(m, "PK\3\4", 4);
+}
+
+/*
+ * Hashes the workbook's bytes (the hash is of the file, as for CSV) and
+ * opens it: by path when we opened the file, else from memory.
+ */
+static int open_xlsx(struct csvin_reader *r, int by_path, struct error *err)
+{
+	struct sha256 sha;
+	char buf[CHUNK];
+	size_t n;
+	sha256_init(&sha);
+	while ((n = fread(buf, 1, sizeof(buf), r->fp)) > 0) {
+		sha256_update(&sha, buf, n);
+		if (!by_path) {
+			if (r->xdata.len + n > XLSX_MAX_PART * 16) {
+				error_set(err, EXIT_REJECTS, r->path, 0, "workbook larger than 256 MB");
+				return -1;
+			}
+			sb_add(&r->xdata, buf, n);
+		}
+	}
+	if (ferror(r->fp)) {
+		error_set(err, EXIT_FAILURE_IO, r->path, 0, "read error: %s", strerror(errno));
+		return -1;
+	}
+	sha256_hex(&sha, r->xsha);
+	r->xlsx = xlsx_open(r->path, by_path ? r->path : NULL, r->xdata.buf, r->xdata.len, err);
+	return r->xlsx ? 0 : -1;
+}
+
 struct csvin_reader *csvin_open(const char *path, FILE *fp, enum csvin_kind kind,
 				const char *const *measures, size_t nmeasures,
 				struct error *err)
@@ -480,6 +591,14 @@ struct csvin_reader *csvin_open_opts(const char *path, FILE *fp, enum csvin_kind
 	if (!opts)
 		opts = &defaults;
 	r->slash_dates = opts->slash_dates;
+	if (is_zip(r->fp)) {
+		if (open_xlsx(r, fp == NULL, err) < 0)
+			goto fail;
+		r->line = 1;
+		if (read_header(r, err) < 0)
+			goto fail;
+		return r;
+	}
 	r->dec = decoder_new(r->fp, path, opts->encoding, err);
 	if (!r->dec)
 		goto fail;
@@ -789,6 +908,92 @@ static int derived_name(const char *pid, const char *course)
 	return 1;
 }
 
+/* The column's name for a reason. */
+static const char *col_name(struct csvin_reader *r, size_t i)
+{
+	static const char *const names[ROLE_COUNT] = {
+		[ROLE_PATIENT] = "patient_id", [ROLE_DATE] = "session_date",
+		[ROLE_COURSE] = "course_id", [ROLE_THERAPIST] = "therapist", [ROLE_NOTES] = "notes",
+		[ROLE_REFERRER] = "referrer", [ROLE_INDICATION] = "indication",
+		[ROLE_BIRTH_YEAR] = "birth_year", [ROLE_ATTENDANCE] = "attendance",
+		[ROLE_ADVERSE] = "adverse_event", [ROLE_NAME] = "name",
+		[ROLE_REF_REASON] = "referral_reason", [ROLE_REF_DATE] = "referral_date",
+		[ROLE_PLANNED] = "planned_sessions", [ROLE_CREDENTIALS] = "credentials",
+		[ROLE_EMAIL] = "email",
+	};
+	if (r->role[i] == ROLE_MEASURE)
+		return r->measure_names[r->role_measure[i]];
+	if ((size_t)r->role[i] < ROLE_COUNT && names[r->role[i]])
+		return names[r->role[i]];
+	snprintf(r->colname, sizeof(r->colname), "column %zu", i + 1);
+	return r->colname;
+}
+
+/* A number cell as a score: the number in the cell, 0-10. */
+static int number_score(const char *v, size_t n, double *out)
+{
+	char tmp[64], *end;
+	double x;
+	if (n == 0 || n >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, v, n);
+	tmp[n] = '\0';
+	x = strtod(tmp, &end);
+	if (*end || !isfinite(x))
+		return -1;
+	if (x < 0 || x > 10)
+		return -2;
+	*out = x == 0 ? 0 : x; /* no -0 */
+	return 0;
+}
+
+/*
+ * A workbook cell whose type decides: an error cell anywhere, a date or a
+ * number in session_date, a number, date or boolean in a score column.
+ * Returns 1 when handled here, 0 when the text rules apply ('s' may be NULL).
+ */
+static int typed_cell(struct csvin_reader *r, size_t i, struct csvin_session *s, int *any)
+{
+	size_t n;
+	const char *v = field(r, i, &n);
+	enum xlsx_type t = (enum xlsx_type)r->ftype[i];
+	int m, rc;
+	if (t == XLSX_ERROR) {
+		add_reason(r, "%s is the spreadsheet error", col_name(r, i), v, n);
+		return 1;
+	}
+	if (!s)
+		return 0;
+	if (r->role[i] == ROLE_DATE && t == XLSX_DATE) {
+		if (r->fdate_ok[i])
+			s->date = r->fdate[i];
+		else
+			add_reason(r, "%s is not a real date:", "session_date", v, n);
+		return 1;
+	}
+	if (r->role[i] == ROLE_DATE && t == XLSX_NUMBER) {
+		add_reason(r, "%s is a number, not a date (format the cell as a date):",
+			   "session_date", v, n);
+		return 1;
+	}
+	if (r->role[i] != ROLE_MEASURE || t == XLSX_STRING || t == XLSX_EMPTY)
+		return 0;
+	m = r->role_measure[i];
+	if (t == XLSX_BOOL) {
+		add_reason(r, "%s is TRUE/FALSE, not a score:", r->measure_names[m], v, n);
+	} else if (t == XLSX_DATE) {
+		add_reason(r, "%s is a date, not a score:", r->measure_names[m], v, n);
+	} else if ((rc = number_score(v, n, &s->score[m])) == -1) {
+		add_reason(r, "%s is not a score 0-10:", r->measure_names[m], v, n);
+	} else if (rc == -2) {
+		add_reason(r, "%s is out of range 0-10:", r->measure_names[m], v, n);
+	} else {
+		s->has[m] = 1;
+		*any = 1;
+	}
+	return 1;
+}
+
 static void validate_session(struct csvin_reader *r, struct csvin_session *s)
 {
 	size_t i, n;
@@ -796,6 +1001,8 @@ static void validate_session(struct csvin_reader *r, struct csvin_session *s)
 	memset(s, 0, sizeof(*s));
 	for (i = 0; i < r->ncols; i++) {
 		const char *v = field(r, i, &n);
+		if (r->xlsx && typed_cell(r, i, s, &any))
+			continue;
 		switch (r->role[i]) {
 		case ROLE_PATIENT:
 			s->patient_id = check_id(r, i, "patient_id", 1);
@@ -858,6 +1065,8 @@ static void validate_patient(struct csvin_reader *r, struct csvin_patient *p)
 	p->referral_date = -1;
 	for (i = 0; i < r->ncols; i++) {
 		const char *v = field(r, i, &n);
+		if (r->xlsx && typed_cell(r, i, NULL, NULL))
+			continue;
 		switch (r->role[i]) {
 		case ROLE_PATIENT:
 			p->patient_id = check_id(r, i, "patient_id", 1);
@@ -907,6 +1116,8 @@ static void validate_therapist(struct csvin_reader *r, struct csvin_therapist *t
 	size_t i;
 	memset(t, 0, sizeof(*t));
 	for (i = 0; i < r->ncols; i++) {
+		if (r->xlsx && typed_cell(r, i, NULL, NULL))
+			continue;
 		switch (r->role[i]) {
 		case ROLE_THERAPIST:
 			t->therapist = check_text(r, i, "therapist", CSVIN_MAX_NAME, 0);
@@ -944,12 +1155,37 @@ static void free_folded(struct csvin_reader *r)
 		free(r->fold[--r->nfold]);
 }
 
+static int next_xlsx(struct csvin_reader *r, struct csvin_record *rec, struct error *err)
+{
+	long line;
+	int rc = xlsx_fields(r, &line, err);
+	if (rc <= 0)
+		return rc;
+	sb_reset(&r->reason);
+	rec->line = line;
+	rec->raw = r->raw.buf;
+	rec->raw_len = r->raw.len;
+	if (r->fcut)
+		sb_addf(&r->reason, "a cell is longer than %u bytes", XLSX_MAX_CELL);
+	else if (r->too_many)
+		sb_addf(&r->reason, "has a value beyond column %d", MAX_COLS);
+	else if (!fields_fit(r))
+		sb_addf(&r->reason, "has a value in column %zu, the header has %zu columns",
+			r->nfields, r->ncols);
+	else
+		validate(r, rec);
+	rec->reason = r->reason.len ? r->reason.buf : NULL;
+	return 1;
+}
+
 int csvin_next(struct csvin_reader *r, struct csvin_record *rec, struct error *err)
 {
 	long line;
 	int unclosed, rc;
 	memset(rec, 0, sizeof(*rec));
 	free_folded(r);
+	if (r->xlsx)
+		return next_xlsx(r, rec, err);
 	for (;;) {
 		rc = split_record(r, &line, &unclosed, err);
 		if (rc <= 0)
@@ -989,6 +1225,11 @@ int csvin_has_measure(const struct csvin_reader *r, size_t m)
 
 unsigned long long csvin_offset(const struct csvin_reader *r)
 {
+	if (r->xlsx) /* the share of the sheet read, in file bytes */
+		return xlsx_sheet_size(r->xlsx)
+		       ? (unsigned long long)((double)r->size * (double)xlsx_sheet_read(r->xlsx) /
+					      (double)xlsx_sheet_size(r->xlsx))
+		       : 0;
 	return r->dec ? decoder_offset(r->dec) : 0;
 }
 
@@ -999,7 +1240,7 @@ unsigned long long csvin_size(const struct csvin_reader *r)
 
 const char *csvin_sha256(struct csvin_reader *r)
 {
-	return decoder_sha256(r->dec);
+	return r->xlsx ? r->xsha : decoder_sha256(r->dec);
 }
 
 void csvin_free(struct csvin_reader *r)
@@ -1010,6 +1251,8 @@ void csvin_free(struct csvin_reader *r)
 		fclose(r->fp);
 	csv_free(&r->parser);
 	decoder_free(r->dec);
+	xlsx_free(r->xlsx);
+	sb_release(&r->xdata);
 	sb_release(&r->raw);
 	sb_release(&r->fields);
 	sb_release(&r->reason);

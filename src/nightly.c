@@ -65,7 +65,20 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The inbox's *.csv files (not rejects files), sorted; NULL-terminated. */
+/* What clinics export: .csv, .txt (Excel's "Unicode Text"), .xlsx; not our rejects. */
+static int inbox_file(const char *name, size_t len)
+{
+	static const char *const ext[] = { ".csv", ".txt", ".xlsx" };
+	size_t i;
+	if (name[0] == '.' || (len > 12 && !strcmp(name + len - 12, ".rejects.csv")))
+		return 0;
+	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
+		if (len > strlen(ext[i]) && !strcmp(name + len - strlen(ext[i]), ext[i]))
+			return 1;
+	return 0;
+}
+
+/* The inbox's session files (not rejects files), sorted; NULL-terminated. */
 static char **scan_inbox(const char *dir, struct error *err)
 {
 	DIR *d = opendir(dir);
@@ -79,8 +92,7 @@ static char **scan_inbox(const char *dir, struct error *err)
 	}
 	while ((e = readdir(d))) {
 		size_t len = strlen(e->d_name);
-		if (e->d_name[0] == '.' || len < 5 || strcmp(e->d_name + len - 4, ".csv") != 0 ||
-		    (len > 12 && !strcmp(e->d_name + len - 12, ".rejects.csv")))
+		if (!inbox_file(e->d_name, len))
 			continue;
 		v = xgrow(v, &cap, n + 2, sizeof(*v));
 		v[n++] = xstrdup(e->d_name);

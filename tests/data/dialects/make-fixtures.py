@@ -14,6 +14,11 @@ are committed, so 'make check' does not need python:
   inline.xlsx   written by hand: inline strings, t="str", a custom date
                 format, cells without r="" attributes
   bad.xlsx, bad-semicolon.csv: one bad value each (#N/A, TRUE, 11, 31.02.)
+  hostile-*.xlsx: a zip bomb (a part over its size cap), XML nested too
+                deep, a DTD with entities, too many and too large shared
+                strings, a cell over its size cap, a zip that is not one
+(openpyxl stamps the time into its files: regenerated workbooks differ in
+bytes, not in content.)
 """
 import datetime
 import zipfile
@@ -125,6 +130,49 @@ def write_inline(path, rows):
             z.writestr(name, text)
 
 
+NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+HEAD_ROW = ('<row r="1">' + "".join('<c t="inlineStr"><is><t>%s</t></is></c>' % h for h in HEADER)
+            + "</row>")
+
+
+def hand_xlsx(path, sheet=None, workbook=None, sst=None):
+    """A workbook written part by part (for the hostile cases)."""
+    files = {
+        "xl/workbook.xml": workbook or ('<workbook %s xmlns:r="http://schemas.openxmlformats.org/'
+                                        'officeDocument/2006/relationships"><sheets><sheet name="S" '
+                                        'sheetId="1" r:id="rId1"/></sheets></workbook>' % NS),
+        "xl/_rels/workbook.xml.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": sheet or "<worksheet %s><sheetData>%s</sheetData></worksheet>" % (NS, HEAD_ROW),
+    }
+    if sst is not None:
+        files["xl/sharedStrings.xml"] = sst
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in files.items():
+            z.writestr(name, text)
+
+
+def hostile():
+    # A part that inflates past its cap (16 MB for the workbook part).
+    hand_xlsx("hostile-bomb.xlsx", workbook="<workbook %s/>" % NS + " " * (17 << 20))
+    deep = "<x>" * 100 + "</x>" * 100
+    hand_xlsx("hostile-deep.xlsx", sheet="<worksheet %s><sheetData>%s<row><c><v>%s</v></c></row>"
+              "</sheetData></worksheet>" % (NS, HEAD_ROW, deep))
+    hand_xlsx("hostile-dtd.xlsx", sheet='<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]>'
+              "<worksheet %s><sheetData>%s</sheetData></worksheet>" % (NS, HEAD_ROW))
+    hand_xlsx("hostile-sst-count.xlsx", sst="<sst %s>%s</sst>" % (NS, "<si/>" * ((2 << 20) + 1)))
+    hand_xlsx("hostile-sst-bytes.xlsx", sst="<sst %s><si><t>%s</t></si></sst>" % (NS, "a" * (65 << 20)))
+    row = ('<row r="2"><c t="inlineStr"><is><t>P1</t></is></c><c t="inlineStr"><is><t>2025-01-01</t>'
+           '</is></c><c><v>1</v></c><c><v>1</v></c><c><v>1</v></c><c><v>1</v></c><c/>'
+           '<c t="inlineStr"><is><t>%s</t></is></c></row>'
+           '<row r="3"><c t="inlineStr"><is><t>P1</t></is></c><c t="inlineStr"><is><t>02.01.2025</t>'
+           '</is></c><c><v>1</v></c><c><v>1</v></c><c><v>1</v></c><c t="e"><v>#VALUE!</v></c></row>'
+           % ("n" * (200 << 10)))
+    hand_xlsx("hostile-cell.xlsx", sheet="<worksheet %s><sheetData>%s%s</sheetData></worksheet>"
+              % (NS, HEAD_ROW, row))
+    with open("hostile-notzip.xlsx", "wb") as f:
+        f.write(b"PK\x03\x04" + bytes(range(256)) * 4)
+
+
 def main():
     rows = sessions()
     write_text("clean.csv", rows, ",", False, "%Y-%m-%d", "utf-8", "\n")
@@ -155,6 +203,7 @@ def main():
     ws["E5"] = 11
     ws["F6"] = "#DIV/0!"
     wb.save("bad.xlsx")
+    hostile()
 
 
 if __name__ == "__main__":
