@@ -1,7 +1,9 @@
 /*
- * fuzz_csvin.c - libFuzzer target for the CSV reader: header mapping,
- * record splitting, libcsv, every validation rule (dates, scores, ids,
- * UTF-8).  The first byte picks the kind of file; the rest is the file.
+ * fuzz_csvin.c - libFuzzer target for the CSV reader: dialect detection
+ * (delimiter, decimal comma, date forms), decoding, header mapping, record
+ * splitting, libcsv, every validation rule (dates, scores, ids, UTF-8), and
+ * workbooks when the file is a zip.  The first byte picks the kind of file,
+ * the encoding and the slash-date order; the rest is the file.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -14,6 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const m[] = { "fatigue", "sleep", "focus", "pain", "dizziness" };
+	static const char *const enc[] = { NULL, "WINDOWS-1252", "UTF-16LE", NULL };
+	struct csvin_opts opts;
 	struct error err = ERROR_INIT;
 	struct csvin_record rec;
 	struct csvin_reader *r;
@@ -22,13 +26,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc;
 	if (size < 1)
 		return 0;
+	/* bit 0: kind; bits 1-2: encoding; bits 3-4: slash dates */
 	kind = (data[0] & 1) ? CSVIN_PATIENTS : CSVIN_SESSIONS;
+	opts.encoding = enc[(data[0] >> 1) & 3];
+	opts.slash_dates = (enum csvin_date_format)(((data[0] >> 3) & 3) % 3);
 	data++;
 	size--;
 	fp = size ? fmemopen((void *)data, size, "rb") : fopen("/dev/null", "rb");
 	if (!fp)
 		return 0;
-	r = csvin_open("fuzz.csv", fp, kind, m, 5, &err);
+	r = csvin_open_opts("fuzz.csv", fp, kind, m, 5, &opts, &err);
 	if (r) {
 		while ((rc = csvin_next(r, &rec, &err)) == 1) {
 			/* Every record keeps its raw text and a line inside the input. */

@@ -15,6 +15,22 @@ for t in "$@"; do
 		for f in tests/data/*.csv sample-data/*.csv tests/data/fuzz/*; do
 			[ -f "$f" ] || continue
 			{ printf '\000'; head -c 4096 "$f"; } >"$corpus/seed-$(basename "$f")"
+		done
+		# the dialects: Windows-1252 (byte 2) for the German file
+		for f in tests/data/dialects/*.csv tests/data/dialects/*.txt tests/data/dialects/inline.xlsx; do
+			{ printf '\002'; cat "$f"; } >"$corpus/seed-$(basename "$f")"
+		done ;;
+	fuzz_decode)
+		# byte 1: encoding, byte 2: buffer size, then the file
+		for f in tests/data/dialects/*.csv tests/data/dialects/*.txt; do
+			[ -f "$f" ] || continue
+			for e in 0 1 2 5; do
+				{ printf "\\00$e\\001"; head -c 4096 "$f"; } >"$corpus/seed-$e-$(basename "$f")"
+			done
+		done ;;
+	fuzz_xlsx)
+		for f in tests/data/dialects/*.xlsx; do
+			[ "$(wc -c <"$f")" -le 65536 ] && cp "$f" "$corpus/seed-$(basename "$f")"
 		done ;;
 	fuzz_values)
 		for v in 2025-02-28 2024-02-29 6.5 10 0x5 fatigue.mcid=2 pain.sd=auto course_gap=90 \
@@ -31,7 +47,7 @@ for t in "$@"; do
 		done ;;
 	esac
 	echo "== $t: $secs s"
-	"./build-fuzz/$t" -max_total_time="$secs" -print_final_stats=1 -max_len=8192 \
+	"./build-fuzz/$t" -max_total_time="$secs" -print_final_stats=1 -max_len=${FUZZ_MAX_LEN:-16384} \
 		-artifact_prefix=fuzz/crashes/ -timeout=10 "$corpus" 2>"fuzz/$t.log"
 	rc=$?
 	grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb|cov: ' "fuzz/$t.log" | tail -3
