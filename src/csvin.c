@@ -504,15 +504,16 @@ mapped:
 	return 0;
 }
 
-/* A zip (an .xlsx) starts with a local file header; the stream is rewound. */
+/* A zip (an .xlsx) starts with a local file header; the stream is put back. */
 static int is_zip(FILE *fp)
 {
 	unsigned char m[4];
 	size_t n;
-	if (fseek(fp, 0, SEEK_CUR) != 0)
+	long at = ftell(fp);
+	if (at < 0 || fseek(fp, at, SEEK_SET) != 0)
 		return 0; /* not seekable: read as text */
 	n = fread(m, 1, 4, fp);
-	if (fseek(fp, 0, SEEK_SET) != 0)
+	if (fseek(fp, at, SEEK_SET) != 0)
 		return 0;
 	clearerr(fp);
 	return n == 4 && !memcmp(m, "PK\3\4", 4);
