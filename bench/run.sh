@@ -122,4 +122,9 @@ target "(5) peak memory: stats" "$(mb speed_stats)" 64 MB
 target "(5) peak memory: report clinic" "$(mb speed_report_clinic)" 64 MB
 target "(5) peak memory: night" "$(mb speed_night)" 256 MB
 target "(5) peak memory: first night" "$(mb speed_first_night)" 256 MB
+
+# --- issue 14: spreadsheet dialects (a ';' file and a workbook vs the clean CSV) ---
+if ./symtrend --help | grep -q '^  template '; then
+	sh bench/dialects.sh && cat bench/out/results-dialects.txt >>"$res"
+fi
 echo "results in $res"

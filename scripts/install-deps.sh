@@ -8,7 +8,7 @@ pkgs="build-essential pkg-config libsqlite3-dev sqlite3 libgsl-dev libcsv-dev li
 for extra in "$@"; do
 	case "$extra" in
 	r) pkgs="$pkgs r-base-core r-cran-survival r-cran-lme4" ;;
-	bench) pkgs="$pkgs python3-pandas python3-scipy time bc" ;;
+	bench) pkgs="$pkgs python3-pandas python3-scipy python3-openpyxl time bc" ;;
 	fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
 	*) echo "install-deps: unknown package set '$extra'" >&2; exit 2 ;;
 	esac
