@@ -29,8 +29,10 @@ for t in "$@"; do
 			done
 		done ;;
 	fuzz_xlsx)
+		# not the shared-strings giants: seconds each, they would starve the fuzzer
 		for f in tests/data/dialects/*.xlsx; do
-			[ "$(wc -c <"$f")" -le 65536 ] && cp "$f" "$corpus/seed-$(basename "$f")"
+			case $f in *hostile-sst-*) continue ;; esac
+			cp "$f" "$corpus/seed-$(basename "$f")"
 		done ;;
 	fuzz_values)
 		for v in 2025-02-28 2024-02-29 6.5 10 0x5 fatigue.mcid=2 pain.sd=auto course_gap=90 \
