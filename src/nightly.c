@@ -104,6 +104,22 @@ static char **scan_inbox(const char *dir, struct error *err)
 	return v;
 }
 
+/*
+ * INBOX/processed/DAY or INBOX/failed/DAY, private, and neither it nor its
+ * parent a link: whoever may drop files into the inbox must not be able to
+ * send other senders' files elsewhere with a 'processed -> /tmp/x' link.
+ */
+static int inbox_dir(const char *dir)
+{
+	char *parent = xstrdup(dir), *slash = strrchr(parent, '/');
+	int rc;
+	if (slash)
+		*slash = '\0';
+	rc = slash ? mkdir_private(parent) : 0;
+	free(parent);
+	return rc != 0 ? -1 : mkdir_private(dir);
+}
+
 /* Moves 'src' into folder 'dir' under its own name (or name.N when taken). */
 static int move_into(const char *src, const char *dir, const char *name, char **dst_out,
 		     struct error *err)
@@ -111,7 +127,7 @@ static int move_into(const char *src, const char *dir, const char *name, char **
 	char *dst = xasprintf("%s/%s", dir, name);
 	int i;
 	struct stat st;
-	if (mkdir_private(dir) != 0) {
+	if (inbox_dir(dir) != 0) {
 		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot create folder '%s': %s", dir,
 			  strerror(errno));
 		free(dst);
@@ -221,7 +237,7 @@ static int one_file(struct run *run, const char *name, int *status, struct error
 		char sha[65];
 		known = sha256_file(path, sha) == 0 && store_file_known(run->s, sha);
 	}
-	if (!o->dry_run && mkdir_private(pdir) != 0) {
+	if (!o->dry_run && inbox_dir(pdir) != 0) {
 		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot create folder '%s': %s", pdir,
 			  strerror(errno));
 		goto out;

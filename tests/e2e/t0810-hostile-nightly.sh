@@ -200,4 +200,11 @@ check "a nightly folder that is a link is replaced, not followed" sh -c 'test ! 
 night 2025-02-05
 check "an existing 0755 nightly folder is made 0700" test "$(mode_of nout/2025-02-05)" = 700
 check "nightly folders are 0700: notes, patient, rejects" sh -c 'for f in nout/2025-02-04/notes nout/2025-02-04/notes/N2 nout/2025-02-04/rejects; do test "$(stat -c %a $f)" = 700 || exit 1; done'
+# Whoever may drop files into the inbox must not redirect the processed ones.
+mv inbox/processed inbox/processed.old
+mkdir -p elsewhere2
+ln -s ../elsewhere2 inbox/processed
+printf 'patient_id,session_date,fatigue,sleep,focus,pain\nN2,2025-01-25,4,4,4,4\n' >inbox/n6.csv && old inbox/n6.csv
+night 2025-02-06
+check "a 'processed' link in the inbox is replaced, not followed" sh -c 'test ! -L inbox/processed && test "$(stat -c %a inbox/processed)" = 700 && test -f inbox/processed/2025-02-06/n6.csv && test -z "$(ls -A elsewhere2)"'
 finish
