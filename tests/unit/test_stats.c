@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "stats.h"
+#include "stats_compare.h"
 
 #define REL(a, b, tol) assert_true(fabs((double)(a) - (double)(b)) <= (tol) * fabs((double)(b)) + 1e-300)
 
@@ -152,6 +153,53 @@ static void test_acc(void **state)
 	stats_acc_free(a);
 }
 
+static void test_compare(void **state)
+{
+	static const double x[8] = { -3, -2.5, -4, -1, 0.5, -2, -3.5, -1.5 };
+	static const double y[6] = { -1, 0, -2.5, 0.5, -1, 1 };
+	static const double a[2] = { -1, -2 }, b[3] = { 0.5, 1, 0 }, c2[2] = { 1, 1 };
+	struct stats_diff d;
+	(void)state;
+	/* t.test(x, y): Welch */
+	stats_welch(x, 8, y, 6, &d);
+	REL(d.diff, -1.625, 1e-12);
+	REL(d.lo, -3.21979685658618, 1e-9);
+	REL(d.hi, -0.0302031434138172, 1e-7);
+	REL(d.p, 0.0464486925182625, 1e-8);
+	assert_true(stats_diff_significant(&d));
+	/* t.test(c(-1,-2), c(0.5,1,0)) */
+	stats_welch(a, 2, b, 3, &d);
+	REL(d.lo, -4.98849872412919, 1e-9);
+	REL(d.hi, 0.988498724129188, 1e-9);
+	REL(d.p, 0.0941481776254345, 1e-8);
+	assert_false(stats_diff_significant(&d));
+	stats_welch(a, 1, b, 3, &d); /* one course: undefined */
+	assert_true(isnan(d.diff) && isnan(d.p) && !stats_diff_significant(&d));
+	stats_welch(c2, 2, c2, 2, &d); /* no spread: a difference, no test */
+	assert_true(d.diff == 0 && isnan(d.p));
+	/* prop.test(c(12, 5), c(20, 18)) */
+	stats_prop_diff(12, 20, 5, 18, &d);
+	REL(d.diff, 0.322222222222222, 1e-12);
+	REL(d.lo, -0.0287369079315259, 1e-8);
+	REL(d.hi, 0.67318135237597, 1e-10);
+	REL(d.p, 0.0953293535447013, 1e-8);
+	/* prop.test(c(3, 3), c(10, 11)): the Yates term capped by the difference */
+	stats_prop_diff(3, 10, 3, 11, &d);
+	REL(d.lo, -0.387218429431723, 1e-9);
+	REL(d.hi, 0.441763883977178, 1e-9);
+	REL(d.p, 1.0, 1e-9);
+	/* prop.test(c(10, 0), c(10, 12)): the interval clipped at 1 */
+	stats_prop_diff(10, 10, 0, 12, &d);
+	REL(d.lo, 0.908333333333333, 1e-10);
+	assert_true(d.hi == 1.0);
+	REL(d.p, 2.0400569604671e-05, 1e-7);
+	assert_true(stats_diff_significant(&d));
+	stats_prop_diff(0, 5, 0, 7, &d); /* nobody responded: a difference, no test */
+	assert_true(d.diff == 0 && isnan(d.p));
+	stats_prop_diff(1, 0, 0, 7, &d);
+	assert_true(isnan(d.diff));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -161,6 +209,7 @@ int main(void)
 		cmocka_unit_test(test_wilson),
 		cmocka_unit_test(test_km),
 		cmocka_unit_test(test_acc),
+		cmocka_unit_test(test_compare),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
