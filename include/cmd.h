@@ -36,6 +36,7 @@ extern const struct cmd_entry cmd_stats_entry;
 extern const struct cmd_entry cmd_config_entry;
 extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_nightly_entry;
+extern const struct cmd_entry cmd_alerts_entry;
 extern const struct cmd_entry cmd_model_entry;
 extern const struct cmd_entry cmd_template_entry;
 

@@ -56,7 +56,8 @@ int outcome_worse(const struct stats_course *r, double mcid);
 int outcome_response_reached(const struct stats_course *r);
 /* Response lost: reached at some session, but baseline - latest < mcid now. */
 int outcome_response_lost(const struct stats_course *r, double mcid);
-/* Plateau reached: improved by the MCID, a plateau fit, last session >= s90. */
+/* Plateau reached: improved by the MCID, a plateau fit inside the 0-10
+ * scale, last session >= s90.  A worsening course never has one. */
 int outcome_plateau_reached(const struct stats_course *r, double mcid);
 /* No response (course level): sessions >= min_sessions and none of the
  * nm measures r[0..nm-1] ever reached its MCID. */
@@ -70,6 +71,9 @@ int outcome_no_response(const struct stats_course *r, size_t nm, size_t sessions
  */
 int outcome_relapse(double base_a, double y_a, double y_b, long gap_days, double mcid,
 		    long relapse_gap);
+/* An active course: its last session at most 'window' days before 'today'
+ * (days since 1970-01-01); only active courses raise alerts. */
+int outcome_active(long last_date, long today, long window);
 /* Counts for the response figures: baseline >= min_baseline. */
 int outcome_eligible(const struct stats_course *r, double min_baseline);
 

@@ -19,7 +19,7 @@
 #include "csvin.h"
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 #define STORE_BUILTIN_MEASURES 4
 
 enum store_open_flags {
@@ -187,10 +187,45 @@ char **store_patients_since(struct store *s, long min_file, struct error *err);
 char **store_patients_active_since(struct store *s, long min_file, long since, long *inactive,
 				   struct error *err);
 /*
- * Records an alert; returns 1 when it is new or its detail changed (to be
- * reported), 0 when the same alert was recorded before, -1 on error.
+ * Alerts as data (CONTRACT.md, "Alerts (nightly)").  An alert is said once:
+ * the alerts table remembers each (patient, course, measure, kind) with the
+ * key it was last said with, and a nightly run reports an alert only when it
+ * is new or its key changed.  What a run reports is stored with it, in the
+ * same transaction, so that its alerts files can always be written from the
+ * database, also by the run after a killed one.
  */
-int store_alert_note(struct store *s, const char *pid, const char *cid, const char *measure,
-		     const char *kind, const char *detail, const char *day, struct error *err);
+struct store_alert {
+	char *patient_id, *course_id;
+	char *measure;      /* "" for course-level kinds */
+	char *kind;         /* worse, relapse, response_lost, plateau, no_response */
+	char *session_date; /* YYYY-MM-DD of the session that triggered it */
+	char *detail;       /* a short human sentence */
+	char *key;          /* what makes it the same alert as before (NULL as read back) */
+	char *day;          /* the nightly day that reported it (as read back) */
+};
+struct store_alerts {
+	struct store_alert *v;
+	size_t n, cap;
+};
+#define STORE_ALERTS_INIT { NULL, 0, 0 }
+/* Appends a copy of the strings; key NULL: the detail is the key. */
+void store_alerts_add(struct store_alerts *l, const char *pid, const char *cid,
+		      const char *measure, const char *kind, const char *session_date,
+		      const char *detail, const char *key);
+void store_alerts_release(struct store_alerts *l);
+/* One nightly run on 'day' (at "HH:MM"), one transaction: the alerts of l
+ * that are new or changed are marked said and stored as that run's report;
+ * *reported says how many. */
+int store_alerts_record(struct store *s, const char *day, const char *at,
+			const struct store_alerts *l, long *reported, struct error *err);
+/* Days with a run whose alerts files are not written yet (strv_free), or NULL. */
+char **store_alerts_unwritten(struct store *s, struct error *err);
+/* The files of 'day' are written. */
+int store_alerts_written(struct store *s, const char *day, struct error *err);
+/* Appends the alerts reported by the runs of 'day' (NULL: the day of the
+ * latest run; none when no run yet) in the order said; *runs (when not NULL)
+ * gets the times of those runs, "HH:MM, HH:MM" (caller frees; NULL when no run). */
+int store_alerts_of_day(struct store *s, const char *day, struct store_alerts *out,
+			char **runs, struct error *err);
 
 #endif

@@ -72,8 +72,8 @@ const struct cmd_entry cmd_config_entry = {
 	.usage = "config [list | get KEY | set KEY VALUE | unset KEY]",
 	.summary = "show or change the settings kept in the database",
 	.help = "keys (defaults):\n"
-		"  alert_window          28   nightly: notes and alerts for patients with a session\n"
-		"                             this many days before the run date, or later\n"
+		"  alert_window          28   nightly: notes for patients, alerts for courses with a\n"
+		"                             session this many days before the run date, or later\n"
 		"  course_gap            90   days without a session that start a new course\n"
 		"  no_response_sessions  6    nightly: sessions without response before an alert\n"
 		"  relapse_gap           21   nightly: days of pause that count as a break\n"

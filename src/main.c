@@ -19,6 +19,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_config_entry,
 	&cmd_report_entry,
 	&cmd_nightly_entry,
+	&cmd_alerts_entry,
 	&cmd_model_entry,
 	&cmd_template_entry,
 

@@ -15,20 +15,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alerts.h"
 #include "ingest.h"
 #include "outcome.h"
 #include "report.h"
 #include "stats.h"
-
-enum alert_kind { A_WORSE, A_NONE, A_RELAPSE, A_PLATEAU, A_KINDS };
-static const char *const alert_key[A_KINDS] = { "worse", "no_response", "relapse", "plateau" };
-static const char *const alert_title[A_KINDS] = {
-	"Worse: latest at least the MCID above baseline, or a reliable deterioration",
-	"No response: sessions continue and no measure improved by the MCID",
-	"Relapse after a break: an improvement of the MCID, then a score after the break at least "
-	"the MCID above the one before",
-	"Plateau reached while sessions continue: the course may be finished",
-};
 
 struct run {
 	struct store *s;
@@ -36,8 +27,6 @@ struct run {
 	struct nightly_result *r;
 	FILE *log;
 	char *day_dir;
-	struct strbuf alerts[A_KINDS];
-	long nalerts[A_KINDS];
 	struct strbuf plan;
 };
 
@@ -332,113 +321,89 @@ out:
 
 /* Alerts ---------------------------------------------------------------------- */
 
-static int alert(struct run *run, enum alert_kind k, const struct store_course *c,
-		 const char *measure, const char *detail, const char *shown, struct error *err)
+/* alerts.txt and alerts.csv of 'day', written from what the database holds. */
+static int write_alert_files(struct run *run, const char *day, struct error *err)
 {
-	int rc = store_alert_note(run->s, c->patient_id, c->course_id, measure, alert_key[k], detail,
-				  run->o->today, err);
-	if (rc <= 0)
-		return rc;
-	sb_adds(&run->alerts[k], "  ");
-	sb_adds(&run->alerts[k], c->patient_id);
-	sb_addc(&run->alerts[k], ' ');
-	sb_adds(&run->alerts[k], c->course_id);
-	sb_addf(&run->alerts[k], " %s: %s\n", measure, shown);
-	run->nalerts[k]++;
-	run->r->alerts++;
-	return 0;
+	struct store_alerts l = STORE_ALERTS_INIT;
+	struct strbuf txt = STRBUF_INIT;
+	char *runs = NULL, *csv = NULL, *dir = xasprintf("%s/%s", run->o->out, day), *path = NULL;
+	size_t csvlen = 0;
+	FILE *f;
+	int ret = -1;
+	if (store_alerts_of_day(run->s, day, &l, &runs, err) < 0)
+		goto out;
+	if (mkdir_private(dir) != 0) {
+		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot create folder '%s': %s", dir,
+			  strerror(errno));
+		goto out;
+	}
+	alerts_text(&txt, day, runs, &l);
+	path = xasprintf("%s/alerts.txt", dir);
+	if (write_file_atomic(path, txt.buf, txt.len, err) < 0)
+		goto out;
+	f = open_memstream(&csv, &csvlen);
+	if (!f) {
+		error_set(err, EXIT_FAILURE_IO, NULL, 0, "out of memory");
+		goto out;
+	}
+	alerts_table(f, TABLE_CSV, &l);
+	if (fclose(f) != 0) {
+		error_set(err, EXIT_FAILURE_IO, NULL, 0, "out of memory");
+		goto out;
+	}
+	free(path);
+	path = xasprintf("%s/alerts.csv", dir);
+	if (write_file_atomic(path, csv, csvlen, err) < 0)
+		goto out;
+	ret = store_alerts_written(run->s, day, err);
+out:
+	store_alerts_release(&l);
+	sb_release(&txt);
+	free(runs);
+	free(csv);
+	free(dir);
+	free(path);
+	return ret;
 }
 
-static int worse_alert(struct run *run, const struct store_course *c, const char *name,
-		       const struct stats_course *r, double mcid, struct error *err)
+/*
+ * The alerts of the active courses of the patients with new sessions.  They
+ * are marked said and stored as this run's report in one transaction, and
+ * the alerts files are written from the database after it: a run killed in
+ * between leaves its report to be written by the next run, never lost.
+ */
+static int alerts_step(struct run *run, char **pids, const struct stats_ctx *sc,
+		       struct error *err)
 {
-	char detail[64], shown[256];
-	int reliable = outcome_reliably_worse(r);
-	snprintf(detail, sizeof(detail), "%.1f>%.1f;%d", r->baseline, r->latest, reliable);
-	snprintf(shown, sizeof(shown), "baseline %.1f, latest %.1f (%+.1f; MCID %g)%s", r->baseline,
-		 r->latest, r->change, mcid, reliable ? "; reliable deterioration" : "");
-	return alert(run, A_WORSE, c, name, detail, shown, err);
-}
-
-/* Breaks inside the course after which the score came back by the MCID. */
-static int relapse_alerts(struct run *run, const struct store_course *c, size_t m,
-			  const struct stats_course *r, double mcid, long relapse_gap,
-			  struct error *err)
-{
-	const char *name = store_measure_name(run->s, m);
-	char detail[64], shown[256];
+	struct store_alerts l = STORE_ALERTS_INIT;
+	struct alerts_cfg cfg;
+	char **days = NULL, at[32];
+	time_t now = time(NULL);
+	struct tm tm;
 	size_t i;
-	for (i = 1; i < c->n; i++) {
-		long gap = c->date[i] - c->date[i - 1];
-		double before = c->score[(i - 1) * c->nmeasures + m], after = c->score[i * c->nmeasures + m];
-		char d1[11], d2[11];
-		if (isnan(before) || isnan(after) ||
-		    !outcome_relapse(r->baseline, before, after, gap, mcid, relapse_gap))
-			continue;
-		date_format(c->date[i - 1], d1);
-		date_format(c->date[i], d2);
-		snprintf(detail, sizeof(detail), "%s>%s", d1, d2);
-		snprintf(shown, sizeof(shown), "%.1f -> %.1f (%+.1f) across a %ld-day break "
-			 "(%s to %s, sessions %zu-%zu)", before, after, after - before, gap, d1, d2,
-			 i, i + 1);
-		if (alert(run, A_RELAPSE, c, name, detail, shown, err) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int course_alerts(struct run *run, const struct stats_ctx *sc, const struct store_course *c,
-			 long relapse_gap, long no_resp, struct error *err)
-{
-	size_t nm = store_measure_count(run->s), m;
-	struct stats_course r[CSVIN_MAX_MEASURES];
-	char shown[256];
-	for (m = 0; m < nm; m++) {
-		const char *name = store_measure_name(run->s, m);
-		double mcid = stats_ctx_settings(sc, m)->mcid;
-		stats_course_compute(sc, c, m, STATS_ALL, &r[m]);
-		if (outcome_worse(&r[m], mcid) && worse_alert(run, c, name, &r[m], mcid, err) < 0)
-			return -1;
-		if (outcome_plateau_reached(&r[m], mcid)) {
-			snprintf(shown, sizeof(shown), "plateau %.1f reached by session %.1f; %d sessions so far",
-				 r[m].plateau, r[m].s90, r[m].last_session);
-			if (alert(run, A_PLATEAU, c, name, "reached", shown, err) < 0)
-				return -1;
-		}
-		if (relapse_alerts(run, c, m, &r[m], mcid, relapse_gap, err) < 0)
-			return -1;
-	}
-	if (outcome_no_response(r, nm, c->n, no_resp)) {
-		snprintf(shown, sizeof(shown), "%zu sessions, no measure improved by its MCID", c->n);
-		if (alert(run, A_NONE, c, "all", "none", shown, err) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* The alerts of one patient's courses with sessions from file 'min_file' on. */
-static int patient_alerts(struct run *run, const struct stats_ctx *sc, const char *pid,
-			  long min_file, struct error *err)
-{
-	struct store_filter f = STORE_FILTER_INIT;
-	struct store_iter *it;
-	struct store_course c;
-	long relapse_gap = stats_config_long(run->s, "relapse_gap");
-	long no_resp = stats_config_long(run->s, "no_response_sessions");
-	int rc;
-	f.patient_id = pid;
-	f.min_file = min_file;
-	if (store_iter_open(run->s, &f, &it, err) < 0)
-		return -1;
-	memset(&c, 0, sizeof(c));
-	while ((rc = store_iter_next(it, &c, err)) == 1)
-		if (course_alerts(run, sc, &c, relapse_gap, no_resp, err) < 0) {
-			rc = -1;
-			break;
-		}
-	store_iter_free(it);
-	store_course_release(&c);
-	return rc < 0 ? -1 : 0;
+	int ret = -1;
+	long today = 0;
+	if (date_parse(run->o->today, 10, &today) < 0)
+		BUG("the run date is not a date");
+	alerts_cfg_init(&cfg, run->s, today);
+	for (i = 0; pids[i]; i++)
+		if (alerts_patient(run->s, sc, pids[i], &cfg, &l, err) < 0)
+			goto out;
+	gmtime_r(&now, &tm);
+	strftime(at, sizeof(at), "%H:%M UTC", &tm);
+	if (store_alerts_record(run->s, run->o->today, at, &l, &run->r->alerts, err) < 0)
+		goto out;
+	days = store_alerts_unwritten(run->s, err);
+	if (!days)
+		goto out;
+	for (i = 0; days[i]; i++)
+		if (write_alert_files(run, days[i], err) < 0)
+			goto out;
+	ret = 0;
+out:
+	strv_free(days);
+	store_alerts_release(&l);
+	return ret;
 }
 
 #define NOTES_PER_BATCH 256
@@ -548,11 +513,10 @@ static int reports(struct run *run, long min_file, struct error *err)
 	if (!rm)
 		goto out;
 	run->r->patients_updated = run->r->notes_left;
-	for (i = 0; pids[i]; i++) {
+	for (i = 0; pids[i]; i++)
 		run->r->patients_updated++;
-		if (patient_alerts(run, sc, pids[i], min_file, err) < 0)
-			goto out;
-	}
+	if (alerts_step(run, pids, sc, err) < 0)
+		goto out;
 	errlog = xasprintf("%s/.gnuplot.log", run->day_dir);
 	{
 		struct error perr = ERROR_INIT;
@@ -591,33 +555,12 @@ out:
 	return ret;
 }
 
-static int write_outputs(struct run *run, struct error *err)
+static int write_summary(struct run *run, struct error *err)
 {
-	struct strbuf a = STRBUF_INIT, sm = STRBUF_INIT;
+	struct strbuf sm = STRBUF_INIT;
 	struct nightly_result *r = run->r;
-	char *path = xasprintf("%s/alerts.txt", run->day_dir);
-	int k, ret = -1;
-	/* A second run on the same day adds to what the first one said. */
-	if (read_file(path, &a) == 0)
-		sb_addc(&a, '\n');
-	else
-		sb_reset(&a); /* none yet (or unreadable: start it afresh) */
-	{
-		char when[32];
-		time_t now = time(NULL);
-		struct tm tm;
-		gmtime_r(&now, &tm);
-		strftime(when, sizeof(when), "%H:%M UTC", &tm);
-		sb_addf(&a, "ALERTS %s (run at %s): %ld new or changed\n", run->o->today, when, r->alerts);
-	}
-	for (k = 0; k < A_KINDS; k++) {
-		sb_addf(&a, "\n%s (%ld)\n", alert_title[k], run->nalerts[k]);
-		sb_adds(&a, run->alerts[k].len ? run->alerts[k].buf : "  none\n");
-	}
-	if (write_file_atomic(path, a.buf, a.len, err) < 0)
-		goto out;
-	free(path);
-	path = xasprintf("%s/summary.txt", run->day_dir);
+	char *path = xasprintf("%s/summary.txt", run->day_dir);
+	int ret = -1;
 	sb_addf(&sm, "symtrend nightly %s\n\n", run->o->today);
 	sb_addf(&sm, "files:    %ld seen, %ld processed (%ld already ingested before), %ld refused, "
 		     "%ld left for the next run\n", r->files_seen, r->files_processed, r->files_known,
@@ -639,7 +582,7 @@ static int write_outputs(struct run *run, struct error *err)
 		sb_adds(&sm, r->chart_error); /* escaped */
 		sb_addc(&sm, '\n');
 	}
-	sb_addf(&sm, "alerts:   %ld new or changed (alerts.txt)\n", r->alerts);
+	sb_addf(&sm, "alerts:   %ld new or changed (alerts.txt, alerts.csv)\n", r->alerts);
 	sb_addf(&sm, "clinic:   report refreshed in %s/clinic/\n", run->o->out);
 	sb_adds(&sm, "\nfiles this run:\n");
 	sb_add(&sm, run->plan.buf ? run->plan.buf : "", run->plan.len);
@@ -648,7 +591,6 @@ static int write_outputs(struct run *run, struct error *err)
 	ret = 0;
 out:
 	free(path);
-	sb_release(&a);
 	sb_release(&sm);
 	return ret;
 }
@@ -660,7 +602,7 @@ int nightly_run(struct store *s, const struct nightly_opts *o, struct nightly_re
 	char *lockpath = xasprintf("%s.lock", o->db_path), *logpath = xasprintf("%s.log", o->db_path);
 	char **files = NULL, *rf;
 	int lock = -1, status = EXIT_OK, k, ret = EXIT_FAILURE_IO;
-	long first_file, min_file;
+	long min_file;
 	size_t i;
 
 	memset(r, 0, sizeof(*r));
@@ -702,7 +644,16 @@ int nightly_run(struct store *s, const struct nightly_opts *o, struct nightly_re
 	files = scan_inbox(o->inbox, err);
 	if (!files)
 		goto out;
-	first_file = store_last_file_id(s) + 1;
+	/* The first run ever reports from the files it ingests: said before it
+	 * starts, so that the rerun of a killed first run still writes its notes. */
+	rf = o->dry_run ? NULL : store_config_get(s, "nightly.reported_file");
+	if (!o->dry_run && !rf) {
+		char v[32];
+		snprintf(v, sizeof(v), "%ld", store_last_file_id(s));
+		if (store_config_set(s, "nightly.reported_file", v, err) < 0)
+			goto out;
+	}
+	free(rf);
 	for (i = 0; files[i]; i++) {
 		r->files_seen++;
 		if (one_file(&run, files[i], &status, err) < 0)
@@ -715,9 +666,9 @@ int nightly_run(struct store *s, const struct nightly_opts *o, struct nightly_re
 	}
 	/* Notes from the first file not yet reported: a killed run's too. */
 	rf = store_config_get(s, "nightly.reported_file");
-	min_file = rf ? strtol(rf, NULL, 10) + 1 : first_file;
+	min_file = rf ? strtol(rf, NULL, 10) + 1 : 1;
 	free(rf);
-	if (reports(&run, min_file, err) < 0 || write_outputs(&run, err) < 0)
+	if (reports(&run, min_file, err) < 0 || write_summary(&run, err) < 0)
 		goto out;
 	{
 		char v[32];
@@ -747,8 +698,6 @@ out:
 		fclose(run.log);
 	if (lock >= 0)
 		close(lock);
-	for (k = 0; k < A_KINDS; k++)
-		sb_release(&run.alerts[k]);
 	sb_release(&run.plan);
 	strv_free(files);
 	free(run.day_dir);

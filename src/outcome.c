@@ -43,7 +43,8 @@ int outcome_response_lost(const struct stats_course *r, double mcid)
 
 int outcome_plateau_reached(const struct stats_course *r, double mcid)
 {
-	return outcome_improved(r, mcid) && isfinite(r->s90) && (double)r->last_session >= r->s90;
+	return outcome_improved(r, mcid) && isfinite(r->s90) && (double)r->last_session >= r->s90 &&
+	       r->plateau >= 0 && r->plateau <= 10;
 }
 
 int outcome_no_response(const struct stats_course *r, size_t nm, size_t sessions,
@@ -56,6 +57,11 @@ int outcome_no_response(const struct stats_course *r, size_t nm, size_t sessions
 		if (outcome_response_reached(&r[m]))
 			return 0;
 	return 1;
+}
+
+int outcome_active(long last_date, long today, long window)
+{
+	return today - last_date <= window;
 }
 
 int outcome_relapse(double base_a, double y_a, double y_b, long gap_days, double mcid,

@@ -576,7 +576,8 @@ static void course_arrays(const double *s, const double *y, size_t n,
 	}
 	if (n >= 5 && plateau) {
 		double c, b, tau;
-		if (stats_plateau_fit(s, y, n, &c, &b, &tau) == 0) {
+		/* A level outside the 0-10 scale is no plateau (CONTRACT.md). */
+		if (stats_plateau_fit(s, y, n, &c, &b, &tau) == 0 && c >= 0 && c <= 10) {
 			o->plateau = c;
 			o->plateau_b = b;
 			o->plateau_tau = tau;

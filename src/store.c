@@ -87,6 +87,14 @@ static const char *const migration[STORE_SCHEMA_VERSION] = {
 	"ALTER TABLE sessions ADD COLUMN adverse_event TEXT;"
 	"CREATE TABLE therapists(name TEXT PRIMARY KEY, credentials TEXT, email TEXT,"
 	"  file INTEGER NOT NULL REFERENCES files(id)) WITHOUT ROWID;",
+	/* 4: each nightly run's alerts as data, stored in the transaction that
+	 * marks them said, so that its alerts files can always be (re)written. */
+	"CREATE TABLE alert_runs(id INTEGER PRIMARY KEY, day TEXT NOT NULL, at TEXT NOT NULL,"
+	"  written INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE alert_reports(run INTEGER NOT NULL REFERENCES alert_runs(id),"
+	"  seq INTEGER NOT NULL, patient_id TEXT NOT NULL, course_id TEXT NOT NULL,"
+	"  measure TEXT NOT NULL, kind TEXT NOT NULL, session_date TEXT NOT NULL,"
+	"  detail TEXT NOT NULL, PRIMARY KEY(run, seq)) WITHOUT ROWID;",
 };
 
 static int sql_fail(struct store *s, struct error *err, const char *what)
@@ -1548,21 +1556,53 @@ char **store_patients_active_since(struct store *s, long min_file, long since, l
 	return v;
 }
 
-int store_alert_note(struct store *s, const char *pid, const char *cid, const char *measure,
-		     const char *kind, const char *detail, const char *day, struct error *err)
+/* Alerts ------------------------------------------------------------------- */
+
+void store_alerts_add(struct store_alerts *l, const char *pid, const char *cid,
+		      const char *measure, const char *kind, const char *session_date,
+		      const char *detail, const char *key)
+{
+	struct store_alert *a;
+	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+	a = &l->v[l->n++];
+	memset(a, 0, sizeof(*a));
+	a->patient_id = xstrdup(pid);
+	a->course_id = xstrdup(cid);
+	a->measure = xstrdup(measure ? measure : "");
+	a->kind = xstrdup(kind);
+	a->session_date = xstrdup(session_date);
+	a->detail = xstrdup(detail);
+	a->key = xstrdup(key ? key : detail);
+}
+
+void store_alerts_release(struct store_alerts *l)
+{
+	size_t i;
+	for (i = 0; i < l->n; i++) {
+		struct store_alert *a = &l->v[i];
+		free(a->patient_id); free(a->course_id); free(a->measure); free(a->kind);
+		free(a->session_date); free(a->detail); free(a->key); free(a->day);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/* 1 when the alert is new or its key changed since it was last said. */
+static int alert_changed(struct store *s, const struct store_alert *a, const char *day,
+			 struct error *err)
 {
 	sqlite3_stmt *st = prepare(s, "SELECT detail FROM alerts WHERE patient_id=? AND"
 				      " course_id=? AND measure=? AND kind=?", err);
 	int rc, same = 0;
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, pid, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, cid, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, measure, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, a->patient_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, a->course_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, a->measure, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, a->kind, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		same = !strcmp((const char *)sqlite3_column_text(st, 0), detail);
+		same = !strcmp((const char *)sqlite3_column_text(st, 0), a->key);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return sql_fail(s, err, "cannot read alerts");
@@ -1571,15 +1611,171 @@ int store_alert_note(struct store *s, const char *pid, const char *cid, const ch
 			" detail=excluded.detail, last_seen=excluded.last_seen", err);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, pid, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, cid, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, measure, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, detail, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, a->patient_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, a->course_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, a->measure, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, a->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, a->key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, day, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return sql_fail(s, err, "cannot record alert");
 	return same ? 0 : 1;
+}
+
+static int report_row(struct store *s, sqlite3_int64 run, long seq, const struct store_alert *a,
+		      struct error *err)
+{
+	sqlite3_stmt *st = prepare(s, "INSERT INTO alert_reports(run, seq, patient_id, course_id,"
+				      " measure, kind, session_date, detail) VALUES(?,?,?,?,?,?,?,?)", err);
+	int rc;
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_int64(st, 2, seq);
+	sqlite3_bind_text(st, 3, a->patient_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, a->course_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, a->measure, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, a->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, a->session_date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, a->detail, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : sql_fail(s, err, "cannot record alert");
+}
+
+int store_alerts_record(struct store *s, const char *day, const char *at,
+			const struct store_alerts *l, long *reported, struct error *err)
+{
+	sqlite3_stmt *st;
+	sqlite3_int64 run;
+	size_t i;
+	long seq = 0;
+	int rc;
+	*reported = 0;
+	if (exec(s, "BEGIN IMMEDIATE", err) < 0)
+		return -1;
+	st = prepare(s, "INSERT INTO alert_runs(day, at) VALUES(?, ?)", err);
+	if (!st)
+		goto fail;
+	sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, at, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		sql_fail(s, err, "cannot record the alerts run");
+		goto fail;
+	}
+	run = sqlite3_last_insert_rowid(s->db);
+	for (i = 0; i < l->n; i++) {
+		rc = alert_changed(s, &l->v[i], day, err);
+		if (rc < 0 || (rc == 1 && report_row(s, run, seq++, &l->v[i], err) < 0))
+			goto fail;
+	}
+	if (exec(s, "COMMIT", err) < 0)
+		goto fail;
+	*reported = seq;
+	return 0;
+fail:
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+char **store_alerts_unwritten(struct store *s, struct error *err)
+{
+	sqlite3_stmt *st = prepare(s, "SELECT DISTINCT day FROM alert_runs WHERE written=0"
+				      " ORDER BY day", err);
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	if (!st)
+		return NULL;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xgrow(v, &cap, n + 2, sizeof(*v));
+		v[n++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	v = xgrow(v, &cap, n + 1, sizeof(*v));
+	v[n] = NULL;
+	if (rc != SQLITE_DONE) {
+		strv_free(v);
+		sql_fail(s, err, "cannot read alert runs");
+		return NULL;
+	}
+	return v;
+}
+
+int store_alerts_written(struct store *s, const char *day, struct error *err)
+{
+	sqlite3_stmt *st = prepare(s, "UPDATE alert_runs SET written=1 WHERE day=?", err);
+	int rc;
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : sql_fail(s, err, "cannot mark alerts written");
+}
+
+int store_alerts_of_day(struct store *s, const char *day, struct store_alerts *out,
+			char **runs, struct error *err)
+{
+	sqlite3_stmt *st;
+	struct strbuf at = STRBUF_INIT;
+	char *latest = NULL;
+	int rc;
+	if (!day) {
+		st = prepare(s, "SELECT day FROM alert_runs ORDER BY id DESC LIMIT 1", err);
+		if (!st)
+			return -1;
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			latest = xstrdup((const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return sql_fail(s, err, "cannot read alert runs");
+		if (!latest) {
+			if (runs)
+				*runs = NULL;
+			return 0; /* no nightly run yet */
+		}
+		day = latest;
+	}
+	st = prepare(s, "SELECT r.at, a.patient_id, a.course_id, a.measure, a.kind, a.session_date,"
+			" a.detail FROM alert_runs r LEFT JOIN alert_reports a ON a.run=r.id"
+			" WHERE r.day=? ORDER BY r.id, a.seq", err);
+	if (!st) {
+		free(latest);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, day, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *when = (const char *)sqlite3_column_text(st, 0);
+		size_t wl = strlen(when);
+		/* The runs of the day, each named once: "HH:MM, HH:MM". */
+		if (at.len < wl || strcmp(at.buf + at.len - wl, when) != 0)
+			sb_addf(&at, "%s%s", at.len ? ", " : "", when);
+		if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+			continue; /* a run that raised nothing */
+		store_alerts_add(out, (const char *)sqlite3_column_text(st, 1),
+				 (const char *)sqlite3_column_text(st, 2),
+				 (const char *)sqlite3_column_text(st, 3),
+				 (const char *)sqlite3_column_text(st, 4),
+				 (const char *)sqlite3_column_text(st, 5),
+				 (const char *)sqlite3_column_text(st, 6), NULL);
+		out->v[out->n - 1].day = xstrdup(day);
+	}
+	sqlite3_finalize(st);
+	free(latest);
+	if (rc != SQLITE_DONE) {
+		sb_release(&at);
+		return sql_fail(s, err, "cannot read alerts");
+	}
+	if (runs)
+		*runs = sb_detach(&at);
+	else
+		sb_release(&at);
+	return 0;
 }

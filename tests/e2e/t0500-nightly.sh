@@ -118,6 +118,56 @@ for night in 09:2025-10-01 10:2025-11-01 11:2025-12-01 12:2026-01-01 2026:2026-0
 done
 check "a week of nights: every session of the year stored once" test "$(count)" -eq $((total + bigrows))
 check "inbox empty of csv files at the end" sh -c '! ls inbox/*.csv 2>/dev/null | grep -q .'
+
+# A night killed while it writes its notes loses nothing (issue 13, items 2
+# and 3): the sample clinic in 8 files, SIGKILL when the first note appears,
+# then the rerun.  Every alert of an unkilled run must be in an alerts file,
+# and every patient must get a note, also when the killed night was the first.
+mkdir -p parts
+for f in "$TOP"/sample-data/sessions-2025-h1.csv "$h2"; do
+	b=$(basename "$f" .csv)
+	tail -n +2 "$f" >body
+	split -n l/4 body "parts/$b."
+	for p in parts/$b.a?; do { cat hdr; cat "$p"; } >"$p.csv" && rm "$p"; done
+done
+cp "$TOP"/sample-data/patients.csv parts/
+npat=$(tail -n +2 "$TOP"/sample-data/patients.csv | wc -l)
+# db (DB) with inbox and out named after it; alert_window wide: every course active.
+nd() { # DB DAY: one nightly on its own database
+	SYMTREND_TODAY=$2 "$SYMTREND" --db "$T/$1" nightly --inbox "in-$1" --out "rep-$1" >/dev/null 2>&1
+}
+fill() { mkdir -p "in-$1" && cp parts/*.csv "in-$1/" && old "in-$1"/*.csv; }
+killed_at_first_note() { # DB DAY
+	fill "$1"
+	SYMTREND_TODAY=$2 "$SYMTREND" --db "$T/$1" nightly --inbox "in-$1" --out "rep-$1" >/dev/null 2>&1 &
+	pid=$!
+	i=0
+	while [ $i -lt 3000 ] && ! ls "rep-$1/$2"/notes/*/note.txt >/dev/null 2>&1; do
+		sleep 0.01; i=$((i + 1))
+	done
+	kill -9 $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	check "$1: the kill landed before the run finished" test ! -e "rep-$1/$2/summary.txt"
+}
+keys() { cat "$@" | grep -v '^patient_id,' | cut -d, -f1-4 | sort -u; }
+for db in ref kd k1; do
+	"$SYMTREND" --db "$T/$db" config set alert_window 3650
+done
+mkdir -p in-ref in-kd && nd ref 2026-03-01 && nd kd 2026-03-01
+fill ref && nd ref 2026-03-02
+keys rep-ref/2026-03-02/alerts.csv >ref.keys
+check "the sample clinic raises alerts of every kind ($(wc -l <ref.keys))" sh -c \
+	'for k in worse relapse response_lost plateau no_response; do grep -q ",$k\$" ref.keys || exit 1; done'
+killed_at_first_note kd 2026-03-02
+nd kd 2026-03-02
+keys rep-kd/*/alerts.csv >kd.keys
+check "killed night: no alert lost on the rerun" diff ref.keys kd.keys
+killed_at_first_note k1 2026-03-02
+nd k1 2026-03-02
+n1=$(for d in rep-k1/2026-03-02/notes/*/; do test -s "$d/note.txt" && test -s "$d/note.html" && echo "$d"; done | wc -l)
+check "killed first night: every patient has a note after the rerun ($n1 of $npat)" test "$n1" -eq "$npat"
+keys rep-k1/*/alerts.csv >k1.keys
+check "killed first night: no alert lost on the rerun" diff ref.keys k1.keys
 expect 2 "nightly needs --inbox and --out" nightly --inbox inbox
 
 # alert_window: a note for a session exactly 28 days before the run, none

@@ -52,6 +52,28 @@ check "read-only database: ingest exits 3" test $rc -eq 3
 check "read-only database: a clear error" grep -qi 'readonly\|read-only' err
 check "read-only database: unchanged" test "$(sha256sum ro.db | cut -d' ' -f1)" = "$sum_before"
 
+# The alerts files cannot be written after the night's alerts were stored
+# (issue 13, item 2): the rerun writes them all, also on the next day.
+mkdir -p fin fin2
+fdb() { "$SYMTREND" --db "$T/fdb" "$@"; }
+"$SYMTREND" --db "$T/fref" config set alert_window 3650
+fdb config set alert_window 3650
+cp sessions-2025-h1.csv sessions-2025-h2.csv patients.csv fin/ && touch -d '10 minutes ago' fin/*.csv
+cp fin/*.csv fin2/ && touch -d '10 minutes ago' fin2/*.csv
+SYMTREND_TODAY=2026-03-02 "$SYMTREND" --db "$T/fref" nightly --inbox fin2 --out frefrep >/dev/null 2>&1
+tail -n +2 frefrep/2026-03-02/alerts.csv | sort >ref.alerts
+FAULT_PATH=alerts.txt.tmp SYMTREND_TODAY=2026-03-02 faulty "$SYMTREND" --db "$T/fdb" nightly --inbox fin --out frep >out 2>err; rc=$?
+check "alerts.txt cannot be written: exit 3" test $rc -eq 3
+check "alerts.txt cannot be written: no alerts file yet" test ! -e frep/2026-03-02/alerts.csv
+SYMTREND_TODAY=2026-03-03 fdb nightly --inbox fin --out frep >out 2>err; rc=$?
+check "the next night: exit 0" test $rc -eq 0
+check "the next night writes the stored night's alerts files ($(wc -l <ref.alerts) alerts)" sh -c \
+	'test -s ref.alerts && tail -n +2 frep/2026-03-02/alerts.csv | sort | cmp -s - ref.alerts'
+check "the stored night's alerts.txt lists them too" test "$(grep -c '^  P' frep/2026-03-02/alerts.txt)" -eq "$(wc -l <ref.alerts)"
+check "the next night raised nothing again" grep -q ': 0 new or changed' frep/2026-03-03/alerts.txt
+fdb alerts --format csv >latest.csv
+check "symtrend alerts lists the latest night's (none)" test "$(cat latest.csv)" = "patient_id,course_id,measure,kind,session_date,detail"
+
 # A process killed in the middle of an ingest: all of the file or none.
 "$TOP/build/gen" --sessions 300000 --out big.csv
 n1=$(count)

@@ -158,6 +158,28 @@ static void test_plateau_reached(void **state)
 	r.plateau = 4;
 	r.s90 = 9.5;
 	assert_true(outcome_plateau_reached(&r, MCID));
+	/* A level outside the 0-10 scale is no plateau; its edges are. */
+	r = course(10, 8, 1);
+	r.s90 = 5;
+	r.plateau = 0;
+	assert_true(outcome_plateau_reached(&r, MCID));
+	r.plateau = -1e-6;
+	assert_false(outcome_plateau_reached(&r, MCID));
+	r = course(10, 10, 8);
+	r.s90 = 5;
+	r.plateau = 10;
+	assert_true(outcome_plateau_reached(&r, MCID));
+	r.plateau = 10 + 1e-6;
+	assert_false(outcome_plateau_reached(&r, MCID));
+}
+
+static void test_active(void **state)
+{
+	(void)state;
+	assert_true(outcome_active(1000, 1028, 28)); /* exactly alert_window days before */
+	assert_false(outcome_active(1000, 1029, 28));
+	assert_true(outcome_active(1000, 1000, 0));
+	assert_false(outcome_active(1000, 1001, 0));
 }
 
 static void test_no_response(void **state)
@@ -299,6 +321,7 @@ int main(void)
 		cmocka_unit_test(test_plateau_reached),
 		cmocka_unit_test(test_no_response),
 		cmocka_unit_test(test_relapse),
+		cmocka_unit_test(test_active),
 		cmocka_unit_test(test_eligible),
 		cmocka_unit_test(test_levelling),
 		cmocka_unit_test(test_pace),

@@ -1,0 +1,64 @@
+#!/bin/sh
+# t0900-alerts: scenario fixtures with a known right answer for every alert
+# kind (CONTRACT.md, "Alerts (nightly)"), through the CLI: a case that must
+# raise it and one that must not, at the edges (exactly the MCID, a gap of
+# exactly relapse_gap days, exactly alert_window days); alerts.csv beside
+# alerts.txt, `symtrend alerts` in three formats, each alert said once.
+. "$(dirname "$0")/lib.sh"
+export SYMTREND_TODAY=2026-01-31
+
+mkdir -p in
+st config set fatigue.sd 10
+cp "$DATA/scenarios.csv" in/ && touch -d '10 minutes ago' in/scenarios.csv
+expect 0 "a nightly run over the scenarios" nightly --inbox in --out rep
+grep -v '^#' "$DATA/scenarios.expected" | sort >want
+tail -n +2 rep/2026-01-31/alerts.csv | cut -d, -f1-5 | sort >got
+check "every scenario raises exactly the alerts the contract says" diff want got
+check "alerts.csv has the contract's header" test "$(head -1 rep/2026-01-31/alerts.csv)" = \
+	"patient_id,course_id,measure,kind,session_date,detail"
+check "alerts.csv is 0600" test "$(mode_of rep/2026-01-31/alerts.csv)" = 600
+check "alerts.txt lists the same alerts" test "$(grep -c '^  [A-Z]' rep/2026-01-31/alerts.txt)" -eq "$(wc -l <want)"
+check "a relapse between courses says so" grep -q '^RX,RX-C2,fatigue,relapse,2026-01-13,6.0 -> 8.5 (+2.5) after a 100-day break between courses' rep/2026-01-31/alerts.csv
+check "a relapse inside a course says so" grep -q '^RI,RI-C1,fatigue,relapse,.*after a 21-day break inside the course' rep/2026-01-31/alerts.csv
+check "a worsening course is never called a plateau" sh -c '! grep -q "^PH,.*plateau" rep/2026-01-31/alerts.csv'
+
+expect 0 "symtrend alerts --format csv" alerts --format csv
+check "symtrend alerts lists what alerts.csv holds" cmp -s out rep/2026-01-31/alerts.csv
+expect 0 "symtrend alerts --format json" alerts --format json
+check "json: one object per alert, null measure for course-level kinds" python3 -c '
+import json, sys
+a = json.load(open(sys.argv[1]))
+assert len(a) == int(sys.argv[2]), len(a)
+assert all(list(x) == ["patient_id", "course_id", "measure", "kind", "session_date", "detail"] for x in a)
+assert all((x["measure"] is None) == (x["kind"] == "no_response") for x in a)' out "$(wc -l <want)"
+expect 0 "symtrend alerts (text)" alerts
+check "text: a header and one line per alert" test "$(wc -l <out)" -eq $(($(wc -l <want) + 1))
+expect 2 "symtrend alerts --format xml is a usage error" alerts --format xml
+expect 2 "symtrend alerts --format without a value is a usage error" alerts --format
+expect 2 "symtrend alerts with an argument is a usage error" alerts extra
+
+# The next night: nothing new, nothing said again.
+SYMTREND_TODAY=2026-02-01
+expect 0 "a second night" nightly --inbox in --out rep
+check "the second night says nothing again" sh -c 'test "$(wc -l <rep/2026-02-01/alerts.csv)" -eq 1 && grep -q ": 0 new or changed" rep/2026-02-01/alerts.txt'
+expect 0 "symtrend alerts: the latest night's, none" alerts --format csv
+check "symtrend alerts: header only" test "$(wc -l <out)" -eq 1
+
+# A reliable deterioration below the MCID is worse too (a small SD: S_diff 0.32).
+mkdir -p in2 && cp "$DATA/scenarios.csv" in2/ && touch -d '10 minutes ago' in2/scenarios.csv
+"$SYMTREND" --db "$T/db2" config set fatigue.sd 0.5
+SYMTREND_TODAY=2026-01-31 "$SYMTREND" --db "$T/db2" nightly --inbox in2 --out rep2 >/dev/null 2>&1
+check "W0 (+1.9, below the MCID) is worse as a reliable deterioration" grep -q '^W0,W0-C1,fatigue,worse,2026-01-27,.*a reliable deterioration' rep2/2026-01-31/alerts.csv
+
+# A cell a spreadsheet would run as a formula is neutralised in alerts.csv.
+printf 'patient_id,session_date,fatigue,sleep,focus,pain\n=W9,2026-01-20,4,,,\n=W9,2026-01-27,7,,,\n' >in/formula.csv
+touch -d '10 minutes ago' in/formula.csv
+SYMTREND_TODAY=2026-02-03
+expect 0 "a night with a patient id that looks like a formula" nightly --inbox in --out rep
+check "alerts.csv: the formula is quoted and neutralised" grep -q "^\"'=W9\",\"'=W9-C1\",fatigue,worse," rep/2026-02-03/alerts.csv
+
+# No nightly run yet: symtrend alerts lists nothing.
+"$SYMTREND" --db "$T/empty.db" init >/dev/null 2>&1
+"$SYMTREND" --db "$T/empty.db" alerts --format json >out 2>err; rc=$?
+check "no run yet: symtrend alerts prints an empty list" sh -c "test $rc -eq 0 && test \"\$(cat out)\" = '[]'"
+finish
