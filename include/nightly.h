@@ -33,7 +33,8 @@ struct nightly_opts {
 struct nightly_result {
 	long files_seen, files_processed, files_failed, files_waiting, files_known;
 	long files_skipped;  /* links and other non-regular entries, not read */
-	struct store_ingest_counts counts;
+	struct store_ingest_counts counts; /* rows of session and patients files */
+	long sessions_stored;              /* of which sessions */
 	long patients_updated, notes_written, alerts;
 	long notes_left;     /* patients with new sessions but none recent: no note */
 	int charts;          /* 0 when gnuplot was not available (or failed) */

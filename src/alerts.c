@@ -15,8 +15,7 @@ static const char *const kind_name[ALERT_KINDS] = {
 /* What each kind means, as alerts.txt heads its section. */
 static const char *const kind_title[ALERT_KINDS] = {
 	"Worse: latest at least the MCID above baseline, or a reliable deterioration",
-	"Relapse after a break: a score after the break at least the MCID above the one "
-	"before, which had improved",
+	"Relapse after a break: the score had improved by the MCID, then rose by the MCID",
 	"Response lost: improved by the MCID at some session, no longer",
 	"Plateau reached while sessions continue: the improvement has levelled off",
 	"No response: sessions continue and no measure ever improved by the MCID",

@@ -105,14 +105,18 @@ static int cmd_nightly(struct cmd_ctx *ctx, int argc, char **argv)
 		char left[64] = "", skipped[64] = "";
 		if (r.notes_left)
 			snprintf(left, sizeof(left), " (%ld left for 'report note')", r.notes_left);
+		long files = r.files_processed + r.files_failed;
 		if (r.files_skipped)
 			snprintf(skipped, sizeof(skipped), ", %ld skipped: links or not files",
 				 r.files_skipped);
-		printf("nightly %s: %ld files (%ld refused, %ld waiting%s), %ld sessions stored, "
-		       "%ld rejected, %ld conflicts, %ld notes%s, %ld alerts -> %s\n", day,
-		       r.files_processed + r.files_failed, r.files_failed, r.files_waiting, skipped,
-		       r.counts.stored, r.counts.rejected, r.counts.conflicts, r.notes_written, left,
-		       r.alerts, r.out_dir);
+		/* Sessions: the rows of session files (a patients file's rows are not). */
+		printf("nightly %s: %ld file%s (%ld refused, %ld waiting%s), %ld session%s stored, "
+		       "%ld rejected, %ld conflict%s, %ld note%s%s, %ld alert%s -> %s\n", day,
+		       files, files == 1 ? "" : "s", r.files_failed, r.files_waiting, skipped,
+		       r.sessions_stored, r.sessions_stored == 1 ? "" : "s", r.counts.rejected,
+		       r.counts.conflicts, r.counts.conflicts == 1 ? "" : "s", r.notes_written,
+		       r.notes_written == 1 ? "" : "s", left, r.alerts, r.alerts == 1 ? "" : "s",
+		       r.out_dir);
 	}
 	nightly_result_release(&r);
 	return rc;

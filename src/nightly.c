@@ -277,6 +277,8 @@ static int one_file(struct run *run, const char *name, int *status, struct error
 		goto out;
 	}
 	store_ingest_counts_add(&run->r->counts, &res.counts);
+	if (kind == CSVIN_SESSIONS)
+		run->r->sessions_stored += res.counts.stored;
 	if (res.counts.rejected || res.counts.conflicts)
 		*status = EXIT_REJECTS;
 	if (known)

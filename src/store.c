@@ -1755,7 +1755,7 @@ int store_alerts_of_day(struct store *s, const char *day, struct store_alerts *o
 		const char *when = (const char *)sqlite3_column_text(st, 0);
 		size_t wl = strlen(when);
 		/* The runs of the day, each named once: "HH:MM, HH:MM". */
-		if (at.len < wl || strcmp(at.buf + at.len - wl, when) != 0)
+		if (!at.buf || at.len < wl || strcmp(at.buf + at.len - wl, when) != 0)
 			sb_addf(&at, "%s%s", at.len ? ", " : "", when);
 		if (sqlite3_column_type(st, 1) == SQLITE_NULL)
 			continue; /* a run that raised nothing */

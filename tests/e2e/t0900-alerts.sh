@@ -9,8 +9,11 @@ export SYMTREND_TODAY=2026-01-31
 
 mkdir -p in
 st config set fatigue.sd 10
-cp "$DATA/scenarios.csv" in/ && touch -d '10 minutes ago' in/scenarios.csv
+cp "$DATA/scenarios.csv" in/
+printf 'patient_id,referrer,indication\nW1,Dr A,chronic stress\nPL,Dr A,chronic stress\n' >in/patients.csv
+touch -d '10 minutes ago' in/*.csv
 expect 0 "a nightly run over the scenarios" nightly --inbox in --out rep
+check "the summary line counts sessions, not patients rows" grep -q ': 2 files (0 refused, 0 waiting), 78 sessions stored, 0 rejected, 0 conflicts, 15 notes' out
 grep -v '^#' "$DATA/scenarios.expected" | sort >want
 tail -n +2 rep/2026-01-31/alerts.csv | cut -d, -f1-5 | sort >got
 check "every scenario raises exactly the alerts the contract says" diff want got
@@ -55,6 +58,7 @@ printf 'patient_id,session_date,fatigue,sleep,focus,pain\n=W9,2026-01-20,4,,,\n=
 touch -d '10 minutes ago' in/formula.csv
 SYMTREND_TODAY=2026-02-03
 expect 0 "a night with a patient id that looks like a formula" nightly --inbox in --out rep
+check "one file, one alert: singular" grep -q ': 1 file (0 refused, 0 waiting), 2 sessions stored, 0 rejected, 0 conflicts, 1 note, 1 alert ->' out
 check "alerts.csv: the formula is quoted and neutralised" grep -q "^\"'=W9\",\"'=W9-C1\",fatigue,worse," rep/2026-02-03/alerts.csv
 
 # No nightly run yet: symtrend alerts lists nothing.
