@@ -167,6 +167,11 @@ const char *report_trend(const struct stats_course *r, char *buf, size_t n);
 const char *report_levelling(const struct stats_course *r, enum outcome_levelling l, char *buf,
 			     size_t n);
 const char *report_expected(const struct report_note_measure *m, char *buf, size_t n);
+/* Response figures count the eligible courses (baseline >= min_baseline): how
+ * many of them responded, never did, or lost it; how many were left out. */
+#define REPORT_ELIGIBLE_NOTE "Response figures count the eligible courses: a baseline of at least " \
+	"the measure's min_baseline (a symptom mild at baseline cannot improve by the MCID)."
+const char *report_eligible_counts(const struct stats_clinic *r, char *buf, size_t n);
 
 /* Charts and files (report_charts.c) ------------------------------------- */
 

@@ -20,6 +20,7 @@ struct stats_settings {
 	double reliability; /* r of the Jacobson-Truax RCI */
 	double sd;          /* SD for the RCI; NAN: from the baselines */
 	double cutoff;      /* "recovered" when latest <= cutoff */
+	double min_baseline; /* eligible for the response figures when baseline >= this */
 };
 
 struct stats_course {
@@ -27,6 +28,7 @@ struct stats_course {
 	double baseline, latest, change, pct_change;
 	double slope, slope_se, slope_lo, slope_hi, slope_p, intercept;
 	int responder;
+	int eligible;             /* baseline >= min_baseline: counts for the response figures */
 	int sessions_to_response; /* 0: never */
 	int first_session, last_session; /* session_no of first/last scored */
 	double rci;
@@ -39,9 +41,13 @@ struct stats_clinic {
 	long courses;
 	double mean_baseline, mean_latest, mean_change, change_lo, change_hi;
 	double t_p, wilcoxon_p, srm;
+	/* Response figures over the eligible courses (baseline >= min_baseline). */
+	long eligible;
 	long responders;
 	double responder_rate, rate_lo, rate_hi;
 	double km_median_sessions;
+	long never_responded; /* eligible, never reached the MCID (censored) */
+	long response_lost;   /* eligible, reached the MCID at some session, not at the latest */
 };
 
 /*
@@ -83,7 +89,7 @@ struct stats_acc *stats_acc_new(void);
 void stats_acc_add(struct stats_acc *a, const struct stats_course *r);
 void stats_acc_finish(const struct stats_acc *a, struct stats_clinic *out);
 void stats_acc_free(struct stats_acc *a);
-/* Kaplan-Meier curve of the accumulated courses: steps (x[i], s[i]), x[0] = 0,
+/* Kaplan-Meier curve of the accumulated eligible courses: steps (x[i], s[i]), x[0] = 0,
  * s[0] = 1; *x and *s are malloc'd (caller frees). */
 size_t stats_acc_km_curve(const struct stats_acc *a, double **x, double **s);
 /* Changes of the accumulated courses, sorted ascending; malloc'd (caller frees). */

@@ -13,8 +13,8 @@ static const char *const global_keys[] = {
 	"alert_window", "course_gap", "no_response_sessions", "relapse_gap", "settle_seconds",
 	"input_encoding",
 };
-static const char *const measure_keys[] = { "mcid", "reliability", "sd", "cutoff", "label",
-					    "instrument" };
+static const char *const measure_keys[] = { "mcid", "reliability", "sd", "cutoff",
+					    "min_baseline", "label", "instrument" };
 
 static void show(struct store *s, const char *key)
 {
@@ -32,7 +32,7 @@ static int cmd_config(struct cmd_ctx *ctx, int argc, char **argv)
 		for (i = 0; i < sizeof(global_keys) / sizeof(global_keys[0]); i++)
 			show(s, global_keys[i]);
 		for (i = 0; i < store_measure_count(s); i++)
-			for (k = 0; k < 6; k++) {
+			for (k = 0; k < sizeof(measure_keys) / sizeof(measure_keys[0]); k++) {
 				char key[64];
 				snprintf(key, sizeof(key), "%s.%s", store_measure_name(s, i), measure_keys[k]);
 				show(s, key);
@@ -83,6 +83,8 @@ const struct cmd_entry cmd_config_entry = {
 		"  MEASURE.reliability   0.8  r of the reliable change index\n"
 		"  MEASURE.sd            auto SD for the RCI (auto: SD of the baselines)\n"
 		"  MEASURE.cutoff        3    'recovered' at or below this score\n"
+		"  MEASURE.min_baseline  4    response figures count courses whose baseline is\n"
+		"                             at least this (0: every course)\n"
 		"  MEASURE.label         the measure's name in letters (fatigue: Fatigue)\n"
 		"  MEASURE.instrument    what the score is, for letters (e.g. 'single-item\n"
 		"                        0-10 numeric rating, rated by the patient')\n"

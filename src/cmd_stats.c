@@ -29,7 +29,8 @@ static const struct table_col clinic_cols[] = {
 	{ "mean_latest", 11, 2 }, { "mean_change", 11, 2 }, { "change_lo", 9, 2 },
 	{ "change_hi", 9, 2 }, { "t_p", 8, 4 }, { "wilcoxon_p", 10, 4 }, { "srm", 6, 2 },
 	{ "responders", 10, 0 }, { "responder_rate", 14, 3 }, { "rate_lo", 7, 3 },
-	{ "rate_hi", 7, 3 }, { "km_median_sessions", 18, 1 }, { "group_by", -10, 0 },
+	{ "rate_hi", 7, 3 }, { "km_median_sessions", 18, 1 }, { "eligible", 8, 0 },
+	{ "group_by", -10, 0 },
 	{ "group", -20, 0 },
 };
 #define NCLINIC_COLS (sizeof(clinic_cols) / sizeof(clinic_cols[0]))
@@ -99,6 +100,7 @@ static void clinic_row(struct table *t, const char *measure, const struct stats_
 	table_num(t, r->rate_lo);
 	table_num(t, r->rate_hi);
 	table_num(t, r->km_median_sessions);
+	table_int(t, r->eligible);
 	table_str(t, by);
 	table_str(t, group);
 	table_end_row(t);

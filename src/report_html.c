@@ -163,7 +163,7 @@ static void clinic_row(struct strbuf *h, const char *name, const struct stats_cl
 	td(h, report_p(a, sizeof(a), r->t_p), 1);
 	td(h, report_p(a, sizeof(a), r->wilcoxon_p), 1);
 	td(h, report_num(a, sizeof(a), r->srm, 2), 1);
-	snprintf(d, sizeof(d), "%ld/%ld = %s%% (%s to %s)", r->responders, r->courses,
+	snprintf(d, sizeof(d), "%ld/%ld = %s%% (%s to %s)", r->responders, r->eligible,
 		 report_num(a, sizeof(a), 100 * r->responder_rate, 0),
 		 report_num(b, sizeof(b), 100 * r->rate_lo, 0),
 		 report_num(c, sizeof(c), 100 * r->rate_hi, 0));
@@ -178,12 +178,23 @@ static void clinic_table(struct strbuf *h, const struct report_clinic *c)
 	size_t m;
 	sb_adds(h, "<table><tr><th>Measure</th><th>Courses</th><th>Mean baseline</th>"
 		   "<th>Mean latest</th><th>Mean change (95% CI)</th><th>p (paired t)</th>"
-		   "<th>p (Wilcoxon)</th><th>SRM</th><th>Responders (Wilson 95% CI)</th>"
+		   "<th>p (Wilcoxon)</th><th>SRM</th><th>Responders/eligible (Wilson 95% CI)</th>"
 		   "<th>Median sessions to response</th></tr>\n");
 	for (m = 0; m < c->nm; m++)
 		if (report_listed(m, &c->cl[m]))
 			clinic_row(h, c->names[m], &c->cl[m]);
-	sb_adds(h, "</table>\n");
+	sb_adds(h, "</table>\n<p>" REPORT_ELIGIBLE_NOTE "</p>\n<ul>\n");
+	for (m = 0; m < c->nm; m++) {
+		char w[256];
+		if (!report_listed(m, &c->cl[m]))
+			continue;
+		sb_adds(h, "<li>");
+		html_escape(h, c->names[m]);
+		sb_adds(h, ": ");
+		html_escape(h, report_eligible_counts(&c->cl[m], w, sizeof(w)));
+		sb_adds(h, "</li>\n");
+	}
+	sb_adds(h, "</ul>\n");
 }
 
 static void group_row(struct strbuf *h, const char *group, const char *measure,

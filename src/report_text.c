@@ -275,9 +275,20 @@ static void clinic_table(struct strbuf *t, const struct report_clinic *c)
 			 report_num(a, sizeof(a), 100 * r->responder_rate, 0),
 			 report_num(b, sizeof(b), 100 * r->rate_lo, 0),
 			 report_num(x, sizeof(x), 100 * r->rate_hi, 0));
-		sb_addf(t, "%-10.10s %5ld/%-5ld %-23s %s\n", c->names[m], r->responders, r->courses, ci,
+		sb_addf(t, "%-10.10s %5ld/%-5ld %-23s %s\n", c->names[m], r->responders, r->eligible, ci,
 			isfinite(r->km_median_sessions)
 			? report_num(d, sizeof(d), r->km_median_sessions, 1) : "not reached");
+	}
+	sb_adds(t, "\n");
+	wrap(t, REPORT_ELIGIBLE_NOTE, 0, 0);
+	for (m = 0; m < c->nm; m++) {
+		char line[400], w[256];
+		if (!report_listed(m, &c->cl[m]))
+			continue;
+		snprintf(line, sizeof(line), "%s: %s", c->names[m],
+			 report_eligible_counts(&c->cl[m], w, sizeof(w)));
+		sb_adds(t, "  ");
+		wrap(t, line, 2, 4);
 	}
 }
 

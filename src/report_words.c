@@ -128,3 +128,12 @@ const char *report_expected(const struct report_note_measure *m, char *buf, size
 		 m->fit->beta[1] + b, m->fit->beta[1], b, b - OUTCOME_Z95 * sd, b + OUTCOME_Z95 * sd);
 	return buf;
 }
+
+const char *report_eligible_counts(const struct stats_clinic *r, char *buf, size_t n)
+{
+	snprintf(buf, n, "%ld of %ld eligible courses responded; %ld stopped before responding; "
+		 "%ld responded and lost it; %ld mild at baseline left out",
+		 r->eligible - r->never_responded, r->eligible, r->never_responded, r->response_lost,
+		 r->courses - r->eligible);
+	return buf;
+}

@@ -31,8 +31,9 @@ struct stats_ctx {
 
 /* Settings ------------------------------------------------------------- */
 
-static const char *const measure_keys[] = { "mcid", "reliability", "sd", "cutoff" };
-static const char *const measure_defaults[] = { "2", "0.8", "auto", "3" };
+static const char *const measure_keys[] = { "mcid", "reliability", "sd", "cutoff",
+					    "min_baseline" };
+static const char *const measure_defaults[] = { "2", "0.8", "auto", "3", "4" };
 
 /* Splits "measure.key"; returns the key index or -1. */
 static int measure_key(const struct store *s, const char *key)
@@ -207,9 +208,10 @@ int stats_config_check(const struct store *s, const char *key, const char *value
 		return -1;
 	}
 	if ((k == 0 && (x <= 0 || x > 10)) || (k == 1 && (x < 0 || x >= 1)) ||
-	    (k == 2 && (x <= 0 || x > 10)) || (k == 3 && (x < 0 || x > 10))) {
+	    (k == 2 && (x <= 0 || x > 10)) || ((k == 3 || k == 4) && (x < 0 || x > 10))) {
 		static const char *const ranges[] = { "0 < mcid <= 10", "0 <= reliability < 1",
-						      "0 < sd <= 10 or 'auto'", "0 <= cutoff <= 10" };
+						      "0 < sd <= 10 or 'auto'", "0 <= cutoff <= 10",
+						      "0 <= min_baseline <= 10" };
 		error_set(err, EXIT_USAGE, NULL, 0, "'%s' out of range (%s)", key, ranges[k]);
 		return -1;
 	}
@@ -259,6 +261,7 @@ struct stats_ctx *stats_ctx_new_visit(struct store *s,
 		ctx->set[m].reliability = setting(s, name, 1);
 		ctx->set[m].sd = setting(s, name, 2);
 		ctx->set[m].cutoff = setting(s, name, 3);
+		ctx->set[m].min_baseline = setting(s, name, 4);
 		ctx->sd[m] = ctx->set[m].sd;
 		if (isnan(ctx->sd[m]))
 			need_pass = 1;
@@ -522,6 +525,7 @@ static void course_arrays(const double *s, const double *y, size_t n,
 	o->baseline = o->latest = o->change = o->pct_change = NAN;
 	o->slope = o->slope_se = o->slope_lo = o->slope_hi = o->slope_p = o->intercept = NAN;
 	o->responder = 0;
+	o->eligible = 0;
 	o->sessions_to_response = 0;
 	o->first_session = o->last_session = 0;
 	o->rci = NAN;
@@ -537,6 +541,7 @@ static void course_arrays(const double *s, const double *y, size_t n,
 	if (o->baseline != 0)
 		o->pct_change = 100 * o->change / o->baseline;
 	o->responder = o->baseline - o->latest >= set->mcid - EPS;
+	o->eligible = o->baseline >= set->min_baseline - EPS;
 	for (i = 0; i < n; i++)
 		if (o->baseline - y[i] >= set->mcid - EPS) {
 			o->sessions_to_response = (int)s[i];
@@ -607,9 +612,12 @@ void stats_course_compute(const struct stats_ctx *ctx, const struct store_course
 
 struct stats_acc {
 	size_t n, cap;
-	double *base, *latest, *change, *km_t;
+	double *base, *latest, *change;
+	/* The eligible courses' sessions to response (or censoring): ne <= n. */
+	size_t ne;
+	double *km_t;
 	int *km_e;
-	long responders;
+	long responders, never, lost; /* of the eligible courses */
 };
 
 struct stats_acc *stats_acc_new(void)
@@ -638,10 +646,16 @@ void stats_acc_add(struct stats_acc *a, const struct stats_course *r)
 	a->base[a->n] = r->baseline;
 	a->latest[a->n] = r->latest;
 	a->change[a->n] = r->change;
-	a->km_e[a->n] = r->sessions_to_response > 0;
-	a->km_t[a->n] = r->sessions_to_response > 0 ? r->sessions_to_response : r->last_session;
-	a->responders += r->responder;
 	a->n++;
+	/* Response figures count only where the symptom was there to improve. */
+	if (!r->eligible)
+		return;
+	a->km_e[a->ne] = r->sessions_to_response > 0;
+	a->km_t[a->ne] = r->sessions_to_response > 0 ? r->sessions_to_response : r->last_session;
+	a->ne++;
+	a->responders += r->responder;
+	a->never += r->sessions_to_response == 0;
+	a->lost += r->sessions_to_response > 0 && !r->responder;
 }
 
 void stats_acc_free(struct stats_acc *a)
@@ -781,21 +795,21 @@ size_t stats_acc_changes(const struct stats_acc *a, double **v)
 
 size_t stats_acc_km_curve(const struct stats_acc *a, double **x, double **s)
 {
-	struct km_pt *p = xmalloc((a->n ? a->n : 1) * sizeof(*p));
-	double surv = 1, at_risk = (double)a->n;
+	struct km_pt *p = xmalloc((a->ne ? a->ne : 1) * sizeof(*p));
+	double surv = 1, at_risk = (double)a->ne;
 	size_t i, j, k = 0;
-	*x = xmalloc((a->n + 1) * sizeof(**x));
-	*s = xmalloc((a->n + 1) * sizeof(**s));
+	*x = xmalloc((a->ne + 1) * sizeof(**x));
+	*s = xmalloc((a->ne + 1) * sizeof(**s));
 	(*x)[k] = 0;
 	(*s)[k++] = 1;
-	for (i = 0; i < a->n; i++) {
+	for (i = 0; i < a->ne; i++) {
 		p[i].t = a->km_t[i];
 		p[i].e = a->km_e[i];
 	}
-	sort_km(p, a->n);
-	for (i = 0; i < a->n; i = j) {
+	sort_km(p, a->ne);
+	for (i = 0; i < a->ne; i = j) {
 		double d = 0, all = 0;
-		for (j = i; j < a->n && p[j].t == p[i].t; j++) {
+		for (j = i; j < a->ne && p[j].t == p[i].t; j++) {
 			d += p[j].e;
 			all++;
 		}
@@ -857,16 +871,21 @@ void stats_acc_finish(const struct stats_acc *a, struct stats_clinic *o)
 	o->courses = (long)n;
 	o->mean_baseline = o->mean_latest = o->mean_change = o->change_lo = o->change_hi = NAN;
 	o->t_p = o->wilcoxon_p = o->srm = NAN;
+	o->eligible = (long)a->ne;
 	o->responders = a->responders;
+	o->never_responded = a->never;
+	o->response_lost = a->lost;
 	o->responder_rate = o->rate_lo = o->rate_hi = o->km_median_sessions = NAN;
+	if (a->ne > 0) {
+		o->responder_rate = (double)a->responders / (double)a->ne;
+		stats_wilson(a->responders, (long)a->ne, &o->rate_lo, &o->rate_hi);
+		o->km_median_sessions = stats_km_median(a->km_t, a->km_e, a->ne);
+	}
 	if (n == 0)
 		return;
 	o->mean_baseline = gsl_stats_mean(a->base, 1, n);
 	o->mean_latest = gsl_stats_mean(a->latest, 1, n);
 	o->mean_change = gsl_stats_mean(a->change, 1, n);
-	o->responder_rate = (double)a->responders / (double)n;
-	stats_wilson(a->responders, (long)n, &o->rate_lo, &o->rate_hi);
-	o->km_median_sessions = stats_km_median(a->km_t, a->km_e, n);
 	o->wilcoxon_p = stats_wilcoxon_p(a->change, n);
 	if (n < 2)
 		return;

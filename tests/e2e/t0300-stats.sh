@@ -32,8 +32,8 @@ done
 # The contract's leading columns, exactly.
 head -1 gen3000.courses.csv | cut -d, -f1-19 >hdr
 check "course csv leading columns" test "$(cat hdr)" = "patient_id,course_id,measure,n,baseline,latest,change,pct_change,slope,slope_se,slope_lo,slope_hi,slope_p,responder,sessions_to_response,rci,reliable_change,plateau,s90"
-head -1 gen3000.clinic.csv | cut -d, -f1-15 >hdr
-check "clinic csv leading columns" test "$(cat hdr)" = "measure,courses,mean_baseline,mean_latest,mean_change,change_lo,change_hi,t_p,wilcoxon_p,srm,responders,responder_rate,rate_lo,rate_hi,km_median_sessions"
+head -1 gen3000.clinic.csv | cut -d, -f1-16 >hdr
+check "clinic csv leading columns" test "$(cat hdr)" = "measure,courses,mean_baseline,mean_latest,mean_change,change_lo,change_hi,t_p,wilcoxon_p,srm,responders,responder_rate,rate_lo,rate_hi,km_median_sessions,eligible"
 
 # Edge cases, by name (edge.csv, zero.csv).
 rm -f db db-wal db-shm
@@ -72,7 +72,7 @@ rm -f db db-wal db-shm
 st ingest --patients "$TOP/sample-data/patients.csv" sessions-2025-h1.csv sessions-2025-h2.csv
 for by in therapist indication referrer; do
 	st stats --clinic --by $by --format csv
-	groups=$(tail -n +2 out | cut -d, -f17 | sort -u | wc -l)
+	groups=$(tail -n +2 out | cut -d, -f18 | sort -u | wc -l)
 	total=$(awk -F, 'NR>1 && $1=="fatigue" {s+=$2} END {print s}' out)
 	check "--by $by: groups add up to the clinic ($total courses, $groups groups)" sh -c "test $total -eq 74 && test $groups -ge 3"
 done
@@ -80,6 +80,14 @@ st stats --clinic --by indication --measure fatigue --format csv
 check "--by indication names the indication" grep -q ',indication,post-COVID fatigue$' out
 st stats --clinic --from 2025-06-01 --to 2025-12-31 --format csv
 check "--from/--to restrict courses by start date" test "$(awk -F, '$1=="fatigue" {print $2}' out)" -lt 74
+st stats --clinic --format csv
+check "eligible: the sample's courses with a baseline of at least 4 (fatigue)" test \
+	"$(awk -F, '$1=="fatigue" {print $16}' out)" -eq "$(st stats --format csv && awk -F, '$3=="fatigue" && $4>=2 && $5>=4' out | wc -l)"
+expect 0 "min_baseline per measure: pain.min_baseline 0" config set pain.min_baseline 0
+st stats --clinic --format csv
+check "min_baseline 0 makes every course eligible" test "$(awk -F, '$1=="pain" {print $2 == $16}' out)" = 1
+expect 2 "min_baseline above the scale is refused" config set pain.min_baseline 10.5
+st config unset pain.min_baseline
 expect 2 "--by needs --clinic" stats --by therapist
 expect 2 "bad --from date is a usage error" stats --from 2025-02-30
 expect 1 "unknown patient: exit 1 with a message" stats --patient NOPE

@@ -12,7 +12,7 @@
 
 #define REL(a, b, tol) assert_true(fabs((double)(a) - (double)(b)) <= (tol) * fabs((double)(b)) + 1e-300)
 
-static const struct stats_settings defaults = { 2.0, 0.8, NAN, 3.0 };
+static const struct stats_settings defaults = { 2.0, 0.8, NAN, 3.0, 0.0 };
 
 /* P001's fatigue in the sample clinic. */
 static const double p001[14] = { 8, 7.5, 7, 6.5, 6, 5.5, 5, 5, 4.5, 4.5, 4, 4, 3.5, 3.5 };
@@ -140,11 +140,13 @@ static void test_acc(void **state)
 	r.latest = 4;
 	r.change = -2;
 	r.responder = 1;
+	r.eligible = 1;
 	r.sessions_to_response = 3;
 	stats_acc_add(a, &r);
 	stats_acc_add(a, &r);
 	stats_acc_finish(a, &c);
 	assert_int_equal(c.courses, 2);
+	assert_int_equal(c.eligible, 2);
 	assert_true(c.mean_change == -2);
 	/* identical changes: no SD, so no interval, t test or SRM */
 	assert_true(isnan(c.change_lo) && isnan(c.t_p) && isnan(c.srm));
@@ -200,6 +202,47 @@ static void test_compare(void **state)
 	assert_true(isnan(d.diff));
 }
 
+/* Response figures count only courses whose baseline is at least min_baseline. */
+static void test_eligible(void **state)
+{
+	struct stats_settings set = defaults;
+	const double s[] = { 1, 2, 3, 4 };
+	const double at_min[] = { 4, 3, 2, 2.5 }, below[] = { 3.99, 3, 1, 1 };
+	const double never[] = { 8, 7.5, 7, 7 }, lost[] = { 8, 6, 7, 7 };
+	struct stats_course r;
+	struct stats_acc *a = stats_acc_new();
+	struct stats_clinic c;
+	(void)state;
+	set.min_baseline = 4;
+	stats_course_arrays(s, at_min, 4, &set, NAN, &r);
+	assert_int_equal(r.eligible, 1); /* exactly min_baseline */
+	assert_int_equal(r.sessions_to_response, 3);
+	assert_int_equal(r.responder, 0);
+	stats_acc_add(a, &r); /* eligible, reached the MCID and lost it */
+	stats_course_arrays(s, below, 4, &set, NAN, &r);
+	assert_int_equal(r.eligible, 0);
+	assert_int_equal(r.responder, 1);
+	stats_acc_add(a, &r); /* a responder, but mild at baseline: left out */
+	stats_course_arrays(s, never, 4, &set, NAN, &r);
+	stats_acc_add(a, &r); /* eligible, never responded: censored at 4 */
+	stats_course_arrays(s, lost, 4, &set, NAN, &r);
+	stats_acc_add(a, &r); /* eligible, responded at 2, lost it */
+	stats_acc_finish(a, &c);
+	assert_int_equal(c.courses, 4);
+	assert_int_equal(c.eligible, 3);
+	assert_int_equal(c.responders, 0);
+	assert_true(c.responder_rate == 0);
+	assert_int_equal(c.never_responded, 1);
+	assert_int_equal(c.response_lost, 2);
+	/* KM over the 3 eligible: events at 2 and 3, censored at 4: S = 2/3, then 1/3 */
+	assert_true(c.km_median_sessions == 3);
+	assert_true(fabs(c.mean_baseline - (4 + 3.99 + 8 + 8) / 4) < 1e-12); /* means: all */
+	stats_acc_free(a);
+	set.min_baseline = 0; /* 0: every course */
+	stats_course_arrays(s, below, 4, &set, NAN, &r);
+	assert_int_equal(r.eligible, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -210,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_km),
 		cmocka_unit_test(test_acc),
 		cmocka_unit_test(test_compare),
+		cmocka_unit_test(test_eligible),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
