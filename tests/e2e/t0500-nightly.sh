@@ -178,7 +178,7 @@ old win/inbox/w.csv
 SYMTREND_TODAY=2026-04-01 "$SYMTREND" --db win/db nightly --inbox win/inbox --out win/rep >win/out 2>&1
 check "alert_window: a note for the session 28 days before, none for 29" test "$(ls win/rep/2026-04-01/notes)" = W1
 check "alert_window: the summary says one patient was left for report note" grep -q "^ *1 with no session in the last 28 days.*report note" win/rep/2026-04-01/summary.txt
-check "alert_window: the summary line says so too" grep -q "1 notes (1 left for 'report note')" win/out
+check "alert_window: the summary line says so too" grep -q "1 note (1 left for 'report note')" win/out
 "$SYMTREND" --db win/db config set alert_window 29 >/dev/null
 printf 'patient_id,session_date,fatigue,sleep,focus,pain\nW3,2026-03-03,5,5,5,5\n' >win/inbox/w3.csv
 old win/inbox/w3.csv
