@@ -273,6 +273,8 @@ static void clinic(struct report_clinic *c, struct report_group *g)
 		r->wilcoxon_p = 0.25;
 		r->srm = 1.2;
 		r->responders = 2;
+		r->eligible = 3;
+		r->never_responded = 1;
 		r->responder_rate = 2.0 / 3;
 		r->rate_lo = 0.2;
 		r->rate_hi = 0.94;
@@ -297,6 +299,8 @@ static void test_clinic_text(void **state)
 	assert_non_null(strstr(t.buf, "fatigue         3      7.00   5.00  -2.00 (-3.50 to -0.50) "
 				      "< 0.001   0.250  1.20\n"));
 	assert_non_null(strstr(t.buf, "fatigue        2/3     67 (20 to 94)           not reached\n"));
+	assert_non_null(strstr(t.buf, "  fatigue: 2 of 3 eligible courses responded; 1 stopped before "
+				      "responding; 0\n    responded and lost it; 0 mild at baseline left out\n"));
 	assert_non_null(strstr(t.buf, "\nBy therapist: "));
 	assert_non_null(strstr(t.buf, "  Anna Berg\n    fatigue    3  -2.00 (-3.50 to -0.50)  67% "
 				      "(20 to 94)  not reached\n"));
@@ -345,6 +349,9 @@ static void test_clinic_html(void **state)
 	assert_non_null(strstr(h.buf, "<td>Anna Berg</td><td>fatigue</td><td class=\"n\">3</td>"
 				      "<td class=\"n\">-0.25 (-1.50 to +1.00)</td>"));
 	assert_non_null(strstr(h.buf, "<td class=\"n\">2/3 = 67% (20 to 94)</td>"));
+	assert_non_null(strstr(h.buf, "<li>fatigue: 2 of 3 eligible courses responded; 1 stopped "
+				      "before responding; 0 responded and lost it; 0 mild at baseline "
+				      "left out</li>\n"));
 	sb_release(&h);
 }
 
