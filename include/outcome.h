@@ -71,6 +71,19 @@ int outcome_no_response(const struct stats_course *r, size_t nm, size_t sessions
  */
 int outcome_relapse(double base_a, double y_a, double y_b, long gap_days, double mcid,
 		    long relapse_gap);
+/* What a break did to a measure: y_a, y_b the scores of the sessions around
+ * a pause of gap_days (>= relapse_gap), base_a the baseline of a's course. */
+enum outcome_break {
+	OUTCOME_BREAK_RELAPSE, /* outcome_relapse: had improved by the MCID, rose by it */
+	OUTCOME_BREAK_WORSE,   /* rose by the MCID, but had not improved before the break */
+	OUTCOME_BREAK_BETTER,  /* fell by the MCID: still improving */
+	OUTCOME_BREAK_HELD,    /* moved by less than the MCID either way */
+};
+enum outcome_break outcome_break_reading(double base_a, double y_a, double y_b, long gap_days,
+					 double mcid, long relapse_gap);
+/* A levelling-off forecast further out than twice the sessions seen (s90 >
+ * 2 * last session) says more than the data carry: "still improving". */
+int outcome_forecast_too_far(const struct stats_course *r);
 /* An active course: its last session at most 'window' days before 'today'
  * (days since 1970-01-01); only active courses raise alerts. */
 int outcome_active(long last_date, long today, long window);

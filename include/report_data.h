@@ -32,7 +32,11 @@ struct report_note_measure {
 	struct stats_course r;
 	enum outcome_change reading;
 	enum outcome_levelling levelling;
+	double reliability, sd;         /* what "reliable" rests on (sd NAN: none) */
 	const struct model_fit *fit;    /* the clinic's expected course; NULL: none */
+	int fit_is_indication;          /* fit is the indication's own model, else the clinic's */
+	enum report_model_state { REPORT_MODEL_NONE, REPORT_MODEL_OK, REPORT_MODEL_UNCONVERGED,
+				  REPORT_MODEL_TOO_FEW } model_state;
 	double effect[2], effect_sd[2]; /* this course's random effects; NAN: none */
 	enum outcome_pace pace;         /* UNKNOWN: no expected-course line */
 };
@@ -40,6 +44,15 @@ struct report_note_measure {
 struct report_pause {
 	long days, from, to; /* from, to: dates of the sessions around it */
 	size_t session;      /* between session 'session' and the next (1-based) */
+};
+
+/* A break of at least relapse_gap days: inside the course, or before it
+ * (the previous course's last scores against this course's first). */
+struct report_break {
+	long days, from, to;  /* the sessions around it */
+	int before_course;    /* the break between the previous course and this one */
+	double before[STORE_BUILTIN_MEASURES], after[STORE_BUILTIN_MEASURES]; /* NAN: none */
+	enum outcome_break reading[STORE_BUILTIN_MEASURES];
 };
 
 /* One course of the patient, for "Other courses"; scores NAN when not recorded. */
@@ -69,6 +82,9 @@ struct report_note {
 	long pause_days;          /* what counts as a pause in this course */
 	struct report_pause *pauses;
 	size_t npauses;
+	long relapse_gap;
+	struct report_break *breaks;
+	size_t nbreaks;
 	size_t nm;
 	struct report_note_measure m[CSVIN_MAX_MEASURES];
 	struct report_other_course *others; /* every course, when more than one */
@@ -120,11 +136,22 @@ struct report_means {
 	double lo[REPORT_MAX_SESSION_NO], hi[REPORT_MAX_SESSION_NO];
 };
 
+/* Breaks of a length band (lo days or more, up to the next band's lo): how
+ * often a score rose by the MCID after it (any measure), and how often that
+ * was a relapse (outcome_relapse: after an improvement by the MCID). */
+#define REPORT_BREAK_BANDS 3
+struct report_break_band {
+	long lo;
+	long breaks, rose, relapsed;
+};
+
 struct report_clinic {
 	long from, to;             /* course start window, STORE_DATE_OPEN when open */
 	const char *today;
 	long courses, sessions, last_date; /* last_date STORE_DATE_OPEN: none */
 	long no_response_sessions;
+	long relapse_gap;
+	struct report_break_band bands[REPORT_BREAK_BANDS];
 	size_t nm;
 	const char *names[CSVIN_MAX_MEASURES];
 	double mcid[CSVIN_MAX_MEASURES];
@@ -164,13 +191,26 @@ const char *report_pct(char *buf, size_t n, double pct);                /* "+12%
 int report_listed(size_t m, const struct stats_clinic *r);
 const char *report_reading(const struct report_note_measure *m, char *buf, size_t n);
 const char *report_trend(const struct stats_course *r, char *buf, size_t n);
-const char *report_levelling(const struct stats_course *r, enum outcome_levelling l, char *buf,
-			     size_t n);
+const char *report_levelling(const struct report_note_measure *m, char *buf, size_t n);
 const char *report_expected(const struct report_note_measure *m, char *buf, size_t n);
+/* "fatigue is worse: 3.0 -> 8.9 (+5.9)...", or NULL when the measure is not worse. */
+const char *report_worse_flag(const struct report_note_measure *m, char *buf, size_t n);
+/* "relapse", "held", ... */
+const char *report_break_word(enum outcome_break b);
+/* What "reliable" rests on: r and the SD of the measure. */
+const char *report_reliable_basis(const struct report_note_measure *m, char *buf, size_t n);
+#define REPORT_UNCONTROLLED "Change during an uncontrolled course cannot be credited to " \
+	"treatment alone: symptoms also change with their natural course, and scores that " \
+	"are high at referral tend to fall on their own (regression to the mean)."
 /* Response figures count the eligible courses (baseline >= min_baseline): how
  * many of them responded, never did, or lost it; how many were left out. */
 #define REPORT_ELIGIBLE_NOTE "Response figures count the eligible courses: a baseline of at least " \
 	"the measure's min_baseline (a symptom mild at baseline cannot improve by the MCID)."
+/* One band of the break table: "21-44 days: 5 breaks; after 3 ...". */
+const char *report_band(const struct report_clinic *c, size_t b, char *buf, size_t n);
+#define REPORT_BREAKS_HEAD "Did symptoms come back after a break? Pauses of relapse_gap days or " \
+	"more, inside a course or between a patient's courses, by length; a relapse is a rise " \
+	"by the MCID after an improvement by the MCID."
 const char *report_eligible_counts(const struct stats_clinic *r, char *buf, size_t n);
 
 /* Charts and files (report_charts.c) ------------------------------------- */

@@ -59,6 +59,23 @@ int outcome_no_response(const struct stats_course *r, size_t nm, size_t sessions
 	return 1;
 }
 
+enum outcome_break outcome_break_reading(double base_a, double y_a, double y_b, long gap_days,
+					 double mcid, long relapse_gap)
+{
+	if (outcome_relapse(base_a, y_a, y_b, gap_days, mcid, relapse_gap))
+		return OUTCOME_BREAK_RELAPSE;
+	if (y_b - y_a >= mcid - OUTCOME_EPS)
+		return OUTCOME_BREAK_WORSE;
+	if (y_a - y_b >= mcid - OUTCOME_EPS)
+		return OUTCOME_BREAK_BETTER;
+	return OUTCOME_BREAK_HELD;
+}
+
+int outcome_forecast_too_far(const struct stats_course *r)
+{
+	return isfinite(r->s90) && r->s90 > 2.0 * r->last_session;
+}
+
 int outcome_active(long last_date, long today, long window)
 {
 	return today - last_date <= window;

@@ -34,6 +34,10 @@ struct clinic_run {
 	double sum[STORE_BUILTIN_MEASURES][REPORT_MAX_SESSION_NO];
 	double sum2[STORE_BUILTIN_MEASURES][REPORT_MAX_SESSION_NO];
 	long cnt[STORE_BUILTIN_MEASURES][REPORT_MAX_SESSION_NO];
+	/* The patient's previous course, for the break between courses. */
+	char *prev_pid;
+	long prev_last;
+	double prev_base[STORE_BUILTIN_MEASURES], prev_y[STORE_BUILTIN_MEASURES];
 };
 
 static size_t group_get(struct group_acc **g, size_t *n, size_t *cap, const char *name, size_t nm)
@@ -127,6 +131,65 @@ static void add_measure(struct clinic_run *run, const struct store_course *k, si
 	}
 }
 
+/* One break (before: the last scores and their course's baselines; after:
+ * the next scores) into its band of the break table. */
+static void add_break(struct report_clinic *c, long days, const double *base, const double *before,
+		      const double *after)
+{
+	size_t b, m;
+	int relapse = 0, rose = 0;
+	for (b = REPORT_BREAK_BANDS; b-- > 0;)
+		if (days >= c->bands[b].lo)
+			break;
+	if (b >= REPORT_BREAK_BANDS)
+		return;
+	for (m = 0; m < c->nm && m < STORE_BUILTIN_MEASURES; m++) {
+		enum outcome_break r;
+		if (isnan(before[m]) || isnan(after[m]))
+			continue;
+		r = outcome_break_reading(base[m], before[m], after[m], days, c->mcid[m],
+					  c->relapse_gap);
+		relapse |= r == OUTCOME_BREAK_RELAPSE;
+		rose |= r == OUTCOME_BREAK_RELAPSE || r == OUTCOME_BREAK_WORSE;
+	}
+	c->bands[b].breaks++;
+	c->bands[b].relapsed += relapse;
+	c->bands[b].rose += rose;
+}
+
+/* The breaks of at least relapse_gap days: before this course (after the
+ * patient's previous one) and inside it. */
+static void course_breaks(struct clinic_run *run, const struct store_course *k)
+{
+	struct report_clinic *c = run->c;
+	double base[STORE_BUILTIN_MEASURES], y[STORE_BUILTIN_MEASURES];
+	size_t i, m, nm = c->nm < STORE_BUILTIN_MEASURES ? c->nm : STORE_BUILTIN_MEASURES;
+	for (m = 0; m < STORE_BUILTIN_MEASURES; m++)
+		base[m] = y[m] = NAN;
+	for (i = 0; i < k->n; i++) {
+		double after[STORE_BUILTIN_MEASURES];
+		for (m = 0; m < STORE_BUILTIN_MEASURES; m++)
+			after[m] = m < nm ? k->score[i * k->nmeasures + m] : NAN;
+		if (i == 0 && run->prev_pid && !strcmp(run->prev_pid, k->patient_id) &&
+		    k->date[0] - run->prev_last >= c->relapse_gap)
+			add_break(c, k->date[0] - run->prev_last, run->prev_base, run->prev_y, after);
+		if (i > 0 && k->date[i] - k->date[i - 1] >= c->relapse_gap)
+			add_break(c, k->date[i] - k->date[i - 1], base, y, after);
+		for (m = 0; m < nm; m++) {
+			if (isnan(after[m]))
+				continue;
+			if (isnan(base[m]))
+				base[m] = after[m];
+			y[m] = after[m];
+		}
+	}
+	free(run->prev_pid);
+	run->prev_pid = xstrdup(k->patient_id);
+	run->prev_last = k->date[k->n - 1];
+	memcpy(run->prev_base, base, sizeof(base));
+	memcpy(run->prev_y, y, sizeof(y));
+}
+
 static void add_course(struct clinic_run *run, const struct store_course *k)
 {
 	struct report_clinic *c = run->c;
@@ -144,6 +207,7 @@ static void add_course(struct clinic_run *run, const struct store_course *k)
 		add_measure(run, k, m, ti, ii, &r[m]);
 	if (outcome_no_response(r, c->nm, k->n, c->no_response_sessions))
 		add_nonresp(c, k);
+	course_breaks(run, k);
 }
 
 static int fair_cmp(const void *a, const void *b)
@@ -255,6 +319,11 @@ int report_clinic_build(struct store *s, const struct stats_ctx *sc,
 	c->today = today;
 	c->last_date = STORE_DATE_OPEN;
 	c->no_response_sessions = stats_config_long(s, "no_response_sessions");
+	c->relapse_gap = stats_config_long(s, "relapse_gap");
+	/* Break lengths: relapse_gap (21) to 44 days, 45 to 89, 90 or more. */
+	c->bands[0].lo = c->relapse_gap;
+	c->bands[1].lo = c->relapse_gap > 45 ? c->relapse_gap : 45;
+	c->bands[2].lo = c->relapse_gap > 90 ? c->relapse_gap : 90;
 	c->nm = store_measure_count(s);
 	for (m = 0; m < c->nm; m++) {
 		c->names[m] = store_measure_name(s, m);
@@ -269,6 +338,7 @@ int report_clinic_build(struct store *s, const struct stats_ctx *sc,
 	}
 	store_course_release(&k);
 	finish(run);
+	free(run->prev_pid);
 	free(run);
 	return rc < 0 ? -1 : 0;
 }

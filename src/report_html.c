@@ -42,6 +42,7 @@ static void html_head(struct strbuf *sb, const char *title, const char *id)
 		"vertical-align: top; font-size: 9pt; }\n"
 		"td.n { text-align: right; } th { background: #eee; }\n"
 		".meta { color: #333; } .nochart { color: #555; font-style: italic; }\n"
+		".flag { color: #a00; border-left: 3pt solid #a00; padding-left: 4pt; }\n"
 		"figure { margin: 8pt 0; page-break-inside: avoid; } "
 		"figure img { width: 100%; } figcaption { font-size: 9pt; color: #333; }\n"
 		"@media print { h2 { page-break-after: avoid; } }\n"
@@ -121,7 +122,7 @@ static void note_row(struct strbuf *h, const struct report_note_measure *x)
 	} else {
 		td(h, report_reading(x, buf, sizeof(buf)), 0);
 		td(h, report_trend(&x->r, buf, sizeof(buf)), 0);
-		td(h, report_levelling(&x->r, x->levelling, buf, sizeof(buf)), 0);
+		td(h, report_levelling(x, buf, sizeof(buf)), 0);
 	}
 	sb_adds(h, "</tr>\n");
 }
@@ -132,6 +133,14 @@ void report_note_html(struct strbuf *h, const struct report_note *n)
 	size_t m;
 	html_head(h, "Progress note ", n->patient_id);
 	note_meta(h, n);
+	for (m = 0; m < n->nm; m++) {
+		char buf[256];
+		if (!report_worse_flag(&n->m[m], buf, sizeof(buf)))
+			continue;
+		sb_adds(h, "<p class=\"flag\"><b>Please review:</b> ");
+		html_escape(h, buf);
+		sb_adds(h, "</p>\n");
+	}
 	sb_adds(h, "<table><tr><th>Measure</th><th>Baseline</th><th>Latest</th><th>Change</th>"
 		   "<th>%</th><th>Reading</th><th>Trend per session (95% CI)</th>"
 		   "<th>Levelled off?</th></tr>\n");
@@ -321,6 +330,17 @@ void report_clinic_html(struct strbuf *h, const struct report_clinic *c)
 	sb_adds(h, ".<br>Scores 0-10, lower is better; change = latest - baseline.</p>\n"
 		   "<h2>The clinic, per measure</h2>\n");
 	clinic_table(h, c);
+	{
+		char buf[200];
+		size_t b;
+		sb_adds(h, "<p>" REPORT_BREAKS_HEAD "</p>\n<ul>\n");
+		for (b = 0; b < REPORT_BREAK_BANDS; b++) {
+			sb_adds(h, "<li>");
+			html_escape(h, report_band(c, b, buf, sizeof(buf)));
+			sb_adds(h, "</li>\n");
+		}
+		sb_adds(h, "</ul>\n");
+	}
 	/* Kaplan-Meier, means and waterfall after the table; rates after each group. */
 	sb_adds(h, REPORT_CHART_MARK REPORT_CHART_MARK REPORT_CHART_MARK);
 	group_section(h, c, c->ther, c->nther, "therapist");

@@ -104,7 +104,15 @@ static void expected(struct report_note_measure *nm, const struct store_course *
 	size_t k;
 	nm->effect[0] = nm->effect[1] = nm->effect_sd[0] = nm->effect_sd[1] = NAN;
 	nm->pace = OUTCOME_PACE_UNKNOWN;
+	nm->model_state = REPORT_MODEL_NONE;
 	if (!nm->fit || !c->n)
+		return;
+	/* No ahead/behind verdict from a model that did not converge or rests
+	 * on too few courses: the note says why instead. */
+	nm->model_state = !nm->fit->converged ? REPORT_MODEL_UNCONVERGED
+			  : nm->fit->groups < REPORT_MODEL_MIN_COURSES ? REPORT_MODEL_TOO_FEW
+			  : REPORT_MODEL_OK;
+	if (nm->model_state != REPORT_MODEL_OK)
 		return;
 	sx = xmalloc(c->n * sizeof(*sx));
 	sy = xmalloc(c->n * sizeof(*sy));
@@ -132,7 +140,10 @@ static void measures(struct report_note *n, struct store *s, const struct stats_
 		x->shown = x->r.n > 0 || m < STORE_BUILTIN_MEASURES;
 		x->reading = outcome_change_reading(&x->r, x->mcid);
 		x->levelling = outcome_levelling(&x->r);
+		x->reliability = stats_ctx_settings(sc, m)->reliability;
+		x->sd = stats_ctx_sd(sc, m);
 		x->fit = report_model_for(rm, m, c->indication);
+		x->fit_is_indication = x->fit && x->fit != report_model_for(rm, m, NULL);
 		expected(x, c, m);
 	}
 }
@@ -161,6 +172,66 @@ static void other_courses(struct report_note *n, size_t nm)
 					? edge_score(nx, m, 0) - x->last[m] : NAN;
 		}
 	}
+}
+
+/* The last score of measure m in sessions [0, end) of c, or the first in
+ * [start, n); NAN when none. */
+static double score_before(const struct store_course *c, size_t end, size_t m)
+{
+	while (end-- > 0)
+		if (!isnan(score(c, end, m)))
+			return score(c, end, m);
+	return NAN;
+}
+
+static double score_from(const struct store_course *c, size_t start, size_t m)
+{
+	for (; start < c->n; start++)
+		if (!isnan(score(c, start, m)))
+			return score(c, start, m);
+	return NAN;
+}
+
+static void add_break(struct report_note *n, size_t *cap, const struct store_course *a,
+		      size_t a_end, const struct store_course *b, size_t b_start, const double *mcid)
+{
+	struct report_break *x;
+	size_t m;
+	n->breaks = xgrow(n->breaks, cap, n->nbreaks + 1, sizeof(*n->breaks));
+	x = &n->breaks[n->nbreaks++];
+	x->from = a->date[a_end - 1];
+	x->to = b->date[b_start];
+	x->days = x->to - x->from;
+	x->before_course = a != b;
+	for (m = 0; m < STORE_BUILTIN_MEASURES; m++) {
+		x->before[m] = m < n->nm ? score_before(a, a_end, m) : NAN;
+		x->after[m] = m < n->nm ? score_from(b, b_start, m) : NAN;
+		x->reading[m] = OUTCOME_BREAK_HELD;
+		if (!isnan(x->before[m]) && !isnan(x->after[m]))
+			x->reading[m] = outcome_break_reading(edge_score(a, m, 0), x->before[m],
+							      x->after[m], x->days, mcid[m],
+							      n->relapse_gap);
+	}
+}
+
+/* The break before this course and the pauses inside it of at least
+ * relapse_gap days: did the symptoms come back? */
+static void find_breaks(struct report_note *n, struct store *s)
+{
+	const struct store_course *c = n->course;
+	double mcid[STORE_BUILTIN_MEASURES];
+	size_t i, cap = 0;
+	n->relapse_gap = stats_config_long(s, "relapse_gap");
+	for (i = 0; i < STORE_BUILTIN_MEASURES; i++)
+		mcid[i] = i < n->nm ? n->m[i].mcid : NAN;
+	if (n->course_no > 1) {
+		const struct store_course *p = c - 1;
+		if (c->date[0] - p->date[p->n - 1] >= n->relapse_gap)
+			add_break(n, &cap, p, p->n, c, 0, mcid);
+	}
+	for (i = 1; i < c->n; i++)
+		if (c->date[i] - c->date[i - 1] >= n->relapse_gap)
+			add_break(n, &cap, c, i, c, i, mcid);
 }
 
 static void missing_scores(struct report_note *n, const struct store_course *c)
@@ -231,6 +302,7 @@ int report_note_build(struct store *s, const struct stats_ctx *sc, const struct 
 	n->sessions = c->n;
 	find_pauses(n, c);
 	measures(n, s, sc, rm);
+	find_breaks(n, s);
 	other_courses(n, n->nm);
 	missing_scores(n, c);
 	return 0;
@@ -243,6 +315,7 @@ void report_note_release(struct report_note *n)
 		store_course_release(&n->courses_[i]);
 	free(n->courses_);
 	free(n->pauses);
+	free(n->breaks);
 	free(n->others);
 	free(n->missing);
 	memset(n, 0, sizeof(*n));

@@ -151,7 +151,83 @@ static const char *say_trend(const struct report_note_measure *m, char *buf, siz
 
 static const char *say_levelling(const struct report_note_measure *m, char *buf, size_t n)
 {
-	return report_levelling(&m->r, m->levelling, buf, n);
+	return report_levelling(m, buf, n);
+}
+
+/* A measure that is worse opens the note: the neurologist is asked to review. */
+static void red_flags(struct strbuf *t, const struct report_note *n)
+{
+	char buf[256];
+	size_t m;
+	int any = 0;
+	for (m = 0; m < n->nm; m++) {
+		if (!report_worse_flag(&n->m[m], buf, sizeof(buf)))
+			continue;
+		if (!any)
+			sb_adds(t, "PLEASE REVIEW: at least one symptom is worse than at the start of "
+				   "the course.\n");
+		any = 1;
+		sb_adds(t, "  ! ");
+		wrap(t, buf, 4, 4);
+	}
+	if (any)
+		sb_addc(t, '\n');
+}
+
+/* Did the symptoms come back after a break of relapse_gap days or more? */
+static void breaks(struct strbuf *t, const struct report_note *n)
+{
+	struct strbuf x = STRBUF_INIT;
+	char a[32], b[32], d1[11], d2[11];
+	size_t k, m;
+	if (!n->nbreaks)
+		return;
+	sb_addf(t, "\nAfter breaks of %ld days or more: did the symptoms come back?\n",
+		n->relapse_gap);
+	for (k = 0; k < n->nbreaks; k++) {
+		const struct report_break *br = &n->breaks[k];
+		date_format(br->from, d1);
+		date_format(br->to, d2);
+		sb_reset(&x);
+		sb_addf(&x, "%s %ld days without sessions (%s to %s):",
+			br->before_course ? "Before this course," : "In this course,", br->days, d1, d2);
+		for (m = 0; m < n->nm && m < STORE_BUILTIN_MEASURES; m++) {
+			if (isnan(br->before[m]) || isnan(br->after[m]))
+				continue;
+			sb_addf(&x, " %s %s -> %s %s;", n->m[m].name,
+				report_num(a, sizeof(a), br->before[m], 1),
+				report_num(b, sizeof(b), br->after[m], 1), report_break_word(br->reading[m]));
+		}
+		if (x.len && x.buf[x.len - 1] == ';')
+			x.buf[--x.len] = '\0';
+		wrap(t, x.buf, 0, 2);
+	}
+	sb_release(&x);
+}
+
+static void definitions(struct strbuf *t, const struct report_note *n)
+{
+	struct strbuf x = STRBUF_INIT;
+	char buf[128];
+	size_t m;
+	int first = 1;
+	sb_adds(&x, "Definitions: baseline is the first and latest the last recorded score of the "
+		    "course; reliable change is the Jacobson-Truax index (|RCI| >= 1.96), which "
+		    "rests on a reliability r and an SD of the scores (the SD of the clinic's "
+		    "baselines unless configured, so it moves as courses are added):");
+	for (m = 0; m < n->nm; m++) {
+		if (n->m[m].r.n == 0)
+			continue;
+		sb_addf(&x, "%s %s", first ? "" : ";", report_reliable_basis(&n->m[m], buf,
+									      sizeof(buf)));
+		first = 0;
+	}
+	sb_adds(&x, ".");
+	sb_addc(t, '\n');
+	wrap(t, x.buf, 0, 0);
+	sb_addc(t, '\n');
+	wrap(t, REPORT_UNCONTROLLED, 0, 0);
+	sb_release(&x);
 }
 
 static void other_courses(struct strbuf *t, const struct report_note *n)
@@ -198,13 +274,15 @@ static void missing_scores(struct strbuf *t, const struct report_note *n)
 		return;
 	}
 	for (i = 0; i < n->nmissing; i++) {
+		int k = 0;
 		date_format(n->missing[i].date, d);
-		sb_addf(&x, "%ssession %zu (%s):", i ? ";" : "", n->missing[i].session, d);
+		sb_addf(&x, "%ssession %zu (%s):", i ? "; " : "", n->missing[i].session, d);
 		for (m = 0; m < STORE_BUILTIN_MEASURES; m++)
 			if (n->missing[i].measure[m])
-				sb_addf(&x, " %s", n->m[m].name);
+				sb_addf(&x, "%s %s", k++ ? "," : "", n->m[m].name);
+		sb_adds(&x, " not recorded");
 	}
-	sb_adds(&x, " not recorded.");
+	sb_adds(&x, ".");
 	wrap(t, x.buf, 30, 2);
 	sb_release(&x);
 }
@@ -212,16 +290,18 @@ static void missing_scores(struct strbuf *t, const struct report_note *n)
 void report_note_text(struct strbuf *t, const struct report_note *n)
 {
 	note_header(t, n);
+	red_flags(t, n);
 	note_table(t, n);
 	measure_lines(t, n, "\nTrend per session (least squares over the course, 95% interval)\n",
 		      1, say_trend);
 	measure_lines(t, n, "\nHas the improvement levelled off?\n", 1, say_levelling);
-	measure_lines(t, n, "\nCompared with the clinic's expected course (mixed model of all "
-			    "courses,\nby indication when it has 20 or more)\n", 0, report_expected);
+	measure_lines(t, n, "\nCompared with the expected course (mixed model of score on log "
+			    "session over\nthe clinic's courses, the indication's own when it has "
+			    "20 or more)\n", 0, report_expected);
+	breaks(t, n);
 	other_courses(t, n);
 	missing_scores(t, n);
-	sb_adds(t, "\nDefinitions: baseline is the first and latest the last recorded score of the\n"
-		   "course; reliable change is the Jacobson-Truax index (|RCI| >= 1.96).\n");
+	definitions(t, n);
 }
 
 /* The clinic report ------------------------------------------------------ */
@@ -289,6 +369,18 @@ static void clinic_table(struct strbuf *t, const struct report_clinic *c)
 			 report_eligible_counts(&c->cl[m], w, sizeof(w)));
 		sb_adds(t, "  ");
 		wrap(t, line, 2, 4);
+	}
+}
+
+static void break_table(struct strbuf *t, const struct report_clinic *c)
+{
+	char buf[200];
+	size_t b;
+	sb_addc(t, '\n');
+	wrap(t, REPORT_BREAKS_HEAD, 0, 0);
+	for (b = 0; b < REPORT_BREAK_BANDS; b++) {
+		sb_adds(t, "  ");
+		wrap(t, report_band(c, b, buf, sizeof(buf)), 2, 4);
 	}
 }
 
@@ -395,6 +487,7 @@ void report_clinic_text(struct strbuf *t, const struct report_clinic *c)
 {
 	clinic_header(t, c);
 	clinic_table(t, c);
+	break_table(t, c);
 	group_section(t, c, c->ther, c->nther, "therapist");
 	fair_section(t, c);
 	group_section(t, c, c->ind, c->nind, "indication");

@@ -73,24 +73,32 @@ const char *report_reading(const struct report_note_measure *m, char *buf, size_
 
 const char *report_trend(const struct stats_course *r, char *buf, size_t n)
 {
-	char a[32], b[32], c[32], d[32];
+	char a[32], b[32], c[32];
 	if (r->n < 3) {
 		snprintf(buf, n, "too few sessions for a trend (%zu, 3 needed)", r->n);
 		return buf;
 	}
-	snprintf(buf, n, "%s points/session (95%% CI %s to %s), p %s%s",
+	/* No p-value here: a straight line through a curved course leaves
+	 * autocorrelated residuals, so its p would claim too much. */
+	snprintf(buf, n, "%s points/session (95%% CI %s to %s)",
 		 report_signed(a, sizeof(a), r->slope, 2), report_signed(b, sizeof(b), r->slope_lo, 2),
-		 report_signed(c, sizeof(c), r->slope_hi, 2),
-		 isfinite(r->slope_p) && r->slope_p < 0.001 ? "" : "= ",
-		 report_p(d, sizeof(d), r->slope_p));
+		 report_signed(c, sizeof(c), r->slope_hi, 2));
 	return buf;
 }
 
-const char *report_levelling(const struct stats_course *r, enum outcome_levelling l, char *buf,
-			     size_t n)
+/* A session number as a whole session: the first one at or after s. */
+static int whole_session(double s)
 {
-	char a[32], b[32];
-	switch (l) {
+	return (int)ceil(s - 1e-9);
+}
+
+const char *report_levelling(const struct report_note_measure *m, char *buf, size_t n)
+{
+	const struct stats_course *r = &m->r;
+	char a[32];
+	if (m->reading == OUTCOME_WORSE)
+		return "worse: a worsening course is not read as levelling off";
+	switch (m->levelling) {
 	case OUTCOME_LEVEL_TOO_FEW:
 		snprintf(buf, n, "too few sessions to judge (%zu, %d needed)", r->n,
 			 OUTCOME_LEVELLING_MIN);
@@ -100,19 +108,25 @@ const char *report_levelling(const struct stats_course *r, enum outcome_levellin
 	case OUTCOME_LEVEL_UNCLEAR:
 		return "no plateau can be fitted (no clear levelling)";
 	case OUTCOME_LEVEL_REACHED:
-		snprintf(buf, n, "levelled off: plateau %s, 90%% of the change reached by session %s",
-			 report_num(a, sizeof(a), r->plateau, 1), report_num(b, sizeof(b), r->s90, 1));
+		snprintf(buf, n, "levelled off near %s by session %d", report_num(a, sizeof(a),
+			 r->plateau, 1), whole_session(r->s90));
 		break;
 	case OUTCOME_LEVEL_CHANGING:
-		snprintf(buf, n, "still changing: fitted plateau %s, 90%% of the change expected by "
-			 "session %s (now at session %d)", report_num(a, sizeof(a), r->plateau, 1),
-			 report_num(b, sizeof(b), r->s90, 1), r->last_session);
+		if (outcome_forecast_too_far(r)) {
+			snprintf(buf, n, "still improving: no levelling off in sight after %d sessions",
+				 r->last_session);
+			break;
+		}
+		snprintf(buf, n, "still changing: levelling off near %s expected by about session %d "
+			 "(now at session %d)", report_num(a, sizeof(a), r->plateau, 1),
+			 whole_session(r->s90), r->last_session);
 		break;
 	}
 	return buf;
 }
 
-/* "ahead of / in line with / behind the clinic's expected course", or NULL. */
+/* "ahead of / in line with / behind the clinic's expected course", why there
+ * is no verdict, or NULL when there is no model. */
 const char *report_expected(const struct report_note_measure *m, char *buf, size_t n)
 {
 	static const char *const pace[] = {
@@ -120,12 +134,64 @@ const char *report_expected(const struct report_note_measure *m, char *buf, size
 		[OUTCOME_PACE_IN_LINE] = "in line with",
 		[OUTCOME_PACE_BEHIND] = "behind",
 	};
+	char model[96];
 	double b = m->effect[1], sd = m->effect_sd[1];
+	if (!m->fit || m->model_state == REPORT_MODEL_NONE)
+		return NULL;
+	snprintf(model, sizeof(model), "the %s model, %ld courses",
+		 m->fit_is_indication ? "indication's" : "whole clinic's", m->fit->groups);
+	if (m->model_state == REPORT_MODEL_UNCONVERGED) {
+		snprintf(buf, n, "no comparison: the expected-course model did not converge (%s)",
+			 model);
+		return buf;
+	}
+	if (m->model_state == REPORT_MODEL_TOO_FEW) {
+		snprintf(buf, n, "no comparison: the expected-course model rests on too few courses "
+			 "(%ld, %d needed)", m->fit->groups, REPORT_MODEL_MIN_COURSES);
+		return buf;
+	}
 	if (m->pace == OUTCOME_PACE_UNKNOWN)
 		return NULL;
-	snprintf(buf, n, "%s the clinic's expected course (slope %+.2f per log session "
-		 "vs expected %+.2f; course effect %+.2f, 95%% %+.2f to %+.2f)", pace[m->pace],
-		 m->fit->beta[1] + b, m->fit->beta[1], b, b - OUTCOME_Z95 * sd, b + OUTCOME_Z95 * sd);
+	/* A slope per log session, said per doubling of the sessions: * ln 2. */
+	snprintf(buf, n, "%s the expected course (%s): %+.2f points per doubling of sessions, "
+		 "expected %+.2f (difference %+.2f, 95%% %+.2f to %+.2f)", pace[m->pace], model,
+		 (m->fit->beta[1] + b) * M_LN2, m->fit->beta[1] * M_LN2, b * M_LN2,
+		 (b - OUTCOME_Z95 * sd) * M_LN2, (b + OUTCOME_Z95 * sd) * M_LN2);
+	return buf;
+}
+
+const char *report_worse_flag(const struct report_note_measure *m, char *buf, size_t n)
+{
+	char a[32], b[32], c[32];
+	if (m->r.n == 0 || m->reading != OUTCOME_WORSE)
+		return NULL;
+	snprintf(buf, n, "%s is worse: %s -> %s (%s%s)", m->name,
+		 report_num(a, sizeof(a), m->r.baseline, 1), report_num(b, sizeof(b), m->r.latest, 1),
+		 report_signed(c, sizeof(c), m->r.change, 1),
+		 outcome_reliably_worse(&m->r) ? ", a reliable deterioration" : "");
+	return buf;
+}
+
+const char *report_break_word(enum outcome_break b)
+{
+	switch (b) {
+	case OUTCOME_BREAK_RELAPSE:
+		return "relapse";
+	case OUTCOME_BREAK_WORSE:
+		return "higher, but it had not improved by the MCID before the break";
+	case OUTCOME_BREAK_BETTER:
+		return "still improving";
+	case OUTCOME_BREAK_HELD:
+		break;
+	}
+	return "held";
+}
+
+const char *report_reliable_basis(const struct report_note_measure *m, char *buf, size_t n)
+{
+	char a[32];
+	snprintf(buf, n, "%s: r = %.2f, SD = %s", m->name, m->reliability,
+		 report_num(a, sizeof(a), m->sd, 2));
 	return buf;
 }
 
@@ -135,5 +201,19 @@ const char *report_eligible_counts(const struct stats_clinic *r, char *buf, size
 		 "%ld responded and lost it; %ld mild at baseline left out",
 		 r->eligible - r->never_responded, r->eligible, r->never_responded, r->response_lost,
 		 r->courses - r->eligible);
+	return buf;
+}
+
+const char *report_band(const struct report_clinic *c, size_t b, char *buf, size_t n)
+{
+	const struct report_break_band *x = &c->bands[b];
+	char range[32];
+	if (b + 1 < REPORT_BREAK_BANDS)
+		snprintf(range, sizeof(range), "%ld-%ld days", x->lo, c->bands[b + 1].lo - 1);
+	else
+		snprintf(range, sizeof(range), "%ld+ days", x->lo);
+	snprintf(buf, n, "%s: %ld break%s; after %ld a score was at least the MCID higher, "
+		 "%ld of them a relapse", range, x->breaks, x->breaks == 1 ? "" : "s", x->rose,
+		 x->relapsed);
 	return buf;
 }

@@ -173,6 +173,30 @@ static void test_plateau_reached(void **state)
 	assert_false(outcome_plateau_reached(&r, MCID));
 }
 
+static void test_break_reading(void **state)
+{
+	(void)state;
+	/* baseline 8, 6 before a 21-day break (exactly relapse_gap) */
+	assert_int_equal(outcome_break_reading(8, 6, 8, 21, MCID, 21), OUTCOME_BREAK_RELAPSE);
+	assert_int_equal(outcome_break_reading(8, 6, 8, 20, MCID, 21), OUTCOME_BREAK_WORSE);
+	assert_int_equal(outcome_break_reading(7.5, 6, 8, 90, MCID, 21), OUTCOME_BREAK_WORSE);
+	assert_int_equal(outcome_break_reading(8, 6, 7.9, 90, MCID, 21), OUTCOME_BREAK_HELD);
+	assert_int_equal(outcome_break_reading(8, 6, 4.1, 90, MCID, 21), OUTCOME_BREAK_HELD);
+	assert_int_equal(outcome_break_reading(8, 6, 4, 90, MCID, 21), OUTCOME_BREAK_BETTER);
+}
+
+static void test_forecast_too_far(void **state)
+{
+	struct stats_course r = course(10, 8, 5);
+	(void)state;
+	r.s90 = 20; /* exactly twice the 10 sessions seen */
+	assert_false(outcome_forecast_too_far(&r));
+	r.s90 = 20.01;
+	assert_true(outcome_forecast_too_far(&r));
+	r.s90 = NAN;
+	assert_false(outcome_forecast_too_far(&r));
+}
+
 static void test_active(void **state)
 {
 	(void)state;
@@ -322,6 +346,8 @@ int main(void)
 		cmocka_unit_test(test_no_response),
 		cmocka_unit_test(test_relapse),
 		cmocka_unit_test(test_active),
+		cmocka_unit_test(test_break_reading),
+		cmocka_unit_test(test_forecast_too_far),
 		cmocka_unit_test(test_eligible),
 		cmocka_unit_test(test_levelling),
 		cmocka_unit_test(test_pace),

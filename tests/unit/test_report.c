@@ -101,8 +101,16 @@ static void test_note_text(void **state)
 	assert_null(strstr(t, "mood"));
 	assert_non_null(strstr(t, "focus      too few sessions for a trend (2, 3 needed)\n"));
 	assert_non_null(strstr(t, "sleep      no plateau can be fitted (no clear levelling)\n"));
-	assert_non_null(strstr(t, "focus      too few sessions to judge (2, 5 needed)\n"));
+	/* Worse is never read as levelling off, and opens the note. */
+	assert_non_null(strstr(t, "focus      worse: a worsening course is not read as levelling off\n"));
+	assert_non_null(strstr(t, "\nPLEASE REVIEW: at least one symptom is worse than at the start "
+				  "of the course.\n  ! focus is worse: 4.0 -> 6.0 (+2.0)\n"));
+	assert_true(strstr(t, "PLEASE REVIEW") < strstr(t, "Measure     Baseline"));
 	assert_non_null(strstr(t, "Sessions with missing scores: none\n"));
+	/* No p-values in the note; what "reliable" rests on; the uncontrolled course. */
+	assert_null(strstr(t, " p "));
+	assert_non_null(strstr(t, "Change during an uncontrolled course cannot be credited to "
+				  "treatment alone:"));
 	/* No model: no expected-course section. */
 	assert_null(strstr(t, "expected course"));
 	free(t);
@@ -110,24 +118,88 @@ static void test_note_text(void **state)
 
 static void test_note_levelling_and_expected(void **state)
 {
-	static const struct model_fit fit = { .beta = { 7.0, -1.0 } };
+	static const struct model_fit fit = { .groups = 74, .converged = 1, .beta = { 7.0, -1.0 } };
+	static const struct model_fit few = { .groups = 12, .converged = 1, .beta = { 7.0, -1.0 } };
 	struct report_note n;
 	char *t;
 	(void)state;
 	note(&n);
 	n.m[0].r.plateau = 4.0;
-	n.m[0].r.s90 = 6.0; /* reached at the last session, exactly */
+	n.m[0].r.s90 = 5.2; /* reached: said as a whole session, 6 */
 	n.m[0].levelling = outcome_levelling(&n.m[0].r);
 	n.m[0].fit = &fit;
+	n.m[0].model_state = REPORT_MODEL_OK;
 	n.m[0].effect[1] = -0.5;
 	n.m[0].effect_sd[1] = 0.1;
 	n.m[0].pace = outcome_pace(-0.5, 0.1);
+	n.m[1].r.plateau = 4.5; /* sleep: the forecast 12.5 is beyond twice the 6 sessions */
+	n.m[1].r.s90 = 12.5;
+	n.m[1].levelling = outcome_levelling(&n.m[1].r);
+	n.m[1].fit = &few;
+	n.m[1].model_state = REPORT_MODEL_TOO_FEW;
 	t = text_of(&n);
-	assert_non_null(strstr(t, "fatigue    levelled off: plateau 4.0, 90% of the change reached by "
-				  "session 6.0\n"));
-	assert_non_null(strstr(t, "Compared with the clinic's expected course"));
-	assert_non_null(strstr(t, "fatigue    ahead of the clinic's expected course (slope -1.50 per "
-				  "log session"));
+	assert_non_null(strstr(t, "fatigue    levelled off near 4.0 by session 6\n"));
+	assert_non_null(strstr(t, "sleep      still improving: no levelling off in sight after 6 "
+				  "sessions\n"));
+	assert_non_null(strstr(t, "Compared with the expected course"));
+	/* slope -1.5 per log session = -1.04 per doubling; expected -0.69 */
+	assert_non_null(strstr(t, "fatigue    ahead of the expected course (the whole clinic's model, "
+				  "74 courses):\n           -1.04 points per doubling of sessions, "
+				  "expected -0.69 (difference\n           -0.35, 95% -0.48 to -0.21)\n"));
+	assert_non_null(strstr(t, "sleep      no comparison: the expected-course model rests on too "
+				  "few courses\n           (12, 20 needed)\n"));
+	free(t);
+	note(&n);
+	n.m[0].r.plateau = 4.0;
+	n.m[0].r.s90 = 12.0; /* exactly twice the sessions seen: still a forecast */
+	n.m[0].levelling = outcome_levelling(&n.m[0].r);
+	n.m[0].fit = &fit;
+	n.m[0].model_state = REPORT_MODEL_UNCONVERGED;
+	t = text_of(&n);
+	assert_non_null(strstr(t, "fatigue    still changing: levelling off near 4.0 expected by about "
+				  "session 12\n           (now at session 6)\n"));
+	assert_non_null(strstr(t, "fatigue    no comparison: the expected-course model did not "
+				  "converge (the whole\n           clinic's model, 74 courses)\n"));
+	assert_null(strstr(t, "ahead of"));
+	free(t);
+}
+
+static void test_note_breaks(void **state)
+{
+	struct report_note n;
+	struct report_break b[2];
+	char *t;
+	size_t m;
+	(void)state;
+	note(&n);
+	memset(b, 0, sizeof(b));
+	for (m = 0; m < STORE_BUILTIN_MEASURES; m++)
+		b[0].before[m] = b[0].after[m] = b[1].before[m] = b[1].after[m] = NAN;
+	b[0].days = 130;
+	b[0].from = 19800;
+	b[0].to = 19930;
+	b[0].before_course = 1;
+	b[0].before[0] = 4.5;
+	b[0].after[0] = 8.5;
+	b[0].reading[0] = OUTCOME_BREAK_RELAPSE;
+	b[0].before[1] = 5;
+	b[0].after[1] = 5.5;
+	b[0].reading[1] = OUTCOME_BREAK_HELD;
+	b[1].days = 21;
+	b[1].from = 20100;
+	b[1].to = 20121;
+	b[1].before[0] = 5;
+	b[1].after[0] = 3;
+	b[1].reading[0] = OUTCOME_BREAK_BETTER;
+	n.breaks = b;
+	n.nbreaks = 2;
+	n.relapse_gap = 21;
+	t = text_of(&n);
+	assert_non_null(strstr(t, "\nAfter breaks of 21 days or more: did the symptoms come back?\n"
+				  "Before this course, 130 days without sessions (2024-03-18 to "
+				  "2024-07-26):\n  fatigue 4.5 -> 8.5 relapse; sleep 5.0 -> 5.5 held\n"
+				  "In this course, 21 days without sessions (2025-01-12 to 2025-02-02): "
+				  "fatigue 5.0\n  -> 3.0 still improving\n"));
 	free(t);
 }
 
@@ -190,8 +262,8 @@ static void test_note_pauses_other_courses_missing(void **state)
 	assert_non_null(strstr(t, "P9-C1: 2024-03-18 to 2024-05-07, 4 sessions; fatigue 7.0->4.0\n"));
 	assert_non_null(strstr(t, "\nBetween courses (239 days without sessions): fatigue +4.0\n"));
 	assert_non_null(strstr(t, "P9-C2 (this course): "));
-	assert_non_null(strstr(t, "Sessions with missing scores: session 2 (2025-01-07): sleep pain "
-				  "not recorded.\n"));
+	assert_non_null(strstr(t, "Sessions with missing scores: session 2 (2025-01-07): sleep, "
+				  "pain not recorded.\n"));
 	free(t);
 }
 
@@ -283,6 +355,14 @@ static void clinic(struct report_clinic *c, struct report_group *g)
 	}
 	c->ther = c->ind = g;
 	c->nther = c->nind = 1;
+	c->relapse_gap = 21;
+	c->bands[0].lo = 21;
+	c->bands[1].lo = 45;
+	c->bands[2].lo = 90;
+	c->bands[2].breaks = 14;
+	c->bands[2].rose = 13;
+	c->bands[2].relapsed = 8;
+	c->bands[0].breaks = 1;
 }
 
 static void test_clinic_text(void **state)
@@ -301,6 +381,10 @@ static void test_clinic_text(void **state)
 	assert_non_null(strstr(t.buf, "fatigue        2/3     67 (20 to 94)           not reached\n"));
 	assert_non_null(strstr(t.buf, "  fatigue: 2 of 3 eligible courses responded; 1 stopped before "
 				      "responding; 0\n    responded and lost it; 0 mild at baseline left out\n"));
+	assert_non_null(strstr(t.buf, "  21-44 days: 1 break; after 0 a score was at least the MCID "
+				      "higher, 0 of them a\n    relapse\n  45-89 days: 0 breaks;"));
+	assert_non_null(strstr(t.buf, "  90+ days: 14 breaks; after 13 a score was at least the MCID "
+				      "higher, 8 of them\n    a relapse\n"));
 	assert_non_null(strstr(t.buf, "\nBy therapist: "));
 	assert_non_null(strstr(t.buf, "  Anna Berg\n    fatigue    3  -2.00 (-3.50 to -0.50)  67% "
 				      "(20 to 94)  not reached\n"));
@@ -375,6 +459,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_note_text),
 		cmocka_unit_test(test_note_levelling_and_expected),
+		cmocka_unit_test(test_note_breaks),
 		cmocka_unit_test(test_note_lines_fit_80_columns),
 		cmocka_unit_test(test_note_pauses_other_courses_missing),
 		cmocka_unit_test(test_note_html),
