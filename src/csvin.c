@@ -504,19 +504,26 @@ mapped:
 	return 0;
 }
 
-/* A zip (an .xlsx) starts with a local file header; the stream is put back. */
-static int is_zip(FILE *fp)
+/* What the file's first bytes say, the stream put back where it was. */
+enum magic { MAGIC_TEXT, MAGIC_ZIP, MAGIC_OLE };
+
+static enum magic file_magic(FILE *fp)
 {
-	unsigned char m[4];
+	static const unsigned char ole[8] = { 0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1 };
+	unsigned char m[8];
 	size_t n;
 	long at = ftell(fp);
 	if (at < 0 || fseek(fp, at, SEEK_SET) != 0)
-		return 0; /* not seekable: read as text */
-	n = fread(m, 1, 4, fp);
+		return MAGIC_TEXT; /* not seekable: read as text */
+	n = fread(m, 1, sizeof(m), fp);
 	if (fseek(fp, at, SEEK_SET) != 0)
-		return 0;
+		return MAGIC_TEXT;
 	clearerr(fp);
-	return n == 4 && !memcmp(m, "PK\3\4", 4);
+	if (n >= 4 && !memcmp(m, "PK\3\4", 4))
+		return MAGIC_ZIP; /* a zip: an .xlsx */
+	if (n == 8 && !memcmp(m, ole, 8))
+		return MAGIC_OLE; /* an old .xls, or an .xlsx with a password */
+	return MAGIC_TEXT;
 }
 
 /*
@@ -592,13 +599,21 @@ struct csvin_reader *csvin_open_opts(const char *path, FILE *fp, enum csvin_kind
 	if (!opts)
 		opts = &defaults;
 	r->slash_dates = opts->slash_dates;
-	if (is_zip(r->fp)) {
+	switch (file_magic(r->fp)) {
+	case MAGIC_OLE:
+		error_set(err, EXIT_REJECTS, r->path, 0,
+			  "an old .xls workbook or one with a password: save it as an Excel "
+			  "workbook (.xlsx) without a password, or as CSV");
+		goto fail;
+	case MAGIC_ZIP:
 		if (open_xlsx(r, fp == NULL, err) < 0)
 			goto fail;
 		r->line = 1;
 		if (read_header(r, err) < 0)
 			goto fail;
 		return r;
+	case MAGIC_TEXT:
+		break;
 	}
 	r->dec = decoder_new(r->fp, path, opts->encoding, err);
 	if (!r->dec)

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -61,8 +62,9 @@ static int inbox_file(const char *name, size_t len)
 	size_t i;
 	if (name[0] == '.' || (len > 12 && !strcmp(name + len - 12, ".rejects.csv")))
 		return 0;
+	/* Windows writes SCORES.CSV as readily as scores.csv. */
 	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
-		if (len > strlen(ext[i]) && !strcmp(name + len - strlen(ext[i]), ext[i]))
+		if (len > strlen(ext[i]) && !strcasecmp(name + len - strlen(ext[i]), ext[i]))
 			return 1;
 	return 0;
 }

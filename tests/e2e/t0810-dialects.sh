@@ -83,6 +83,9 @@ check "rejects file is mode 0600" test "$(mode_of bad.xlsx.rejects.csv)" = 600
 cp "$DD/hostile-bomb.xlsx" bomb.xlsx
 expect 1 "a zip bomb is refused" ingest bomb.xlsx
 grep_err "with the part and its size" "xl/workbook.xml is 17 MB uncompressed, more than the 16 MB read (a zip bomb?)"
+printf '\320\317\021\340\241\261\032\341 rest of a compound file' >old.xls
+expect 1 "an old .xls (or a password-protected workbook) is refused" ingest old.xls
+grep_err "with what to do" "old.xls: an old .xls workbook or one with a password: save it as an Excel workbook (.xlsx)"
 cp "$DD/hostile-notzip.xlsx" notzip.xlsx
 expect 1 "a broken zip is refused" ingest notzip.xlsx
 grep_err "as not a workbook" "not a readable .xlsx workbook"
@@ -90,7 +93,8 @@ rm -f db
 
 # --- nightly: .xlsx and .txt exports, input_encoding --------------------------------
 mkdir -p inbox
-cp "$DD/scores.xlsx" "$DD/unicode.txt" "$DD/german.csv" inbox/
+cp "$DD/scores.xlsx" "$DD/unicode.txt" inbox/
+cp "$DD/german.csv" inbox/GERMAN.CSV
 printf 'not a session file\n' >inbox/readme.md
 touch -d '10 minutes ago' inbox/*
 expect 0 "input_encoding for the nightly run" config set input_encoding WINDOWS-1252
@@ -98,7 +102,7 @@ SYMTREND_TODAY=2025-12-01 st nightly --inbox inbox --out rep; rc=$?
 if [ "$rc" -eq 0 ]; then ok "nightly with a workbook, Unicode Text and a German CSV"; else nok "nightly exit $rc" "$(cat "$T/err")"; fi
 check "all three were ingested" test "$(sqlv 'SELECT count(*) FROM files')" = 3
 check "the sessions once" test "$(sqlv 'SELECT count(*) FROM sessions')" = 53
-check "processed, not failed" test -e inbox/processed/2025-12-01/scores.xlsx -a -e inbox/processed/2025-12-01/unicode.txt -a -e inbox/processed/2025-12-01/german.csv -a ! -e inbox/failed
+check "processed, not failed" test -e inbox/processed/2025-12-01/scores.xlsx -a -e inbox/processed/2025-12-01/unicode.txt -a -e inbox/processed/2025-12-01/GERMAN.CSV -a ! -e inbox/failed
 check "other files are left alone" test -e inbox/readme.md
 rm -f db
 
