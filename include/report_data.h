@@ -211,6 +211,11 @@ const char *report_band(const struct report_clinic *c, size_t b, char *buf, size
 #define REPORT_BREAKS_HEAD "Did symptoms come back after a break? Pauses of relapse_gap days or " \
 	"more, inside a course or between a patient's courses, by length; a relapse is a rise " \
 	"by the MCID after an improvement by the MCID."
+/* The fair comparison's plain verdict: no interval excludes 0, or which do. */
+const char *report_fair_verdict(const struct report_clinic *c, char *buf, size_t n);
+#define REPORT_ATTRIBUTION "A course counts for the therapist who gave most of its sessions."
+#define REPORT_RAW_GROUPS "raw figures, not a ranking: therapists see different patients; " \
+	"the fair comparison is above"
 const char *report_eligible_counts(const struct stats_clinic *r, char *buf, size_t n);
 
 /* Charts and files (report_charts.c) ------------------------------------- */

@@ -266,7 +266,12 @@ static void fair_section(struct strbuf *h, const struct report_clinic *c)
 			sb_adds(h, "</tr>\n");
 		}
 	}
-	sb_adds(h, "</table>\n");
+	{
+		char v[1024];
+		sb_adds(h, "</table>\n<p><b>");
+		html_escape(h, report_fair_verdict(c, v, sizeof(v)));
+		sb_adds(h, "</b> " REPORT_ATTRIBUTION "</p>\n");
+	}
 }
 
 static void worse_table(struct strbuf *h, const struct report_clinic *c)
@@ -343,9 +348,9 @@ void report_clinic_html(struct strbuf *h, const struct report_clinic *c)
 	}
 	/* Kaplan-Meier, means and waterfall after the table; rates after each group. */
 	sb_adds(h, REPORT_CHART_MARK REPORT_CHART_MARK REPORT_CHART_MARK);
+	fair_section(h, c);
 	group_section(h, c, c->ther, c->nther, "therapist");
 	sb_adds(h, REPORT_CHART_MARK);
-	fair_section(h, c);
 	group_section(h, c, c->ind, c->nind, "indication");
 	sb_adds(h, REPORT_CHART_MARK);
 	worse_table(h, c);

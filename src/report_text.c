@@ -294,7 +294,7 @@ void report_note_text(struct strbuf *t, const struct report_note *n)
 	note_table(t, n);
 	measure_lines(t, n, "\nTrend per session (least squares over the course, 95% interval)\n",
 		      1, say_trend);
-	measure_lines(t, n, "\nHas the improvement levelled off?\n", 1, say_levelling);
+	measure_lines(t, n, "\nHas the change levelled off?\n", 1, say_levelling);
 	measure_lines(t, n, "\nCompared with the expected course (mixed model of score on log "
 			    "session over\nthe clinic's courses, the indication's own when it has "
 			    "20 or more)\n", 0, report_expected);
@@ -391,6 +391,10 @@ static void group_section(struct strbuf *t, const struct report_clinic *c,
 	size_t i, m;
 	sb_addf(t, "\nBy %s: courses, mean change (95%% CI), responders %% (Wilson 95%% CI),\n"
 		   "median sessions to response\n", what);
+	if (!strcmp(what, "therapist") && c->has_fair) {
+		sb_adds(t, "(");
+		wrap(t, REPORT_RAW_GROUPS ")", 1, 0);
+	}
 	for (i = 0; i < ng; i++) {
 		sb_adds(t, "  ");
 		plain(t, g[i].name);
@@ -431,6 +435,14 @@ static void fair_section(struct strbuf *t, const struct report_clinic *c)
 			sb_addf(t, "    %-20.20s %3ld  %s\n", nm.buf ? nm.buf : "", f->d.n, ci);
 			sb_release(&nm);
 		}
+	}
+	{
+		char v[1024];
+		struct strbuf vt = STRBUF_INIT;
+		plain(&vt, report_fair_verdict(c, v, sizeof(v)));
+		wrap(t, vt.buf ? vt.buf : "", 0, 0);
+		wrap(t, REPORT_ATTRIBUTION, 0, 0);
+		sb_release(&vt);
 	}
 }
 
@@ -488,8 +500,8 @@ void report_clinic_text(struct strbuf *t, const struct report_clinic *c)
 	clinic_header(t, c);
 	clinic_table(t, c);
 	break_table(t, c);
-	group_section(t, c, c->ther, c->nther, "therapist");
 	fair_section(t, c);
+	group_section(t, c, c->ther, c->nther, "therapist");
 	group_section(t, c, c->ind, c->nind, "indication");
 	worse_list(t, c);
 	nonresp_list(t, c);

@@ -217,3 +217,30 @@ const char *report_band(const struct report_clinic *c, size_t b, char *buf, size
 		 x->relapsed);
 	return buf;
 }
+
+const char *report_fair_verdict(const struct report_clinic *c, char *buf, size_t n)
+{
+	size_t m, k, used = 0;
+	int any = 0;
+	buf[0] = '\0';
+	for (m = 0; m < c->nm && m < STORE_BUILTIN_MEASURES; m++)
+		for (k = 0; k < c->nther; k++) {
+			const struct stats_mean *d = &c->fair[m][k].d;
+			int w;
+			if (!(d->lo > 0 || d->hi < 0))
+				continue;
+			w = snprintf(buf + used, n - used, "%s%s, %s: %s than expected",
+				     any ? "; " : "Intervals that exclude 0: ", c->names[m],
+				     c->fair[m][k].name, d->hi < 0 ? "better" : "worse");
+			if (w < 0 || (size_t)w >= n - used)
+				return buf;
+			used += (size_t)w;
+			any = 1;
+		}
+	if (!any)
+		snprintf(buf, n, "No therapist's courses differ from the change expected for them: "
+			 "every 95%% interval contains 0.");
+	else if (used + 2 < n)
+		snprintf(buf + used, n - used, ".");
+	return buf;
+}

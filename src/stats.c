@@ -733,6 +733,11 @@ void stats_wilson(long k, long n, double *lo, double *hi)
 	half = z * sqrt(p * (1 - p) / (double)n + z2 / (4.0 * (double)n * (double)n)) / den;
 	*lo = centre - half < 0 ? 0 : centre - half;
 	*hi = centre + half > 1 ? 1 : centre + half;
+	/* Exactly 0 (1) when none (all) responded, not a rounding residue like 2.8e-17. */
+	if (k == 0)
+		*lo = 0;
+	if (k == n)
+		*hi = 1;
 }
 
 struct km_pt {

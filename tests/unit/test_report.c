@@ -424,6 +424,22 @@ static void test_clinic_html(void **state)
 		c.fair[m] = &f[m];
 	}
 	report_clinic_html(&h, &c);
+	/* The fair comparison first, with a plain verdict and the attribution rule. */
+	assert_non_null(strstr(h.buf, "<b>No therapist&#39;s courses differ from the change expected "
+				      "for them: every 95% interval contains 0.</b> A course counts for "
+				      "the therapist who gave most of its sessions."));
+	assert_true(strstr(h.buf, "compared with the expected course") < strstr(h.buf, "By therapist"));
+	{
+		char v[512];
+		f[0].d = (struct stats_mean){ 3, -1.0, -1.8, -1e-9 };
+		f[3].d = (struct stats_mean){ 3, 1.0, 1e-9, 1.8 };
+		assert_string_equal(report_fair_verdict(&c, v, sizeof(v)),
+				    "Intervals that exclude 0: fatigue, Anna Berg: better than "
+				    "expected; pain, Anna Berg: worse than expected.");
+		f[0].d.hi = 0; /* an interval ending at 0 contains it */
+		f[3].d.lo = 0;
+		assert_non_null(strstr(report_fair_verdict(&c, v, sizeof(v)), "No therapist"));
+	}
 	for (p = h.buf; (p = strstr(p, REPORT_CHART_MARK)); p++)
 		marks++;
 	assert_int_equal(marks, 5);

@@ -96,6 +96,10 @@ static void test_wilson(void **state)
 	assert_true(hi == 1);
 	stats_wilson(0, 0, &lo, &hi);
 	assert_true(isnan(lo) && isnan(hi));
+	/* none responded: exactly 0, not a residue (issue 11: 2.775557562e-17) */
+	stats_wilson(0, 17, &lo, &hi);
+	assert_true(lo == 0);
+	REL(hi, 0.184318135009, 1e-10);
 }
 
 static void test_km(void **state)
