@@ -34,5 +34,6 @@ check "note: P001's steady improvement is ahead of the clinic's" grep -q "^fatig
 check "note: the expected trajectory is in the chart script" sh -c "command -v gnuplot >/dev/null || exit 0; grep -q 'expected (clinic mean)' rep/P001/course.svg"
 st report clinic --out rep
 check "clinic report: therapists compared against the expected change" grep -q '^Therapists compared fairly' rep/clinic/report.txt
-check "clinic report: every therapist per measure, with an interval" test "$(sed -n '/^Therapists compared fairly/,/^By indication/p' rep/clinic/report.txt | grep -c ' to ')" -eq 16
+check "clinic report: every therapist per measure, with an interval" test "$(sed -n '/^Therapists compared fairly/,/^A course counts for/p' rep/clinic/report.txt | grep -c ' to ')" -eq 16
+check "clinic report: the fair comparison says plainly that no interval excludes 0" grep -q "^No therapist's courses differ from the change expected for them: every 95%" rep/clinic/report.txt
 finish
