@@ -160,6 +160,10 @@ struct report_clinic {
 	size_t nther, nind;
 	int has_fair;                    /* the expected course was fitted */
 	struct report_fair *fair[STORE_BUILTIN_MEASURES]; /* nther each, by name */
+	/* Intervals Bonferroni-adjusted for fair_k therapists (those with 2 or
+	 * more courses): each a fair_level = 1 - 0.05 / fair_k interval. */
+	size_t fair_k;
+	double fair_level;
 	struct report_worse *worse;
 	size_t nworse, capworse_;
 	struct report_nonresp *nonresp;
@@ -213,7 +217,11 @@ const char *report_band(const struct report_clinic *c, size_t b, char *buf, size
 	"by the MCID after an improvement by the MCID."
 /* The fair comparison's plain verdict: no interval excludes 0, or which do. */
 const char *report_fair_verdict(const struct report_clinic *c, char *buf, size_t n);
-#define REPORT_ATTRIBUTION "A course counts for the therapist who gave most of its sessions."
+#define REPORT_ATTRIBUTION "A course counts for the therapist who gave most of its sessions " \
+	"that name a therapist (a tie: the one who treated first); a course with none named " \
+	"counts as (unknown)."
+/* "Intervals Bonferroni-adjusted for the 4 therapists compared: ..." */
+const char *report_fair_level(const struct report_clinic *c, char *buf, size_t n);
 #define REPORT_RAW_GROUPS "raw figures, not a ranking: therapists see different patients; " \
 	"the fair comparison is above"
 const char *report_eligible_counts(const struct stats_clinic *r, char *buf, size_t n);

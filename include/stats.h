@@ -97,6 +97,8 @@ size_t stats_acc_changes(const struct stats_acc *a, double **v);
 
 /* The 97.5% quantile of Student's t with df degrees of freedom (for 95% intervals). */
 double stats_t_quantile(double df);
+/* The upper p quantile of Student's t (P(T > t) = p); NAN when undefined. */
+double stats_t_quantile_upper(double p, double df);
 /* Two-sided Wilcoxon signed-rank p, normal approximation with tie and
  * continuity correction (R's exact=FALSE, correct=TRUE); NAN when undefined. */
 double stats_wilcoxon_p(const double *d, size_t n);

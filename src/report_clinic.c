@@ -215,6 +215,34 @@ static int fair_cmp(const void *a, const void *b)
 	return strcmp(((const struct report_fair *)a)->name, ((const struct report_fair *)b)->name);
 }
 
+/* Each 95% interval widened to 1 - 0.05/k, k the therapists with one (the
+ * most over the measures): k intervals at 95% each would find a therapist
+ * "different" by chance far more often than 1 in 20. */
+static void bonferroni(struct report_clinic *c, size_t nther)
+{
+	size_t m, k;
+	c->fair_k = 0;
+	for (m = 0; c->has_fair && m < c->nm && m < STORE_BUILTIN_MEASURES; m++) {
+		size_t n = 0;
+		for (k = 0; k < nther; k++)
+			n += c->fair[m][k].d.n >= 2;
+		if (n > c->fair_k)
+			c->fair_k = n;
+	}
+	c->fair_level = c->fair_k ? 1 - 0.05 / (double)c->fair_k : NAN;
+	for (m = 0; c->fair_k && m < c->nm && m < STORE_BUILTIN_MEASURES; m++)
+		for (k = 0; k < nther; k++) {
+			struct stats_mean *d = &c->fair[m][k].d;
+			double df = (double)d->n - 1, half;
+			if (d->n < 2)
+				continue;
+			half = (d->hi - d->mean) * stats_t_quantile_upper(0.025 / (double)c->fair_k, df) /
+			       stats_t_quantile(df);
+			d->lo = d->mean - half;
+			d->hi = d->mean + half;
+		}
+}
+
 /* Therapists against the expected change, adjusted for baseline; by name. */
 static void fair(struct clinic_run *run)
 {
@@ -230,8 +258,10 @@ static void fair(struct clinic_run *run)
 			c->fair[m][k].name = run->ther[k].name;
 			c->fair[m][k].d = d[k];
 		}
-		qsort(c->fair[m], run->nther, sizeof(*c->fair[m]), fair_cmp);
 	}
+	bonferroni(c, run->nther);
+	for (m = 0; c->has_fair && m < c->nm && m < STORE_BUILTIN_MEASURES; m++)
+		qsort(c->fair[m], run->nther, sizeof(*c->fair[m]), fair_cmp);
 	free(d);
 }
 

@@ -243,15 +243,16 @@ static void group_section(struct strbuf *h, const struct report_clinic *c,
 
 static void fair_section(struct strbuf *h, const struct report_clinic *c)
 {
-	char a[32], b[32], x[32], ci[160];
+	char a[32], b[32], x[32], ci[256];
 	size_t m, k;
 	if (!c->has_fair)
 		return;
 	sb_adds(h, "<h2>Therapists compared with the expected course</h2>\n<p>Mean deviation of "
 		   "each therapist's courses from the change expected for their indication (mixed "
-		   "model), adjusted for baseline; negative is better than expected.</p>\n<table><tr>"
-		   "<th>Therapist</th><th>Measure</th><th>Courses</th><th>Mean deviation (95% CI)</th>"
-		   "</tr>\n");
+		   "model), adjusted for baseline; negative is better than expected. ");
+	html_escape(h, report_fair_level(c, ci, sizeof(ci)));
+	sb_adds(h, "</p>\n<table><tr><th>Therapist</th><th>Measure</th><th>Courses</th>"
+		   "<th>Mean deviation (adjusted interval)</th></tr>\n");
 	for (m = 0; m < c->nm && m < STORE_BUILTIN_MEASURES; m++) {
 		for (k = 0; k < c->nther; k++) {
 			const struct report_fair *f = &c->fair[m][k];

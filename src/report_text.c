@@ -416,13 +416,14 @@ static void group_section(struct strbuf *t, const struct report_clinic *c,
 
 static void fair_section(struct strbuf *t, const struct report_clinic *c)
 {
-	char a[32], b[32], x[32], ci[160];
+	char a[32], b[32], x[32], ci[256];
 	size_t m, k;
 	if (!c->has_fair)
 		return;
 	sb_adds(t, "\nTherapists compared fairly: mean deviation of their courses' change from\n"
 		   "the change expected for the indication (mixed model), adjusted for baseline;\n"
-		   "negative = better than expected (95% CI)\n");
+		   "negative = better than expected; courses, mean deviation (interval).\n");
+	wrap(t, report_fair_level(c, ci, sizeof(ci)), 0, 0);
 	for (m = 0; m < c->nm && m < STORE_BUILTIN_MEASURES; m++) {
 		sb_addf(t, "  %s\n", c->names[m]);
 		for (k = 0; k < c->nther; k++) {

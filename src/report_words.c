@@ -239,8 +239,20 @@ const char *report_fair_verdict(const struct report_clinic *c, char *buf, size_t
 		}
 	if (!any)
 		snprintf(buf, n, "No therapist's courses differ from the change expected for them: "
-			 "every 95%% interval contains 0.");
+			 "every adjusted interval contains 0.");
 	else if (used + 2 < n)
 		snprintf(buf + used, n - used, ".");
+	return buf;
+}
+
+const char *report_fair_level(const struct report_clinic *c, char *buf, size_t n)
+{
+	if (!c->fair_k)
+		snprintf(buf, n, "No therapist has 2 or more courses: no intervals.");
+	else
+		snprintf(buf, n, "Intervals Bonferroni-adjusted for the %zu therapist%s compared "
+			 "(2 or more courses): each a %.4g%% interval (1 - 0.05/%zu), so that the "
+			 "whole comparison has a 5%% chance of a false difference.", c->fair_k,
+			 c->fair_k == 1 ? "" : "s", 100 * c->fair_level, c->fair_k);
 	return buf;
 }

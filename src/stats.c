@@ -681,6 +681,11 @@ double stats_t_quantile(double df)
 	return df > 0 ? gsl_cdf_tdist_Qinv(0.025, df) : NAN;
 }
 
+double stats_t_quantile_upper(double p, double df)
+{
+	return df > 0 && p > 0 && p < 1 ? gsl_cdf_tdist_Qinv(p, df) : NAN;
+}
+
 double stats_wilcoxon_p(const double *d, size_t n)
 {
 	double *x = xmalloc((n ? n : 1) * sizeof(*x)), v = 0, ties = 0, z, sigma, nn;

@@ -426,8 +426,11 @@ static void test_clinic_html(void **state)
 	report_clinic_html(&h, &c);
 	/* The fair comparison first, with a plain verdict and the attribution rule. */
 	assert_non_null(strstr(h.buf, "<b>No therapist&#39;s courses differ from the change expected "
-				      "for them: every 95% interval contains 0.</b> A course counts for "
-				      "the therapist who gave most of its sessions."));
+				      "for them: every adjusted interval contains 0.</b> A course counts "
+				      "for the therapist who gave most of its sessions that name a "
+				      "therapist (a tie: the one who treated first); a course with none "
+				      "named counts as (unknown)."));
+	assert_non_null(strstr(h.buf, "No therapist has 2 or more courses: no intervals."));
 	assert_true(strstr(h.buf, "compared with the expected course") < strstr(h.buf, "By therapist"));
 	{
 		char v[512];
@@ -453,6 +456,30 @@ static void test_clinic_html(void **state)
 				      "before responding; 0 responded and lost it; 0 mild at baseline "
 				      "left out</li>\n"));
 	sb_release(&h);
+}
+
+/* The fair comparison's intervals: 1 - 0.05/k, k stated; k = 1 is 95%. */
+static void test_fair_level(void **state)
+{
+	struct report_clinic c;
+	char v[256];
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.fair_k = 4;
+	c.fair_level = 1 - 0.05 / 4;
+	assert_string_equal(report_fair_level(&c, v, sizeof(v)),
+			    "Intervals Bonferroni-adjusted for the 4 therapists compared (2 or more "
+			    "courses): each a 98.75% interval (1 - 0.05/4), so that the whole "
+			    "comparison has a 5% chance of a false difference.");
+	c.fair_k = 1;
+	c.fair_level = 0.95;
+	assert_non_null(strstr(report_fair_level(&c, v, sizeof(v)), "the 1 therapist compared "
+					"(2 or more courses): each a 95% interval (1 - 0.05/1)"));
+	/* 1 - 0.05/k widens a 95% t interval by t(0.025/k)/t(0.025): k = 4, 15 df. */
+	assert_float_equal(stats_t_quantile_upper(0.025 / 4, 15) / stats_t_quantile(15),
+			   2.836627 / 2.131450, 1e-5); /* R: qt(1 - 0.025/4, 15) / qt(0.975, 15) */
+	assert_true(isnan(stats_t_quantile_upper(0, 15)));
+	assert_true(isnan(stats_t_quantile_upper(0.01, 0)));
 }
 
 static void test_words(void **state)
@@ -482,6 +509,7 @@ int main(void)
 		cmocka_unit_test(test_plain_text_has_no_control_characters),
 		cmocka_unit_test(test_clinic_text),
 		cmocka_unit_test(test_clinic_html),
+		cmocka_unit_test(test_fair_level),
 		cmocka_unit_test(test_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
