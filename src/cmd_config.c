@@ -10,7 +10,7 @@
 #include "stats.h"
 
 static const char *const global_keys[] = {
-	"alert_window", "course_gap", "no_response_sessions", "relapse_gap", "settle_seconds",
+	"alert_window", "course_gap", "index_period", "index_show_names", "no_response_sessions", "relapse_gap", "settle_seconds",
 	"input_encoding",
 };
 static const char *const measure_keys[] = { "mcid", "reliability", "sd", "cutoff",
@@ -75,6 +75,8 @@ const struct cmd_entry cmd_config_entry = {
 		"  alert_window          28   nightly: notes for patients, alerts for courses with a\n"
 		"                             session this many days before the run date, or later\n"
 		"  course_gap            90   days without a session that start a new course\n"
+		"  index_period          90   morning page: days compared with the days before\n"
+		"  index_show_names      0    morning page: 1 shows patient names beside ids\n"
 		"  no_response_sessions  6    nightly: sessions without response before an alert\n"
 		"  relapse_gap           21   nightly: days of pause that count as a break\n"
 		"  settle_seconds        60   nightly: files modified more recently wait\n"

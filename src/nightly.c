@@ -20,6 +20,7 @@
 #include "ingest.h"
 #include "outcome.h"
 #include "report.h"
+#include "report_index.h"
 #include "stats.h"
 
 struct run {
@@ -29,6 +30,7 @@ struct run {
 	FILE *log;
 	char *day_dir;
 	struct strbuf plan;
+	struct stats_ctx *sc; /* of the reports, kept for the morning page */
 };
 
 static void logf_(struct run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -554,7 +556,7 @@ out:
 	}
 	free(errlog);
 	strv_free(pids);
-	stats_ctx_free(sc);
+	run->sc = sc;
 	report_models_free(rm);
 	return ret;
 }
@@ -674,6 +676,10 @@ int nightly_run(struct store *s, const struct nightly_opts *o, struct nightly_re
 	free(rf);
 	if (reports(&run, min_file, err) < 0 || write_summary(&run, err) < 0)
 		goto out;
+	/* The morning page last: it links the summary, alerts and letters. */
+	if (report_index_write(s, run.sc, o->out, o->today, stats_config_long(s, "index_period"),
+			       err) < 0)
+		goto out;
 	{
 		char v[32];
 		snprintf(v, sizeof(v), "%ld", store_last_file_id(s));
@@ -702,6 +708,7 @@ out:
 		fclose(run.log);
 	if (lock >= 0)
 		close(lock);
+	stats_ctx_free(run.sc);
 	sb_release(&run.plan);
 	strv_free(files);
 	free(run.day_dir);

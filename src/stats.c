@@ -56,6 +56,8 @@ static int measure_key(const struct store *s, const char *key)
 static const struct { const char *key, *def; long lo, hi; } int_keys[] = {
 	{ "alert_window", "28", 0, 3650 },
 	{ "course_gap", "90", 1, 3650 },
+	{ "index_period", "90", 1, 3650 },
+	{ "index_show_names", "0", 0, 1 },
 	{ "no_response_sessions", "6", 2, 1000 },
 	{ "relapse_gap", "21", 1, 3650 },
 	{ "settle_seconds", "60", 0, 86400 },

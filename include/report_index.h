@@ -1,0 +1,102 @@
+/*
+ * report_index.h - the director's morning page (part of the report module):
+ * OUT/index.html, one standalone page that says who needs a look today.
+ *
+ * As the other reports: a builder (report_index.c) reads the store and the
+ * output folder and returns the page's content as a struct; a renderer
+ * (report_index_html.c) is a pure function of it.  The page holds today's
+ * alerts by kind, the active courses with their readings and sparklines,
+ * the clinic this period against the previous one, and links to the files
+ * of the day.  Every link is to a file the builder found on disk, relative
+ * to OUT; patient names only when the index_show_names setting is 1.
+ */
+#ifndef SYMTREND_REPORT_INDEX_H
+#define SYMTREND_REPORT_INDEX_H
+
+#include "outcome.h"
+#include "stats.h"
+#include "stats_compare.h"
+#include "store.h"
+
+#define REPORT_INDEX_PERIOD 90   /* days, the default of --period */
+#define REPORT_INDEX_MAX_DAYS 14 /* previous days' pages linked */
+
+/* The reading the page gives a measure of an active course. */
+enum report_index_reading {
+	INDEX_ONE_SESSION, INDEX_IMPROVING, INDEX_LEVELLED, INDEX_NO_CHANGE, INDEX_WORSE,
+};
+
+struct report_index_measure {
+	size_t n;          /* scored sessions */
+	double baseline, latest, change;
+	enum report_index_reading reading;
+};
+
+struct report_index_course {
+	char *patient_id, *course_id, *name; /* name NULL unless shown */
+	char *indication, *therapist;        /* NULL when unknown */
+	char *letter;                        /* href of the latest letter, or NULL */
+	size_t sessions;
+	long from, to;
+	size_t nscores;                      /* sessions x nm, NAN: not recorded */
+	double *scores;
+	struct report_index_measure m[CSVIN_MAX_MEASURES];
+};
+
+/* One of today's alerts, with the href of the patient's letter (or NULL). */
+struct report_index_alert {
+	const struct store_alert *a;
+	char *letter;
+};
+
+/* The clinic over the courses that started in [from, to]. */
+struct report_index_period {
+	long from, to;
+	struct stats_clinic cl[CSVIN_MAX_MEASURES];
+};
+
+struct report_index_link {
+	char *href, *label;
+};
+
+struct report_index {
+	const char *today;
+	long period, window;       /* --period; alert_window */
+	int show_names;
+	size_t nm;
+	const char *names[CSVIN_MAX_MEASURES];
+	struct store_alerts alerts_; /* owned */
+	struct report_index_alert *alerts;
+	size_t nalerts;
+	char *alert_runs;          /* "HH:MM" of today's runs, NULL: no run today */
+	struct report_index_course *c;
+	size_t nc;
+	struct report_index_period cur, prev;
+	struct stats_diff dchange[CSVIN_MAX_MEASURES], dresp[CSVIN_MAX_MEASURES];
+	struct report_index_link *links, *days; /* the day's files; previous days' pages */
+	size_t nlinks, ndays;
+};
+
+/* The page for 'today' over the reports in out_dir (period in days, > 0).
+ * 0, or -1 with err. */
+int report_index_build(struct store *s, const struct stats_ctx *sc, const char *out_dir,
+		       const char *today, long period, struct report_index *out,
+		       struct error *err);
+void report_index_release(struct report_index *x);
+
+/* The two periods compared: courses started in the 'period' days to today
+ * against the 'period' days before (also the clinic report's comparison). */
+int report_period_compare(struct store *s, const struct stats_ctx *sc, long today, long period,
+			  struct report_index_period *cur, struct report_index_period *prev,
+			  struct stats_diff *dchange, struct stats_diff *dresp, struct error *err);
+
+/* The page; 'prefix' goes before every href ("" for OUT/index.html,
+ * "../" for the copy in OUT/DATE/). */
+void report_index_html(struct strbuf *h, const struct report_index *x, const char *prefix);
+const char *report_index_word(enum report_index_reading r);
+
+/* Writes OUT/index.html and OUT/TODAY/index.html (when that folder exists). */
+int report_index_write(struct store *s, const struct stats_ctx *sc, const char *out_dir,
+		       const char *today, long period, struct error *err);
+
+#endif

@@ -1,0 +1,363 @@
+/*
+ * report_index_html.c - the morning page as standalone HTML: a pure
+ * function of struct report_index.  No external assets; readable with
+ * scripts off (the few lines of script only sort tables), printable; every
+ * table has a caption and header cells, every sparkline a text
+ * alternative, and "worse" is a word and a mark, never only a colour.
+ */
+#include "report_data.h"
+#include "report_index.h"
+
+#include <math.h>
+#include <string.h>
+
+#define SPARK_W 96
+#define SPARK_H 22
+
+static const char style[] =
+	"body{font:14px/1.4 system-ui,sans-serif;margin:1.5em auto;max-width:70em;color:#111}"
+	"h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.6em;"
+	"border-bottom:1px solid #999}h3{font-size:1em;margin:1em 0 .3em}"
+	"table{border-collapse:collapse;margin:.3em 0 1em}caption{text-align:left;"
+	"font-style:italic;padding:.2em 0}th,td{border:1px solid #bbb;padding:.2em .45em;"
+	"vertical-align:top;text-align:left}th{background:#eee}td.num{text-align:right}"
+	"th[aria-sort]{cursor:pointer}.worse{color:#a00;font-weight:bold}"
+	"table.alerts td:nth-child(-n+4){white-space:nowrap}.better{color:#060}svg{vertical-align:middle}.note{color:#444;font-size:.9em}"
+	"@media print{body{margin:0;max-width:none;font-size:10pt}a{color:#000}"
+	"th[aria-sort]{cursor:auto}h2{break-after:avoid}tr{break-inside:avoid}}";
+
+/* Sorts a table by the clicked header: data-sort values, else the text. */
+static const char script[] =
+	"document.querySelectorAll('table.sortable').forEach(function(t){"
+	"t.querySelectorAll('thead th').forEach(function(th,i){"
+	"th.setAttribute('aria-sort','none');th.tabIndex=0;"
+	"function go(){var b=t.tBodies[0],r=Array.from(b.rows),"
+	"up=th.getAttribute('aria-sort')!=='ascending';"
+	"function v(x){var c=x.cells[i],d=c.getAttribute('data-sort');"
+	"return d!==null?parseFloat(d):c.textContent.trim().toLowerCase();}"
+	"r.sort(function(a,c){var x=v(a),y=v(c);"
+	"if(typeof x==='number'&&isNaN(x))return 1;if(typeof y==='number'&&isNaN(y))return -1;"
+	"return (x<y?-1:x>y?1:0)*(up?1:-1);});"
+	"r.forEach(function(x){b.appendChild(x);});"
+	"t.querySelectorAll('thead th').forEach(function(o){o.setAttribute('aria-sort','none');});"
+	"th.setAttribute('aria-sort',up?'ascending':'descending');}"
+	"th.addEventListener('click',go);"
+	"th.addEventListener('keydown',function(e){if(e.key==='Enter')go();});});});";
+
+/* The alert kinds in the order a director reads them, with their headings. */
+static const char *const kinds[][2] = {
+	{ "worse", "Worse: please review" },
+	{ "relapse", "Relapse after a break" },
+	{ "response_lost", "Response lost" },
+	{ "no_response", "No response" },
+	{ "plateau", "Levelled off after improving" },
+};
+#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+static void esc(struct strbuf *h, const char *s)
+{
+	html_escape(h, s ? s : "");
+}
+
+static void link_or_text(struct strbuf *h, const char *prefix, const char *href,
+			 const char *text)
+{
+	if (href) {
+		sb_addf(h, "<a href=\"%s", prefix);
+		esc(h, href);
+		sb_adds(h, "\">");
+	}
+	esc(h, text);
+	if (href)
+		sb_adds(h, "</a>");
+}
+
+/* A measure's scores over the sessions, 10 at the top. */
+static void sparkline(struct strbuf *h, const struct report_index *x,
+		      const struct report_index_course *c, size_t m)
+{
+	const struct report_index_measure *im = &c->m[m];
+	char b1[32], b2[32];
+	size_t i, den = c->nscores > 1 ? c->nscores - 1 : 1;
+	if (im->n == 0)
+		return;
+	sb_addf(h, "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" "
+		   "aria-label=\"", SPARK_W, SPARK_H, SPARK_W, SPARK_H);
+	esc(h, x->names[m]);
+	sb_addf(h, " scores from %s to %s over %zu scored sessions (0-10, lower is better)\">",
+		report_num(b1, sizeof(b1), im->baseline, 1),
+		report_num(b2, sizeof(b2), im->latest, 1), im->n);
+	sb_addf(h, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#f6f6f6\"/>"
+		   "<polyline fill=\"none\" stroke=\"#333\" stroke-width=\"1.5\" points=\"",
+		SPARK_W, SPARK_H);
+	for (i = 0; i < c->nscores; i++) {
+		double y = c->scores[i * x->nm + m];
+		if (isnan(y))
+			continue;
+		sb_addf(h, "%.1f,%.1f ", 2 + (double)i * (SPARK_W - 4) / (double)den,
+			2 + (10 - y) * (SPARK_H - 4) / 10.0);
+	}
+	sb_adds(h, "\"/></svg>");
+}
+
+static void reading_cell(struct strbuf *h, enum report_index_reading r)
+{
+	if (r == INDEX_WORSE)
+		sb_adds(h, " <span class=\"worse\">&#9650; worse</span>");
+	else
+		sb_addf(h, " %s", report_index_word(r));
+}
+
+static void alert_group(struct strbuf *h, const struct report_index *x, size_t k,
+			const char *prefix)
+{
+	size_t i, n = 0;
+	for (i = 0; i < x->nalerts; i++)
+		n += strcmp(x->alerts[i].a->kind, kinds[k][0]) == 0;
+	if (!n)
+		return;
+	sb_addf(h, "<h3 id=\"alerts-%s\">%s%s (%zu)</h3>\n<table class=\"alerts\"><caption>", kinds[k][0],
+		k == 0 ? "&#9650; " : "", kinds[k][1], n);
+	sb_addf(h, "%s: each patient links to the latest letter</caption>\n"
+		   "<thead><tr><th scope=\"col\">Patient</th><th scope=\"col\">Course</th>"
+		   "<th scope=\"col\">Measure</th><th scope=\"col\">Session</th>"
+		   "<th scope=\"col\">What</th></tr></thead><tbody>\n", kinds[k][1]);
+	for (i = 0; i < x->nalerts; i++) {
+		const struct store_alert *a = x->alerts[i].a;
+		if (strcmp(a->kind, kinds[k][0]) != 0)
+			continue;
+		sb_adds(h, "<tr><td>");
+		link_or_text(h, prefix, x->alerts[i].letter, a->patient_id);
+		sb_adds(h, "</td><td>");
+		esc(h, a->course_id);
+		sb_adds(h, "</td><td>");
+		esc(h, a->measure && *a->measure ? a->measure : "(course)");
+		sb_adds(h, "</td><td>");
+		esc(h, a->session_date);
+		sb_adds(h, "</td><td>");
+		esc(h, a->detail);
+		sb_adds(h, "</td></tr>\n");
+	}
+	sb_adds(h, "</tbody></table>\n");
+}
+
+static void alerts_section(struct strbuf *h, const struct report_index *x, const char *prefix)
+{
+	size_t k;
+	sb_adds(h, "<h2 id=\"alerts\">Today's alerts</h2>\n");
+	if (!x->alert_runs) {
+		sb_adds(h, "<p>No nightly run today yet: no alerts to show.</p>\n");
+		return;
+	}
+	sb_addf(h, "<p>%zu alert%s raised or changed by today's run%s at ", x->nalerts,
+		x->nalerts == 1 ? "" : "s", strchr(x->alert_runs, ',') ? "s" : "");
+	esc(h, x->alert_runs);
+	sb_adds(h, " (alerts concern active courses only).</p>\n");
+	for (k = 0; k < NKINDS; k++)
+		alert_group(h, x, k, prefix);
+}
+
+static void course_row(struct strbuf *h, const struct report_index *x,
+		       const struct report_index_course *c, const char *prefix)
+{
+	char d[11], b[32];
+	size_t m;
+	sb_addf(h, "<tr><td>");
+	link_or_text(h, prefix, c->letter, c->patient_id);
+	if (x->show_names && c->name) { /* the builder fills it only then, too */
+		sb_adds(h, "<br>");
+		esc(h, c->name);
+	}
+	sb_adds(h, "</td><td>");
+	esc(h, c->indication ? c->indication : "-");
+	sb_adds(h, "</td><td>");
+	esc(h, c->therapist ? c->therapist : "-");
+	date_format(c->to, d);
+	sb_addf(h, "</td><td class=\"num\">%zu</td><td>%s</td>", c->sessions, d);
+	for (m = 0; m < x->nm; m++) {
+		const struct report_index_measure *im = &c->m[m];
+		if (im->n == 0) {
+			sb_adds(h, "<td data-sort=\"NaN\">not recorded</td>");
+			continue;
+		}
+		sb_addf(h, "<td data-sort=\"%.3f\">", im->n >= 2 ? im->change : NAN);
+		sparkline(h, x, c, m);
+		sb_addf(h, " %s", im->n >= 2 ? report_signed(b, sizeof(b), im->change, 1) : "");
+		reading_cell(h, im->reading);
+		sb_adds(h, "</td>");
+	}
+	sb_adds(h, "</tr>\n");
+}
+
+static void courses_section(struct strbuf *h, const struct report_index *x, const char *prefix)
+{
+	size_t i, m;
+	sb_addf(h, "<h2 id=\"active\">Active courses (%zu)</h2>\n", x->nc);
+	if (!x->nc) {
+		sb_addf(h, "<p>No course had a session in the %ld days before today.</p>\n",
+			x->window);
+		return;
+	}
+	sb_addf(h, "<table class=\"sortable\"><caption>Courses with a session in the %ld days "
+		   "before today; per measure the scores as a line (0 at the bottom, 10 at the "
+		   "top), the change since the first session and the reading. Click a header to "
+		   "sort.</caption>\n<thead><tr><th scope=\"col\">Patient</th>"
+		   "<th scope=\"col\">Indication</th><th scope=\"col\">Therapist</th>"
+		   "<th scope=\"col\">Sessions</th><th scope=\"col\">Last session</th>",
+		x->window);
+	for (m = 0; m < x->nm; m++) {
+		sb_adds(h, "<th scope=\"col\">");
+		esc(h, x->names[m]);
+		sb_adds(h, "</th>");
+	}
+	sb_adds(h, "</tr></thead><tbody>\n");
+	for (i = 0; i < x->nc; i++)
+		course_row(h, x, &x->c[i], prefix);
+	sb_adds(h, "</tbody></table>\n");
+}
+
+/* "k of n eligible (r%, 95% a-b%)" */
+static void responders(struct strbuf *h, const struct stats_clinic *cl)
+{
+	if (cl->eligible <= 0) {
+		sb_adds(h, "none eligible");
+		return;
+	}
+	sb_addf(h, "%ld of %ld eligible (%.0f%%, %.0f-%.0f%%)", cl->responders, cl->eligible,
+		100 * cl->responder_rate, 100 * cl->rate_lo, 100 * cl->rate_hi);
+}
+
+static void mean_change(struct strbuf *h, const struct stats_clinic *cl)
+{
+	char a[32], b[32], c[32];
+	if (cl->courses <= 0) {
+		sb_adds(h, "no courses");
+		return;
+	}
+	sb_addf(h, "%ld course%s, %s", cl->courses, cl->courses == 1 ? "" : "s",
+		report_signed(a, sizeof(a), cl->mean_change, 2));
+	if (!isnan(cl->change_lo))
+		sb_addf(h, " (%s to %s)", report_signed(b, sizeof(b), cl->change_lo, 2),
+			report_signed(c, sizeof(c), cl->change_hi, 2));
+}
+
+static void verdict(struct strbuf *h, const struct stats_diff *d, int pct)
+{
+	char a[32], b[32], c[32], p[32];
+	double f = pct ? 100 : 1;
+	if (isnan(d->diff)) {
+		sb_adds(h, "too few courses to compare");
+		return;
+	}
+	sb_addf(h, "%s%s", report_signed(a, sizeof(a), f * d->diff, pct ? 0 : 2),
+		pct ? " points" : "");
+	if (!isnan(d->lo))
+		sb_addf(h, " (%s to %s)", report_signed(b, sizeof(b), f * d->lo, pct ? 0 : 2),
+			report_signed(c, sizeof(c), f * d->hi, pct ? 0 : 2));
+	if (isnan(d->p))
+		sb_adds(h, "; no test possible");
+	else {
+		const char *ps = report_p(p, sizeof(p), d->p);
+		sb_addf(h, "; %s (p %s%s)",
+			stats_diff_significant(d) ? "<strong>larger than chance</strong>"
+						  : "within chance",
+			ps[0] == '<' ? "" : "= ", ps);
+	}
+}
+
+static void period_section(struct strbuf *h, const struct report_index *x)
+{
+	char d1[11], d2[11], d3[11], d4[11];
+	size_t m;
+	date_format(x->cur.from, d1);
+	date_format(x->cur.to, d2);
+	date_format(x->prev.from, d3);
+	date_format(x->prev.to, d4);
+	sb_addf(h, "<h2 id=\"period\">This period against the previous one</h2>\n"
+		   "<table><caption>Courses that started %s to %s (this period) against "
+		   "%s to %s (the previous %ld days). Mean change with its 95%% interval "
+		   "(negative is better); responders of the eligible courses with Wilson 95%% "
+		   "intervals; differences are this period minus the previous one, with Welch's "
+		   "t test and the two-sample test of proportions.</caption>\n"
+		   "<thead><tr><th scope=\"col\">Measure</th><th scope=\"col\">Mean change, this "
+		   "period</th><th scope=\"col\">Mean change, previous</th><th scope=\"col\">"
+		   "Difference</th><th scope=\"col\">Responders, this period</th>"
+		   "<th scope=\"col\">Responders, previous</th><th scope=\"col\">Difference in "
+		   "rate</th></tr></thead><tbody>\n",
+		d1, d2, d3, d4, x->period);
+	for (m = 0; m < x->nm; m++) {
+		sb_adds(h, "<tr><th scope=\"row\">");
+		esc(h, x->names[m]);
+		sb_adds(h, "</th><td>");
+		mean_change(h, &x->cur.cl[m]);
+		sb_adds(h, "</td><td>");
+		mean_change(h, &x->prev.cl[m]);
+		sb_adds(h, "</td><td>");
+		verdict(h, &x->dchange[m], 0);
+		sb_adds(h, "</td><td>");
+		responders(h, &x->cur.cl[m]);
+		sb_adds(h, "</td><td>");
+		responders(h, &x->prev.cl[m]);
+		sb_adds(h, "</td><td>");
+		verdict(h, &x->dresp[m], 1);
+		sb_adds(h, "</td></tr>\n");
+	}
+	sb_adds(h, "</tbody></table>\n<p class=\"note\">Courses of an uncontrolled clinic: a "
+		   "difference between periods can come from who was treated, not only from "
+		   "how. Courses of this period may still be under way: their change is the "
+		   "change so far.</p>\n");
+}
+
+static void links_section(struct strbuf *h, const struct report_index *x, const char *prefix)
+{
+	size_t i;
+	sb_adds(h, "<h2 id=\"files\">Today's files</h2>\n");
+	if (!x->nlinks)
+		sb_adds(h, "<p>No files for today yet.</p>\n");
+	else
+		sb_adds(h, "<ul>\n");
+	for (i = 0; i < x->nlinks; i++) {
+		sb_adds(h, "<li>");
+		link_or_text(h, prefix, x->links[i].href, x->links[i].label);
+		sb_adds(h, "</li>\n");
+	}
+	if (x->nlinks)
+		sb_adds(h, "</ul>\n");
+	if (!x->ndays)
+		return;
+	sb_adds(h, "<h2 id=\"days\">Previous days</h2>\n<ul>\n");
+	for (i = 0; i < x->ndays; i++) {
+		sb_adds(h, "<li>");
+		link_or_text(h, prefix, x->days[i].href, x->days[i].label);
+		sb_adds(h, "</li>\n");
+	}
+	sb_adds(h, "</ul>\n");
+}
+
+void report_index_html(struct strbuf *h, const struct report_index *x, const char *prefix)
+{
+	size_t nworse = 0, i;
+	for (i = 0; i < x->nalerts; i++)
+		nworse += strcmp(x->alerts[i].a->kind, "worse") == 0;
+	sb_addf(h, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+		   "<meta name=\"viewport\" content=\"width=device-width\">"
+		   "<title>symtrend: the clinic on %s</title><style>%s</style></head>\n<body>\n"
+		   "<h1>The clinic on %s</h1>\n<p>", x->today, style, x->today);
+	sb_addf(h, "<a href=\"#alerts\">%zu alert%s today</a> &middot; "
+		   "<a href=\"#active\">%zu active course%s</a> &middot; "
+		   "<a href=\"#period\">the last %ld days against the %ld before</a> &middot; "
+		   "<a href=\"#files\">today's files</a></p>\n",
+		x->nalerts, x->nalerts == 1 ? "" : "s", x->nc, x->nc == 1 ? "" : "s", x->period,
+		x->period);
+	if (nworse)
+		sb_addf(h, "<p class=\"worse\">&#9650; %zu alert%s of worsening: please review "
+			   "first.</p>\n", nworse, nworse == 1 ? "" : "s");
+	alerts_section(h, x, prefix);
+	courses_section(h, x, prefix);
+	period_section(h, x);
+	links_section(h, x, prefix);
+	sb_addf(h, "<p class=\"note\">Written by symtrend on %s. Patient ids only%s.</p>\n"
+		   "<script>%s</script>\n</body></html>\n",
+		x->today, x->show_names ? ", and names because index_show_names is set" : "",
+		script);
+}

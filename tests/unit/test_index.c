@@ -1,0 +1,127 @@
+/* test_index.c - the morning page's renderer (report_index_html) as a pure
+ * function of a hand-built struct report_index. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <math.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "report_index.h"
+
+static size_t count(const char *h, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = strstr(h, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+static struct store_alert alert_worse = { "P<1>", "P1-C1", "pain", "worse", "2026-03-10",
+					  "pain 4.0 -> 6.5 (+2.5)", NULL, "2026-03-12" };
+static struct store_alert alert_plateau = { "P2", "P2-C1", "fatigue", "plateau", "2026-03-09",
+					    "levelled off", NULL, "2026-03-12" };
+
+static void page(struct report_index *x, struct report_index_course *c, double *scores,
+		 struct report_index_alert *al, struct report_index_link *ln)
+{
+	size_t m;
+	memset(x, 0, sizeof(*x));
+	memset(c, 0, sizeof(*c));
+	x->today = "2026-03-12";
+	x->period = 90;
+	x->window = 28;
+	x->nm = 2;
+	x->names[0] = "fatigue";
+	x->names[1] = "pain";
+	c->patient_id = "P<1>";
+	c->course_id = "P1-C1";
+	c->name = "Mara & Co";
+	c->letter = "2026-03-12/notes/P_1_-abc/note.html";
+	c->sessions = 3;
+	c->nscores = 3;
+	c->scores = scores;
+	c->m[0] = (struct report_index_measure){ 3, 8, 5, -3, INDEX_IMPROVING };
+	c->m[1] = (struct report_index_measure){ 2, 4, 6.5, 2.5, INDEX_WORSE };
+	x->c = c;
+	x->nc = 1;
+	al[0].a = &alert_plateau;
+	al[1].a = &alert_worse;
+	al[1].letter = c->letter;
+	x->alerts = al;
+	x->nalerts = 2;
+	x->alert_runs = "02:00";
+	ln[0].href = "clinic/report.html";
+	ln[0].label = "Clinic report";
+	x->links = ln;
+	x->nlinks = 1;
+	for (m = 0; m < 2; m++) {
+		x->dchange[m] = (struct stats_diff){ NAN, NAN, NAN, NAN };
+		x->dresp[m] = (struct stats_diff){ NAN, NAN, NAN, NAN };
+	}
+	x->dchange[0] = (struct stats_diff){ -1.5, -2.5, -0.5, 0.004 };
+	x->dresp[0] = (struct stats_diff){ 0.1, -0.2, 0.4, 0.5 };
+}
+
+static void test_render(void **state)
+{
+	double scores[6] = { 8, 4, 7, NAN, 5, 6.5 };
+	struct report_index x;
+	struct report_index_course c;
+	struct report_index_alert al[2] = { { 0 } };
+	struct report_index_link ln[1];
+	struct strbuf h = STRBUF_INIT;
+	(void)state;
+	page(&x, &c, scores, al, ln);
+	report_index_html(&h, &x, "");
+	/* ids escaped, names only when asked */
+	assert_non_null(strstr(h.buf, "P&lt;1&gt;"));
+	assert_null(strstr(h.buf, "P<1>"));
+	assert_null(strstr(h.buf, "Mara"));
+	/* worse first, as a word and a mark, and the review line */
+	assert_true(strstr(h.buf, "id=\"alerts-worse\"") < strstr(h.buf, "id=\"alerts-plateau\""));
+	assert_non_null(strstr(h.buf, "&#9650; worse"));
+	assert_non_null(strstr(h.buf, "1 alert of worsening: please review"));
+	/* the letter link with the prefix; every table captioned */
+	assert_int_equal(count(h.buf, "href=\"2026-03-12/notes/P_1_-abc/note.html\""), 2);
+	assert_int_equal(count(h.buf, "<table"), count(h.buf, "<caption>"));
+	assert_int_equal(count(h.buf, "<svg"), 2);
+	assert_int_equal(count(h.buf, "<svg"), count(h.buf, "aria-label=\""));
+	/* a score not recorded leaves the sparkline, not a zero */
+	assert_non_null(strstr(h.buf, "fatigue scores from 8.0 to 5.0 over 3 scored sessions"));
+	assert_non_null(strstr(h.buf, "<strong>larger than chance</strong> (p = 0.004)"));
+	assert_non_null(strstr(h.buf, "+10 points (-20 to +40); within chance (p = 0.500)"));
+	assert_non_null(strstr(h.buf, "too few courses to compare"));
+	sb_reset(&h);
+	x.show_names = 1;
+	report_index_html(&h, &x, "../");
+	assert_non_null(strstr(h.buf, "Mara &amp; Co"));
+	assert_non_null(strstr(h.buf, "href=\"../clinic/report.html\""));
+	assert_null(strstr(h.buf, "href=\"clinic/"));
+	sb_reset(&h);
+	x.alert_runs = NULL;
+	x.nalerts = 0;
+	x.nc = 0;
+	report_index_html(&h, &x, "");
+	assert_non_null(strstr(h.buf, "No nightly run today yet"));
+	assert_non_null(strstr(h.buf, "No course had a session in the 28 days"));
+	sb_release(&h);
+}
+
+static void test_words(void **state)
+{
+	(void)state;
+	assert_string_equal(report_index_word(INDEX_WORSE), "worse");
+	assert_string_equal(report_index_word(INDEX_LEVELLED), "improved, levelled off");
+	assert_string_equal(report_index_word(INDEX_NO_CHANGE), "no clear change");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_render),
+		cmocka_unit_test(test_words),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
