@@ -14,6 +14,7 @@
 #include "model.h"
 #include "outcome.h"
 #include "report.h"
+#include "report_index.h"
 #include "stats.h"
 #include "store.h"
 
@@ -152,6 +153,7 @@ struct report_clinic {
 	long no_response_sessions;
 	long relapse_gap;
 	struct report_break_band bands[REPORT_BREAK_BANDS];
+	struct report_periods periods; /* the index_period days to today against the days before */
 	size_t nm;
 	const char *names[CSVIN_MAX_MEASURES];
 	double mcid[CSVIN_MAX_MEASURES];

@@ -55,13 +55,20 @@ struct report_index_period {
 	struct stats_clinic cl[CSVIN_MAX_MEASURES];
 };
 
+/* This period against the previous one (report_period.c). */
+struct report_periods {
+	long period; /* days */
+	struct report_index_period cur, prev;
+	struct stats_diff dchange[CSVIN_MAX_MEASURES], dresp[CSVIN_MAX_MEASURES];
+};
+
 struct report_index_link {
 	char *href, *label;
 };
 
 struct report_index {
 	const char *today;
-	long period, window;       /* --period; alert_window */
+	long window;               /* alert_window */
 	int show_names;
 	size_t nm;
 	const char *names[CSVIN_MAX_MEASURES];
@@ -71,8 +78,7 @@ struct report_index {
 	char *alert_runs;          /* "HH:MM" of today's runs, NULL: no run today */
 	struct report_index_course *c;
 	size_t nc;
-	struct report_index_period cur, prev;
-	struct stats_diff dchange[CSVIN_MAX_MEASURES], dresp[CSVIN_MAX_MEASURES];
+	struct report_periods p;
 	struct report_index_link *links, *days; /* the day's files; previous days' pages */
 	size_t nlinks, ndays;
 };
@@ -85,10 +91,23 @@ int report_index_build(struct store *s, const struct stats_ctx *sc, const char *
 void report_index_release(struct report_index *x);
 
 /* The two periods compared: courses started in the 'period' days to today
- * against the 'period' days before (also the clinic report's comparison). */
+ * against the 'period' days before (the page's and the clinic report's). */
 int report_period_compare(struct store *s, const struct stats_ctx *sc, long today, long period,
-			  struct report_index_period *cur, struct report_index_period *prev,
-			  struct stats_diff *dchange, struct stats_diff *dresp, struct error *err);
+			  struct report_periods *out, struct error *err);
+/* The same, fed course by course from a pass the caller makes anyway:
+ * add the statistics of measure m of a course that started on 'start'. */
+struct report_period_acc;
+struct report_period_acc *report_period_acc_new(size_t nm, long today, long period,
+						struct report_periods *out);
+void report_period_acc_add(struct report_period_acc *pa, long start, size_t m,
+			   const struct stats_course *r);
+/* Fills 'out' and frees pa. */
+void report_period_acc_finish(struct report_period_acc *pa);
+/* The comparison as an HTML section and as 80-column text. */
+void report_periods_html(struct strbuf *h, const char *const *names, size_t nm,
+			 const struct report_periods *p);
+void report_periods_text(struct strbuf *t, const char *const *names, size_t nm,
+			 const struct report_periods *p);
 
 /* The page; 'prefix' goes before every href ("" for OUT/index.html,
  * "../" for the copy in OUT/DATE/). */

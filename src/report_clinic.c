@@ -37,6 +37,7 @@ struct clinic_run {
 	/* The patient's previous course, for the break between courses. */
 	char *prev_pid;
 	long prev_last;
+	struct report_period_acc *periods; /* NULL: a dated window, no comparison */
 	double prev_base[STORE_BUILTIN_MEASURES], prev_y[STORE_BUILTIN_MEASURES];
 };
 
@@ -115,6 +116,8 @@ static void add_measure(struct clinic_run *run, const struct store_course *k, si
 	struct report_clinic *c = run->c;
 	stats_course_compute(run->sc, k, m, STATS_NO_PLATEAU, r);
 	stats_acc_add(c->acc[m], r);
+	if (run->periods)
+		report_period_acc_add(run->periods, k->date[0], m, r);
 	stats_acc_add(run->ther[ti].acc[m], r);
 	stats_acc_add(run->ind[ii].acc[m], r);
 	if (outcome_worse(r, c->mcid[m]))
@@ -338,6 +341,7 @@ int report_clinic_build(struct store *s, const struct stats_ctx *sc,
 	struct store_iter *it;
 	struct store_course k;
 	size_t m;
+	long day;
 	int rc;
 	memset(c, 0, sizeof(*c));
 	memset(&k, 0, sizeof(k));
@@ -355,6 +359,12 @@ int report_clinic_build(struct store *s, const struct stats_ctx *sc,
 	c->bands[1].lo = c->relapse_gap > 45 ? c->relapse_gap : 45;
 	c->bands[2].lo = c->relapse_gap > 90 ? c->relapse_gap : 90;
 	c->nm = store_measure_count(s);
+	/* The periods before today, from the same pass; a dated window has none. */
+	if (f->from == STORE_DATE_OPEN && f->to == STORE_DATE_OPEN &&
+	    date_parse(today, strlen(today), &day) == 0)
+		run->periods = report_period_acc_new(c->nm, day,
+						     stats_config_long(s, "index_period"),
+						     &c->periods);
 	for (m = 0; m < c->nm; m++) {
 		c->names[m] = store_measure_name(s, m);
 		c->mcid[m] = stats_ctx_settings(sc, m)->mcid;
@@ -368,6 +378,8 @@ int report_clinic_build(struct store *s, const struct stats_ctx *sc,
 	}
 	store_course_release(&k);
 	finish(run);
+	if (run->periods)
+		report_period_acc_finish(run->periods);
 	free(run->prev_pid);
 	free(run);
 	return rc < 0 ? -1 : 0;

@@ -347,6 +347,8 @@ void report_clinic_html(struct strbuf *h, const struct report_clinic *c)
 		}
 		sb_adds(h, "</ul>\n");
 	}
+	if (c->periods.period > 0)
+		report_periods_html(h, c->names, c->nm, &c->periods);
 	/* Kaplan-Meier, means and waterfall after the table; rates after each group. */
 	sb_adds(h, REPORT_CHART_MARK REPORT_CHART_MARK REPORT_CHART_MARK);
 	fair_section(h, c);

@@ -221,67 +221,6 @@ static int find_active(struct report_index *x, struct store *s, const struct sta
 	return rc;
 }
 
-/* One period's clinic figures; *changes[m] (caller frees) for Welch. */
-static int period_figures(struct store *s, const struct stats_ctx *sc, size_t nm,
-			  struct report_index_period *p, double **changes, size_t *nchanges,
-			  struct error *err)
-{
-	struct store_filter f = STORE_FILTER_INIT;
-	struct stats_acc *acc[CSVIN_MAX_MEASURES];
-	struct store_iter *it;
-	struct store_course k;
-	struct stats_course r;
-	size_t m;
-	int rc;
-	memset(&k, 0, sizeof(k));
-	f.from = p->from;
-	f.to = p->to;
-	for (m = 0; m < nm; m++)
-		acc[m] = stats_acc_new();
-	rc = store_iter_open(s, &f, &it, err);
-	if (rc == 0) {
-		while ((rc = store_iter_next(it, &k, err)) == 1)
-			for (m = 0; m < nm; m++) {
-				stats_course_compute(sc, &k, m, STATS_NO_PLATEAU, &r);
-				stats_acc_add(acc[m], &r);
-			}
-		store_iter_free(it);
-	}
-	store_course_release(&k);
-	for (m = 0; m < nm; m++) {
-		stats_acc_finish(acc[m], &p->cl[m]);
-		nchanges[m] = stats_acc_changes(acc[m], &changes[m]);
-		stats_acc_free(acc[m]);
-	}
-	return rc < 0 ? -1 : 0;
-}
-
-int report_period_compare(struct store *s, const struct stats_ctx *sc, long today, long period,
-			  struct report_index_period *cur, struct report_index_period *prev,
-			  struct stats_diff *dchange, struct stats_diff *dresp, struct error *err)
-{
-	double *ca[CSVIN_MAX_MEASURES] = { 0 }, *cb[CSVIN_MAX_MEASURES] = { 0 };
-	size_t na[CSVIN_MAX_MEASURES], nb[CSVIN_MAX_MEASURES], nm = store_measure_count(s), m;
-	int rc;
-	cur->to = today;
-	cur->from = today - period + 1;
-	prev->to = cur->from - 1;
-	prev->from = prev->to - period + 1;
-	rc = period_figures(s, sc, nm, cur, ca, na, err);
-	if (rc == 0)
-		rc = period_figures(s, sc, nm, prev, cb, nb, err);
-	for (m = 0; rc == 0 && m < nm; m++) {
-		stats_welch(ca[m], na[m], cb[m], nb[m], &dchange[m]);
-		stats_prop_diff(cur->cl[m].responders, cur->cl[m].eligible, prev->cl[m].responders,
-				prev->cl[m].eligible, &dresp[m]);
-	}
-	for (m = 0; m < nm; m++) {
-		free(ca[m]);
-		free(cb[m]);
-	}
-	return rc;
-}
-
 static int find_alerts(struct report_index *x, struct store *s, const char *out_dir,
 		       char **days, struct error *err)
 {
@@ -311,7 +250,6 @@ int report_index_build(struct store *s, const struct stats_ctx *sc, const char *
 	int rc = -1;
 	memset(x, 0, sizeof(*x));
 	x->today = today;
-	x->period = period;
 	x->window = stats_config_long(s, "alert_window");
 	x->show_names = stats_config_long(s, "index_show_names") == 1;
 	x->nm = store_measure_count(s);
@@ -322,8 +260,7 @@ int report_index_build(struct store *s, const struct stats_ctx *sc, const char *
 		goto out;
 	}
 	if (find_alerts(x, s, out_dir, days, err) < 0 || find_active(x, s, sc, t, err) < 0 ||
-	    report_period_compare(s, sc, t, period, &x->cur, &x->prev, x->dchange, x->dresp,
-				  err) < 0)
+	    report_period_compare(s, sc, t, period, &x->p, err) < 0)
 		goto out;
 	for (i = 0; i < x->nc; i++)
 		x->c[i].letter = find_letter(out_dir, days, today, x->c[i].patient_id);

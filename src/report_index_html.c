@@ -216,98 +216,6 @@ static void courses_section(struct strbuf *h, const struct report_index *x, cons
 	sb_adds(h, "</tbody></table>\n");
 }
 
-/* "k of n eligible (r%, 95% a-b%)" */
-static void responders(struct strbuf *h, const struct stats_clinic *cl)
-{
-	if (cl->eligible <= 0) {
-		sb_adds(h, "none eligible");
-		return;
-	}
-	sb_addf(h, "%ld of %ld eligible (%.0f%%, %.0f-%.0f%%)", cl->responders, cl->eligible,
-		100 * cl->responder_rate, 100 * cl->rate_lo, 100 * cl->rate_hi);
-}
-
-static void mean_change(struct strbuf *h, const struct stats_clinic *cl)
-{
-	char a[32], b[32], c[32];
-	if (cl->courses <= 0) {
-		sb_adds(h, "no courses");
-		return;
-	}
-	sb_addf(h, "%ld course%s, %s", cl->courses, cl->courses == 1 ? "" : "s",
-		report_signed(a, sizeof(a), cl->mean_change, 2));
-	if (!isnan(cl->change_lo))
-		sb_addf(h, " (%s to %s)", report_signed(b, sizeof(b), cl->change_lo, 2),
-			report_signed(c, sizeof(c), cl->change_hi, 2));
-}
-
-static void verdict(struct strbuf *h, const struct stats_diff *d, int pct)
-{
-	char a[32], b[32], c[32], p[32];
-	double f = pct ? 100 : 1;
-	if (isnan(d->diff)) {
-		sb_adds(h, "too few courses to compare");
-		return;
-	}
-	sb_addf(h, "%s%s", report_signed(a, sizeof(a), f * d->diff, pct ? 0 : 2),
-		pct ? " points" : "");
-	if (!isnan(d->lo))
-		sb_addf(h, " (%s to %s)", report_signed(b, sizeof(b), f * d->lo, pct ? 0 : 2),
-			report_signed(c, sizeof(c), f * d->hi, pct ? 0 : 2));
-	if (isnan(d->p))
-		sb_adds(h, "; no test possible");
-	else {
-		const char *ps = report_p(p, sizeof(p), d->p);
-		sb_addf(h, "; %s (p %s%s)",
-			stats_diff_significant(d) ? "<strong>larger than chance</strong>"
-						  : "within chance",
-			ps[0] == '<' ? "" : "= ", ps);
-	}
-}
-
-static void period_section(struct strbuf *h, const struct report_index *x)
-{
-	char d1[11], d2[11], d3[11], d4[11];
-	size_t m;
-	date_format(x->cur.from, d1);
-	date_format(x->cur.to, d2);
-	date_format(x->prev.from, d3);
-	date_format(x->prev.to, d4);
-	sb_addf(h, "<h2 id=\"period\">This period against the previous one</h2>\n"
-		   "<table><caption>Courses that started %s to %s (this period) against "
-		   "%s to %s (the previous %ld days). Mean change with its 95%% interval "
-		   "(negative is better); responders of the eligible courses with Wilson 95%% "
-		   "intervals; differences are this period minus the previous one, with Welch's "
-		   "t test and the two-sample test of proportions.</caption>\n"
-		   "<thead><tr><th scope=\"col\">Measure</th><th scope=\"col\">Mean change, this "
-		   "period</th><th scope=\"col\">Mean change, previous</th><th scope=\"col\">"
-		   "Difference</th><th scope=\"col\">Responders, this period</th>"
-		   "<th scope=\"col\">Responders, previous</th><th scope=\"col\">Difference in "
-		   "rate</th></tr></thead><tbody>\n",
-		d1, d2, d3, d4, x->period);
-	for (m = 0; m < x->nm; m++) {
-		sb_adds(h, "<tr><th scope=\"row\">");
-		esc(h, x->names[m]);
-		sb_adds(h, "</th><td>");
-		mean_change(h, &x->cur.cl[m]);
-		sb_adds(h, "</td><td>");
-		mean_change(h, &x->prev.cl[m]);
-		sb_adds(h, "</td><td>");
-		verdict(h, &x->dchange[m], 0);
-		sb_adds(h, "</td><td>");
-		responders(h, &x->cur.cl[m]);
-		sb_adds(h, "</td><td>");
-		responders(h, &x->prev.cl[m]);
-		sb_adds(h, "</td><td>");
-		verdict(h, &x->dresp[m], 1);
-		sb_adds(h, "</td></tr>\n");
-	}
-	sb_adds(h, "</tbody></table>\n<p class=\"note\">Courses of an uncontrolled clinic: a "
-		   "difference between periods can come from who was treated, not only from "
-		   "how. Courses of this period may still be under way: their change is the "
-		   "change so far.</p>\n");
-}
-
 static void links_section(struct strbuf *h, const struct report_index *x, const char *prefix)
 {
 	size_t i;
@@ -347,14 +255,14 @@ void report_index_html(struct strbuf *h, const struct report_index *x, const cha
 		   "<a href=\"#active\">%zu active course%s</a> &middot; "
 		   "<a href=\"#period\">the last %ld days against the %ld before</a> &middot; "
 		   "<a href=\"#files\">today's files</a></p>\n",
-		x->nalerts, x->nalerts == 1 ? "" : "s", x->nc, x->nc == 1 ? "" : "s", x->period,
-		x->period);
+		x->nalerts, x->nalerts == 1 ? "" : "s", x->nc, x->nc == 1 ? "" : "s", x->p.period,
+		x->p.period);
 	if (nworse)
 		sb_addf(h, "<p class=\"worse\">&#9650; %zu alert%s of worsening: please review "
 			   "first.</p>\n", nworse, nworse == 1 ? "" : "s");
 	alerts_section(h, x, prefix);
 	courses_section(h, x, prefix);
-	period_section(h, x);
+	report_periods_html(h, x->names, x->nm, &x->p);
 	links_section(h, x, prefix);
 	sb_addf(h, "<p class=\"note\">Written by symtrend on %s. Patient ids only%s.</p>\n"
 		   "<script>%s</script>\n</body></html>\n",

@@ -501,6 +501,8 @@ void report_clinic_text(struct strbuf *t, const struct report_clinic *c)
 	clinic_header(t, c);
 	clinic_table(t, c);
 	break_table(t, c);
+	if (c->periods.period > 0)
+		report_periods_text(t, c->names, c->nm, &c->periods);
 	fair_section(t, c);
 	group_section(t, c, c->ther, c->nther, "therapist");
 	group_section(t, c, c->ind, c->nind, "indication");

@@ -30,7 +30,7 @@ static void page(struct report_index *x, struct report_index_course *c, double *
 	memset(x, 0, sizeof(*x));
 	memset(c, 0, sizeof(*c));
 	x->today = "2026-03-12";
-	x->period = 90;
+	x->p.period = 90;
 	x->window = 28;
 	x->nm = 2;
 	x->names[0] = "fatigue";
@@ -57,11 +57,11 @@ static void page(struct report_index *x, struct report_index_course *c, double *
 	x->links = ln;
 	x->nlinks = 1;
 	for (m = 0; m < 2; m++) {
-		x->dchange[m] = (struct stats_diff){ NAN, NAN, NAN, NAN };
-		x->dresp[m] = (struct stats_diff){ NAN, NAN, NAN, NAN };
+		x->p.dchange[m] = (struct stats_diff){ NAN, NAN, NAN, NAN };
+		x->p.dresp[m] = (struct stats_diff){ NAN, NAN, NAN, NAN };
 	}
-	x->dchange[0] = (struct stats_diff){ -1.5, -2.5, -0.5, 0.004 };
-	x->dresp[0] = (struct stats_diff){ 0.1, -0.2, 0.4, 0.5 };
+	x->p.dchange[0] = (struct stats_diff){ -1.5, -2.5, -0.5, 0.004 };
+	x->p.dresp[0] = (struct stats_diff){ 0.1, -0.2, 0.4, 0.5 };
 }
 
 static void test_render(void **state)
@@ -93,6 +93,15 @@ static void test_render(void **state)
 	assert_non_null(strstr(h.buf, "<strong>larger than chance</strong> (p = 0.004)"));
 	assert_non_null(strstr(h.buf, "+10 points (-20 to +40); within chance (p = 0.500)"));
 	assert_non_null(strstr(h.buf, "too few courses to compare"));
+	sb_reset(&h);
+	report_periods_text(&h, x.names, x.nm, &x.p);
+	assert_non_null(strstr(h.buf, "difference: -1.50 (-2.50 to -0.50); LARGER THAN CHANCE (p = 0.004)"));
+	assert_non_null(strstr(h.buf, "difference: too few courses to compare"));
+	for (const char *l = h.buf; *l;) { /* 80 columns */
+		const char *e = strchr(l, '\n');
+		assert_true((e ? (size_t)(e - l) : strlen(l)) <= 80);
+		l = e ? e + 1 : l + strlen(l);
+	}
 	sb_reset(&h);
 	x.show_names = 1;
 	report_index_html(&h, &x, "../");
