@@ -514,7 +514,7 @@ void plot_script_course(struct strbuf *sb, const char *out_base, const char *tit
 		}
 		if (p->ex && p->en) {
 			snprintf(name, sizeof(name), "E%zu", i);
-			sb_addf(&body, ", $%s using 2:3 with lines lw 2 dt 4 lc rgb '#666666' title 'expected (clinic mean)'", name);
+			sb_addf(&body, ", $%s using 2:3 with lines lw 2 dt 4 lc rgb '#666666' title 'expected from first score'", name);
 			if (p->fy)
 				sb_addf(&body, ", $%s using 2:4 with lines lw 1 dt 1 lc rgb '#999999' title 'this course (model)'", name);
 		}

@@ -224,17 +224,20 @@ out:
 
 /* The note's course chart -------------------------------------------------- */
 
-/* The expected course at sessions 1..n and this course as the model fits it. */
+/* The expected course at sessions 1..n given this patient's first score (the
+ * fixed-effect curve moved to pass through it: the clinic mean would make a
+ * patient who started high look behind), and this course as the model fits it. */
 static void expected_lines(struct plot_panel *p, const struct report_note_measure *x, size_t n,
 			   double *ex, double *ey, double *fy)
 {
+	double l0 = log((double)(x->r.first_session ? x->r.first_session : 1));
 	size_t i;
 	for (i = 0; i < n; i++) {
 		double lx = log((double)(i + 1));
 		ex[i] = (double)(i + 1);
-		ey[i] = x->fit->beta[0] + x->fit->beta[1] * lx;
+		ey[i] = x->r.baseline + x->fit->beta[1] * (lx - l0);
 		/* The course's own trajectory: fixed effects plus its conditional modes. */
-		fy[i] = ey[i] + x->effect[0] + x->effect[1] * lx;
+		fy[i] = x->fit->beta[0] + x->fit->beta[1] * lx + x->effect[0] + x->effect[1] * lx;
 	}
 	p->ex = ex;
 	p->ey = ey;
@@ -267,7 +270,7 @@ void report_charts_note(struct report_batch *b, const struct report_note *n, con
 		p->c = x->r.plateau;
 		p->b = x->r.plateau_b;
 		p->tau = x->r.plateau_tau;
-		if (x->fit && c->n)
+		if (x->fit && c->n && isfinite(x->r.baseline))
 			expected_lines(p, x, c->n, ys + c->n + 1, ys + 2 * (c->n + 1),
 				       ys + 3 * (c->n + 1));
 	}

@@ -32,6 +32,7 @@ SYMTREND_GNUPLOT=$T/keep.sh st report note --patient P001 --out gp
 sed "s/\.tmp\.[0-9]*-[0-9a-f]\{8\}'/.tmp.TOKEN'/" p001.gp >p001-token.gp
 check "chart temporary names are unique to the process" sh -c "test \$(grep -c \"^set output '.*\\.tmp\\.[0-9]*-[0-9a-f]\\{8\\}'\" p001.gp) -ge 1 && ! grep \"^set output '\" p001.gp | grep -qv \"\\.tmp\\.[0-9]*-[0-9a-f]\\{8\\}'\""
 golden "P001 course chart: the gnuplot script" p001-token.gp note-P001.gp
+check "the expected course starts at P001's own first fatigue score (8), not the clinic mean" grep -q "^0 1 8 " p001-token.gp
 expect 0 "note for a patient with two courses" report note --patient P041 --out rep
 golden "P041 progress note names the earlier course and the break" rep/P041/note.txt note-P041.txt
 expect 0 "note for an earlier course" report note --patient P041 --course P041-C1 --out rep2
