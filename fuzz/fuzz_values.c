@@ -1,6 +1,6 @@
 /*
  * fuzz_values.c - libFuzzer target for the value parsers: dates, scores,
- * text checks, measure names, and the config values (stats_config_check)
+ * text checks, measure names, and the config values (settings_check)
  * against a real store.
  */
 #include <stdint.h>
@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "csvin.h"
+#include "settings.h"
 #include "stats.h"
 #include "store.h"
 
@@ -70,8 +71,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	eq = strchr(buf, '=');
 	if (eq && strlen(buf) == size) {
 		*eq = '\0';
-		if (stats_config_check(the_store(), buf, eq + 1, &err) == 0 &&
-		    !stats_config_default(the_store(), buf))
+		if (settings_check(the_store(), buf, eq + 1, &err) == 0 &&
+		    !settings_default(the_store(), buf))
 			__builtin_trap(); /* accepted a key it does not know */
 		error_release(&err);
 	}

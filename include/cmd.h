@@ -1,13 +1,24 @@
 /*
  * cmd.h - the subcommand table.  Each src/cmd_<name>.c defines one
- * 'const struct cmd_entry cmd_<name>_entry'; src/main.c lists them and does
- * the setup their flags ask for (the database opened, for writing or not)
- * once, in the dispatcher.  Only main and cmd_* print or choose exit codes.
+ * 'const struct cmd_entry cmd_<name>_entry' with its options as a table
+ * (opts.h); src/main.c lists the entries, parses each command's options
+ * once, prints its --help from the same table, and does the setup the
+ * flags ask for (the database opened, for writing or not).  Only main and
+ * cmd_* print or choose exit codes.
  */
 #ifndef SYMTREND_CMD_H
 #define SYMTREND_CMD_H
 
+#include "opts.h"
 #include "store.h"
+
+/* Exit status of symtrend (--help and symtrend(1) list them). */
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_REJECTS = 1,    /* some rows rejected, or a file refused */
+	EXIT_USAGE = 2,      /* the command line or a setting is wrong */
+	EXIT_FAILURE_IO = 3, /* I/O or internal failure, or another run holds the lock */
+};
 
 enum cmd_flags {
 	CMD_NEED_DB = 1,    /* open the database (read-only unless CMD_WRITE) */
@@ -24,10 +35,18 @@ struct cmd_entry {
 	const char *name;
 	const char *usage;   /* one line after "usage: symtrend " */
 	const char *summary; /* for 'symtrend --help' */
-	const char *help;    /* the options, for 'symtrend CMD --help' */
+	const struct opt *options; /* OPTION_END-terminated; NULL: none */
+	size_t options_size; /* of the struct the options' rows write into */
+	int max_args;        /* arguments after the options; -1: any number */
+	const char *help;    /* after the options in 'symtrend CMD --help' */
+	void (*help_fn)(FILE *out); /* then this, for help made from data; or NULL */
 	int flags;
-	/* argv[0] is the command name; returns an enum exit_code. */
-	int (*exec)(struct cmd_ctx *ctx, int argc, char **argv);
+	/*
+	 * opts: the parsed options (a struct of options_size bytes, or NULL);
+	 * argv: the argc arguments that are not options, in order.  Returns an
+	 * enum exit_code.
+	 */
+	int (*exec)(struct cmd_ctx *ctx, void *opts, int argc, char **argv);
 };
 
 extern const struct cmd_entry cmd_init_entry;
@@ -40,14 +59,16 @@ extern const struct cmd_entry cmd_alerts_entry;
 extern const struct cmd_entry cmd_model_entry;
 extern const struct cmd_entry cmd_template_entry;
 
+/* The exit status of an error of that kind: the one place kinds become codes. */
+int cmd_exit_code(enum error_kind kind);
 /* Prints "symtrend: <msg>" for an error and returns its exit code. */
 int cmd_error(struct error *e);
+/* The same with what failed first: "symtrend: <what>: <msg>". */
+int cmd_error_in(const char *what, struct error *e);
 /* Prints the usage line of 'e' to stderr and returns EXIT_USAGE. */
 int cmd_usage(const struct cmd_entry *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Today as YYYY-MM-DD (UTC), or $SYMTREND_TODAY for reproducible reports. */
 void cmd_today(char out[11]);
-/* Parses a non-negative integer option; -1 when not one. */
-long cmd_parse_long(const char *s, long max);
 
 #endif

@@ -24,7 +24,7 @@ struct decoder;
 
 /*
  * Reads 'fp' (named 'path' in messages) in 'encoding', NULL or "" meaning
- * UTF-8.  Returns NULL with 'err' filled (EXIT_USAGE) when iconv does not
+ * UTF-8.  Returns NULL with 'err' filled (ERR_USAGE) when iconv does not
  * know the encoding.  The decoder does not close 'fp'.
  */
 struct decoder *decoder_new(FILE *fp, const char *path, const char *encoding,

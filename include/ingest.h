@@ -39,7 +39,7 @@ struct ingest_result {
  * Ingests 'path'.  Returns 0 when the file was read (its valid rows stored,
  * its bad rows in the rejects file), 1 when the file was refused whole (err
  * says why, nothing stored), -1 on an I/O or database failure, or with
- * err->code EXIT_USAGE when the rejects file could not be placed safely
+ * err->kind ERR_USAGE when the rejects file could not be placed safely
  * (nothing stored).  'res' is filled in every case; release it with
  * ingest_result_release.
  *

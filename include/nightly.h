@@ -43,8 +43,8 @@ struct nightly_result {
 	char *plan;          /* --dry-run: what would happen (caller frees) */
 };
 
-/* Returns EXIT_OK, EXIT_REJECTS (some rows or files refused) or fills err
- * and returns EXIT_FAILURE_IO (also when the lock is held). */
+/* Returns 0, 1 when some rows or files were refused, or -1 with err (kind
+ * ERR_BUSY when another run holds the lock). */
 int nightly_run(struct store *s, const struct nightly_opts *o, struct nightly_result *r,
 		struct error *err);
 void nightly_result_release(struct nightly_result *r);

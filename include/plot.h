@@ -24,7 +24,7 @@ struct plot;
 /*
  * Starts gnuplot ($SYMTREND_GNUPLOT or "gnuplot" on $PATH), its messages
  * going to 'errlog'.  Returns NULL and fills err when it cannot be started;
- * err->code is EXIT_OK when gnuplot is simply not installed.
+ * err->kind is ERR_MISSING when gnuplot is simply not installed.
  */
 struct plot *plot_start(const char *errlog, struct error *err);
 int plot_send(struct plot *p, const struct strbuf *script, struct error *err);

@@ -1,8 +1,9 @@
 /*
- * stats.h - the statistics of CONTRACT.md, on GSL: per course and measure
+ * stats.h - the statistics of doc/contract.md, on GSL: per course and measure
  * (change, OLS trend, responder, reliable change, plateau fit) and per
  * measure over the clinic (means, t and Wilcoxon tests, SRM, Wilson
- * interval, Kaplan-Meier median).  Only stats.c includes GSL.
+ * interval, Kaplan-Meier median).  GSL is included by stats.c and model.c
+ * (the mixed model), nowhere else.
  *
  * Undefined values are NAN in these structs; the output layer prints them
  * as empty cells or null, never as "nan".
@@ -14,7 +15,7 @@
 
 #include "store.h"
 
-/* Settings of one measure (config keys <measure>.mcid and so on). */
+/* Settings of one measure (settings.h: MEASURE.mcid and so on). */
 struct stats_settings {
 	double mcid;        /* minimal clinically important difference, points */
 	double reliability; /* r of the Jacobson-Truax RCI */
@@ -106,23 +107,6 @@ double stats_wilcoxon_p(const double *d, size_t n);
 void stats_wilson(long k, long n, double *lo, double *hi);
 /* Kaplan-Meier median of times t with event flags e (1 event, 0 censored). */
 double stats_km_median(const double *t, const int *e, size_t n);
-
-/* Settings keys: validates and normalises a config value; 0 ok, -1 (err). */
-int stats_config_check(const struct store *s, const char *key, const char *value,
-		       struct error *err);
-/* A whole-number setting (course_gap, no_response_sessions, relapse_gap,
- * settle_seconds): the stored value, or its default when unset or unreadable. */
-long stats_config_long(struct store *s, const char *key);
-/* Default of a known key, or NULL for an unknown key. */
-const char *stats_config_default(const struct store *s, const char *key);
-/*
- * A text setting of the referral letter (clinic_name, clinic_address,
- * clinic_phone, clinic_email, MEASURE.label, MEASURE.instrument): the stored
- * value or the default (possibly ""); malloc'd, the caller frees.
- */
-char *stats_config_text(struct store *s, const char *key);
-/* The letter's text settings, NULL-terminated (global keys only). */
-extern const char *const stats_letter_keys[];
 
 /* A mean with its 95% t interval (lo, hi NAN when n < 2; mean NAN when n = 0). */
 struct stats_mean {

@@ -16,11 +16,12 @@
 #include <limits.h>
 #include <stddef.h>
 
+#include "clinic.h"
 #include "csvin.h"
 #include "util.h"
 
 #define STORE_SCHEMA_VERSION 4
-#define STORE_BUILTIN_MEASURES 4
+#define STORE_BUILTIN_MEASURES CLINIC_MEASURES
 
 enum store_open_flags {
 	STORE_WRITE = 1,  /* open read-write (else read-only) */
@@ -46,10 +47,13 @@ int store_measure_index(const struct store *s, const char *name);
 int store_add_measure(struct store *s, const char *name, struct error *err);
 
 /*
- * Settings, as text.  store_config_get returns a malloc'd value (caller
- * frees) or NULL when unset.  Validation of keys and values is the caller's
- * (see stats_config_*).
+ * Settings, as text.  store_config_read sets *value to a malloc'd value
+ * (caller frees) or NULL when unset: 0, or -1 with err when the database
+ * cannot be read.  store_config_get is the same for callers that fall back
+ * to a default (settings.h's getters): NULL also when it cannot be read.
+ * Validation of keys and values is the caller's (see settings.h).
  */
+int store_config_read(struct store *s, const char *key, char **value, struct error *err);
 char *store_config_get(struct store *s, const char *key);
 int store_config_set(struct store *s, const char *key, const char *value, struct error *err);
 int store_config_unset(struct store *s, const char *key, struct error *err);
@@ -99,8 +103,9 @@ int store_ingest_therapist(struct store *s, const struct csvin_therapist *row, i
 int store_ingest_commit(struct store *s, const struct store_ingest_counts *c,
 			unsigned long long size, const char *sha256, struct error *err);
 void store_ingest_rollback(struct store *s);
-/* 1 when a file with this content hash was ingested before, else 0. */
-int store_file_known(struct store *s, const char *sha256);
+/* 1 when a file with this content hash was ingested whole before, 0 when
+ * not, -1 with err when the ingest log cannot be read. */
+int store_file_known(struct store *s, const char *sha256, struct error *err);
 
 /* One course with its sessions in date order. */
 struct store_course {
@@ -137,6 +142,15 @@ int store_iter_open(struct store *s, const struct store_filter *f,
 /* 1 a course in *c (its previous contents are reused), 0 done, -1 error. */
 int store_iter_next(struct store_iter *it, struct store_course *c, struct error *err);
 void store_iter_free(struct store_iter *it);
+/*
+ * Calls fn with each course that f selects, in order (patient, then course
+ * start); the course is valid during the call only.  fn returns 0 to go on,
+ * anything else to stop: that value is returned.  0 when every course was
+ * seen, -1 with err when reading failed (or fn returned -1 and filled err).
+ */
+typedef int store_course_fn(void *arg, const struct store_course *c, struct error *err);
+int store_for_each_course(struct store *s, const struct store_filter *f, store_course_fn *fn,
+			  void *arg, struct error *err);
 
 /*
  * The referral letter's data of one course, beyond its scored sessions.
@@ -174,8 +188,8 @@ int store_therapist_get(struct store *s, const char *name, struct store_therapis
 			struct error *err);
 void store_therapist_release(struct store_therapist *t);
 
-/* Latest file id in the ingest log (0 when none). */
-long store_last_file_id(struct store *s);
+/* Latest file id in the ingest log (0 when none) into *id: 0, or -1 with err. */
+int store_last_file_id(struct store *s, long *id, struct error *err);
 /* Counts for 'symtrend init' and the demo: patients, sessions, files. */
 int store_counts(struct store *s, long *patients, long *sessions, long *files);
 

@@ -1,5 +1,5 @@
 /*
- * table.h - streaming table output in the three formats of CONTRACT.md:
+ * table.h - streaming table output in the three formats of doc/contract.md:
  * aligned text for a person, CSV (RFC 4180, %.10g numbers, empty cell for
  * undefined, string cells that a spreadsheet would read as a formula get a
  * leading apostrophe), and JSON (an array of objects, null for undefined).
@@ -27,7 +27,8 @@ struct table {
 };
 
 /* -1 when 's' is not text, csv or json. */
-int table_parse_format(const char *s);
+/* The names of enum table_format, in its order, NULL-terminated (--format). */
+extern const char *const table_formats[];
 void table_begin(struct table *t, FILE *out, enum table_format fmt,
 		 const struct table_col *cols, size_t ncols);
 void table_str(struct table *t, const char *s);  /* NULL: undefined */

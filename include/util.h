@@ -12,12 +12,18 @@
 
 #define SYMTREND_VERSION "1.0.0"
 
-/* Exit codes of the command line (CONTRACT.md). */
-enum exit_code {
-	EXIT_OK = 0,
-	EXIT_REJECTS = 1, /* some rows rejected, or a file refused */
-	EXIT_USAGE = 2,
-	EXIT_FAILURE_IO = 3, /* internal or I/O failure, lock held */
+/*
+ * What kind of error an error is.  Library code says the kind; only main
+ * and cmd_* turn a kind into an exit code (cmd.h, cmd_exit_code).
+ */
+enum error_kind {
+	ERR_NONE = 0,
+	ERR_INPUT,    /* the input is refused: a bad file, row or name in it */
+	ERR_USAGE,    /* the command line or a setting asks for something wrong */
+	ERR_IO,       /* a file, folder, the database or a child program failed */
+	ERR_BUSY,     /* another run holds the lock */
+	ERR_MISSING,  /* a program symtrend uses is not installed (gnuplot) */
+	ERR_INTERNAL, /* a limit of symtrend itself */
 };
 
 /* Broken invariant: a bug in symtrend, not in the input. */
@@ -62,10 +68,10 @@ struct error {
 	char *file;   /* input file or NULL */
 	long line;    /* 1-based line, 0 when not about a line */
 	char *reason; /* human-readable, lowercase, no trailing full stop */
-	int code;     /* enum exit_code to use */
+	enum error_kind kind;
 };
-#define ERROR_INIT { NULL, 0, NULL, 0 }
-void error_set(struct error *e, int code, const char *file, long line,
+#define ERROR_INIT { NULL, 0, NULL, ERR_NONE }
+void error_set(struct error *e, enum error_kind kind, const char *file, long line,
 	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void error_release(struct error *e);
 /* Formats "file:line: reason" into a new string (caller frees). */
@@ -103,7 +109,8 @@ void date_format(long days, char out[11]);
  */
 int score_parse(const char *s, size_t n, double *v);
 
-/* 1 when 's' is valid UTF-8 without control characters (tab allowed if 'tab'). */
+/* 1 when 's' is valid UTF-8 without control characters; with 'allow_newlines'
+ * also with newline, carriage return and tab. */
 int text_is_clean(const char *s, size_t n, int allow_newlines);
 /*
  * Characters that change how text reads without being seen, by their

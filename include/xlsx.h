@@ -56,7 +56,7 @@ struct xlsx_reader;
 /*
  * Opens a workbook from memory (kept by the caller until xlsx_free) or from
  * 'path' (data NULL).  'name' is used in messages.  Returns NULL with 'err'
- * filled (EXIT_REJECTS: not a workbook or damaged; EXIT_FAILURE_IO).
+ * filled (ERR_INPUT: not a workbook or damaged; ERR_IO).
  */
 struct xlsx_reader *xlsx_open(const char *name, const char *path, const void *data,
 			      size_t size, struct error *err);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "outcome.h"
+#include "settings.h"
 
 static const char *const kind_name[ALERT_KINDS] = {
 	"worse", "relapse", "response_lost", "plateau", "no_response",
@@ -29,9 +30,9 @@ const char *alert_kind_name(enum alert_kind k)
 void alerts_cfg_init(struct alerts_cfg *cfg, struct store *s, long today)
 {
 	cfg->today = today;
-	cfg->alert_window = stats_config_long(s, "alert_window");
-	cfg->relapse_gap = stats_config_long(s, "relapse_gap");
-	cfg->no_response_sessions = stats_config_long(s, "no_response_sessions");
+	cfg->alert_window = settings_long(s, "alert_window");
+	cfg->relapse_gap = settings_long(s, "relapse_gap");
+	cfg->no_response_sessions = settings_long(s, "no_response_sessions");
 }
 
 /* A patient's courses, in the order of their first session. */

@@ -2,7 +2,6 @@
  * cmd_ingest.c - 'symtrend ingest': validate and store session files (and
  * patients files), one transaction per file, and say what happened.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,6 +9,7 @@
 #include "cmd.h"
 #include "decode.h"
 #include "ingest.h"
+#include "settings.h"
 
 #define SHOWN_REJECTS 5
 
@@ -73,11 +73,8 @@ static int run_one(struct cmd_ctx *ctx, const char *path, enum csvin_kind kind,
 	if (ui.tty && res.size >= (8u << 20))
 		fputs("\r", stderr);
 	if (rc == 1) {
-		char *msg = error_format(&err);
 		(*refused)++;
-		fprintf(stderr, "symtrend: file refused, nothing stored: %s\n", msg);
-		free(msg);
-		error_release(&err);
+		cmd_error_in("file refused, nothing stored", &err);
 		return EXIT_REJECTS;
 	}
 	if (rc < 0) {
@@ -105,123 +102,110 @@ static int run_one(struct cmd_ctx *ctx, const char *path, enum csvin_kind kind,
 	return (res.counts.rejected || res.counts.conflicts) ? EXIT_REJECTS : EXIT_OK;
 }
 
-static int cmd_ingest(struct cmd_ctx *ctx, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "patients", required_argument, NULL, 'p' },
-		{ "measure", required_argument, NULL, 'm' },
-		{ "course-gap", required_argument, NULL, 'g' },
-		{ "rejects", required_argument, NULL, 'r' },
-		{ "therapists", required_argument, NULL, 't' },
-		{ "update-therapists", no_argument, NULL, 'T' },
-		{ "update-patients", no_argument, NULL, 'u' },
-		{ "encoding", required_argument, NULL, 'e' },
-		{ "date-format", required_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char **patients = xcalloc((size_t)argc, sizeof(char *));
-	const char **therapists = xcalloc((size_t)argc, sizeof(char *));
-	size_t ntherapists = 0;
-	int update_therapists = 0;
-	const char *rejects = NULL;
-	struct csvin_opts dialect = { NULL, CSVIN_DATE_NO_SLASH };
-	struct store_ingest_counts total = { 0, 0, 0, 0, 0 };
-	struct error err = ERROR_INIT;
-	size_t npatients = 0, i;
-	int c, rc = EXIT_OK, refused = 0, files = 0, update_patients = 0;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			patients[npatients++] = optarg;
-			break;
-		case 'm': {
-			int r = store_add_measure(ctx->store, optarg, &err);
-			if (r < 0) {
-				free(patients), free(therapists);
-				return cmd_error(&err);
-			}
-			if (r == 0)
-				fprintf(stderr, "ingest: measure '%s' declared\n", optarg);
-			break;
-		}
-		case 'g': {
-			long gap = cmd_parse_long(optarg, 3650);
-			if (gap < 1) {
-				free(patients), free(therapists);
-				return cmd_usage(&cmd_ingest_entry, "--course-gap takes 1-3650 days, not '%s'", optarg);
-			}
-			if (store_config_set(ctx->store, "course_gap", optarg, &err) < 0) {
-				free(patients), free(therapists);
-				return cmd_error(&err);
-			}
-			break;
-		}
-		case 'r':
-			rejects = optarg;
-			break;
-		case 't':
-			therapists[ntherapists++] = optarg;
-			break;
-		case 'u':
-			update_patients = 1;
-			break;
-		case 'T':
-			update_therapists = 1;
-			break;
-		case 'e':
-			if (decode_check_encoding(optarg, &err) < 0) {
-				free(patients), free(therapists);
-				return cmd_error(&err);
-			}
-			dialect.encoding = optarg;
-			break;
-		case 'd':
-			if (csvin_date_format_parse(optarg, &dialect.slash_dates) < 0) {
-				free(patients), free(therapists);
-				return cmd_usage(&cmd_ingest_entry,
-						 "--date-format takes DD/MM/YYYY or MM/DD/YYYY, not '%s'",
-						 optarg);
-			}
-			break;
-		default:
-			free(patients), free(therapists);
-			return cmd_usage(&cmd_ingest_entry, "unknown option '%s'", argv[optind - 1]);
-		}
+struct ingest_args {
+	struct opt_list patients, therapists, measures;
+	int update_patients, update_therapists;
+	const char *course_gap, *rejects, *encoding, *date_format;
+};
+
+static const struct opt ingest_options[] = {
+	OPTION_LIST("patients", 0, "FILE", struct ingest_args, patients,
+		    "a patients CSV (patient_id, referrer, indication, birth_year;\n"
+		    "for letters also name, referral_reason, referral_date,\n"
+		    "planned_sessions)"),
+	OPTION_LIST("therapists", 0, "FILE", struct ingest_args, therapists,
+		    "a therapists CSV (therapist, credentials, email): the\n"
+		    "letters' signature block"),
+	OPTION_FLAG("update-patients", 0, struct ingest_args, update_patients,
+		    "a patients row that differs from the stored patient is\n"
+		    "applied (else it is a conflict, reported, not applied)"),
+	OPTION_FLAG("update-therapists", 0, struct ingest_args, update_therapists,
+		    "a therapist row that differs from the stored one\n"
+		    "replaces it (else it is a conflict, not overwritten)"),
+	OPTION_LIST("measure", 0, "NAME", struct ingest_args, measures,
+		    "declare an extra 0-10 measure (kept in the database)"),
+	OPTION_STRING("course-gap", 0, "DAYS", struct ingest_args, course_gap,
+		      "days without a session that start a new derived course\n"
+		      "(kept in the database as the course_gap setting)"),
+	OPTION_STRING("rejects", 0, "PATH", struct ingest_args, rejects,
+		      "rejects file of the sessions file (default FILE.rejects.csv\n"
+		      "beside the input; with only a patients or therapists file,\n"
+		      "its rejects)"),
+	OPTION_STRING("encoding", 0, "NAME", struct ingest_args, encoding,
+		      "encoding of files without a BOM, e.g. WINDOWS-1252\n"
+		      "(default: the input_encoding setting)"),
+	OPTION_STRING("date-format", 0, "F", struct ingest_args, date_format,
+		      "read dates with slashes as DD/MM/YYYY or MM/DD/YYYY"),
+	OPTION_END,
+};
+
+/* The settings the options change, kept in the database for later runs. */
+static int apply_settings(struct cmd_ctx *ctx, const struct ingest_args *a)
+{
+	struct error err = ERROR_INIT;
+	size_t i;
+	for (i = 0; i < a->measures.n; i++) {
+		int r = store_add_measure(ctx->store, a->measures.v[i], &err);
+		if (r < 0)
+			return cmd_error(&err);
+		if (r == 0)
+			fprintf(stderr, "ingest: measure '%s' declared\n", a->measures.v[i]);
 	}
-	if (optind >= argc && npatients == 0 && ntherapists == 0) {
-		free(patients), free(therapists);
+	if (a->course_gap && store_config_set(ctx->store, "course_gap", a->course_gap, &err) < 0)
+		return cmd_error(&err);
+	return EXIT_OK;
+}
+
+static int cmd_ingest(struct cmd_ctx *ctx, void *opts, int argc, char **argv)
+{
+	const struct ingest_args *a = opts;
+	struct csvin_opts dialect = { NULL, CSVIN_DATE_NO_SLASH };
+	struct error err = ERROR_INIT;
+	struct store_ingest_counts total = { 0, 0, 0, 0, 0 };
+	size_t i, nfiles = (size_t)argc + a->patients.n + a->therapists.n;
+	int rc, refused = 0, files = 0;
+
+	if (nfiles == 0)
 		return cmd_usage(&cmd_ingest_entry, "no file to ingest");
-	}
 	/* --rejects belongs to the one sessions file; with none, to the one
 	 * patients or therapists file.  The other files' rejects go beside them. */
-	if (rejects && (argc - optind > 1 ||
-			(argc - optind == 0 && npatients + ntherapists > 1))) {
-		free(patients), free(therapists);
+	if (a->rejects && (argc > 1 || (argc == 0 && a->patients.n + a->therapists.n > 1)))
 		return cmd_usage(&cmd_ingest_entry, "--rejects names the rejects file of one sessions "
 				 "file (or of one patients file): ingest one with it");
+	if (a->course_gap && settings_check(ctx->store, "course_gap", a->course_gap, &err) < 0) {
+		rc = cmd_usage(&cmd_ingest_entry, "--course-gap: %s", err.reason);
+		error_release(&err);
+		return rc;
 	}
+	if (a->encoding && decode_check_encoding(a->encoding, &err) < 0)
+		return cmd_error(&err);
+	dialect.encoding = a->encoding;
+	if (a->date_format && csvin_date_format_parse(a->date_format, &dialect.slash_dates) < 0)
+		return cmd_usage(&cmd_ingest_entry,
+				 "--date-format takes DD/MM/YYYY or MM/DD/YYYY, not '%s'", a->date_format);
+	rc = apply_settings(ctx, a);
+	if (rc != EXIT_OK)
+		return rc;
 	/* Patients first, so that the sessions' reports know their indications. */
-	for (i = 0; i < npatients; i++, files++) {
-		int r = run_one(ctx, patients[i], CSVIN_PATIENTS, optind < argc ? NULL : rejects,
-				update_patients, &dialect, &total, &refused);
+	for (i = 0; i < a->patients.n; i++, files++) {
+		int r = run_one(ctx, a->patients.v[i], CSVIN_PATIENTS, argc ? NULL : a->rejects,
+				a->update_patients, &dialect, &total, &refused);
 		if (r > rc)
 			rc = r;
 	}
-	for (i = 0; i < ntherapists; i++, files++) {
-		int r = run_one(ctx, therapists[i], CSVIN_THERAPISTS, optind < argc ? NULL : rejects,
-				update_therapists, &dialect, &total, &refused);
+	for (i = 0; i < a->therapists.n; i++, files++) {
+		int r = run_one(ctx, a->therapists.v[i], CSVIN_THERAPISTS, argc ? NULL : a->rejects,
+				a->update_therapists, &dialect, &total, &refused);
 		if (r > rc)
 			rc = r;
 	}
-	for (; optind < argc; optind++, files++) {
-		int r = run_one(ctx, argv[optind], CSVIN_SESSIONS, rejects, 0, &dialect, &total, &refused);
+	for (i = 0; i < (size_t)argc; i++, files++) {
+		int r = run_one(ctx, argv[i], CSVIN_SESSIONS, a->rejects, 0, &dialect, &total,
+				&refused);
 		if (r > rc)
 			rc = r;
 	}
-	free(patients), free(therapists);
 	if (files > 1) {
 		char what[64];
 		snprintf(what, sizeof(what), "%d files (%d refused)", files, refused);
@@ -237,25 +221,10 @@ const struct cmd_entry cmd_ingest_entry = {
 		 "                [--measure NAME]... [--course-gap DAYS] [--rejects PATH]\n"
 		 "                [--encoding NAME] [--date-format DD/MM/YYYY|MM/DD/YYYY] FILE.csv...",
 	.summary = "validate and store session CSV files",
-	.help = "  --patients FILE    a patients CSV (patient_id, referrer, indication, birth_year;\n"
-		"                     for letters also name, referral_reason, referral_date,\n"
-		"                     planned_sessions)\n"
-		"  --therapists FILE  a therapists CSV (therapist, credentials, email): the\n"
-		"                     letters' signature block\n"
-		"  --update-patients  a patients row that differs from the stored patient is\n"
-		"                     applied (else it is a conflict, reported, not applied)\n"
-		"  --update-therapists  a therapist row that differs from the stored one\n"
-		"                     replaces it (else it is a conflict, not overwritten)\n"
-		"  --measure NAME     declare an extra 0-10 measure (kept in the database)\n"
-		"  --course-gap DAYS  days without a session that start a new derived course\n"
-		"                     (default 90; kept in the database)\n"
-		"  --rejects PATH     rejects file of the sessions file (default FILE.rejects.csv\n"
-		"                     beside the input; with only a patients or therapists file,\n"
-		"                     its rejects)\n"
-		"  --encoding NAME    encoding of files without a BOM, e.g. WINDOWS-1252\n"
-		"                     (default: the input_encoding setting, UTF-8)\n"
-		"  --date-format F    read dates with slashes as DD/MM/YYYY or MM/DD/YYYY\n\n"
-		"Files may be comma-, semicolon- or tab-separated (told from the header),\n"
+	.options = ingest_options,
+	.options_size = sizeof(struct ingest_args),
+	.max_args = -1,
+	.help = "Files may be comma-, semicolon- or tab-separated (told from the header),\n"
 		"UTF-8 or UTF-16 with a BOM (other encodings with --encoding).\n"
 		"Each file is one transaction: its valid rows are stored, its bad rows go to\n"
 		"the rejects file (line,reason,raw), a file that is not valid CSV is refused\n"

@@ -3,12 +3,12 @@
  */
 #include "cmd.h"
 
-static int cmd_init(struct cmd_ctx *ctx, int argc, char **argv)
+static int cmd_init(struct cmd_ctx *ctx, void *opts, int argc, char **argv)
 {
 	long patients, sessions, files;
+	(void)opts;
+	(void)argc;
 	(void)argv;
-	if (argc > 1)
-		return cmd_usage(&cmd_init_entry, "init takes no arguments");
 	if (store_counts(ctx->store, &patients, &sessions, &files) < 0) {
 		fprintf(stderr, "symtrend: cannot read database '%s'\n", ctx->db_path);
 		return EXIT_FAILURE_IO;
@@ -25,6 +25,7 @@ const struct cmd_entry cmd_init_entry = {
 	.summary = "create or migrate the database",
 	.help = "Creates the database (mode 0600) or migrates an older one forward.\n"
 		"A database written by a newer symtrend is refused, never changed.\n",
+	.max_args = 0,
 	.flags = CMD_NEED_DB | CMD_WRITE | CMD_CREATE,
 	.exec = cmd_init,
 };

@@ -2,7 +2,6 @@
  * cmd_model.c - 'symtrend model': the clinic's expected recovery per
  * measure (and per indication), a mixed model fitted by REML.
  */
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,135 +30,150 @@ static int mgroup_cmp(const void *a, const void *b)
 	return strcmp(((const struct mgroup *)a)->name, ((const struct mgroup *)b)->name);
 }
 
-static int cmd_model(struct cmd_ctx *ctx, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "measure", required_argument, NULL, 'm' },
-		{ "by", required_argument, NULL, 'b' },
-		{ "format", required_argument, NULL, 'F' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct store_filter f = STORE_FILTER_INIT;
-	struct store_iter *it = NULL;
-	struct store_course c;
-	struct error err = ERROR_INIT;
-	struct mgroup *groups = NULL;
-	struct table t;
-	size_t ngroups = 0, cap = 0, nm = store_measure_count(ctx->store), m, g;
-	int opt, measure = -1, fmt = TABLE_TEXT, by = 0, rc;
-	double *s = NULL, *y = NULL;
-	size_t scap = 0;
+struct model_args {
+	const char *measure;
+	int by, format;
+};
 
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'm':
-			measure = store_measure_index(ctx->store, optarg);
-			if (measure < 0)
-				return cmd_usage(&cmd_model_entry, "unknown measure '%s'", optarg);
-			break;
-		case 'b':
-			if (strcmp(optarg, "indication") != 0)
-				return cmd_usage(&cmd_model_entry, "--by takes indication, not '%s'", optarg);
-			by = 1;
-			break;
-		case 'F':
-			fmt = table_parse_format(optarg);
-			if (fmt < 0)
-				return cmd_usage(&cmd_model_entry, "--format takes text, csv or json, not '%s'", optarg);
-			break;
-		default:
-			return cmd_usage(&cmd_model_entry, "unknown option '%s'", argv[optind - 1]);
-		}
+static const char *const model_by[] = { "indication", NULL };
+
+static const struct opt model_options[] = {
+	OPTION_STRING("measure", 0, "M", struct model_args, measure, "only this measure"),
+	OPTION_CHOICE("by", 0, "indication", struct model_args, by, model_by,
+		      "also one model per indication"),
+	OPTION_CHOICE("format", 0, "F", struct model_args, format, table_formats,
+		      "text (default), csv or json"),
+	OPTION_END,
+};
+
+/* One run of 'model': group 0 is every course, then one per indication. */
+struct run {
+	int by, measure;
+	size_t nm;
+	struct mgroup *groups;
+	size_t ngroups, cap;
+	double *s, *y; /* one course's points */
+	size_t scap;
+};
+
+static struct mgroup *new_group(struct run *r, const char *name)
+{
+	struct mgroup *gr;
+	r->groups = xgrow(r->groups, &r->cap, r->ngroups + 1, sizeof(*r->groups));
+	gr = &r->groups[r->ngroups++];
+	memset(gr, 0, sizeof(*gr));
+	gr->name = xstrdup(name);
+	return gr;
+}
+
+static struct mgroup *indication_group(struct run *r, const struct store_course *c)
+{
+	const char *key = c->indication ? c->indication : "(unknown)";
+	size_t g;
+	for (g = 1; g < r->ngroups; g++)
+		if (!strcmp(r->groups[g].name, key))
+			return &r->groups[g];
+	return new_group(r, key);
+}
+
+static int add_course(void *arg, const struct store_course *c, struct error *err)
+{
+	struct run *r = arg;
+	struct mgroup *gr = r->by ? indication_group(r, c) : NULL;
+	size_t m;
+	(void)err;
+	if (c->n > r->scap) {
+		size_t c2 = r->scap;
+		r->s = xgrow(r->s, &c2, c->n, sizeof(*r->s));
+		r->y = xgrow(r->y, &r->scap, c->n, sizeof(*r->y));
 	}
-	if (optind < argc)
-		return cmd_usage(&cmd_model_entry, "unexpected argument '%s'", argv[optind]);
-	memset(&c, 0, sizeof(c));
-	groups = xgrow(groups, &cap, 1, sizeof(*groups));
-	memset(&groups[0], 0, sizeof(groups[0]));
-	groups[0].name = xstrdup("");
-	ngroups = 1;
-	if (store_iter_open(ctx->store, &f, &it, &err) < 0)
-		return cmd_error(&err);
-	while ((rc = store_iter_next(it, &c, &err)) == 1) {
-		struct mgroup *gr = NULL;
-		if (by) {
-			const char *key = c.indication ? c.indication : "(unknown)";
-			for (g = 1; g < ngroups; g++)
-				if (!strcmp(groups[g].name, key))
-					gr = &groups[g];
-			if (!gr) {
-				groups = xgrow(groups, &cap, ngroups + 1, sizeof(*groups));
-				gr = &groups[ngroups++];
-				memset(gr, 0, sizeof(*gr));
-				gr->name = xstrdup(key);
-			}
-		}
-		if (c.n > scap) {
-			size_t c2 = scap;
-			s = xgrow(s, &c2, c.n, sizeof(*s));
-			y = xgrow(y, &scap, c.n, sizeof(*y));
-		}
-		for (m = 0; m < nm; m++) {
-			size_t n;
-			if (measure >= 0 && (int)m != measure)
-				continue;
-			n = store_course_points(&c, m, s, y);
-			model_add_course(&groups[0].d[m], s, y, n);
-			if (gr)
-				model_add_course(&gr->d[m], s, y, n);
-		}
+	for (m = 0; m < r->nm; m++) {
+		size_t n;
+		if (r->measure >= 0 && (int)m != r->measure)
+			continue;
+		n = store_course_points(c, m, r->s, r->y);
+		model_add_course(&r->groups[0].d[m], r->s, r->y, n);
+		if (gr)
+			model_add_course(&gr->d[m], r->s, r->y, n);
 	}
-	store_iter_free(it);
-	store_course_release(&c);
-	free(s);
-	free(y);
-	if (rc < 0) {
-		rc = cmd_error(&err);
-		goto out;
-	}
-	if (ngroups > 2)
-		qsort(groups + 1, ngroups - 1, sizeof(*groups), mgroup_cmp);
-	table_begin(&t, stdout, (enum table_format)fmt, cols, NCOLS);
-	for (g = 0; g < ngroups; g++)
-		for (m = 0; m < nm; m++) {
+	return 0;
+}
+
+static void fit_row(struct table *t, const char *measure, const char *group,
+		    const struct model_fit *fit)
+{
+	table_str(t, measure);
+	table_str(t, group ? "indication" : NULL);
+	table_str(t, group);
+	table_int(t, fit->groups);
+	table_int(t, fit->nobs);
+	table_num(t, fit->beta[0]);
+	table_num(t, fit->beta_se[0]);
+	table_num(t, fit->beta_lo[0]);
+	table_num(t, fit->beta_hi[0]);
+	table_num(t, fit->beta[1]);
+	table_num(t, fit->beta_se[1]);
+	table_num(t, fit->beta_lo[1]);
+	table_num(t, fit->beta_hi[1]);
+	table_num(t, fit->sd_intercept);
+	table_num(t, fit->sd_slope);
+	table_num(t, fit->corr);
+	table_num(t, fit->sigma);
+	table_num(t, fit->reml);
+	table_int(t, fit->converged);
+	table_end_row(t);
+}
+
+static void model_table(struct run *r, struct store *store, enum table_format fmt)
+{
+	struct table t;
+	size_t g, m;
+	if (r->ngroups > 2)
+		qsort(r->groups + 1, r->ngroups - 1, sizeof(*r->groups), mgroup_cmp);
+	table_begin(&t, stdout, fmt, cols, NCOLS);
+	for (g = 0; g < r->ngroups; g++)
+		for (m = 0; m < r->nm; m++) {
 			struct model_fit fit;
-			if (measure >= 0 && (int)m != measure)
+			if (r->measure >= 0 && (int)m != r->measure)
 				continue;
-			if (m >= STORE_BUILTIN_MEASURES && groups[g].d[m].ngroups == 0)
+			if (m >= STORE_BUILTIN_MEASURES && r->groups[g].d[m].ngroups == 0)
 				continue;
-			model_fit_reml(&groups[g].d[m], NULL, &fit);
-			table_str(&t, store_measure_name(ctx->store, m));
-			table_str(&t, g ? "indication" : NULL);
-			table_str(&t, g ? groups[g].name : NULL);
-			table_int(&t, fit.groups);
-			table_int(&t, fit.nobs);
-			table_num(&t, fit.beta[0]);
-			table_num(&t, fit.beta_se[0]);
-			table_num(&t, fit.beta_lo[0]);
-			table_num(&t, fit.beta_hi[0]);
-			table_num(&t, fit.beta[1]);
-			table_num(&t, fit.beta_se[1]);
-			table_num(&t, fit.beta_lo[1]);
-			table_num(&t, fit.beta_hi[1]);
-			table_num(&t, fit.sd_intercept);
-			table_num(&t, fit.sd_slope);
-			table_num(&t, fit.corr);
-			table_num(&t, fit.sigma);
-			table_num(&t, fit.reml);
-			table_int(&t, fit.converged);
-			table_end_row(&t);
+			model_fit_reml(&r->groups[g].d[m], NULL, &fit);
+			fit_row(&t, store_measure_name(store, m), g ? r->groups[g].name : NULL, &fit);
 		}
 	table_end(&t);
-	rc = EXIT_OK;
-out:
-	for (g = 0; g < ngroups; g++) {
-		for (m = 0; m < nm; m++)
-			model_data_release(&groups[g].d[m]);
-		free(groups[g].name);
+}
+
+static int cmd_model(struct cmd_ctx *ctx, void *opts, int argc, char **argv)
+{
+	const struct model_args *a = opts;
+	struct store_filter f = STORE_FILTER_INIT;
+	struct error err = ERROR_INIT;
+	struct run r;
+	size_t g, m;
+	int rc = EXIT_OK;
+
+	(void)argc;
+	(void)argv;
+	memset(&r, 0, sizeof(r));
+	r.by = a->by == 0;
+	r.measure = -1;
+	r.nm = store_measure_count(ctx->store);
+	if (a->measure && (r.measure = store_measure_index(ctx->store, a->measure)) < 0)
+		return cmd_usage(&cmd_model_entry, "unknown measure '%s'", a->measure);
+	(void)new_group(&r, "");
+	if (store_for_each_course(ctx->store, &f, add_course, &r, &err) < 0)
+		rc = cmd_error(&err);
+	else
+		model_table(&r, ctx->store, a->format < 0 ? TABLE_TEXT : (enum table_format)a->format);
+	for (g = 0; g < r.ngroups; g++) {
+		for (m = 0; m < r.nm; m++)
+			model_data_release(&r.groups[g].d[m]);
+		free(r.groups[g].name);
 	}
-	free(groups);
+	free(r.groups);
+	free(r.s);
+	free(r.y);
 	return rc;
 }
 
@@ -167,10 +181,10 @@ const struct cmd_entry cmd_model_entry = {
 	.name = "model",
 	.usage = "model [--measure M] [--by indication] [--format text|csv|json]",
 	.summary = "the clinic's expected recovery: a mixed model per measure (REML)",
-	.help = "  --measure M      only this measure\n"
-		"  --by indication  also one model per indication\n"
-		"  --format F       text (default), csv or json\n\n"
-		"Per measure: score ~ log(session_no) + (log(session_no) | course), fitted by\n"
+	.options = model_options,
+	.options_size = sizeof(struct model_args),
+	.max_args = 0,
+	.help = "Per measure: score ~ log(session_no) + (log(session_no) | course), fitted by\n"
 		"REML as lme4 fits it.  Columns: fixed effects (intercept, slope per\n"
 		"log session) with standard errors and 95% Wald intervals, the SDs and\n"
 		"correlation of the courses' random intercepts and slopes, the residual SD,\n"

@@ -3,7 +3,6 @@
  * summary line), errors on stderr, the details in OUT/YYYY-MM-DD/ and the
  * log beside the database.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -11,6 +10,7 @@
 
 #include "cmd.h"
 #include "nightly.h"
+#include "settings.h"
 #include "stats.h"
 
 struct progress {
@@ -47,46 +47,51 @@ static void progress(void *arg, long done, long total)
 			done, total, t);
 }
 
-static int cmd_nightly(struct cmd_ctx *ctx, int argc, char **argv)
+struct nightly_args {
+	const char *inbox, *out, *settle;
+	int dry_run;
+};
+
+static const struct opt nightly_options[] = {
+	OPTION_STRING("inbox", 0, "DIR", struct nightly_args, inbox,
+		      "where the day's CSV exports arrive (*.csv; patients files\n"
+		      "are told apart by their header)"),
+	OPTION_STRING("out", 0, "DIR", struct nightly_args, out,
+		      "reports: OUT/YYYY-MM-DD/ (summary.txt, alerts.txt, rejects/,\n"
+		      "notes/) and the refreshed OUT/clinic/"),
+	OPTION_FLAG("dry-run", 0, struct nightly_args, dry_run,
+		    "validate and say what would happen; store, move, write nothing"),
+	OPTION_STRING("settle", 0, "SECONDS", struct nightly_args, settle,
+		      "files modified more recently wait for the next run\n"
+		      "(default: the settle_seconds setting)"),
+	OPTION_END,
+};
+
+static int cmd_nightly(struct cmd_ctx *ctx, void *opts, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "inbox", required_argument, NULL, 'i' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "settle", required_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 },
-	};
+	const struct nightly_args *a = opts;
 	struct nightly_opts o = { 0 };
 	struct progress prog;
 	struct nightly_result r;
 	struct error err = ERROR_INIT;
 	char day[11];
-	int c, rc;
+	int rc;
 
+	(void)argc;
+	(void)argv;
 	o.db_path = ctx->db_path;
-	o.settle_seconds = -1;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'i': o.inbox = optarg; break;
-		case 'o': o.out = optarg; break;
-		case 'n': o.dry_run = 1; break;
-		case 's':
-			o.settle_seconds = cmd_parse_long(optarg, 86400);
-			if (o.settle_seconds < 0)
-				return cmd_usage(&cmd_nightly_entry, "--settle takes 0-86400 seconds, not '%s'", optarg);
-			break;
-		default:
-			return cmd_usage(&cmd_nightly_entry, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return cmd_usage(&cmd_nightly_entry, "unexpected argument '%s'", argv[optind]);
+	o.inbox = a->inbox;
+	o.out = a->out;
+	o.dry_run = a->dry_run;
 	if (!o.inbox || !o.out)
 		return cmd_usage(&cmd_nightly_entry, "--inbox DIR and --out DIR are required");
-	if (o.settle_seconds < 0)
-		o.settle_seconds = stats_config_long(ctx->store, "settle_seconds");
+	if (a->settle && settings_check(ctx->store, "settle_seconds", a->settle, &err) < 0) {
+		rc = cmd_usage(&cmd_nightly_entry, "--settle: %s", err.reason);
+		error_release(&err);
+		return rc;
+	}
+	o.settle_seconds = a->settle ? strtol(a->settle, NULL, 10)
+				     : settings_long(ctx->store, "settle_seconds");
 	cmd_today(day);
 	o.today = day;
 	if (isatty(STDERR_FILENO)) {
@@ -94,7 +99,7 @@ static int cmd_nightly(struct cmd_ctx *ctx, int argc, char **argv)
 		o.progress_arg = &prog;
 	}
 	rc = nightly_run(ctx->store, &o, &r, &err);
-	if (rc == EXIT_FAILURE_IO) {
+	if (rc < 0) {
 		nightly_result_release(&r);
 		return cmd_error(&err);
 	}
@@ -119,27 +124,23 @@ static int cmd_nightly(struct cmd_ctx *ctx, int argc, char **argv)
 		       r.out_dir);
 	}
 	nightly_result_release(&r);
-	return rc;
+	return rc ? EXIT_REJECTS : EXIT_OK;
 }
 
 const struct cmd_entry cmd_nightly_entry = {
 	.name = "nightly",
 	.usage = "nightly --inbox DIR --out DIR [--dry-run] [--settle SECONDS]",
 	.summary = "ingest an inbox of new files unattended and report what changed",
-	.help = "  --inbox DIR      where the day's CSV exports arrive (*.csv; patients files\n"
-		"                   are told apart by their header)\n"
-		"  --out DIR        reports: OUT/YYYY-MM-DD/ (summary.txt, alerts.txt, rejects/,\n"
-		"                   notes/) and the refreshed OUT/clinic/\n"
-		"  --dry-run        validate and say what would happen; store, move, write nothing\n"
-		"  --settle SECONDS files modified more recently wait for the next run\n"
-		"                   (default: the settle_seconds setting, 60)\n\n"
-		"Handled files move to INBOX/processed/YYYY-MM-DD/, refused ones to\n"
+	.options = nightly_options,
+	.options_size = sizeof(struct nightly_args),
+	.max_args = 0,
+	.help = "Handled files move to INBOX/processed/YYYY-MM-DD/, refused ones to\n"
 		"INBOX/failed/YYYY-MM-DD/ beside their rejects file.  One run at a time: a\n"
 		"second exits with status 3 while DB.lock is held.  The log is DB.log.\n"
 		"Prints one summary line; exit 0, or 1 when rows or files were refused.\n"
 		"When stderr is a terminal it also shows the notes written, the rate and\n"
 		"the time left.  Notes are written for patients with a session in the\n"
-		"alert_window days (setting, 28) before the run; the others are counted\n"
+		"alert_window days (a setting) before the run; the others are counted\n"
 		"and get theirs with 'symtrend report note'.\n",
 	.flags = CMD_NEED_DB | CMD_WRITE | CMD_CREATE,
 	.exec = cmd_nightly,

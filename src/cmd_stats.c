@@ -3,7 +3,6 @@
  * measure) or the clinic table (one row per measure, optionally per group).
  * Courses stream from the store one at a time.
  */
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +35,8 @@ static const struct table_col clinic_cols[] = {
 #define NCLINIC_COLS (sizeof(clinic_cols) / sizeof(clinic_cols[0]))
 
 enum group_by { BY_NONE, BY_THERAPIST, BY_INDICATION, BY_REFERRER };
-static const char *const by_names[] = { NULL, "therapist", "indication", "referrer" };
+/* by_names + 1 are the values of --by, in enum order. */
+static const char *const by_names[] = { NULL, "therapist", "indication", "referrer", NULL };
 
 struct group {
 	char *name;
@@ -118,166 +118,158 @@ static const char *group_key(const struct store_course *c, enum group_by by)
 	return k ? k : "(unknown)";
 }
 
+/* One run of 'stats': what was asked, and what the courses add up to. */
+struct run {
+	struct store *store;
+	struct stats_ctx *sc;
+	int clinic, measure;
+	enum group_by by;
+	struct table t;
+	struct group *groups;
+	size_t ngroups, cap, nm;
+	long courses;
+};
+
+/* The clinic table's group of a course, made when it is the first. */
+static struct group *group_of(struct run *r, const struct store_course *c)
+{
+	const char *key = r->by == BY_NONE ? "" : group_key(c, r->by);
+	size_t g, m;
+	for (g = 0; g < r->ngroups; g++)
+		if (!strcmp(r->groups[g].name, key))
+			return &r->groups[g];
+	r->groups = xgrow(r->groups, &r->cap, r->ngroups + 1, sizeof(*r->groups));
+	r->groups[r->ngroups].name = xstrdup(key);
+	for (m = 0; m < r->nm; m++)
+		r->groups[r->ngroups].acc[m] = stats_acc_new();
+	return &r->groups[r->ngroups++];
+}
+
+static int add_course(void *arg, const struct store_course *c, struct error *err)
+{
+	struct run *r = arg;
+	struct group *gr = r->clinic ? group_of(r, c) : NULL;
+	size_t m;
+	(void)err;
+	r->courses++;
+	for (m = 0; m < r->nm; m++) {
+		struct stats_course st;
+		if (r->measure >= 0 && (int)m != r->measure)
+			continue;
+		stats_course_compute(r->sc, c, m, r->clinic ? STATS_NO_PLATEAU : STATS_ALL, &st);
+		if (gr)
+			stats_acc_add(gr->acc[m], &st);
+		else if (st.n > 0 || m < STORE_BUILTIN_MEASURES)
+			course_row(&r->t, c, store_measure_name(r->store, m), &st);
+	}
+	return 0;
+}
+
+static void clinic_table(struct run *r, enum table_format fmt)
+{
+	size_t g, m;
+	if (r->by == BY_NONE && r->ngroups == 0)
+		(void)group_of(r, NULL);
+	if (r->ngroups > 1)
+		qsort(r->groups, r->ngroups, sizeof(*r->groups), group_cmp);
+	table_begin(&r->t, stdout, fmt, clinic_cols, NCLINIC_COLS);
+	for (g = 0; g < r->ngroups; g++)
+		for (m = 0; m < r->nm; m++) {
+			struct stats_clinic st;
+			if (r->measure >= 0 && (int)m != r->measure)
+				continue;
+			stats_acc_finish(r->groups[g].acc[m], &st);
+			clinic_row(&r->t, store_measure_name(r->store, m), &st, by_names[r->by],
+				   r->by == BY_NONE ? NULL : r->groups[g].name);
+		}
+}
+
 static int run_stats(struct cmd_ctx *ctx, const struct store_filter *f, int clinic,
 		     enum group_by by, int measure, enum table_format fmt)
 {
 	struct error err = ERROR_INIT;
-	struct stats_ctx *sc;
-	struct store_iter *it = NULL;
-	struct store_course c;
-	struct table t;
-	struct group *groups = NULL;
-	size_t ngroups = 0, cap = 0, nm = store_measure_count(ctx->store), m, g;
-	long courses = 0;
-	int rc;
+	struct run r;
+	size_t g, m;
+	int rc = EXIT_OK;
 
-	memset(&c, 0, sizeof(c));
-	sc = stats_ctx_new(ctx->store, &err);
-	if (!sc)
+	memset(&r, 0, sizeof(r));
+	r.store = ctx->store;
+	r.clinic = clinic;
+	r.by = by;
+	r.measure = measure;
+	r.nm = store_measure_count(ctx->store);
+	r.sc = stats_ctx_new(ctx->store, &err);
+	if (!r.sc)
 		return cmd_error(&err);
-	if (store_iter_open(ctx->store, f, &it, &err) < 0) {
-		stats_ctx_free(sc);
-		return cmd_error(&err);
-	}
 	if (!clinic)
-		table_begin(&t, stdout, fmt, course_cols, NCOURSE_COLS);
-	while ((rc = store_iter_next(it, &c, &err)) == 1) {
-		struct group *gr = NULL;
-		courses++;
-		if (clinic) {
-			const char *key = by == BY_NONE ? "" : group_key(&c, by);
-			for (g = 0; g < ngroups; g++)
-				if (!strcmp(groups[g].name, key))
-					gr = &groups[g];
-			if (!gr) {
-				groups = xgrow(groups, &cap, ngroups + 1, sizeof(*groups));
-				gr = &groups[ngroups++];
-				gr->name = xstrdup(key);
-				for (m = 0; m < nm; m++)
-					gr->acc[m] = stats_acc_new();
-			}
-		}
-		for (m = 0; m < nm; m++) {
-			struct stats_course r;
-			if (measure >= 0 && (int)m != measure)
-				continue;
-			stats_course_compute(sc, &c, m, clinic ? STATS_NO_PLATEAU : STATS_ALL, &r);
-			if (clinic)
-				stats_acc_add(gr->acc[m], &r);
-			else if (r.n > 0 || m < STORE_BUILTIN_MEASURES)
-				course_row(&t, &c, store_measure_name(ctx->store, m), &r);
-		}
-	}
-	store_iter_free(it);
-	store_course_release(&c);
-	if (rc < 0) {
+		table_begin(&r.t, stdout, fmt, course_cols, NCOURSE_COLS);
+	if (store_for_each_course(ctx->store, f, add_course, &r, &err) < 0) {
 		rc = cmd_error(&err);
 		goto out;
 	}
-	if (clinic) {
-		if (by == BY_NONE && ngroups == 0) {
-			groups = xgrow(groups, &cap, 1, sizeof(*groups));
-			groups[0].name = xstrdup("");
-			for (m = 0; m < nm; m++)
-				groups[0].acc[m] = stats_acc_new();
-			ngroups = 1;
-		}
-		qsort(groups, ngroups, sizeof(*groups), group_cmp);
-		table_begin(&t, stdout, fmt, clinic_cols, NCLINIC_COLS);
-		for (g = 0; g < ngroups; g++)
-			for (m = 0; m < nm; m++) {
-				struct stats_clinic r;
-				if (measure >= 0 && (int)m != measure)
-					continue;
-				stats_acc_finish(groups[g].acc[m], &r);
-				clinic_row(&t, store_measure_name(ctx->store, m), &r, by_names[by],
-					   by == BY_NONE ? NULL : groups[g].name);
-			}
-	}
-	table_end(&t);
-	rc = EXIT_OK;
-	if (!clinic && courses == 0 && (f->patient_id || f->course_id)) {
+	if (clinic)
+		clinic_table(&r, fmt);
+	table_end(&r.t);
+	if (!clinic && r.courses == 0 && (f->patient_id || f->course_id)) {
 		fprintf(stderr, "symtrend: no course matches %s%s%s\n",
 			f->patient_id ? "the patient" : "", f->patient_id && f->course_id ? " and " : "",
 			f->course_id ? "the course" : "");
 		rc = EXIT_REJECTS;
 	}
 out:
-	for (g = 0; g < ngroups; g++) {
-		for (m = 0; m < nm; m++)
-			stats_acc_free(groups[g].acc[m]);
-		free(groups[g].name);
+	for (g = 0; g < r.ngroups; g++) {
+		for (m = 0; m < r.nm; m++)
+			stats_acc_free(r.groups[g].acc[m]);
+		free(r.groups[g].name);
 	}
-	free(groups);
-	stats_ctx_free(sc);
+	free(r.groups);
+	stats_ctx_free(r.sc);
 	return rc;
 }
 
-static int cmd_stats(struct cmd_ctx *ctx, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "patient", required_argument, NULL, 'p' },
-		{ "course", required_argument, NULL, 'c' },
-		{ "clinic", no_argument, NULL, 'C' },
-		{ "by", required_argument, NULL, 'b' },
-		{ "measure", required_argument, NULL, 'm' },
-		{ "from", required_argument, NULL, 'f' },
-		{ "to", required_argument, NULL, 't' },
-		{ "format", required_argument, NULL, 'F' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct store_filter f = STORE_FILTER_INIT;
-	enum group_by by = BY_NONE;
-	int c, clinic = 0, measure = -1, fmt = TABLE_TEXT;
-	size_t i;
+struct stats_args {
+	const char *patient, *course, *measure;
+	long from, to;
+	int clinic, by, format;
+};
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p': f.patient_id = optarg; break;
-		case 'c': f.course_id = optarg; break;
-		case 'C': clinic = 1; break;
-		case 'b':
-			for (i = 1; i < 4; i++)
-				if (!strcmp(optarg, by_names[i]))
-					by = (enum group_by)i;
-			if (by == BY_NONE)
-				return cmd_usage(&cmd_stats_entry, "--by takes therapist, indication or referrer, not '%s'", optarg);
-			break;
-		case 'm':
-			measure = store_measure_index(ctx->store, optarg);
-			if (measure < 0)
-				return cmd_usage(&cmd_stats_entry, "unknown measure '%s'", optarg);
-			break;
-		case 'f':
-		case 't': {
-			long d;
-			if (date_parse(optarg, strlen(optarg), &d) < 0)
-				return cmd_usage(&cmd_stats_entry, "--%s takes a date YYYY-MM-DD, not '%s'",
-						 c == 'f' ? "from" : "to", optarg);
-			if (c == 'f')
-				f.from = d;
-			else
-				f.to = d;
-			break;
-		}
-		case 'F':
-			fmt = table_parse_format(optarg);
-			if (fmt < 0)
-				return cmd_usage(&cmd_stats_entry, "--format takes text, csv or json, not '%s'", optarg);
-			break;
-		default:
-			return cmd_usage(&cmd_stats_entry, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return cmd_usage(&cmd_stats_entry, "unexpected argument '%s'", argv[optind]);
-	if (by != BY_NONE && !clinic)
+static const struct opt stats_options[] = {
+	OPTION_STRING("patient", 0, "ID", struct stats_args, patient, "only this patient's courses"),
+	OPTION_STRING("course", 0, "ID", struct stats_args, course, "only this course"),
+	OPTION_STRING("measure", 0, "M", struct stats_args, measure, "only this measure"),
+	OPTION_DATE("from", 0, struct stats_args, from,
+		    "only courses that started on or after DATE"),
+	OPTION_DATE("to", 0, struct stats_args, to, "only courses that started on or before DATE"),
+	OPTION_FLAG("clinic", 0, struct stats_args, clinic,
+		    "one row per measure over all courses with n >= 2"),
+	OPTION_CHOICE("by", 0, "KEY", struct stats_args, by, by_names + 1,
+		      "with --clinic: one table per therapist, indication or referrer"),
+	OPTION_CHOICE("format", 0, "F", struct stats_args, format, table_formats,
+		      "text (default), csv or json"),
+	OPTION_END,
+};
+
+static int cmd_stats(struct cmd_ctx *ctx, void *opts, int argc, char **argv)
+{
+	const struct stats_args *a = opts;
+	struct store_filter f = STORE_FILTER_INIT;
+	enum group_by by = a->by < 0 ? BY_NONE : (enum group_by)(a->by + 1);
+	int measure = -1;
+
+	(void)argc;
+	(void)argv;
+	f.patient_id = a->patient;
+	f.course_id = a->course;
+	f.from = a->from;
+	f.to = a->to;
+	if (a->measure && (measure = store_measure_index(ctx->store, a->measure)) < 0)
+		return cmd_usage(&cmd_stats_entry, "unknown measure '%s'", a->measure);
+	if (by != BY_NONE && !a->clinic)
 		return cmd_usage(&cmd_stats_entry, "--by goes with --clinic");
-	if (clinic && (f.patient_id || f.course_id))
+	if (a->clinic && (f.patient_id || f.course_id))
 		return cmd_usage(&cmd_stats_entry, "--clinic covers every course: no --patient or --course");
-	return run_stats(ctx, &f, clinic, by, measure, (enum table_format)fmt);
+	return run_stats(ctx, &f, a->clinic, by, measure,
+			 a->format < 0 ? TABLE_TEXT : (enum table_format)a->format);
 }
 
 const struct cmd_entry cmd_stats_entry = {
@@ -287,15 +279,10 @@ const struct cmd_entry cmd_stats_entry = {
 		 "       symtrend stats --clinic [--by therapist|indication|referrer] [--measure M]\n"
 		 "                [--from DATE] [--to DATE] [--format text|csv|json]",
 	.summary = "trend statistics per course, or for the whole clinic",
-	.help = "  --patient ID   only this patient's courses\n"
-		"  --course ID    only this course\n"
-		"  --measure M    only this measure\n"
-		"  --from DATE    only courses that started on or after DATE\n"
-		"  --to DATE      only courses that started on or before DATE\n"
-		"  --clinic       one row per measure over all courses with n >= 2\n"
-		"  --by KEY       with --clinic: one table per therapist, indication or referrer\n"
-		"  --format F     text (default), csv or json\n\n"
-		"Definitions: CONTRACT.md and symtrend(1).  Undefined values are '-' in\n"
+	.options = stats_options,
+	.options_size = sizeof(struct stats_args),
+	.max_args = 0,
+	.help = "Definitions: doc/contract.md and symtrend(1).  Undefined values are '-' in\n"
 		"text, empty in csv, null in json.\n",
 	.flags = CMD_NEED_DB,
 	.exec = cmd_stats,

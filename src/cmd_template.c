@@ -6,7 +6,6 @@
  * FILE.csv: the header line.  Written under a temporary name, mode 0600.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,54 +194,56 @@ static int write_template(const char *out, const struct column *cols, size_t nco
 	return EXIT_OK;
 }
 
-static int cmd_template(struct cmd_ctx *ctx, int argc, char **argv)
+struct template_args {
+	const char *out;
+	struct opt_list measures;
+};
+
+static const struct opt template_options[] = {
+	OPTION_STRING("out", 0, "FILE", struct template_args, out,
+		      "FILE.xlsx: a workbook with the header row, dates and scores\n"
+		      "validated (0-10), a hint on every column and a sheet that\n"
+		      "explains them; FILE.csv: the header line"),
+	OPTION_LIST("measure", 0, "NAME", struct template_args, measures,
+		    "add a column for an extra measure (declare it when ingesting)"),
+	OPTION_END,
+};
+
+static int cmd_template(struct cmd_ctx *ctx, void *opts, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ "measure", required_argument, NULL, 'm' },
-		{ NULL, 0, NULL, 0 },
-	};
+	const struct template_args *a = opts;
 	struct column cols[32];
 	char *extra[MAX_EXTRA];
-	const char *out = NULL;
-	size_t nextra = 0, n;
-	int c;
+	size_t nextra = 0, n, i;
 	(void)ctx;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'o') {
-			out = optarg;
-		} else if (c == 'm') {
-			if (csvin_valid_measure_name(optarg) < 0)
-				return cmd_usage(&cmd_template_entry,
-						 "'%s' is not a measure name ([a-z][a-z0-9_]*)", optarg);
-			if (nextra == MAX_EXTRA)
-				return cmd_usage(&cmd_template_entry, "at most %d extra measures",
-						 MAX_EXTRA);
-			extra[nextra++] = optarg;
-		} else {
-			return cmd_usage(&cmd_template_entry, "unknown option '%s'", argv[optind - 1]);
-		}
+	(void)argc;
+	(void)argv;
+	for (i = 0; i < a->measures.n; i++) {
+		if (csvin_valid_measure_name(a->measures.v[i]) < 0)
+			return cmd_usage(&cmd_template_entry,
+					 "'%s' is not a measure name ([a-z][a-z0-9_]*)", a->measures.v[i]);
+		if (nextra == MAX_EXTRA)
+			return cmd_usage(&cmd_template_entry, "at most %d extra measures", MAX_EXTRA);
+		extra[nextra++] = (char *)a->measures.v[i];
 	}
-	if (!out || optind < argc)
-		return cmd_usage(&cmd_template_entry, out ? "unexpected argument '%s'" : "--out FILE is required",
-				 optind < argc ? argv[optind] : "");
-	n = strlen(out);
-	if (!(n > 4 && !strcmp(out + n - 4, ".csv")) && !(n > 5 && !strcmp(out + n - 5, ".xlsx")))
-		return cmd_usage(&cmd_template_entry, "--out names a .xlsx or .csv file, not '%s'", out);
+	if (!a->out)
+		return cmd_usage(&cmd_template_entry, "--out FILE is required");
+	n = strlen(a->out);
+	if (!(n > 4 && !strcmp(a->out + n - 4, ".csv")) &&
+	    !(n > 5 && !strcmp(a->out + n - 5, ".xlsx")))
+		return cmd_usage(&cmd_template_entry, "--out names a .xlsx or .csv file, not '%s'",
+				 a->out);
 	n = columns(cols, extra, nextra);
-	return write_template(out, cols, n);
+	return write_template(a->out, cols, n);
 }
 
 const struct cmd_entry cmd_template_entry = {
 	.name = "template",
 	.usage = "template --out FILE.xlsx|FILE.csv [--measure NAME]...",
 	.summary = "write an empty session file to fill in (workbook or CSV)",
-	.help = "  --out FILE       FILE.xlsx: a workbook with the header row, dates and scores\n"
-		"                   validated (0-10), a hint on every column and a sheet that\n"
-		"                   explains them; FILE.csv: the header line\n"
-		"  --measure NAME   add a column for an extra measure (declare it when ingesting)\n",
+	.options = template_options,
+	.options_size = sizeof(struct template_args),
+	.max_args = 0,
 	.flags = 0,
 	.exec = cmd_template,
 };

@@ -9,6 +9,8 @@
  * Nothing here touches the database.
  */
 #include "csvin.h"
+
+#include "clinic.h"
 #include "decode.h"
 #include "xlsx.h"
 
@@ -129,7 +131,7 @@ static int refill(struct csvin_reader *r, struct error *err)
 	n = decoder_read(r->dec, r->buf, CHUNK, err);
 	if (n < 0) {
 		/* Everything before the bad bytes was split: we are on their line. */
-		if (err->code != EXIT_FAILURE_IO)
+		if (err->kind != ERR_IO)
 			err->line = r->line;
 		return -1;
 	}
@@ -399,7 +401,7 @@ static int read_header(struct csvin_reader *r, struct error *err)
 		if (rc < 0)
 			return -1;
 		if (rc == 0) {
-			error_set(err, EXIT_REJECTS, r->path, 1,
+			error_set(err, ERR_INPUT, r->path, 1,
 				  "the first sheet is empty, a header row is required");
 			return -1;
 		}
@@ -414,16 +416,16 @@ static int read_header(struct csvin_reader *r, struct error *err)
 	if (rc < 0)
 		return -1;
 	if (rc == 0) {
-		error_set(err, EXIT_REJECTS, r->path, 1, "empty file, a header row is required");
+		error_set(err, ERR_INPUT, r->path, 1, "empty file, a header row is required");
 		return -1;
 	}
 	if (unclosed || memchr(r->raw.buf, '\0', r->raw.len) || parse_fields(r) < 0) {
-		error_set(err, EXIT_REJECTS, r->path, line, "header is not valid CSV");
+		error_set(err, ERR_INPUT, r->path, line, "header is not valid CSV");
 		return -1;
 	}
 mapped:
 	if (r->too_many) {
-		error_set(err, EXIT_REJECTS, r->path, line, "header has more than %d columns", MAX_COLS);
+		error_set(err, ERR_INPUT, r->path, line, "header has more than %d columns", MAX_COLS);
 		return -1;
 	}
 	r->ncols = r->nfields;
@@ -452,7 +454,7 @@ mapped:
 		if (role < 0) {
 			struct strbuf sb = STRBUF_INIT;
 			quote_value(&sb, name, len);
-			error_set(err, EXIT_REJECTS, r->path, line, "unknown column %s%s", sb.buf,
+			error_set(err, ERR_INPUT, r->path, line, "unknown column %s%s", sb.buf,
 				  unknown_column_advice(r, name, len));
 			sb_release(&sb);
 			return -1;
@@ -461,13 +463,13 @@ mapped:
 		r->role_measure[i] = m;
 		if (role == ROLE_MEASURE) {
 			if (r->measure_col[m] >= 0) {
-				error_set(err, EXIT_REJECTS, r->path, line, "duplicate column '%s'", r->measure_names[m]);
+				error_set(err, ERR_INPUT, r->path, line, "duplicate column '%s'", r->measure_names[m]);
 				return -1;
 			}
 			r->measure_col[m] = (int)i;
 		} else {
 			if (seen[role]) {
-				error_set(err, EXIT_REJECTS, r->path, line, "duplicate column '%s'", name);
+				error_set(err, ERR_INPUT, r->path, line, "duplicate column '%s'", name);
 				return -1;
 			}
 			seen[role] = 1;
@@ -475,29 +477,29 @@ mapped:
 	}
 	if (r->kind == CSVIN_THERAPISTS) {
 		if (!seen[ROLE_THERAPIST]) {
-			error_set(err, EXIT_REJECTS, r->path, line, "missing required column 'therapist'");
+			error_set(err, ERR_INPUT, r->path, line, "missing required column 'therapist'");
 			return -1;
 		}
 		return 0;
 	}
 	if (!seen[ROLE_PATIENT]) {
-		error_set(err, EXIT_REJECTS, r->path, line, "missing required column 'patient_id'");
+		error_set(err, ERR_INPUT, r->path, line, "missing required column 'patient_id'");
 		return -1;
 	}
 	if (r->kind == CSVIN_SESSIONS) {
 		if (!seen[ROLE_DATE]) {
-			error_set(err, EXIT_REJECTS, r->path, line, "missing required column 'session_date'");
+			error_set(err, ERR_INPUT, r->path, line, "missing required column 'session_date'");
 			return -1;
 		}
 		/* The four contract measures are required columns. */
-		for (i = 0; i < 4 && i < r->nmeasures; i++)
+		for (i = 0; i < CLINIC_MEASURES && i < r->nmeasures; i++)
 			if (r->measure_col[i] < 0) {
-				error_set(err, EXIT_REJECTS, r->path, line, "missing required column '%s'",
+				error_set(err, ERR_INPUT, r->path, line, "missing required column '%s'",
 					  r->measure_names[i]);
 				return -1;
 			}
 	} else if (!seen[ROLE_INDICATION] && !seen[ROLE_REFERRER]) {
-		error_set(err, EXIT_REJECTS, r->path, line,
+		error_set(err, ERR_INPUT, r->path, line,
 			  "a patients file needs a 'referrer' or 'indication' column");
 		return -1;
 	}
@@ -540,14 +542,14 @@ static int open_xlsx(struct csvin_reader *r, int by_path, struct error *err)
 		sha256_update(&sha, buf, n);
 		if (!by_path) {
 			if (r->xdata.len + n > XLSX_MAX_PART * 16) {
-				error_set(err, EXIT_REJECTS, r->path, 0, "workbook larger than 256 MB");
+				error_set(err, ERR_INPUT, r->path, 0, "workbook larger than 256 MB");
 				return -1;
 			}
 			sb_add(&r->xdata, buf, n);
 		}
 	}
 	if (ferror(r->fp)) {
-		error_set(err, EXIT_FAILURE_IO, r->path, 0, "read error: %s", strerror(errno));
+		error_set(err, ERR_IO, r->path, 0, "read error: %s", strerror(errno));
 		return -1;
 	}
 	sha256_hex(&sha, r->xsha);
@@ -583,14 +585,14 @@ struct csvin_reader *csvin_open_opts(const char *path, FILE *fp, enum csvin_kind
 	} else {
 		r->fp = fopen(path, "rb");
 		if (!r->fp) {
-			error_set(err, EXIT_REJECTS, NULL, 0, "cannot open '%s': %s", path, strerror(errno));
+			error_set(err, ERR_INPUT, NULL, 0, "cannot open '%s': %s", path, strerror(errno));
 			goto fail;
 		}
 		r->own_fp = 1;
 	}
 	if (fstat(fileno(r->fp), &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
-			error_set(err, EXIT_REJECTS, NULL, 0, "cannot read '%s': Is a directory", path);
+			error_set(err, ERR_INPUT, NULL, 0, "cannot read '%s': Is a directory", path);
 			goto fail;
 		}
 		if (S_ISREG(st.st_mode))
@@ -601,7 +603,7 @@ struct csvin_reader *csvin_open_opts(const char *path, FILE *fp, enum csvin_kind
 	r->slash_dates = opts->slash_dates;
 	switch (file_magic(r->fp)) {
 	case MAGIC_OLE:
-		error_set(err, EXIT_REJECTS, r->path, 0,
+		error_set(err, ERR_INPUT, r->path, 0,
 			  "an old .xls workbook or one with a password: save it as an Excel "
 			  "workbook (.xlsx) without a password, or as CSV");
 		goto fail;
@@ -632,16 +634,22 @@ fail:
 
 int csvin_sniff(const char *path, struct error *err)
 {
-	static const char *const m[] = { "fatigue", "sleep", "focus", "pain" };
+	static const char *const m[] = CLINIC_MEASURE_NAMES;
 	struct csvin_reader *r;
-	struct error ignore = ERROR_INIT;
-	r = csvin_open(path, NULL, CSVIN_PATIENTS, m, 4, &ignore);
-	error_release(&ignore);
+	struct error why = ERROR_INIT;
+	r = csvin_open(path, NULL, CSVIN_PATIENTS, m, CLINIC_MEASURES, &why);
 	if (r) {
 		csvin_free(r);
 		return 1;
 	}
-	(void)err;
+	/* A header that is not a patients header is a sessions file's (or a bad
+	 * one, which its ingest names); a file that cannot be read is neither. */
+	if (why.line == 0) {
+		error_set(err, why.kind, why.file, 0, "%s", why.reason);
+		error_release(&why);
+		return -1;
+	}
+	error_release(&why);
 	return 0;
 }
 

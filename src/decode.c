@@ -100,7 +100,7 @@ int decode_check_encoding(const char *name, struct error *err)
 		      (name[i] >= '0' && name[i] <= '9') || strchr("-_.:", name[i])))
 			break;
 	if (n == 0 || n > 32 || i < n) {
-		error_set(err, EXIT_USAGE, NULL, 0,
+		error_set(err, ERR_USAGE, NULL, 0,
 			  "'%.40s' is not an encoding name (e.g. WINDOWS-1252, ISO-8859-15, UTF-16LE)",
 			  name);
 		return -1;
@@ -109,7 +109,7 @@ int decode_check_encoding(const char *name, struct error *err)
 		return 0;
 	cd = iconv_open("UTF-8", name);
 	if (cd == NO_ICONV) {
-		error_set(err, EXIT_USAGE, NULL, 0,
+		error_set(err, ERR_USAGE, NULL, 0,
 			  "unknown encoding '%s' ('iconv -l' lists the known ones)", name);
 		return -1;
 	}
@@ -143,7 +143,7 @@ struct decoder *decoder_new(FILE *fp, const char *path, const char *encoding,
 	d->cd = NO_ICONV;
 	set_encoding(d, encoding && *encoding ? encoding : "UTF-8");
 	if (d->cd == NO_ICONV && strcmp(d->enc, "UTF-8") != 0) {
-		error_set(err, EXIT_USAGE, NULL, 0, "unknown encoding '%s'", encoding);
+		error_set(err, ERR_USAGE, NULL, 0, "unknown encoding '%s'", encoding);
 		decoder_free(d);
 		return NULL;
 	}
@@ -161,7 +161,7 @@ static int fill_raw(struct decoder *d, struct error *err)
 	n = fread(d->raw + keep, 1, sizeof(d->raw) - keep, d->fp);
 	if (n < sizeof(d->raw) - keep) {
 		if (ferror(d->fp)) {
-			error_set(err, EXIT_FAILURE_IO, d->path, 0, "read error: %s", strerror(errno));
+			error_set(err, ERR_IO, d->path, 0, "read error: %s", strerror(errno));
 			return -1;
 		}
 		d->eof = 1;
@@ -198,10 +198,10 @@ static unsigned long long at_offset(const struct decoder *d, size_t k)
 static void invalid(struct decoder *d, struct error *e, size_t k, int truncated)
 {
 	if (truncated)
-		error_set(e, EXIT_REJECTS, d->path, 0,
+		error_set(e, ERR_INPUT, d->path, 0,
 			  "not valid %s: the file ends inside a character; %s", d->enc, hint);
 	else
-		error_set(e, EXIT_REJECTS, d->path, 0,
+		error_set(e, ERR_INPUT, d->path, 0,
 			  "not valid %s (byte 0x%02x at offset %llu); %s", d->enc,
 			  (unsigned char)d->raw[d->rpos + k], at_offset(d, k), hint);
 }
@@ -281,7 +281,7 @@ static ssize_t read_iconv(struct decoder *d, char *out, size_t cap, struct error
 ssize_t decoder_read(struct decoder *d, char *out, size_t cap, struct error *err)
 {
 	if (d->pending.reason) {
-		error_set(err, d->pending.code, d->pending.file, 0, "%s", d->pending.reason);
+		error_set(err, d->pending.kind, d->pending.file, 0, "%s", d->pending.reason);
 		return -1;
 	}
 	if (!d->started) {

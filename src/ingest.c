@@ -262,7 +262,7 @@ static int same_file(const struct stat *a, const char *path)
  * Where the rejects go, decided before anything is stored: never over the
  * input, the database or a file that is not regular (a device such as
  * /dev/full, a link, a folder).  Returns the path (caller frees), or NULL
- * with err (EXIT_USAGE: the user names another path).
+ * with err (ERR_USAGE: the user names another path).
  */
 static char *rejects_target(struct store *s, const char *path, const char *given,
 			    struct error *err)
@@ -273,7 +273,7 @@ static char *rejects_target(struct store *s, const char *path, const char *given
 	size_t i;
 	int is_reg = stat(path, &in) == 0 && S_ISREG(in.st_mode);
 	if (!given && !is_reg) {
-		error_set(err, EXIT_USAGE, path, 0, "not a regular file, so there is no place for "
+		error_set(err, ERR_USAGE, path, 0, "not a regular file, so there is no place for "
 			  "its rejects beside it: name one with --rejects PATH");
 		return NULL;
 	}
@@ -281,12 +281,12 @@ static char *rejects_target(struct store *s, const char *path, const char *given
 	if (lstat(rej, &st) != 0)
 		return rej; /* a new file; a missing folder fails later with its reason */
 	if (!S_ISREG(st.st_mode)) {
-		error_set(err, EXIT_USAGE, path, 0, "rejects file '%s' exists and is not a regular "
+		error_set(err, ERR_USAGE, path, 0, "rejects file '%s' exists and is not a regular "
 			  "file (a device, link or folder): not written over", rej);
 		goto refuse;
 	}
 	if (is_reg && in.st_dev == st.st_dev && in.st_ino == st.st_ino) {
-		error_set(err, EXIT_USAGE, path, 0,
+		error_set(err, ERR_USAGE, path, 0,
 			  "rejects file '%s' is the input file: not written over", rej);
 		goto refuse;
 	}
@@ -295,7 +295,7 @@ static char *rejects_target(struct store *s, const char *path, const char *given
 		int same = same_file(&st, f);
 		free(f);
 		if (same) {
-			error_set(err, EXIT_USAGE, path, 0,
+			error_set(err, ERR_USAGE, path, 0,
 				  "rejects file '%s' is the database: not written over", rej);
 			goto refuse;
 		}
@@ -459,7 +459,7 @@ int ingest_file(struct store *s, const char *path, const struct ingest_opts *o,
 	p.r = csvin_open_opts(path, NULL, o->kind, names, nm, &copts, err);
 	if (!p.r) {
 		/* A file that cannot be opened or read as CSV is refused whole. */
-		ret = err->code == EXIT_FAILURE_IO ? -1 : 1;
+		ret = err->kind == ERR_IO ? -1 : 1;
 		goto out;
 	}
 	res->size = csvin_size(p.r);
@@ -471,7 +471,7 @@ int ingest_file(struct store *s, const char *path, const struct ingest_opts *o,
 				: o->kind == CSVIN_PATIENTS ? "patients" : "therapists", err) < 0)
 		goto out;
 	if (pthread_create(&th, NULL, reader_main, &p) != 0) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot start the reader thread");
+		error_set(err, ERR_IO, NULL, 0, "cannot start the reader thread");
 		goto fail;
 	}
 	started = 1;
@@ -510,9 +510,9 @@ int ingest_file(struct store *s, const char *path, const struct ingest_opts *o,
 	pthread_join(th, NULL);
 	started = 0;
 	if (p.rc < 0) {
-		error_set(err, p.err.code, p.err.file, p.err.line, "%s", p.err.reason);
+		error_set(err, p.err.kind, p.err.file, p.err.line, "%s", p.err.reason);
 		/* Not readable in its encoding: refused whole, like a bad header. */
-		if (p.err.code == EXIT_REJECTS)
+		if (p.err.kind == ERR_INPUT)
 			ret = 1;
 		goto fail;
 	}

@@ -1,7 +1,8 @@
 /*
- * main.c - the command table and dispatcher of symtrend.  Global options
- * (--db, --help, --version) are handled here; each command's own options in
- * its cmd_<name>.c.
+ * main.c - the command table and dispatcher of symtrend.  The global
+ * options (--db, --help, --version) are a table here; each command's own
+ * options a table in its cmd_<name>.c; both are parsed here, once, and
+ * each command's --help is printed from them.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -27,14 +28,36 @@ static const struct cmd_entry *const commands[] = {
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
-int cmd_error(struct error *e)
+int cmd_exit_code(enum error_kind kind)
+{
+	switch (kind) {
+	case ERR_INPUT: return EXIT_REJECTS;
+	case ERR_USAGE: return EXIT_USAGE;
+	case ERR_NONE:
+	case ERR_IO:
+	case ERR_BUSY:
+	case ERR_MISSING:
+	case ERR_INTERNAL: break;
+	}
+	return EXIT_FAILURE_IO;
+}
+
+int cmd_error_in(const char *what, struct error *e)
 {
 	char *msg = error_format(e);
-	int code = e->code ? e->code : EXIT_FAILURE_IO;
-	fprintf(stderr, "symtrend: %s\n", msg);
+	int code = cmd_exit_code(e->kind);
+	if (what)
+		fprintf(stderr, "symtrend: %s: %s\n", what, msg);
+	else
+		fprintf(stderr, "symtrend: %s\n", msg);
 	free(msg);
 	error_release(e);
 	return code;
+}
+
+int cmd_error(struct error *e)
+{
+	return cmd_error_in(NULL, e);
 }
 
 int cmd_usage(const struct cmd_entry *e, const char *fmt, ...)
@@ -64,23 +87,25 @@ void cmd_today(char out[11])
 		return;
 	}
 	/* The clinic's date, not UTC's: a nightly run at 00:30 in Berlin is
-	 * that day's run (CONTRACT.md: the run date is the local date). */
+	 * that day's run (doc/contract.md: the run date is the local date). */
 	localtime_r(&now, &tm);
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
-long cmd_parse_long(const char *s, long max)
-{
-	char *end;
-	long v;
-	if (!s || !*s || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || v > max)
-		return -1;
-	return v;
-}
+/* The options every command takes, before or after its name. */
+struct main_opts {
+	const char *db;
+	int help, version;
+};
+static const struct opt global_options[] = {
+	OPTION_STRING("db", 0, "PATH", struct main_opts, db,
+		      "database (default: $SYMTREND_DB, else ./symtrend.db)"),
+	OPTION_FLAG("help", 'h', struct main_opts, help,
+		    "this help; 'symtrend COMMAND --help' for a command"),
+	OPTION_FLAG("version", 0, struct main_opts, version, "print the version"),
+	OPTION_END,
+};
+static const struct opt no_options[] = { OPTION_END };
 
 static void print_help(FILE *out)
 {
@@ -90,11 +115,9 @@ static void print_help(FILE *out)
 	      "statistics, write charts and reports.\n\ncommands:\n", out);
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(out, "  %-9s %s\n", commands[i]->name, commands[i]->summary);
-	fputs("\noptions:\n"
-	      "  --db PATH   database (default: $SYMTREND_DB, else ./symtrend.db)\n"
-	      "  --help      this help; 'symtrend COMMAND --help' for a command\n"
-	      "  --version   print the version\n\n"
-	      "exit status: 0 all good, 1 some rows rejected or a file refused,\n"
+	fputs("\noptions:\n", out);
+	opt_help(out, global_options);
+	fputs("\nexit status: 0 all good, 1 some rows rejected or a file refused,\n"
 	      "2 usage error, 3 internal or I/O failure (or another run holds the lock)\n",
 	      out);
 }
@@ -102,9 +125,18 @@ static void print_help(FILE *out)
 static void print_cmd_help(const struct cmd_entry *e)
 {
 	printf("usage: symtrend %s\n\n%s\n", e->usage, e->summary);
+	if (e->options && e->options->name) {
+		puts("\noptions:");
+		opt_help(stdout, e->options);
+	}
 	if (e->help && *e->help)
 		printf("\n%s", e->help);
-	puts("\n  --db PATH   database (default: $SYMTREND_DB, else ./symtrend.db)");
+	if (e->help_fn) {
+		putchar('\n');
+		e->help_fn(stdout);
+	}
+	puts("\nglobal options:");
+	opt_help(stdout, global_options);
 }
 
 static const struct cmd_entry *find_command(const char *name)
@@ -114,39 +146,6 @@ static const struct cmd_entry *find_command(const char *name)
 		if (!strcmp(commands[i]->name, name))
 			return commands[i];
 	return NULL;
-}
-
-/* Removes --db PATH / --db=PATH from argv (anywhere before "--"). */
-static int take_db(int *argc, char **argv, const char **db)
-{
-	int i, j;
-	for (i = 1; i < *argc; i++) {
-		int take = 0;
-		if (!strcmp(argv[i], "--"))
-			break;
-		if (!strcmp(argv[i], "--db")) {
-			if (i + 1 >= *argc) {
-				fputs("symtrend: option '--db' needs a path\n", stderr);
-				return -1;
-			}
-			*db = argv[i + 1];
-			take = 2;
-		} else if (!strncmp(argv[i], "--db=", 5)) {
-			*db = argv[i] + 5;
-			take = 1;
-		}
-		if (take) {
-			for (j = i; j + take <= *argc; j++)
-				argv[j] = argv[j + take];
-			*argc -= take;
-			i--;
-		}
-	}
-	if (*db && !**db) {
-		fputs("symtrend: option '--db' needs a path\n", stderr);
-		return -1;
-	}
-	return 0;
 }
 
 static int finish_stdout(int rc)
@@ -159,62 +158,97 @@ static int finish_stdout(int rc)
 	return rc;
 }
 
+static int open_db(const struct cmd_entry *e, struct cmd_ctx *ctx, struct error *err)
+{
+	int flags = 0;
+	if (!ctx->db_path)
+		ctx->db_path = getenv("SYMTREND_DB");
+	if (!ctx->db_path || !*ctx->db_path)
+		ctx->db_path = "./symtrend.db";
+	if (!(e->flags & CMD_NEED_DB))
+		return 0;
+	if (e->flags & CMD_WRITE)
+		flags |= STORE_WRITE;
+	if (e->flags & CMD_CREATE)
+		flags |= STORE_CREATE;
+	return store_open(ctx->db_path, flags, &ctx->store, err);
+}
+
+/* Parses the command's options (and the global ones after its name), sets up, runs it. */
+static int run_command(const struct cmd_entry *e, const char *db, int argc, char **argv)
+{
+	struct main_opts g;
+	void *opts = e->options_size ? xcalloc(1, e->options_size) : NULL;
+	struct opt_table t[2] = { { e->options ? e->options : no_options, opts },
+				  { global_options, &g } };
+	struct cmd_ctx ctx = { db, NULL };
+	struct error err = ERROR_INIT;
+	int nargs = opt_parse(t, 2, argc, argv, 0, &err), rc;
+
+	if (nargs < 0) {
+		rc = cmd_usage(e, "%s", err.reason);
+		error_release(&err);
+	} else if (g.help) {
+		print_cmd_help(e);
+		rc = EXIT_OK;
+	} else if (g.version) {
+		printf("symtrend %s\n", SYMTREND_VERSION);
+		rc = EXIT_OK;
+	} else if (e->max_args >= 0 && nargs > e->max_args) {
+		rc = cmd_usage(e, "unexpected argument '%s'", argv[e->max_args]);
+	} else {
+		if (g.db)
+			ctx.db_path = g.db;
+		if (open_db(e, &ctx, &err) < 0)
+			rc = cmd_error(&err);
+		else
+			rc = e->exec(&ctx, opts, nargs, argv);
+	}
+	opt_release(t, 2);
+	free(opts);
+	store_free(ctx.store);
+	return finish_stdout(rc);
+}
+
 int main(int argc, char **argv)
 {
 	const struct cmd_entry *e;
-	struct cmd_ctx ctx = { NULL, NULL };
+	struct main_opts g;
+	struct opt_table t = { global_options, &g };
 	struct error err = ERROR_INIT;
-	const char *db = NULL;
-	int i, rc;
+	int first;
 
 	/* Health data: nothing symtrend creates is readable by others. */
 	umask(077);
-	if (take_db(&argc, argv, &db) < 0)
-		return EXIT_USAGE;
-	if (argc < 2) {
-		print_help(stderr);
+	first = opt_parse(&t, 1, argc - 1, argv + 1, OPT_STOP_AT_ARG, &err) + 1;
+	if (first < 1) {
+		fprintf(stderr, "symtrend: %s (see 'symtrend --help')\n", err.reason);
+		error_release(&err);
 		return EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-		if (argc > 2 && (e = find_command(argv[2]))) {
-			print_cmd_help(e);
-			return finish_stdout(EXIT_OK);
-		}
-		print_help(stdout);
-		return finish_stdout(EXIT_OK);
-	}
-	if (!strcmp(argv[1], "--version")) {
+	if (g.version) {
 		printf("symtrend %s\n", SYMTREND_VERSION);
 		return finish_stdout(EXIT_OK);
 	}
-	e = find_command(argv[1]);
-	if (!e) {
-		fprintf(stderr, "symtrend: '%s' is not a command (see 'symtrend --help')\n", argv[1]);
+	if (first < argc && !strcmp(argv[first], "help")) {
+		g.help = 1;
+		first++;
+	}
+	if (g.help) {
+		if (first < argc && (e = find_command(argv[first])))
+			print_cmd_help(e);
+		else
+			print_help(stdout);
+		return finish_stdout(EXIT_OK);
+	}
+	if (first >= argc) {
+		print_help(stderr);
 		return EXIT_USAGE;
 	}
-	for (i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "--"))
-			break;
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			print_cmd_help(e);
-			return finish_stdout(EXIT_OK);
-		}
+	e = find_command(argv[first]);
+	if (!e) {
+		fprintf(stderr, "symtrend: '%s' is not a command (see 'symtrend --help')\n", argv[first]);
+		return EXIT_USAGE;
 	}
-	if (!db)
-		db = getenv("SYMTREND_DB");
-	if (!db || !*db)
-		db = "./symtrend.db";
-	ctx.db_path = db;
-	if (e->flags & CMD_NEED_DB) {
-		int flags = 0;
-		if (e->flags & CMD_WRITE)
-			flags |= STORE_WRITE;
-		if (e->flags & CMD_CREATE)
-			flags |= STORE_CREATE;
-		if (store_open(db, flags, &ctx.store, &err) < 0)
-			return cmd_error(&err);
-	}
-	rc = e->exec(&ctx, argc - 1, argv + 1);
-	store_free(ctx.store);
-	return finish_stdout(rc);
+	return run_command(e, g.db, argc - first - 1, argv + first + 1);
 }

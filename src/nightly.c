@@ -21,6 +21,7 @@
 #include "outcome.h"
 #include "report.h"
 #include "report_index.h"
+#include "settings.h"
 #include "stats.h"
 
 struct run {
@@ -79,7 +80,7 @@ static char **scan_inbox(const char *dir, struct error *err)
 	char **v = NULL;
 	size_t n = 0, cap = 0;
 	if (!d) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot open inbox '%s': %s", dir,
+		error_set(err, ERR_IO, NULL, 0, "cannot open inbox '%s': %s", dir,
 			  strerror(errno));
 		return NULL;
 	}
@@ -121,7 +122,7 @@ static int move_into(const char *src, const char *dir, const char *name, char **
 	int i;
 	struct stat st;
 	if (inbox_dir(dir) != 0) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot create folder '%s': %s", dir,
+		error_set(err, ERR_IO, NULL, 0, "cannot create folder '%s': %s", dir,
 			  strerror(errno));
 		free(dst);
 		return -1;
@@ -131,7 +132,7 @@ static int move_into(const char *src, const char *dir, const char *name, char **
 		dst = xasprintf("%s/%s.%d", dir, name, i);
 	}
 	if (rename(src, dst) != 0) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot move '%s' to '%s': %s", src, dst,
+		error_set(err, ERR_IO, NULL, 0, "cannot move '%s' to '%s': %s", src, dst,
 			  strerror(errno));
 		free(dst);
 		return -1;
@@ -148,7 +149,7 @@ static int copy_file(const char *src, const char *dst, struct error *err)
 	struct strbuf sb = STRBUF_INIT;
 	int ret;
 	if (read_file(src, &sb) < 0) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot read '%s': %s", src, strerror(errno));
+		error_set(err, ERR_IO, NULL, 0, "cannot read '%s': %s", src, strerror(errno));
 		sb_release(&sb);
 		return -1;
 	}
@@ -206,7 +207,7 @@ static int one_file(struct run *run, const char *name, int *status, struct error
 	if (rc <= 0) {
 		if (rc < 0) { /* left where it is, said every night */
 			run->r->files_skipped++;
-			*status = EXIT_REJECTS;
+			*status = 1;
 			logf_(run, "%s: skipped, %s: not read", shown, why);
 			sb_addf(&run->plan, "skip     %s (%s: not read)\n", shown, why);
 		}
@@ -228,10 +229,12 @@ static int one_file(struct run *run, const char *name, int *status, struct error
 	{
 		/* Known before this run: the same bytes were ingested whole before. */
 		char sha[65];
-		known = sha256_file(path, sha) == 0 && store_file_known(run->s, sha);
+		known = sha256_file(path, sha) == 0 ? store_file_known(run->s, sha, err) : 0;
+		if (known < 0)
+			goto out;
 	}
 	if (!o->dry_run && inbox_dir(pdir) != 0) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot create folder '%s': %s", pdir,
+		error_set(err, ERR_IO, NULL, 0, "cannot create folder '%s': %s", pdir,
 			  strerror(errno));
 		goto out;
 	}
@@ -243,7 +246,7 @@ static int one_file(struct run *run, const char *name, int *status, struct error
 	 * and rewrites its rejects, which a run killed after the commit lost. */
 	rc = ingest_file(run->s, path, &io, &res, &ierr);
 	if (rc < 0) {
-		error_set(err, ierr.code ? ierr.code : EXIT_FAILURE_IO, ierr.file, ierr.line, "%s",
+		error_set(err, ierr.kind ? ierr.kind : ERR_IO, ierr.file, ierr.line, "%s",
 			  ierr.reason ? ierr.reason : "ingest failed");
 		char *why_failed = str_escaped(ierr.reason ? ierr.reason : "");
 		logf_(run, "%s: failed, left in the inbox: %s", shown, why_failed);
@@ -253,7 +256,7 @@ static int one_file(struct run *run, const char *name, int *status, struct error
 	if (rc == 1) {
 		char *msg = error_format(&ierr);
 		run->r->files_failed++;
-		*status = EXIT_REJECTS;
+		*status = 1;
 		logf_(run, "%s: refused whole: %s", shown, msg);
 		sb_addf(&run->plan, "refuse   %s: %s\n", shown, msg);
 		if (!o->dry_run) {
@@ -284,7 +287,7 @@ static int one_file(struct run *run, const char *name, int *status, struct error
 	if (kind == CSVIN_SESSIONS)
 		run->r->sessions_stored += res.counts.stored;
 	if (res.counts.rejected || res.counts.conflicts)
-		*status = EXIT_REJECTS;
+		*status = 1;
 	if (known)
 		run->r->files_known++;
 	sb_addf(&run->plan, "%-8s %s (%s): %ld rows, %ld new, %ld already stored, %ld rejected, "
@@ -339,7 +342,7 @@ static int write_alert_files(struct run *run, const char *day, struct error *err
 	if (store_alerts_of_day(run->s, day, &l, &runs, err) < 0)
 		goto out;
 	if (mkdir_private(dir) != 0) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot create folder '%s': %s", dir,
+		error_set(err, ERR_IO, NULL, 0, "cannot create folder '%s': %s", dir,
 			  strerror(errno));
 		goto out;
 	}
@@ -349,12 +352,12 @@ static int write_alert_files(struct run *run, const char *day, struct error *err
 		goto out;
 	f = open_memstream(&csv, &csvlen);
 	if (!f) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0, "out of memory");
+		error_set(err, ERR_IO, NULL, 0, "out of memory");
 		goto out;
 	}
 	alerts_table(f, TABLE_CSV, &l);
 	if (fclose(f) != 0) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0, "out of memory");
+		error_set(err, ERR_IO, NULL, 0, "out of memory");
 		goto out;
 	}
 	free(path);
@@ -448,7 +451,7 @@ static int write_reports(struct run *run, struct stats_ctx *sc, struct report_mo
 	int ret = -1;
 	run->r->notes_written = 0;
 	if (mkdir_private(notes) != 0) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot create folder '%s': %s", notes,
+		error_set(err, ERR_IO, NULL, 0, "cannot create folder '%s': %s", notes,
 			  strerror(errno));
 		goto out;
 	}
@@ -511,7 +514,7 @@ static int reports(struct run *run, long min_file, struct error *err)
 	if (date_parse(run->o->today, 10, &today) < 0)
 		BUG("the run date is not a date");
 	pids = store_patients_active_since(s, min_file,
-					   today - stats_config_long(s, "alert_window"),
+					   today - settings_long(s, "alert_window"),
 					   &run->r->notes_left, err);
 	if (!pids)
 		goto out;
@@ -582,7 +585,7 @@ static int write_summary(struct run *run, struct error *err)
 	if (r->notes_left)
 		sb_addf(&sm, "          %ld with no session in the last %ld days (history): no note "
 			     "tonight, 'symtrend report note --patient ID' writes one\n",
-			r->notes_left, stats_config_long(run->s, "alert_window"));
+			r->notes_left, settings_long(run->s, "alert_window"));
 	if (r->chart_error) {
 		sb_adds(&sm, "charts:   FAILED, notes and the clinic report have none tonight: ");
 		sb_adds(&sm, r->chart_error); /* escaped */
@@ -607,7 +610,7 @@ int nightly_run(struct store *s, const struct nightly_opts *o, struct nightly_re
 	struct run run;
 	char *lockpath = xasprintf("%s.lock", o->db_path), *logpath = xasprintf("%s.log", o->db_path);
 	char **files = NULL, *rf;
-	int lock = -1, status = EXIT_OK, k, ret = EXIT_FAILURE_IO;
+	int lock = -1, status = 0, k, ret = -1;
 	long min_file;
 	size_t i;
 
@@ -618,12 +621,12 @@ int nightly_run(struct store *s, const struct nightly_opts *o, struct nightly_re
 	run.r = r;
 	lock = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (lock < 0) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot open lock '%s': %s", lockpath,
+		error_set(err, ERR_IO, NULL, 0, "cannot open lock '%s': %s", lockpath,
 			  strerror(errno));
 		goto out;
 	}
 	if (flock(lock, LOCK_EX | LOCK_NB) != 0) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0,
+		error_set(err, ERR_BUSY, NULL, 0,
 			  "another nightly run holds the lock '%s': not started", lockpath);
 		goto out;
 	}
@@ -637,7 +640,7 @@ int nightly_run(struct store *s, const struct nightly_opts *o, struct nightly_re
 	k = o->dry_run ? 0 : (mkdir_private(run.day_dir) || mkdir_private(rf));
 	free(rf);
 	if (k != 0) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot create folder '%s': %s", run.day_dir,
+		error_set(err, ERR_IO, NULL, 0, "cannot create folder '%s': %s", run.day_dir,
 			  strerror(errno));
 		goto out;
 	}
@@ -652,10 +655,15 @@ int nightly_run(struct store *s, const struct nightly_opts *o, struct nightly_re
 		goto out;
 	/* The first run ever reports from the files it ingests: said before it
 	 * starts, so that the rerun of a killed first run still writes its notes. */
-	rf = o->dry_run ? NULL : store_config_get(s, "nightly.reported_file");
+	rf = NULL;
+	if (!o->dry_run && store_config_read(s, "nightly.reported_file", &rf, err) < 0)
+		goto out;
 	if (!o->dry_run && !rf) {
 		char v[32];
-		snprintf(v, sizeof(v), "%ld", store_last_file_id(s));
+		long last;
+		if (store_last_file_id(s, &last, err) < 0)
+			goto out;
+		snprintf(v, sizeof(v), "%ld", last);
 		if (store_config_set(s, "nightly.reported_file", v, err) < 0)
 			goto out;
 	}
@@ -671,18 +679,22 @@ int nightly_run(struct store *s, const struct nightly_opts *o, struct nightly_re
 		goto out;
 	}
 	/* Notes from the first file not yet reported: a killed run's too. */
-	rf = store_config_get(s, "nightly.reported_file");
+	if (store_config_read(s, "nightly.reported_file", &rf, err) < 0)
+		goto out;
 	min_file = rf ? strtol(rf, NULL, 10) + 1 : 1;
 	free(rf);
 	if (reports(&run, min_file, err) < 0 || write_summary(&run, err) < 0)
 		goto out;
 	/* The morning page last: it links the summary, alerts and letters. */
-	if (report_index_write(s, run.sc, o->out, o->today, stats_config_long(s, "index_period"),
+	if (report_index_write(s, run.sc, o->out, o->today, settings_long(s, "index_period"),
 			       err) < 0)
 		goto out;
 	{
 		char v[32];
-		snprintf(v, sizeof(v), "%ld", store_last_file_id(s));
+		long last;
+		if (store_last_file_id(s, &last, err) < 0)
+			goto out;
+		snprintf(v, sizeof(v), "%ld", last);
 		if (store_config_set(s, "nightly.reported_file", v, err) < 0)
 			goto out;
 	}
@@ -693,13 +705,13 @@ int nightly_run(struct store *s, const struct nightly_opts *o, struct nightly_re
 	ret = status;
 	if (r->chart_error) {
 		/* Everything else was written: said, and an internal failure all the same. */
-		error_set(err, EXIT_FAILURE_IO, NULL, 0, "charts failed: %s; the notes, the clinic "
+		error_set(err, ERR_IO, NULL, 0, "charts failed: %s; the notes, the clinic "
 			  "report, the alerts and the summary were written without them",
 			  r->chart_error);
-		ret = EXIT_FAILURE_IO;
+		ret = -1;
 	}
 out:
-	if (ret == EXIT_FAILURE_IO && err->reason && !r->chart_error) {
+	if (ret < 0 && err->reason && !r->chart_error) {
 		char *why = error_format(err); /* escaped */
 		logf_(&run, "stopped: %s", why);
 		free(why);

@@ -101,13 +101,13 @@ struct plot *plot_start(const char *errlog, struct error *err)
 	if (!prog || !*prog)
 		prog = "gnuplot";
 	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(status, O_CLOEXEC) != 0) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot start gnuplot: %s", strerror(errno));
+		error_set(err, ERR_IO, NULL, 0, "cannot start gnuplot: %s", strerror(errno));
 		return NULL;
 	}
 	parent = getpid();
 	pid = fork();
 	if (pid < 0) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot start gnuplot: %s", strerror(errno));
+		error_set(err, ERR_IO, NULL, 0, "cannot start gnuplot: %s", strerror(errno));
 		close(in[0]); close(in[1]); close(status[0]); close(status[1]);
 		return NULL;
 	}
@@ -140,7 +140,7 @@ struct plot *plot_start(const char *errlog, struct error *err)
 	if (r > 0) {
 		waitpid(pid, NULL, 0);
 		close(in[1]);
-		error_set(err, child_errno == ENOENT ? EXIT_OK : EXIT_FAILURE_IO, NULL, 0,
+		error_set(err, child_errno == ENOENT ? ERR_MISSING : ERR_IO, NULL, 0,
 			  "cannot run '%s': %s", prog, strerror(child_errno));
 		return NULL;
 	}
@@ -163,7 +163,7 @@ int plot_send(struct plot *p, const struct strbuf *script, struct error *err)
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot write to gnuplot: %s",
+			error_set(err, ERR_IO, NULL, 0, "cannot write to gnuplot: %s",
 				  strerror(errno));
 			return -1;
 		}
@@ -180,10 +180,10 @@ int plot_finish(struct plot *p, struct error *err)
 		;
 	sigaction(SIGPIPE, &p->old_pipe, NULL);
 	if (WIFSIGNALED(st)) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0, "gnuplot died of signal %d", WTERMSIG(st));
+		error_set(err, ERR_IO, NULL, 0, "gnuplot died of signal %d", WTERMSIG(st));
 		ret = -1;
 	} else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0, "gnuplot failed (exit status %d)",
+		error_set(err, ERR_IO, NULL, 0, "gnuplot failed (exit status %d)",
 			  WEXITSTATUS(st));
 		ret = -1;
 	}
@@ -227,7 +227,7 @@ static int feed_all(struct plot **p, const char **buf, size_t *left, size_t k, s
 		if (poll(fds, (nfds_t)k, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot write to gnuplot: %s",
+			error_set(err, ERR_IO, NULL, 0, "cannot write to gnuplot: %s",
 				  strerror(errno));
 			return -1;
 		}
@@ -239,7 +239,7 @@ static int feed_all(struct plot **p, const char **buf, size_t *left, size_t k, s
 			if (w < 0 && (errno == EAGAIN || errno == EINTR))
 				continue;
 			if (w < 0) {
-				error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot write to gnuplot: %s",
+				error_set(err, ERR_IO, NULL, 0, "cannot write to gnuplot: %s",
 					  strerror(errno));
 				return -1;
 			}

@@ -42,7 +42,7 @@ char *report_patient_dirname(const char *pid)
 static int ensure_dir(const char *dir, struct error *err)
 {
 	if (mkdir_private(dir) != 0) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot create folder '%s': %s", dir,
+		error_set(err, ERR_IO, NULL, 0, "cannot create folder '%s': %s", dir,
 			  strerror(errno));
 		return -1;
 	}

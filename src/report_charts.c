@@ -129,7 +129,7 @@ static int rename_charts(struct report_batch *b, struct error *err)
 			dst = xasprintf("%s.%s", b->charts[i], ext[k]);
 			bad = stat(tmp, &st) != 0 || st.st_size == 0 || rename(tmp, dst) != 0;
 			if (bad)
-				error_set(err, EXIT_FAILURE_IO, NULL, 0, "gnuplot did not write '%s'", dst);
+				error_set(err, ERR_IO, NULL, 0, "gnuplot did not write '%s'", dst);
 			free(tmp);
 			free(dst);
 			if (bad)

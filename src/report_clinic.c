@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "settings.h"
+
 /* Courses of one group (a therapist or an indication) while reading. */
 struct group_acc {
 	char *name;
@@ -352,8 +354,8 @@ int report_clinic_build(struct store *s, const struct stats_ctx *sc,
 	c->to = f->to;
 	c->today = today;
 	c->last_date = STORE_DATE_OPEN;
-	c->no_response_sessions = stats_config_long(s, "no_response_sessions");
-	c->relapse_gap = stats_config_long(s, "relapse_gap");
+	c->no_response_sessions = settings_long(s, "no_response_sessions");
+	c->relapse_gap = settings_long(s, "relapse_gap");
 	/* Break lengths: relapse_gap (21) to 44 days, 45 to 89, 90 or more. */
 	c->bands[0].lo = c->relapse_gap;
 	c->bands[1].lo = c->relapse_gap > 45 ? c->relapse_gap : 45;
@@ -363,7 +365,7 @@ int report_clinic_build(struct store *s, const struct stats_ctx *sc,
 	if (f->from == STORE_DATE_OPEN && f->to == STORE_DATE_OPEN &&
 	    date_parse(today, strlen(today), &day) == 0)
 		run->periods = report_period_acc_new(c->nm, day,
-						     stats_config_long(s, "index_period"),
+						     settings_long(s, "index_period"),
 						     &c->periods);
 	for (m = 0; m < c->nm; m++) {
 		c->names[m] = store_measure_name(s, m);

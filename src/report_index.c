@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "settings.h"
+
 static int is_file(const char *out_dir, const char *rel)
 {
 	struct stat st;
@@ -250,13 +252,13 @@ int report_index_build(struct store *s, const struct stats_ctx *sc, const char *
 	int rc = -1;
 	memset(x, 0, sizeof(*x));
 	x->today = today;
-	x->window = stats_config_long(s, "alert_window");
-	x->show_names = stats_config_long(s, "index_show_names") == 1;
+	x->window = settings_long(s, "alert_window");
+	x->show_names = settings_long(s, "index_show_names") == 1;
 	x->nm = store_measure_count(s);
 	for (m = 0; m < x->nm; m++)
 		x->names[m] = store_measure_name(s, m);
 	if (date_parse(today, strlen(today), &t) < 0) {
-		error_set(err, EXIT_USAGE, NULL, 0, "'%s' is not a date", today);
+		error_set(err, ERR_USAGE, NULL, 0, "'%s' is not a date", today);
 		goto out;
 	}
 	if (find_alerts(x, s, out_dir, days, err) < 0 || find_active(x, s, sc, t, err) < 0 ||

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "settings.h"
+
 static int load_patient(struct store *s, const char *pid, struct report_note *n,
 			struct error *err)
 {
@@ -221,7 +223,7 @@ static void find_breaks(struct report_note *n, struct store *s)
 	const struct store_course *c = n->course;
 	double mcid[STORE_BUILTIN_MEASURES];
 	size_t i, cap = 0;
-	n->relapse_gap = stats_config_long(s, "relapse_gap");
+	n->relapse_gap = settings_long(s, "relapse_gap");
 	for (i = 0; i < STORE_BUILTIN_MEASURES; i++)
 		mcid[i] = i < n->nm ? n->m[i].mcid : NAN;
 	if (n->course_no > 1) {
@@ -261,7 +263,7 @@ static int select_course(struct report_note *n, const char *pid, const char *cou
 		for (i = 0; i < n->ncourses_ && strcmp(n->courses_[i].course_id, course_id) != 0; i++)
 			;
 		if (i == n->ncourses_) {
-			error_set(err, EXIT_REJECTS, NULL, 0, "patient '%s' has no course '%s'", pid,
+			error_set(err, ERR_INPUT, NULL, 0, "patient '%s' has no course '%s'", pid,
 				  course_id);
 			return 1;
 		}
@@ -282,7 +284,7 @@ int report_note_build(struct store *s, const struct stats_ctx *sc, const struct 
 	if (load_patient(s, pid, n, err) < 0)
 		return -1;
 	if (n->ncourses_ == 0) {
-		error_set(err, EXIT_REJECTS, NULL, 0, "no sessions for patient '%s'", pid);
+		error_set(err, ERR_INPUT, NULL, 0, "no sessions for patient '%s'", pid);
 		return 1;
 	}
 	qsort(n->courses_, n->ncourses_, sizeof(*n->courses_), cmp_course_start);

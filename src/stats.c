@@ -1,10 +1,12 @@
 /*
- * stats.c - CONTRACT.md's statistics on GSL.  Every value that the contract
- * leaves undefined is NAN here; nothing divides by zero or feeds GSL a
- * degenerate problem.
+ * stats.c - the statistics of doc/contract.md, on GSL.  Every value that
+ * the contract leaves undefined is NAN here; nothing divides by zero or
+ * feeds GSL a degenerate problem.
  */
 #include "stats.h"
-#include "decode.h"
+
+#include "clinic.h"
+#include "settings.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
@@ -16,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EPS 1e-9 /* scores are decimals: compare differences with slack */
+#define EPS CLINIC_SCORE_EPS
 
 /* Courses with up to this many points take the slope's t quantile from a
  * table: gsl_cdf_tdist_Qinv was a tenth of a clinic report. */
@@ -29,214 +31,49 @@ struct stats_ctx {
 	double tq[TQ_TABLE]; /* tq[df]: the 97.5% t quantile, df >= 1 */
 };
 
-/* Settings ------------------------------------------------------------- */
-
-static const char *const measure_keys[] = { "mcid", "reliability", "sd", "cutoff",
-					    "min_baseline" };
-static const char *const measure_defaults[] = { "2", "0.8", "auto", "3", "4" };
-
-/* Splits "measure.key"; returns the key index or -1. */
-static int measure_key(const struct store *s, const char *key)
-{
-	const char *dot = strchr(key, '.');
-	size_t i;
-	char name[40];
-	if (!dot || (size_t)(dot - key) >= sizeof(name))
-		return -1;
-	memcpy(name, key, (size_t)(dot - key));
-	name[dot - key] = '\0';
-	if (store_measure_index(s, name) < 0)
-		return -1;
-	for (i = 0; i < sizeof(measure_keys) / sizeof(measure_keys[0]); i++)
-		if (!strcmp(dot + 1, measure_keys[i]))
-			return (int)i;
-	return -1;
-}
-
-static const struct { const char *key, *def; long lo, hi; } int_keys[] = {
-	{ "alert_window", "28", 0, 3650 },
-	{ "course_gap", "90", 1, 3650 },
-	{ "index_period", "90", 1, 3650 },
-	{ "index_show_names", "0", 0, 1 },
-	{ "no_response_sessions", "6", 2, 1000 },
-	{ "relapse_gap", "21", 1, 3650 },
-	{ "settle_seconds", "60", 0, 86400 },
-};
-
-/* The referral letter's text settings: the letterhead, and per measure a
- * label and what the score is.  Each is one line of at most 'max' characters. */
-const char *const stats_letter_keys[] = {
-	"clinic_name", "clinic_address", "clinic_phone", "clinic_email", NULL,
-};
-static const size_t letter_key_max[] = { 128, 200, 64, 254 };
-static const char *const builtin_labels[STORE_BUILTIN_MEASURES] = {
-	"Fatigue", "Sleep disturbance", "Difficulty concentrating", "Pain",
-};
-/* Only what the contract says of every score; who rated it is the clinic's
- * to say (MEASURE.instrument). */
-static const char instrument_default[] = "0-10 rating, 0 = no symptom, 10 = worst imaginable";
-
-/* Index into stats_letter_keys, 4 for MEASURE.label, 5 for
- * MEASURE.instrument, else -1. */
-static int letter_key(const struct store *s, const char *key, int *measure)
-{
-	const char *dot = strchr(key, '.');
-	char name[40];
-	int i;
-	for (i = 0; stats_letter_keys[i]; i++)
-		if (!strcmp(key, stats_letter_keys[i]))
-			return i;
-	if (!dot || (size_t)(dot - key) >= sizeof(name))
-		return -1;
-	memcpy(name, key, (size_t)(dot - key));
-	name[dot - key] = '\0';
-	*measure = store_measure_index(s, name);
-	if (*measure < 0)
-		return -1;
-	return !strcmp(dot + 1, "label") ? 4 : !strcmp(dot + 1, "instrument") ? 5 : -1;
-}
-
-static const char *letter_default(const struct store *s, int k, int m)
-{
-	if (k < 4)
-		return "";
-	if (k == 5)
-		return instrument_default;
-	return m < STORE_BUILTIN_MEASURES ? builtin_labels[m] : store_measure_name(s, (size_t)m);
-}
-
-char *stats_config_text(struct store *s, const char *key)
-{
-	int m = -1, k = letter_key(s, key, &m);
-	char *v = store_config_get(s, key);
-	if (v || k < 0)
-		return v ? v : xstrdup("");
-	return xstrdup(letter_default(s, k, m));
-}
-
-static int letter_check(const struct store *s, const char *key, const char *value, int k,
-			struct error *err)
-{
-	size_t n = strlen(value), max = k < 4 ? letter_key_max[k] : k == 4 ? 40 : 200;
-	(void)s;
-	if (!text_is_clean(value, n, 0)) {
-		error_set(err, EXIT_USAGE, NULL, 0,
-			  "'%s' takes one line of text (no control characters, UTF-8)", key);
-		return -1;
-	}
-	if (utf8_len(value, n) > max) {
-		error_set(err, EXIT_USAGE, NULL, 0, "'%s' takes at most %zu characters", key, max);
-		return -1;
-	}
-	return 0;
-}
-
-const char *stats_config_default(const struct store *s, const char *key)
-{
-	size_t i;
-	int k, m = -1;
-	for (i = 0; i < sizeof(int_keys) / sizeof(int_keys[0]); i++)
-		if (!strcmp(key, int_keys[i].key))
-			return int_keys[i].def;
-	if (!strcmp(key, "input_encoding"))
-		return "UTF-8";
-	if ((k = letter_key(s, key, &m)) >= 0)
-		return letter_default(s, k, m);
-	k = measure_key(s, key);
-	return k < 0 ? NULL : measure_defaults[k];
-}
-
-long stats_config_long(struct store *s, const char *key)
-{
-	const char *def = stats_config_default(s, key);
-	char *v = store_config_get(s, key), *end = NULL;
-	long x = v ? strtol(v, &end, 10) : -1;
-	if (!v || *end || x < 0)
-		x = def ? strtol(def, NULL, 10) : 0;
-	free(v);
-	return x;
-}
-
-static int parse_num(const char *v, double *out)
-{
-	char *end;
-	if (!*v || strchr(v, 'x') || strchr(v, 'X') || strchr(v, 'n') || strchr(v, 'N') ||
-	    strchr(v, 'i') || strchr(v, 'I'))
-		return -1;
-	*out = strtod(v, &end);
-	return (*end || !isfinite(*out)) ? -1 : 0;
-}
-
-int stats_config_check(const struct store *s, const char *key, const char *value,
-		       struct error *err)
-{
-	size_t i;
-	double x;
-	int k, m = -1;
-	if ((k = letter_key(s, key, &m)) >= 0)
-		return letter_check(s, key, value, k, err);
-	if (strlen(value) > 32) {
-		error_set(err, EXIT_USAGE, NULL, 0, "value for '%s' is too long", key);
-		return -1;
-	}
-	for (i = 0; i < sizeof(int_keys) / sizeof(int_keys[0]); i++) {
-		if (strcmp(key, int_keys[i].key) != 0)
-			continue;
-		{
-			char *end;
-			long v = strtol(value, &end, 10);
-			if (!*value || *end || value[0] == '-' || value[0] == '+' || v < int_keys[i].lo ||
-			    v > int_keys[i].hi) {
-				error_set(err, EXIT_USAGE, NULL, 0,
-					  "'%s' takes a whole number %ld-%ld", key, int_keys[i].lo,
-					  int_keys[i].hi);
-				return -1;
-			}
-		}
-		return 0;
-	}
-	if (!strcmp(key, "input_encoding"))
-		return decode_check_encoding(value, err);
-	k = measure_key(s, key);
-	if (k < 0) {
-		error_set(err, EXIT_USAGE, NULL, 0,
-			  "unknown setting '%s' (see 'symtrend config' for the list)", key);
-		return -1;
-	}
-	if (k == 2 && !strcmp(value, "auto"))
-		return 0;
-	if (parse_num(value, &x) < 0) {
-		error_set(err, EXIT_USAGE, NULL, 0, "'%s' takes a number", key);
-		return -1;
-	}
-	if ((k == 0 && (x <= 0 || x > 10)) || (k == 1 && (x < 0 || x >= 1)) ||
-	    (k == 2 && (x <= 0 || x > 10)) || ((k == 3 || k == 4) && (x < 0 || x > 10))) {
-		static const char *const ranges[] = { "0 < mcid <= 10", "0 <= reliability < 1",
-						      "0 < sd <= 10 or 'auto'", "0 <= cutoff <= 10",
-						      "0 <= min_baseline <= 10" };
-		error_set(err, EXIT_USAGE, NULL, 0, "'%s' out of range (%s)", key, ranges[k]);
-		return -1;
-	}
-	return 0;
-}
-
-static double setting(struct store *s, const char *measure, int k)
-{
-	char key[64], *v;
-	double x = NAN;
-	snprintf(key, sizeof(key), "%s.%s", measure, measure_keys[k]);
-	v = store_config_get(s, key);
-	if (!v || parse_num(v, &x) < 0)
-		x = (k == 2) ? NAN : strtod(measure_defaults[k], NULL);
-	free(v);
-	return x;
-}
-
 /* Context ---------------------------------------------------------------- */
 
 struct stats_ctx *stats_ctx_new(struct store *s, struct error *err)
 {
 	return stats_ctx_new_visit(s, NULL, NULL, err);
+}
+
+/* One pass over every course: the SD of the baselines per measure
+ * (Welford), and the caller's visit. */
+struct baselines {
+	size_t nmeasures;
+	double sum2[CSVIN_MAX_MEASURES], mean[CSVIN_MAX_MEASURES];
+	long cnt[CSVIN_MAX_MEASURES];
+	void (*visit)(void *arg, const struct store_course *c);
+	void *arg;
+};
+
+static int add_baselines(void *arg, const struct store_course *c, struct error *err)
+{
+	struct baselines *b = arg;
+	size_t m, i;
+	(void)err;
+	if (b->visit)
+		b->visit(b->arg, c);
+	for (m = 0; m < b->nmeasures; m++)
+		for (i = 0; i < c->n; i++) {
+			double y = c->score[i * c->nmeasures + m];
+			if (!isnan(y)) {
+				double d = y - b->mean[m];
+				b->cnt[m]++;
+				b->mean[m] += d / (double)b->cnt[m];
+				b->sum2[m] += d * (y - b->mean[m]);
+				break;
+			}
+		}
+	return 0;
+}
+
+static double measure_setting(struct store *s, const char *measure, const char *what)
+{
+	char key[64];
+	snprintf(key, sizeof(key), "%s.%s", measure, what);
+	return settings_number(s, key);
 }
 
 struct stats_ctx *stats_ctx_new_visit(struct store *s,
@@ -245,61 +82,39 @@ struct stats_ctx *stats_ctx_new_visit(struct store *s,
 {
 	struct stats_ctx *ctx = xcalloc(1, sizeof(*ctx));
 	struct store_filter f = STORE_FILTER_INIT;
-	struct store_iter *it = NULL;
-	struct store_course c;
-	double sum2[CSVIN_MAX_MEASURES] = { 0 };
-	double mean[CSVIN_MAX_MEASURES] = { 0 };
-	long cnt[CSVIN_MAX_MEASURES] = { 0 };
+	struct baselines b;
 	size_t m, i;
-	int rc, need_pass = 0;
+	int need_pass = 0;
 
-	memset(&c, 0, sizeof(c));
+	memset(&b, 0, sizeof(b));
 	for (i = 1; i < TQ_TABLE; i++)
 		ctx->tq[i] = gsl_cdf_tdist_Qinv(0.025, (double)i);
 	ctx->nmeasures = store_measure_count(s);
 	for (m = 0; m < ctx->nmeasures; m++) {
 		const char *name = store_measure_name(s, m);
-		ctx->set[m].mcid = setting(s, name, 0);
-		ctx->set[m].reliability = setting(s, name, 1);
-		ctx->set[m].sd = setting(s, name, 2);
-		ctx->set[m].cutoff = setting(s, name, 3);
-		ctx->set[m].min_baseline = setting(s, name, 4);
+		ctx->set[m].mcid = measure_setting(s, name, "mcid");
+		ctx->set[m].reliability = measure_setting(s, name, "reliability");
+		ctx->set[m].sd = measure_setting(s, name, "sd");
+		ctx->set[m].cutoff = measure_setting(s, name, "cutoff");
+		ctx->set[m].min_baseline = measure_setting(s, name, "min_baseline");
 		ctx->sd[m] = ctx->set[m].sd;
 		if (isnan(ctx->sd[m]))
 			need_pass = 1;
 	}
 	if (!need_pass && !visit)
 		return ctx;
-	/* The RCI's SD is that of the baselines over every course (Welford). */
-	if (store_iter_open(s, &f, &it, err) < 0)
-		goto fail;
-	while ((rc = store_iter_next(it, &c, err)) == 1) {
-		if (visit)
-			visit(arg, &c);
-		for (m = 0; m < ctx->nmeasures; m++) {
-			for (i = 0; i < c.n; i++) {
-				double y = c.score[i * c.nmeasures + m];
-				if (!isnan(y)) {
-					double d = y - mean[m];
-					cnt[m]++;
-					mean[m] += d / (double)cnt[m];
-					sum2[m] += d * (y - mean[m]);
-					break;
-				}
-			}
-		}
+	/* The RCI's SD is that of the baselines over every course. */
+	b.nmeasures = ctx->nmeasures;
+	b.visit = visit;
+	b.arg = arg;
+	if (store_for_each_course(s, &f, add_baselines, &b, err) < 0) {
+		free(ctx);
+		return NULL;
 	}
-	store_iter_free(it);
-	store_course_release(&c);
-	if (rc < 0)
-		goto fail;
 	for (m = 0; m < ctx->nmeasures; m++)
 		if (isnan(ctx->sd[m]))
-			ctx->sd[m] = cnt[m] >= 2 ? sqrt(sum2[m] / (double)(cnt[m] - 1)) : NAN;
+			ctx->sd[m] = b.cnt[m] >= 2 ? sqrt(b.sum2[m] / (double)(b.cnt[m] - 1)) : NAN;
 	return ctx;
-fail:
-	free(ctx);
-	return NULL;
 }
 
 void stats_ctx_free(struct stats_ctx *ctx)
@@ -571,10 +386,10 @@ static void course_arrays(const double *s, const double *y, size_t n,
 		double sdiff = sqrt(2.0) * sd * sqrt(1 - set->reliability);
 		if (sdiff > 0) {
 			o->rci = o->change / sdiff;
-			if (o->rci <= -1.96) {
+			if (o->rci <= -CLINIC_Z95) {
 				o->reliable_change = "improved";
 				o->clinical_category = o->latest <= set->cutoff + EPS ? "recovered" : "improved";
-			} else if (o->rci >= 1.96) {
+			} else if (o->rci >= CLINIC_Z95) {
 				o->reliable_change = o->clinical_category = "deteriorated";
 			} else {
 				o->reliable_change = o->clinical_category = "unchanged";

@@ -99,7 +99,7 @@ static const char *const migration[STORE_SCHEMA_VERSION] = {
 
 static int sql_fail(struct store *s, struct error *err, const char *what)
 {
-	error_set(err, EXIT_FAILURE_IO, NULL, 0, "database '%s': %s: %s", s->path, what,
+	error_set(err, ERR_IO, NULL, 0, "database '%s': %s: %s", s->path, what,
 		  sqlite3_errmsg(s->db));
 	return -1;
 }
@@ -108,7 +108,7 @@ static int exec(struct store *s, const char *sql, struct error *err)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0, "database '%s': %s", s->path,
+		error_set(err, ERR_IO, NULL, 0, "database '%s': %s", s->path,
 			  msg ? msg : sqlite3_errmsg(s->db));
 		sqlite3_free(msg);
 		return -1;
@@ -155,7 +155,7 @@ static int load_measures(struct store *s, struct error *err)
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		return sql_fail(s, err, "cannot read measures");
 	if (s->nmeasures < STORE_BUILTIN_MEASURES) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0,
+		error_set(err, ERR_IO, NULL, 0,
 			  "database '%s' is damaged: the built-in measures are missing", s->path);
 		return -1;
 	}
@@ -168,14 +168,14 @@ static int migrate(struct store *s, int writable, struct error *err)
 	if (int_query(s, "PRAGMA user_version", &v, err) < 0)
 		return -1;
 	if (v > STORE_SCHEMA_VERSION) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0,
+		error_set(err, ERR_IO, NULL, 0,
 			  "database '%s' has schema version %lld, newer than this symtrend "
 			  "supports (%d): upgrade symtrend", s->path, (long long)v, STORE_SCHEMA_VERSION);
 		return -1;
 	}
 	if (v < STORE_SCHEMA_VERSION) {
 		if (!writable) {
-			error_set(err, EXIT_FAILURE_IO, NULL, 0,
+			error_set(err, ERR_IO, NULL, 0,
 				  "database '%s' needs 'symtrend init' (schema version %lld, want %d)",
 				  s->path, (long long)v, STORE_SCHEMA_VERSION);
 			return -1;
@@ -243,7 +243,7 @@ static int reopen_for_reader(struct store *s, const char *path, struct error *er
 	has_wal = stat(wal, &st) == 0 && st.st_size > 0;
 	free(wal);
 	if (has_wal) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0,
+		error_set(err, ERR_IO, NULL, 0,
 			  "cannot read database '%s': its folder is not writable for this user and "
 			  "its -wal file holds changes not yet in the database (a run is writing, "
 			  "or one was stopped): run again when it has finished, or as its owner",
@@ -257,7 +257,7 @@ static int reopen_for_reader(struct store *s, const char *path, struct error *er
 			     SQLITE_OPEN_NOMUTEX, NULL);
 	free(uri);
 	if (rc != SQLITE_OK) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot open database '%s': %s", path,
+		error_set(err, ERR_IO, NULL, 0, "cannot open database '%s': %s", path,
 			  s->db ? sqlite3_errmsg(s->db) : "out of memory");
 		return -1;
 	}
@@ -274,27 +274,27 @@ int store_open(const char *path, int flags, struct store **out, struct error *er
 	s->path = xstrdup(path);
 	if (stat(path, &st) != 0) {
 		if (!(flags & STORE_CREATE)) {
-			error_set(err, EXIT_FAILURE_IO, NULL, 0,
+			error_set(err, ERR_IO, NULL, 0,
 				  "database '%s' does not exist (run 'symtrend init')", path);
 			goto fail;
 		}
 		/* Health data: the file exists with mode 0600 before SQLite opens it. */
 		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (fd < 0 && errno != EEXIST) {
-			error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot create database '%s': %s",
+			error_set(err, ERR_IO, NULL, 0, "cannot create database '%s': %s",
 				  path, strerror(errno));
 			goto fail;
 		}
 		if (fd >= 0)
 			close(fd);
 	} else if (!S_ISREG(st.st_mode)) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0, "database '%s' is not a regular file", path);
+		error_set(err, ERR_IO, NULL, 0, "database '%s' is not a regular file", path);
 		goto fail;
 	} else if (flags & STORE_WRITE) {
 		/* Say "read-only" plainly rather than SQLite's "unable to open". */
 		fd = open(path, O_RDWR | O_CLOEXEC);
 		if (fd < 0) {
-			error_set(err, EXIT_FAILURE_IO, NULL, 0,
+			error_set(err, ERR_IO, NULL, 0,
 				  "database '%s' is read-only, this command writes to it: %s", path,
 				  strerror(errno));
 			goto fail;
@@ -303,7 +303,7 @@ int store_open(const char *path, int flags, struct store **out, struct error *er
 	}
 	oflags = (flags & STORE_WRITE) ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
 	if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot open database '%s': %s", path,
+		error_set(err, ERR_IO, NULL, 0, "cannot open database '%s': %s", path,
 			  s->db ? sqlite3_errmsg(s->db) : "out of memory");
 		goto fail;
 	}
@@ -316,7 +316,7 @@ int store_open(const char *path, int flags, struct store **out, struct error *er
 		sqlite3_int64 dummy;
 		struct error e2 = ERROR_INIT;
 		if (int_query(s, "SELECT count(*) FROM sqlite_schema", &dummy, &e2) < 0) {
-			error_set(err, EXIT_FAILURE_IO, NULL, 0,
+			error_set(err, ERR_IO, NULL, 0,
 				  "cannot read database '%s': %s (not overwritten)", path,
 				  sqlite3_errmsg(s->db));
 			error_release(&e2);
@@ -415,7 +415,7 @@ int store_add_measure(struct store *s, const char *name, struct error *err)
 	sqlite3_stmt *st;
 	int rc;
 	if (csvin_valid_measure_name(name) < 0) {
-		error_set(err, EXIT_USAGE, NULL, 0,
+		error_set(err, ERR_USAGE, NULL, 0,
 			  "invalid measure name '%s' (lowercase letters, digits, '_', at most 32)", name);
 		return -1;
 	}
@@ -423,11 +423,11 @@ int store_add_measure(struct store *s, const char *name, struct error *err)
 		return 1;
 	if (!strcmp(name, "patient_id") || !strcmp(name, "session_date") ||
 	    !strcmp(name, "course_id") || !strcmp(name, "therapist") || !strcmp(name, "notes")) {
-		error_set(err, EXIT_USAGE, NULL, 0, "'%s' is a column name, not a measure", name);
+		error_set(err, ERR_USAGE, NULL, 0, "'%s' is a column name, not a measure", name);
 		return -1;
 	}
 	if (s->nmeasures >= CSVIN_MAX_MEASURES) {
-		error_set(err, EXIT_USAGE, NULL, 0, "too many measures (at most %d)", CSVIN_MAX_MEASURES);
+		error_set(err, ERR_USAGE, NULL, 0, "too many measures (at most %d)", CSVIN_MAX_MEASURES);
 		return -1;
 	}
 	st = prepare(s, "INSERT INTO measures(name) VALUES(?)", err);
@@ -443,16 +443,27 @@ int store_add_measure(struct store *s, const char *name, struct error *err)
 	return 0;
 }
 
+int store_config_read(struct store *s, const char *key, char **value, struct error *err)
+{
+	sqlite3_stmt *st = prepare(s, "SELECT value FROM config WHERE key=?", err);
+	int rc;
+	*value = NULL;
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*value = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_fail(s, err, "cannot read a setting");
+	return 0;
+}
+
 char *store_config_get(struct store *s, const char *key)
 {
-	sqlite3_stmt *st = NULL;
-	char *v = NULL;
-	if (sqlite3_prepare_v2(s->db, "SELECT value FROM config WHERE key=?", -1, &st, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = xstrdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	char *v;
+	(void)store_config_read(s, key, &v, NULL);
 	return v;
 }
 
@@ -1036,25 +1047,29 @@ void store_ingest_rollback(struct store *s)
 	sqlite3_exec(s->db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
 }
 
-int store_file_known(struct store *s, const char *sha256)
+int store_file_known(struct store *s, const char *sha256, struct error *err)
 {
-	sqlite3_stmt *st = NULL;
-	int known = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM files WHERE sha256=? AND stored+duplicates+"
-				      "rejected+conflicts = rows_read LIMIT 1", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
-		known = sqlite3_step(st) == SQLITE_ROW;
-	}
+	sqlite3_stmt *st = prepare(s, "SELECT 1 FROM files WHERE sha256=? AND stored+duplicates+"
+				      "rejected+conflicts = rows_read LIMIT 1", err);
+	int rc;
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return known;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_fail(s, err, "cannot read the ingest log");
+	return rc == SQLITE_ROW;
 }
 
-long store_last_file_id(struct store *s)
+int store_last_file_id(struct store *s, long *id, struct error *err)
 {
 	sqlite3_int64 v = 0;
-	if (int_query(s, "SELECT coalesce(max(id), 0) FROM files", &v, NULL) < 0)
-		return 0;
-	return (long)v;
+	*id = 0;
+	if (int_query(s, "SELECT coalesce(max(id), 0) FROM files", &v, err) < 0)
+		return -1;
+	*id = (long)v;
+	return 0;
 }
 
 int store_counts(struct store *s, long *patients, long *sessions, long *files)
@@ -1112,19 +1127,25 @@ size_t store_course_points(const struct store_course *c, size_t m, double *s, do
 	return n;
 }
 
+/* The course_gap setting (validated when set; settings.h has its row). */
+static long course_gap(struct store *s)
+{
+	char *g = store_config_get(s, "course_gap");
+	long gap = g ? strtol(g, NULL, 10) : 0;
+	free(g);
+	return gap > 0 ? gap : CLINIC_COURSE_GAP_DEFAULT;
+}
+
 int store_iter_open(struct store *s, const struct store_filter *f,
 		    struct store_iter **out, struct error *err)
 {
 	struct store_iter *it = xcalloc(1, sizeof(*it));
 	struct strbuf sql = STRBUF_INIT;
-	char *gap;
 	size_t m;
 	int bind = 1;
 	it->s = s;
 	it->f = *f;
-	gap = store_config_get(s, "course_gap");
-	it->gap = gap ? strtol(gap, NULL, 10) : 90;
-	free(gap);
+	it->gap = course_gap(s);
 	sb_adds(&sql, "SELECT s.patient, p.patient_id, p.referrer, p.indication, p.birth_year,"
 		      " s.label, s.session_date, s.therapist, s.file,"
 		      " s.fatigue, s.sleep, s.focus, s.pain");
@@ -1303,6 +1324,23 @@ int store_iter_next(struct store_iter *it, struct store_course *c, struct error 
 	}
 }
 
+int store_for_each_course(struct store *s, const struct store_filter *f, store_course_fn *fn,
+			  void *arg, struct error *err)
+{
+	struct store_iter *it;
+	struct store_course c;
+	int rc;
+	if (store_iter_open(s, f, &it, err) < 0)
+		return -1;
+	memset(&c, 0, sizeof(c));
+	while ((rc = store_iter_next(it, &c, err)) == 1)
+		if ((rc = fn(arg, &c, err)) != 0)
+			break;
+	store_iter_free(it);
+	store_course_release(&c);
+	return rc;
+}
+
 void store_iter_free(struct store_iter *it)
 {
 	size_t i;
@@ -1390,10 +1428,8 @@ static long neighbour_date(struct store *s, const char *sql, sqlite3_int64 patie
 static int derived_window(struct store *s, const struct store_course *c, sqlite3_int64 patient,
 			  long *lo, long *hi, struct error *err)
 {
-	char *g = store_config_get(s, "course_gap");
-	long gap = g ? strtol(g, NULL, 10) : 90;
+	long gap = course_gap(s);
 	long prev;
-	free(g);
 	prev = neighbour_date(s, "SELECT max(session_date) FROM sessions WHERE patient=?1"
 			      " AND label='' AND attendance IS NULL AND session_date<?2",
 			      patient, c->date[0], err);

@@ -9,16 +9,7 @@
 
 #include "util.h"
 
-int table_parse_format(const char *s)
-{
-	if (!strcmp(s, "text"))
-		return TABLE_TEXT;
-	if (!strcmp(s, "csv"))
-		return TABLE_CSV;
-	if (!strcmp(s, "json"))
-		return TABLE_JSON;
-	return -1;
-}
+const char *const table_formats[] = { "text", "csv", "json", NULL };
 
 void json_string(FILE *out, const char *s)
 {

@@ -24,7 +24,7 @@ void bug_at(const char *file, int line, const char *msg)
 static void oom(size_t n)
 {
 	fprintf(stderr, "symtrend: out of memory (%zu bytes)\n", n);
-	exit(EXIT_FAILURE_IO);
+	exit(3); /* EXIT_FAILURE_IO of cmd.h: the one exit outside main */
 }
 
 void *xmalloc(size_t n)
@@ -154,7 +154,7 @@ char *sb_detach(struct strbuf *sb)
 	return p;
 }
 
-void error_set(struct error *e, int code, const char *file, long line,
+void error_set(struct error *e, enum error_kind kind, const char *file, long line,
 	       const char *fmt, ...)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -175,7 +175,7 @@ void error_set(struct error *e, int code, const char *file, long line,
 	e->reason = sb.buf;
 	e->file = file ? xstrdup(file) : NULL;
 	e->line = line;
-	e->code = code;
+	e->kind = kind;
 }
 
 void error_release(struct error *e)
@@ -184,7 +184,7 @@ void error_release(struct error *e)
 	free(e->reason);
 	e->file = e->reason = NULL;
 	e->line = 0;
-	e->code = 0;
+	e->kind = ERR_NONE;
 }
 
 char *error_format(const struct error *e)
@@ -674,7 +674,7 @@ int write_file_atomic(const char *path, const char *data, size_t n,
 	size_t off = 0;
 	fd = tmp_create(path, &tmp);
 	if (fd < 0) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot create '%s': %s",
+		error_set(err, ERR_IO, NULL, 0, "cannot create '%s': %s",
 			  tmp, strerror(errno));
 		goto out;
 	}
@@ -683,7 +683,7 @@ int write_file_atomic(const char *path, const char *data, size_t n,
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			error_set(err, EXIT_FAILURE_IO, NULL, 0,
+			error_set(err, ERR_IO, NULL, 0,
 				  "cannot write '%s': %s", tmp, strerror(errno));
 			close(fd);
 			unlink(tmp);
@@ -692,13 +692,13 @@ int write_file_atomic(const char *path, const char *data, size_t n,
 		off += (size_t)w;
 	}
 	if (fsync(fd) != 0 || close(fd) != 0) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot write '%s': %s",
+		error_set(err, ERR_IO, NULL, 0, "cannot write '%s': %s",
 			  tmp, strerror(errno));
 		unlink(tmp);
 		goto out;
 	}
 	if (rename(tmp, path) != 0) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0,
+		error_set(err, ERR_IO, NULL, 0,
 			  "cannot rename '%s' to '%s': %s", tmp, path,
 			  strerror(errno));
 		unlink(tmp);
@@ -803,7 +803,7 @@ int outfile_open(struct outfile *of, const char *path, struct error *err)
 	of->path = xstrdup(path);
 	of->fd = tmp_create(path, &of->tmp);
 	if (of->fd < 0) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot create '%s': %s", of->tmp,
+		error_set(err, ERR_IO, NULL, 0, "cannot create '%s': %s", of->tmp,
 			  strerror(errno));
 		free(of->path);
 		free(of->tmp);
@@ -846,7 +846,7 @@ int outfile_commit(struct outfile *of, struct error *err)
 	if (!of->failed && rename(of->tmp, of->path) != 0)
 		of->failed = errno;
 	if (of->failed) {
-		error_set(err, EXIT_FAILURE_IO, NULL, 0, "cannot write '%s': %s", of->path,
+		error_set(err, ERR_IO, NULL, 0, "cannot write '%s': %s", of->path,
 			  strerror(of->failed));
 		unlink(of->tmp);
 		outfile_end(of);

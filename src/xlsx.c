@@ -319,9 +319,9 @@ static XML_Parser new_parser(struct xlsx_reader *x, XML_StartElementHandler st,
 static void parse_error(struct xlsx_reader *x, XML_Parser p, const char *part, struct error *err)
 {
 	if (x->fail.len)
-		error_set(err, EXIT_REJECTS, x->name, 0, "%s: %s", part, x->fail.buf);
+		error_set(err, ERR_INPUT, x->name, 0, "%s: %s", part, x->fail.buf);
 	else
-		error_set(err, EXIT_REJECTS, x->name, 0, "damaged workbook: %s line %lu: %s", part,
+		error_set(err, ERR_INPUT, x->name, 0, "damaged workbook: %s line %lu: %s", part,
 			  (unsigned long)XML_GetCurrentLineNumber(p),
 			  XML_ErrorString(XML_GetErrorCode(p)));
 }
@@ -335,14 +335,14 @@ static zip_file_t *open_part(struct xlsx_reader *x, const char *part, unsigned l
 	zip_file_t *zf;
 	if (idx < 0) {
 		if (required)
-			error_set(err, EXIT_REJECTS, x->name, 0,
+			error_set(err, ERR_INPUT, x->name, 0,
 				  "not an .xlsx workbook (no part %s)", part);
 		return NULL;
 	}
 	zip_stat_init(&st);
 	if (zip_stat_index(x->za, (zip_uint64_t)idx, 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE)) {
 		if (st.size > cap) {
-			error_set(err, EXIT_REJECTS, x->name, 0,
+			error_set(err, ERR_INPUT, x->name, 0,
 				  "%s is %llu MB uncompressed, more than the %llu MB read "
 				  "(a zip bomb?)", part, (unsigned long long)(st.size >> 20), cap >> 20);
 			return NULL;
@@ -351,7 +351,7 @@ static zip_file_t *open_part(struct xlsx_reader *x, const char *part, unsigned l
 	}
 	zf = zip_fopen_index(x->za, (zip_uint64_t)idx, 0);
 	if (!zf)
-		error_set(err, EXIT_REJECTS, x->name, 0, "damaged workbook: cannot read %s: %s", part,
+		error_set(err, ERR_INPUT, x->name, 0, "damaged workbook: cannot read %s: %s", part,
 			  zip_strerror(x->za));
 	return zf;
 }
@@ -373,13 +373,13 @@ static int parse_part(struct xlsx_reader *x, const char *part, unsigned long lon
 	for (;;) {
 		zip_int64_t n = zip_fread(zf, x->buf, sizeof(x->buf));
 		if (n < 0) {
-			error_set(err, EXIT_REJECTS, x->name, 0, "damaged workbook: %s: %s", part,
+			error_set(err, ERR_INPUT, x->name, 0, "damaged workbook: %s: %s", part,
 				  zip_file_strerror(zf));
 			goto out;
 		}
 		total += (unsigned long long)n;
 		if (total > cap) {
-			error_set(err, EXIT_REJECTS, x->name, 0,
+			error_set(err, ERR_INPUT, x->name, 0,
 				  "%s is more than %llu MB uncompressed (a zip bomb?)", part, cap >> 20);
 			goto out;
 		}
@@ -657,7 +657,7 @@ struct xlsx_reader *xlsx_open(const char *name, const char *path, const void *da
 			zip_source_free(src);
 	}
 	if (!x->za) {
-		error_set(err, zip_error_code_system(&ze) == ENOENT ? EXIT_FAILURE_IO : EXIT_REJECTS,
+		error_set(err, zip_error_code_system(&ze) == ENOENT ? ERR_IO : ERR_INPUT,
 			  name, 0, "not a readable .xlsx workbook: %s", zip_error_strerror(&ze));
 		zip_error_fini(&ze);
 		xlsx_free(x);
@@ -685,13 +685,13 @@ int xlsx_next_row(struct xlsx_reader *x, struct xlsx_row *row, struct error *err
 		} else {
 			zip_int64_t n = zip_fread(x->zf, x->buf, sizeof(x->buf));
 			if (n < 0) {
-				error_set(err, EXIT_REJECTS, x->name, 0, "damaged workbook: %s",
+				error_set(err, ERR_INPUT, x->name, 0, "damaged workbook: %s",
 					  zip_file_strerror(x->zf));
 				return -1;
 			}
 			x->sheet_read += (unsigned long long)n;
 			if (x->sheet_read > XLSX_MAX_SHEET) {
-				error_set(err, EXIT_REJECTS, x->name, 0,
+				error_set(err, ERR_INPUT, x->name, 0,
 					  "the sheet is more than %llu MB uncompressed (a zip bomb?)",
 					  XLSX_MAX_SHEET >> 20);
 				return -1;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "csvin.h"
@@ -575,6 +576,36 @@ static void test_chunk_boundary(void **state)
 	sb_release(&t);
 }
 
+/* csvin_sniff: patients, sessions, and a file it cannot read, with why. */
+static void test_sniff(void **state)
+{
+	char dir[] = "/tmp/test_csvin.XXXXXX", path[64];
+	struct error err = ERROR_INIT;
+	FILE *f;
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/p.csv", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("patient_id,referrer,indication,birth_year\nP1,Dr A,neck,1970\n", f);
+	fclose(f);
+	assert_int_equal(csvin_sniff(path, &err), 1);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("patient_id,session_date,fatigue,sleep,focus,pain\n", f);
+	fclose(f);
+	assert_int_equal(csvin_sniff(path, &err), 0);
+	assert_null(err.reason);
+	unlink(path);
+	assert_int_equal(csvin_sniff(path, &err), -1);
+	assert_non_null(strstr(err.reason, "cannot open"));
+	error_release(&err);
+	assert_int_equal(csvin_sniff(dir, &err), -1);
+	assert_non_null(strstr(err.reason, "Is a directory"));
+	error_release(&err);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -590,6 +621,7 @@ int main(void)
 		cmocka_unit_test(test_parse_date),
 		cmocka_unit_test(test_encodings),
 		cmocka_unit_test(test_chunk_boundary),
+		cmocka_unit_test(test_sniff),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -81,7 +81,7 @@ static void test_plot_contexts(void **state)
 	log = xasprintf("%s/log", dir);
 	p = plot_start(log, &err);
 	if (!p) {
-		assert_int_equal(err.code, EXIT_OK);
+		assert_int_equal(err.kind, ERR_MISSING);
 		error_release(&err);
 		free(log);
 		rmdir(dir);

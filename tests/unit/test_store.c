@@ -155,8 +155,13 @@ static void test_ingest(void **state)
 	assert_int_equal(np, 1);
 	assert_int_equal(ns, 1);
 	assert_int_equal(nf, 1);
-	assert_true(store_file_known(s, "00"));
-	assert_false(store_file_known(s, "11"));
+	assert_int_equal(store_file_known(s, "00", &err), 1);
+	assert_int_equal(store_file_known(s, "11", &err), 0);
+	{
+		long last = -1;
+		assert_int_equal(store_last_file_id(s, &last, &err), 0);
+		assert_int_equal(last, 1);
+	}
 	store_free(s);
 }
 
