@@ -68,6 +68,10 @@ int cmd_error_in(const char *what, struct error *e);
 /* Prints the usage line of 'e' to stderr and returns EXIT_USAGE. */
 int cmd_usage(const struct cmd_entry *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* An option that sets a setting: its value checked by the setting's row
+ * (NULL: not given).  EXIT_OK, or the usage error printed. */
+int cmd_check_setting(const struct cmd_entry *e, const struct store *s, const char *option,
+		      const char *key, const char *value);
 /* Today as YYYY-MM-DD (UTC), or $SYMTREND_TODAY for reproducible reports. */
 void cmd_today(char out[11]);
 

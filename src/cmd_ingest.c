@@ -9,7 +9,6 @@
 #include "cmd.h"
 #include "decode.h"
 #include "ingest.h"
-#include "settings.h"
 
 #define SHOWN_REJECTS 5
 
@@ -173,11 +172,10 @@ static int cmd_ingest(struct cmd_ctx *ctx, void *opts, int argc, char **argv)
 	if (a->rejects && (argc > 1 || (argc == 0 && a->patients.n + a->therapists.n > 1)))
 		return cmd_usage(&cmd_ingest_entry, "--rejects names the rejects file of one sessions "
 				 "file (or of one patients file): ingest one with it");
-	if (a->course_gap && settings_check(ctx->store, "course_gap", a->course_gap, &err) < 0) {
-		rc = cmd_usage(&cmd_ingest_entry, "--course-gap: %s", err.reason);
-		error_release(&err);
+	rc = cmd_check_setting(&cmd_ingest_entry, ctx->store, "--course-gap", "course_gap",
+			       a->course_gap);
+	if (rc != EXIT_OK)
 		return rc;
-	}
 	if (a->encoding && decode_check_encoding(a->encoding, &err) < 0)
 		return cmd_error(&err);
 	dialect.encoding = a->encoding;

@@ -85,11 +85,10 @@ static int cmd_nightly(struct cmd_ctx *ctx, void *opts, int argc, char **argv)
 	o.dry_run = a->dry_run;
 	if (!o.inbox || !o.out)
 		return cmd_usage(&cmd_nightly_entry, "--inbox DIR and --out DIR are required");
-	if (a->settle && settings_check(ctx->store, "settle_seconds", a->settle, &err) < 0) {
-		rc = cmd_usage(&cmd_nightly_entry, "--settle: %s", err.reason);
-		error_release(&err);
+	rc = cmd_check_setting(&cmd_nightly_entry, ctx->store, "--settle", "settle_seconds",
+			       a->settle);
+	if (rc != EXIT_OK)
 		return rc;
-	}
 	o.settle_seconds = a->settle ? strtol(a->settle, NULL, 10)
 				     : settings_long(ctx->store, "settle_seconds");
 	cmd_today(day);

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cmd.h"
+#include "settings.h"
 
 static const struct cmd_entry *const commands[] = {
 	&cmd_init_entry,
@@ -73,6 +74,18 @@ int cmd_usage(const struct cmd_entry *e, const char *fmt, ...)
 	fprintf(stderr, "usage: symtrend %s\n       symtrend %s --help for the options\n",
 		e->usage, e->name);
 	return EXIT_USAGE;
+}
+
+int cmd_check_setting(const struct cmd_entry *e, const struct store *s, const char *option,
+		      const char *key, const char *value)
+{
+	struct error err = ERROR_INIT;
+	int rc;
+	if (!value || settings_check(s, key, value, &err) == 0)
+		return EXIT_OK;
+	rc = cmd_usage(e, "%s: %s", option, err.reason);
+	error_release(&err);
+	return rc;
 }
 
 void cmd_today(char out[11])
