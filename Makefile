@@ -24,7 +24,7 @@ LIB_SRC += src/report_index.c src/report_index_html.c src/report_period.c
 CMD_SRC  = src/main.c src/cmd_init.c src/cmd_ingest.c src/cmd_stats.c src/cmd_config.c src/cmd_report.c src/cmd_nightly.c src/cmd_alerts.c src/cmd_model.c src/cmd_template.c
 
 HDRS     = $(wildcard include/*.h)
-UNIT     = util opts csvin xlsx store stats model output outcome report
+UNIT     = util opts settings csvin xlsx store stats model output outcome report
 UNIT    += index
 B        = build
 BA       = build-asan
