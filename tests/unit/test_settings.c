@@ -92,6 +92,9 @@ static void test_bounds(void **state)
 	refused("pain.mood", "1", "unknown setting");
 	refused("nightly.reported_file", "1", "unknown setting");
 	refused("pain.mcid", "123456789012345678901234567890123", "too long");
+	/* A row with a check of its own: an encoding iconv knows. */
+	ok("input_encoding", "WINDOWS-1252");
+	refused("input_encoding", "NO-SUCH-ENCODING", "NO-SUCH-ENCODING");
 }
 
 static void test_text(void **state)
