@@ -79,7 +79,7 @@ printf 'patient_id,session_date,fatigue,sleep,focus\nX1,2025-01-01,1,2,3\n' >ref
 expect 1 "a refused file" ingest refused.csv
 check "no message repeats its prefix" sh -c "! grep -q 'symtrend:.*symtrend:' err"
 grep_err "the refusal and its reason are on one line" "^symtrend: file refused, nothing stored: refused.csv:1: missing required column 'pain'"
-for c in init ingest stats config report nightly model; do
+for c in init ingest stats config report nightly model alerts template; do
 	"$SYMTREND" "$c" --help >out 2>&1
 	# Every option the usage line shows is described under options, from the table.
 	check "$c --help describes every option of its usage" sh -c '
