@@ -41,6 +41,9 @@ enum outcome_levelling {
 	OUTCOME_LEVEL_UNCLEAR,  /* no plateau fit, no clear trend */
 	OUTCOME_LEVEL_REACHED,  /* plateau fit, s90 <= last session */
 	OUTCOME_LEVEL_CHANGING, /* plateau fit, s90 after the last session */
+	OUTCOME_LEVEL_NOT_FALLING, /* plateau fit, but the curve does not fall: no
+				    * improvement to level off (a plateau is read
+				    * only for improvements) */
 };
 enum outcome_levelling outcome_levelling(const struct stats_course *r);
 

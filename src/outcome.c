@@ -113,6 +113,8 @@ enum outcome_levelling outcome_levelling(const struct stats_course *r)
 	if (!isfinite(r->plateau))
 		return isfinite(r->slope_hi) && r->slope_hi < 0 ? OUTCOME_LEVEL_STEADY
 								: OUTCOME_LEVEL_UNCLEAR;
+	if (!(r->plateau < r->plateau_b))
+		return OUTCOME_LEVEL_NOT_FALLING;
 	return r->s90 <= r->last_session ? OUTCOME_LEVEL_REACHED : OUTCOME_LEVEL_CHANGING;
 }
 

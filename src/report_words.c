@@ -107,6 +107,8 @@ const char *report_levelling(const struct report_note_measure *m, char *buf, siz
 		return "still improving steadily: no levelling off in the data";
 	case OUTCOME_LEVEL_UNCLEAR:
 		return "no plateau can be fitted (no clear levelling)";
+	case OUTCOME_LEVEL_NOT_FALLING:
+		return "no improvement to level off (the fitted curve does not fall)";
 	case OUTCOME_LEVEL_REACHED:
 		snprintf(buf, n, "levelled off near %s by session %d", report_num(a, sizeof(a),
 			 r->plateau, 1), whole_session(r->s90));

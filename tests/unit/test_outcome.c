@@ -274,10 +274,19 @@ static void test_levelling(void **state)
 	r.slope_hi = NAN;
 	assert_int_equal(outcome_levelling(&r), OUTCOME_LEVEL_UNCLEAR);
 	r.plateau = 4;
+	r.plateau_b = 8;
 	r.s90 = 5;
 	assert_int_equal(outcome_levelling(&r), OUTCOME_LEVEL_REACHED);
 	r.s90 = 5.01;
 	assert_int_equal(outcome_levelling(&r), OUTCOME_LEVEL_CHANGING);
+	/* A curve that does not fall has no improvement to level off (P026's focus). */
+	r.plateau_b = 4;
+	assert_int_equal(outcome_levelling(&r), OUTCOME_LEVEL_NOT_FALLING);
+	r.plateau_b = 4.000001;
+	assert_int_equal(outcome_levelling(&r), OUTCOME_LEVEL_CHANGING);
+	r.plateau_b = 3;
+	r.s90 = 5;
+	assert_int_equal(outcome_levelling(&r), OUTCOME_LEVEL_NOT_FALLING);
 }
 
 static void test_pace(void **state)

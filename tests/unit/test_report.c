@@ -125,6 +125,12 @@ static void test_note_levelling_and_expected(void **state)
 	(void)state;
 	note(&n);
 	n.m[0].r.plateau = 4.0;
+	n.m[0].r.plateau_b = 8.0; /* a falling curve: an improvement that levels off */
+	measure(&n, 2, "focus", course(6, 6.0, 6.5)); /* P026's: 6.0 -> 6.5, not worse */
+	n.m[2].r.plateau = 7.0; /* a rising curve has no improvement to level off */
+	n.m[2].r.plateau_b = 6.0;
+	n.m[2].r.s90 = 4.0;
+	n.m[2].levelling = outcome_levelling(&n.m[2].r);
 	n.m[0].r.s90 = 5.2; /* reached: said as a whole session, 6 */
 	n.m[0].levelling = outcome_levelling(&n.m[0].r);
 	n.m[0].fit = &fit;
@@ -133,12 +139,14 @@ static void test_note_levelling_and_expected(void **state)
 	n.m[0].effect_sd[1] = 0.1;
 	n.m[0].pace = outcome_pace(-0.5, 0.1);
 	n.m[1].r.plateau = 4.5; /* sleep: the forecast 12.5 is beyond twice the 6 sessions */
+	n.m[1].r.plateau_b = 7.0;
 	n.m[1].r.s90 = 12.5;
 	n.m[1].levelling = outcome_levelling(&n.m[1].r);
 	n.m[1].fit = &few;
 	n.m[1].model_state = REPORT_MODEL_TOO_FEW;
 	t = text_of(&n);
 	assert_non_null(strstr(t, "fatigue    levelled off near 4.0 by session 6\n"));
+	assert_non_null(strstr(t, "focus      no improvement to level off (the fitted curve does "));
 	assert_non_null(strstr(t, "sleep      still improving: no levelling off in sight after 6 "
 				  "sessions\n"));
 	assert_non_null(strstr(t, "Compared with the expected course"));
@@ -151,6 +159,7 @@ static void test_note_levelling_and_expected(void **state)
 	free(t);
 	note(&n);
 	n.m[0].r.plateau = 4.0;
+	n.m[0].r.plateau_b = 8.0;
 	n.m[0].r.s90 = 12.0; /* exactly twice the sessions seen: still a forecast */
 	n.m[0].levelling = outcome_levelling(&n.m[0].r);
 	n.m[0].fit = &fit;
