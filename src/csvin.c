@@ -693,6 +693,11 @@ static int unseen(struct csvin_reader *r, const char *name, const char *s, size_
 static const char *folded(struct csvin_reader *r, const char *name, const char *s, size_t n)
 {
 	char *f;
+	size_t i;
+	for (i = 0; i < n && (unsigned char)s[i] < 0x80; i++)
+		;
+	if (i == n)
+		return s; /* ASCII is its own NFKC form: no copy per cell */
 	if (r->nfold >= MAX_COLS)
 		BUG("more folded cells than columns");
 	f = text_nfkc(s, n);

@@ -145,7 +145,50 @@ static void test_csv_field(void **state)
 	sb_addc(&sb, ',');
 	sb_csv_field(&sb, "a,\"b\"\nc", 7);
 	assert_string_equal(sb.buf, "plain,\"a,\"\"b\"\"\nc\"");
+	sb_reset(&sb);
+	/* A formula to a spreadsheet gets an apostrophe; a minus inside does not. */
+	sb_csv_field(&sb, "=1+1", 4);
+	sb_addc(&sb, ',');
+	sb_csv_field(&sb, "@A1", 3);
+	sb_addc(&sb, ',');
+	sb_csv_field(&sb, "-2,x", 4);
+	sb_addc(&sb, ',');
+	sb_csv_field(&sb, "a-b", 3);
+	assert_string_equal(sb.buf, "\"'=1+1\",\"'@A1\",\"'-2,x\",a-b");
+	assert_true(csv_is_formula("\tx", 2) && csv_is_formula("\rx", 2) && csv_is_formula("+", 1));
+	assert_false(csv_is_formula("", 0) || csv_is_formula("x=", 2));
 	sb_release(&sb);
+}
+
+/* text_check by Unicode property, text_nfkc as NFKC (libutf8proc). */
+static void test_unseen(void **state)
+{
+	long cp = 0;
+	char *f;
+	(void)state;
+	assert_int_equal(text_check("P001", 4, TEXT_BIDI | TEXT_INVISIBLE | TEXT_SPACES, &cp), 0);
+	assert_int_equal(text_check("P001\xc2\xa0", 6, TEXT_SPACES, &cp), TEXT_SPACES);
+	assert_int_equal(cp, 0xa0);
+	assert_int_equal(text_check("P001\xc2\xa0", 6, TEXT_BIDI | TEXT_INVISIBLE, &cp), 0);
+	assert_int_equal(text_check("\xe2\x80\x8bP", 4, TEXT_INVISIBLE, &cp), TEXT_INVISIBLE);
+	assert_int_equal(cp, 0x200b);
+	assert_int_equal(text_check("a\xe2\x80\xae" "b", 5, TEXT_BIDI, &cp), TEXT_BIDI);
+	assert_int_equal(cp, 0x202e);
+	assert_int_equal(text_check("a\xe2\x81\xa9" "b", 5, TEXT_BIDI, &cp), TEXT_BIDI); /* PDI */
+	assert_int_equal(text_check("a\xe2\x80\x8d" "b", 5, TEXT_INVISIBLE, &cp), TEXT_INVISIBLE);
+	assert_int_equal(text_check("a\xe2\x80\x8d" "b", 5, TEXT_INVISIBLE | TEXT_JOINERS_OK, &cp), 0);
+	assert_int_equal(text_check("M\xc3\xbcller", 7, TEXT_BIDI | TEXT_INVISIBLE | TEXT_SPACES,
+				    &cp), 0);
+	f = text_nfkc("\xef\xbc\xb0" "001", 6); /* full-width P */
+	assert_string_equal(f, "P001");
+	free(f);
+	f = text_nfkc("Mu\xcc\x88ller", 8); /* decomposed u-umlaut composes */
+	assert_string_equal(f, "M\xc3\xbcller");
+	free(f);
+	f = text_nfkc("Anna\xc2\xa0" "Berg", 10);
+	assert_string_equal(f, "Anna Berg");
+	free(f);
+	assert_null(text_nfkc("x\xf4\x8f\xbf\xbe", 5)); /* U+10FFFE: not assigned */
 }
 
 int main(void)
@@ -157,6 +200,7 @@ int main(void)
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_csv_field),
 		cmocka_unit_test(test_escaped),
+		cmocka_unit_test(test_unseen),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
