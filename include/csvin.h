@@ -15,6 +15,7 @@
 #ifndef SYMTREND_CSVIN_H
 #define SYMTREND_CSVIN_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -29,6 +30,7 @@
 #define CSVIN_MAX_EVENT 2000          /* bytes of an adverse event */
 #define CSVIN_MAX_EMAIL 254           /* characters of an email address */
 #define CSVIN_MAX_PLANNED 999         /* planned sessions of a course */
+#define CSVIN_NO_DATE LONG_MIN        /* an optional date not given */
 
 enum csvin_kind { CSVIN_SESSIONS, CSVIN_PATIENTS, CSVIN_THERAPISTS };
 
@@ -65,7 +67,7 @@ struct csvin_patient {
 	/* For the referral letter; the name is shown in letters only. */
 	const char *name;            /* NULL when empty */
 	const char *referral_reason; /* NULL when empty */
-	long referral_date;          /* days since 1970-01-01, -1 when empty */
+	long referral_date;          /* days since 1970-01-01, CSVIN_NO_DATE when empty */
 	int planned_sessions;        /* 0 when empty */
 };
 

@@ -59,6 +59,17 @@ int report_note(struct report_batch *b, struct store *s, const struct stats_ctx 
 		const struct report_models *rm, const char *patient_id, const char *course_id,
 		const char *out_dir, const char *today, char **dir, struct error *err);
 
+/*
+ * The same note with the therapist's additions (report_letter.h): a comment,
+ * a recommendation replacing the suggested next step, the session notes as
+ * an appendix.  report_note is this without them.
+ */
+struct report_letter_opts;
+int report_letter(struct report_batch *b, struct store *s, const struct stats_ctx *sc,
+		  const struct report_models *rm, const char *patient_id, const char *course_id,
+		  const struct report_letter_opts *o, const char *out_dir, const char *today,
+		  char **dir, struct error *err);
+
 /* The clinic report over the courses 'f' selects, in OUT/clinic[-FROM-TO]/. */
 int report_clinic(struct report_batch *b, struct store *s, const struct stats_ctx *sc,
 		  const struct report_models *rm, const struct store_filter *f,

@@ -187,6 +187,12 @@ void report_note_html(struct strbuf *h, const struct report_note *n);
 void report_clinic_text(struct strbuf *t, const struct report_clinic *c);
 void report_clinic_html(struct strbuf *h, const struct report_clinic *c);
 
+/* report_text.c's wrapping at REPORT_WIDTH (the first line after 'first'
+ * columns, then indented by 'indent') and its text with control characters
+ * made visible, for the letter's text view (report_letter_text.c). */
+void report_text_wrap(struct strbuf *sb, const char *text, size_t first, size_t indent);
+void report_text_plain(struct strbuf *sb, const char *s);
+
 /* Numbers and sentences both views say (report_words.c).  'buf' holds the
  * result unless a constant is returned. */
 const char *report_num(char *buf, size_t n, double v, int decimals);    /* "-" when undefined */

@@ -167,7 +167,7 @@ struct store_visit {
 struct store_course_visits {
 	/* the patient's letter fields; the name is for letters only */
 	char *name, *referral_reason;  /* NULL when not given */
-	long referral_date;            /* -1 when not given */
+	long referral_date;            /* CSVIN_NO_DATE when not given */
 	int planned_sessions;          /* 0 when not given */
 	long attended, cancelled, no_show;
 	long adverse_events;           /* visits with an adverse event */

@@ -7,14 +7,16 @@
 
 #include "cmd.h"
 #include "report_index.h"
+#include "report_letter.h"
 #include "reportrun.h"
 #include "settings.h"
 
 struct report_args {
 	const char *patient, *course, *out;
 	const char *period;
+	const char *comment, *comment_file, *recommendation;
 	long from, to;
-	int png;
+	int png, with_notes;
 };
 
 static const struct opt report_options[] = {
@@ -28,6 +30,14 @@ static const struct opt report_options[] = {
 	OPTION_DATE("to", 0, struct report_args, to,
 		    "clinic report: courses that started on or before DATE"),
 	OPTION_FLAG("png", 0, struct report_args, png, "every chart also as PNG, beside its SVG"),
+	OPTION_STRING("comment", 0, "TEXT", struct report_args, comment,
+		      "note: the therapist's comment in the letter"),
+	OPTION_STRING("comment-file", 0, "FILE", struct report_args, comment_file,
+		      "note: the comment from a UTF-8 text file"),
+	OPTION_STRING("recommendation", 0, "TEXT", struct report_args, recommendation,
+		      "note: the next step, replacing the suggested one"),
+	OPTION_FLAG("with-notes", 0, struct report_args, with_notes,
+		    "note: the session notes as an appendix (private otherwise)"),
 	OPTION_STRING("period", 0, "DAYS", struct report_args, period,
 		      "morning page: this many days against the days before\n"
 		      "(default: the index_period setting)"),
@@ -59,6 +69,43 @@ static int report_index_cmd(struct store *s, const char *out, long period)
 	return EXIT_OK;
 }
 
+#define COMMENT_MAX 4000       /* bytes of the therapist's comment */
+#define RECOMMENDATION_MAX 300 /* characters of the recommendation */
+
+/*
+ * The letter's additions: --comment or --comment-file (UTF-8 text, line
+ * breaks kept), --recommendation (one line).  Returns EXIT_OK or a usage
+ * error; *text (caller frees) holds a comment read from a file.
+ */
+static int letter_opts(struct report_letter_opts *o, const char *comment_file, char **text)
+{
+	struct strbuf sb = STRBUF_INIT;
+	*text = NULL;
+	if (o->comment && comment_file)
+		return cmd_usage(&cmd_report_entry, "give --comment or --comment-file, not both");
+	if (comment_file) {
+		if (read_file(comment_file, &sb) != 0) {
+			sb_release(&sb);
+			return cmd_usage(&cmd_report_entry, "cannot read --comment-file '%s': %s",
+					 comment_file, strerror(errno));
+		}
+		*text = sb.buf ? sb.buf : xstrdup("");
+		o->comment = *text;
+	}
+	if (o->comment && (strlen(o->comment) > COMMENT_MAX ||
+			   !text_is_clean(o->comment, strlen(o->comment), 1)))
+		return cmd_usage(&cmd_report_entry, "the comment must be UTF-8 text of at most %d "
+				 "bytes without control characters", COMMENT_MAX);
+	if (o->recommendation && (!*o->recommendation ||
+				  !text_is_clean(o->recommendation, strlen(o->recommendation), 0) ||
+				  utf8_len(o->recommendation, strlen(o->recommendation)) >
+				  RECOMMENDATION_MAX))
+		return cmd_usage(&cmd_report_entry, "--recommendation takes one line of 1-%d "
+				 "characters", RECOMMENDATION_MAX);
+	return EXIT_OK;
+}
+
+
 /* The checks that need more than one option, in the order a reader meets them. */
 static int check_args(const struct report_args *a, const char *what)
 {
@@ -72,6 +119,10 @@ static int check_args(const struct report_args *a, const char *what)
 		return cmd_usage(&cmd_report_entry, "'report %s' covers every patient", what);
 	if (a->period && strcmp(what, "index") != 0)
 		return cmd_usage(&cmd_report_entry, "--period goes with 'report index'");
+	if (strcmp(what, "note") != 0 && (a->comment || a->comment_file || a->recommendation ||
+					a->with_notes))
+		return cmd_usage(&cmd_report_entry, "--comment, --comment-file, --recommendation and "
+				 "--with-notes go with 'report note'");
 	return EXIT_OK;
 }
 
@@ -82,7 +133,8 @@ static int cmd_report(struct cmd_ctx *ctx, void *opts, int argc, char **argv)
 	struct error err = ERROR_INIT;
 	struct report_run run;
 	const char *what;
-	char day[11], *dir = NULL;
+	struct report_letter_opts lo = { a->comment, a->recommendation, a->with_notes };
+	char day[11], *dir = NULL, *comment_text = NULL;
 	int rc;
 
 	if (argc < 1 || (strcmp(argv[0], "note") != 0 && strcmp(argv[0], "clinic") != 0 &&
@@ -101,15 +153,22 @@ static int cmd_report(struct cmd_ctx *ctx, void *opts, int argc, char **argv)
 		return report_index_cmd(ctx->store, a->out, a->period ? strtol(a->period, NULL, 10)
 								      : -1);
 	}
+	rc = letter_opts(&lo, a->comment_file, &comment_text);
+	if (rc != EXIT_OK) {
+		free(comment_text);
+		return rc;
+	}
 	f.from = a->from;
 	f.to = a->to;
 	cmd_today(day);
 	if (mkdir_p(a->out) != 0) {
 		fprintf(stderr, "symtrend: cannot create folder '%s': %s\n", a->out, strerror(errno));
+		free(comment_text);
 		return EXIT_FAILURE_IO;
 	}
 	if (report_run_start(&run, ctx->store, a->out, 0, &err) < 0) {
 		report_run_release(&run);
+		free(comment_text);
 		return cmd_error(&err);
 	}
 	if (run.no_charts)
@@ -117,8 +176,8 @@ static int cmd_report(struct cmd_ctx *ctx, void *opts, int argc, char **argv)
 	if (a->png)
 		report_batch_png(run.batch);
 	if (!strcmp(what, "note"))
-		rc = report_note(run.batch, ctx->store, run.sc, run.rm, a->patient, a->course, a->out,
-				 day, &dir, &err);
+		rc = report_letter(run.batch, ctx->store, run.sc, run.rm, a->patient, a->course, &lo,
+				   a->out, day, &dir, &err);
 	else
 		rc = report_clinic(run.batch, ctx->store, run.sc, run.rm, &f, a->out, day, &dir, &err);
 	if (rc != 0) {
@@ -132,12 +191,15 @@ static int cmd_report(struct cmd_ctx *ctx, void *opts, int argc, char **argv)
 	}
 	report_run_release(&run);
 	free(dir);
+	free(comment_text);
 	return rc;
 }
 
 const struct cmd_entry cmd_report_entry = {
 	.name = "report",
 	.usage = "report note --patient ID [--course ID] --out DIR [--png]\n"
+		 "       [--comment TEXT | --comment-file FILE] [--recommendation TEXT]\n"
+		 "       [--with-notes]\n"
 		 "       symtrend report clinic --out DIR [--from DATE] [--to DATE] [--png]\n"
 		 "       symtrend report index --out DIR [--period DAYS]",
 	.summary = "write a progress note, the clinic report or the morning page",

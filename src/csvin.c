@@ -851,17 +851,17 @@ static enum csvin_attendance check_attendance(struct csvin_reader *r, size_t col
 	return CSVIN_ATTENDED;
 }
 
-/* An optional date cell; -1 when empty or bad (bad adds a reason). */
+/* An optional date cell; CSVIN_NO_DATE when empty or bad (bad adds a reason). */
 static long check_date(struct csvin_reader *r, size_t col, const char *name)
 {
 	size_t n;
 	const char *v = field(r, col, &n);
 	long d;
 	if (n == 0)
-		return -1;
+		return CSVIN_NO_DATE;
 	if (csvin_parse_date(v, n, r->slash_dates, &d) < 0) {
 		add_reason(r, date_reason(r, v, n), name, v, n);
-		return -1;
+		return CSVIN_NO_DATE;
 	}
 	return d;
 }
@@ -1091,7 +1091,7 @@ static void validate_patient(struct csvin_reader *r, struct csvin_patient *p)
 {
 	size_t i, n;
 	memset(p, 0, sizeof(*p));
-	p->referral_date = -1;
+	p->referral_date = CSVIN_NO_DATE;
 	for (i = 0; i < r->ncols; i++) {
 		const char *v = field(r, i, &n);
 		if (r->xlsx && typed_cell(r, i, NULL, NULL))

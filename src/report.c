@@ -4,7 +4,7 @@
  * report_html.c), queues its charts (report_charts.c) and writes the files
  * into their folders.  See report.h.
  */
-#include "report_data.h"
+#include "report_letter.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -59,10 +59,11 @@ static int write_in(const char *dir, const char *name, const struct strbuf *sb,
 	return rc;
 }
 
-/* The note's files: note.txt now, its chart and note.html with the batch. */
-static int note_files(struct report_batch *b, const struct report_note *n, const char *dir,
+/* The letter's files: note.txt now, its chart and note.html with the batch. */
+static int note_files(struct report_batch *b, const struct report_letter *l, const char *dir,
 		      struct error *err)
 {
+	const struct report_note *n = &l->note;
 	struct strbuf t = STRBUF_INIT, h = STRBUF_INIT;
 	char *base = xasprintf("%s/course", dir), *path = xasprintf("%s/note.html", dir);
 	char *caption = xasprintf("Scores by session; grey band: MCID from baseline; dashed: "
@@ -70,12 +71,12 @@ static int note_files(struct report_batch *b, const struct report_note *n, const
 				  "clinic's expected course; thin grey: this course as the model "
 				  "fits it", n->pause_days);
 	int rc;
-	report_note_text(&t, n);
+	report_letter_text(&t, l);
 	rc = write_in(dir, "note.txt", &t, err);
 	if (rc == 0) {
 		if (report_batch_charts(b))
 			report_charts_note(b, n, base);
-		report_note_html(&h, n);
+		report_letter_html(&h, l);
 		report_batch_add_html(b, path, &h, &base, &caption, 1);
 	}
 	sb_release(&t);
@@ -90,9 +91,18 @@ int report_note(struct report_batch *b, struct store *s, const struct stats_ctx 
 		const struct report_models *rm, const char *pid, const char *course_id,
 		const char *out_dir, const char *today, char **dir_out, struct error *err)
 {
-	struct report_note n;
+	static const struct report_letter_opts none = { NULL, NULL, 0 };
+	return report_letter(b, s, sc, rm, pid, course_id, &none, out_dir, today, dir_out, err);
+}
+
+int report_letter(struct report_batch *b, struct store *s, const struct stats_ctx *sc,
+		  const struct report_models *rm, const char *pid, const char *course_id,
+		  const struct report_letter_opts *o, const char *out_dir, const char *today,
+		  char **dir_out, struct error *err)
+{
+	struct report_letter n;
 	char *dname = NULL, *dir = NULL;
-	int ret = report_note_build(s, sc, rm, pid, course_id, today, &n, err);
+	int ret = report_letter_build(s, sc, rm, pid, course_id, today, o, &n, err);
 	if (ret != 0)
 		goto out;
 	ret = -1;
@@ -104,7 +114,7 @@ int report_note(struct report_batch *b, struct store *s, const struct stats_ctx 
 	dir = NULL;
 	ret = 0;
 out:
-	report_note_release(&n);
+	report_letter_release(&n);
 	free(dname);
 	free(dir);
 	return ret;

@@ -509,3 +509,13 @@ void report_clinic_text(struct strbuf *t, const struct report_clinic *c)
 	worse_list(t, c);
 	nonresp_list(t, c);
 }
+
+void report_text_wrap(struct strbuf *sb, const char *text, size_t first, size_t indent)
+{
+	wrap(sb, text, first, indent);
+}
+
+void report_text_plain(struct strbuf *sb, const char *s)
+{
+	plain(sb, s);
+}

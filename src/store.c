@@ -948,7 +948,7 @@ int store_ingest_patient(struct store *s, const struct csvin_patient *row, int u
 		sqlite3_bind_null(s->upd_patient, 4);
 	bind_opt_text(s->upd_patient, 5, row->name);
 	bind_opt_text(s->upd_patient, 6, row->referral_reason);
-	if (row->referral_date >= 0)
+	if (row->referral_date != CSVIN_NO_DATE)
 		sqlite3_bind_int64(s->upd_patient, 7, row->referral_date);
 	else
 		sqlite3_bind_null(s->upd_patient, 7);
@@ -1366,7 +1366,7 @@ static void visits_clear(struct store_course_visits *v)
 	}
 	free(v->visit);
 	memset(v, 0, sizeof(*v));
-	v->referral_date = -1;
+	v->referral_date = CSVIN_NO_DATE;
 }
 
 void store_course_visits_release(struct store_course_visits *v)
@@ -1398,26 +1398,26 @@ static int patient_letter_fields(struct store *s, const char *pid, sqlite3_int64
 	return 0;
 }
 
-/* One nullable date bound of a derived course's neighbours; -1 when none. */
-static long neighbour_date(struct store *s, const char *sql, sqlite3_int64 patient, long date,
-			   struct error *err)
+/* The patient's last attended derived-course session before 'date' into
+ * *d (STORE_DATE_OPEN when none); 0 or -1. */
+static int previous_date(struct store *s, sqlite3_int64 patient, long date, long *d,
+			 struct error *err)
 {
-	sqlite3_stmt *st = prepare(s, sql, err);
-	long d = -1;
+	sqlite3_stmt *st = prepare(s, "SELECT max(session_date) FROM sessions WHERE patient=?1"
+				      " AND label='' AND attendance IS NULL AND session_date<?2", err);
 	int rc;
+	*d = STORE_DATE_OPEN;
 	if (!st)
-		return -2;
+		return -1;
 	sqlite3_bind_int64(st, 1, patient);
 	sqlite3_bind_int64(st, 2, date);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		d = (long)sqlite3_column_int64(st, 0);
+		*d = (long)sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		sql_fail(s, err, "cannot read sessions");
-		return -2;
-	}
-	return d;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_fail(s, err, "cannot read sessions");
+	return 0;
 }
 
 /*
@@ -1430,13 +1430,10 @@ static int derived_window(struct store *s, const struct store_course *c, sqlite3
 {
 	long gap = course_gap(s);
 	long prev;
-	prev = neighbour_date(s, "SELECT max(session_date) FROM sessions WHERE patient=?1"
-			      " AND label='' AND attendance IS NULL AND session_date<?2",
-			      patient, c->date[0], err);
-	if (prev < -1)
+	if (previous_date(s, patient, c->date[0], &prev, err) < 0)
 		return -1;
 	*lo = c->date[0] - gap;
-	if (prev >= 0 && *lo <= prev + gap)
+	if (prev != STORE_DATE_OPEN && *lo <= prev + gap)
 		*lo = prev + gap + 1;
 	*hi = c->date[c->n - 1] + gap;
 	return 0;
@@ -1473,7 +1470,7 @@ int store_course_visits(struct store *s, const struct store_course *c,
 	size_t cap = 0;
 	int rc;
 	memset(v, 0, sizeof(*v));
-	v->referral_date = -1;
+	v->referral_date = CSVIN_NO_DATE;
 	if (c->n == 0)
 		BUG("a course without sessions");
 	if (patient_letter_fields(s, c->patient_id, &patient, v, err) < 0 ||

@@ -294,10 +294,10 @@ static void test_patient_letter_columns(void **state)
 	assert_int_equal(rec.patient.planned_sessions, 1);
 	assert_null(one_row(CSVIN_PATIENTS, PH, "P1,Dr. K,,,,999", &rec));
 	assert_null(rec.patient.name);
-	assert_int_equal(rec.patient.referral_date, -1);
+	assert_int_equal(rec.patient.referral_date, CSVIN_NO_DATE);
 	assert_int_equal(rec.patient.planned_sessions, 999);
 	assert_null(one_row(CSVIN_PATIENTS, "patient_id,indication", "P1,x", &rec));
-	assert_int_equal(rec.patient.referral_date, -1);
+	assert_int_equal(rec.patient.referral_date, CSVIN_NO_DATE);
 	assert_int_equal(rec.patient.planned_sessions, 0);
 	expect_reason(CSVIN_PATIENTS, PH, "P1,Dr. K,,,2025-02-29,",
 		      "referral_date is not a real date YYYY-MM-DD: '2025-02-29'");

@@ -272,7 +272,7 @@ static void test_migrate_v2(void **state)
 		assert_int_equal(v.attended, 1);
 		assert_int_equal(v.cancelled + v.no_show, 0);
 		assert_null(v.name);
-		assert_int_equal(v.referral_date, -1);
+		assert_int_equal(v.referral_date, CSVIN_NO_DATE);
 		store_course_visits_release(&v);
 	}
 	/* the new columns are usable */

@@ -1,0 +1,99 @@
+/*
+ * report_letter.h - the progress note as a referral letter the referring
+ * physician can file and act on (issue 12), inside the report module.
+ *
+ * The builder (report_letter.c) takes the note's content (report_note_build)
+ * and adds what a letter needs: the letterhead and what each score is
+ * (settings), the patient's letter fields and the course's attendance and
+ * adverse events (store_course_visits), the signature (the therapists data),
+ * the breaks with their readings, the course status and the suggested next
+ * step (outcome_next_step).  The sentences both views say are built here
+ * too, so that the text (80 columns) and HTML (A4) letters say the same.
+ */
+#ifndef SYMTREND_REPORT_LETTER_H
+#define SYMTREND_REPORT_LETTER_H
+
+#include "report_data.h"
+
+/* What the therapist adds on the command line. */
+struct report_letter_opts {
+	const char *comment;        /* NULL: none */
+	const char *recommendation; /* replaces the suggested next step; NULL: none */
+	int with_notes;             /* the session notes as an appendix */
+};
+
+/* A pause within the course, or the break before it (after the previous course). */
+struct report_letter_break {
+	long days, from, to;
+	size_t session;   /* within the course: the last session before it; 0: before the course */
+	const char *after_course; /* the break before the course: the course it follows */
+	double before[CSVIN_MAX_MEASURES], after[CSVIN_MAX_MEASURES]; /* NAN: not recorded */
+	int rose[CSVIN_MAX_MEASURES];     /* after - before >= the MCID */
+	int relapsed[CSVIN_MAX_MEASURES]; /* outcome_relapse */
+	int any_rose, any_relapse;
+};
+
+enum report_status { REPORT_ONGOING, REPORT_COMPLETED };
+
+struct report_letter {
+	struct report_note note;
+	struct store_course_visits visits;
+	struct store_therapist signer; /* name NULL: not in the therapists data */
+	/* settings: "" when unset */
+	char *clinic_name, *clinic_address, *clinic_phone, *clinic_email;
+	char *label[CSVIN_MAX_MEASURES], *instrument[CSVIN_MAX_MEASURES];
+	int same_instrument;           /* every shown measure has the same instrument text */
+	long today;                    /* the run date, days */
+	enum report_status status;
+	long course_gap, relapse_gap, no_response_sessions;
+	struct report_letter_break *breaks;   /* the pauses within the course */
+	size_t nbreaks;
+	struct report_letter_break before;    /* the break before this course */
+	int has_before;
+	enum outcome_step step;
+	struct report_letter_opts opts;
+};
+
+/* 0, 1 when the patient or course is unknown (err says), -1 on failure. */
+int report_letter_build(struct store *s, const struct stats_ctx *sc,
+			const struct report_models *rm, const char *pid, const char *course_id,
+			const char *today, const struct report_letter_opts *o,
+			struct report_letter *out, struct error *err);
+void report_letter_release(struct report_letter *l);
+
+/*
+ * The letter's rules on top of outcome.h, public for their tests.
+ * read_break: which scores rose across break b by at least their MCID, and
+ * which of those are a relapse (outcome_relapse); base[m] is the baseline
+ * of the course before the break.
+ * status: completed when a later course has started, the last session is
+ * more than course_gap days before the run date (another session would start
+ * a new course), or every planned session has been attended; else ongoing.
+ */
+void report_letter_read_break(const struct report_letter *l, struct report_letter_break *b,
+			      const double *base);
+enum report_status report_letter_status(const struct report_letter *l);
+
+/* The sentences of the letter's answer, shared by both views ('buf' holds them). */
+const char *report_letter_measure_sentence(const struct report_letter *l, size_t m, char *buf,
+					   size_t n);
+const char *report_letter_break_sentence(const struct report_letter *l,
+					 const struct report_letter_break *b, char *buf, size_t n);
+const char *report_letter_status_sentence(const struct report_letter *l, char *buf, size_t n);
+const char *report_letter_step_sentence(const struct report_letter *l, char *buf, size_t n);
+/* "14 sessions attended of 14 planned; 1 cancelled; no no-shows". */
+const char *report_letter_attendance(const struct report_letter *l, char *buf, size_t n);
+/* One line on another course of the patient: dates, sessions, change per measure. */
+const char *report_letter_course_line(const struct report_letter *l,
+				      const struct report_other_course *o, char *buf, size_t n);
+
+/* The scores table's reading of measure m, and the table's legend. */
+const char *report_letter_reading(const struct report_letter *l, size_t m, char *buf, size_t n);
+const char *report_letter_legend(const struct report_letter *l, char *buf, size_t n);
+/* The levelling-off figures of measure m, in the letter's tense. */
+const char *report_letter_levelling(const struct report_letter *l, size_t m, char *buf, size_t n);
+
+void report_letter_text(struct strbuf *t, const struct report_letter *l);
+void report_letter_html(struct strbuf *h, const struct report_letter *l);
+
+#endif

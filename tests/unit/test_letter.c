@@ -1,0 +1,184 @@
+/* test_letter.c - the referral letter's own rules and sentences at their
+ * edges: a rise across a break of exactly the MCID, the course status at
+ * exactly course_gap days and exactly the planned sessions, "N days/weeks/
+ * months ago" at each unit's edge, and the answer's sentence per reading. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <math.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "report_letter.h"
+
+static char label[] = "Fatigue";
+
+/* A letter of one measure (MCID 2) whose course ran from day 1000 to 'to'. */
+static void letter(struct report_letter *l, long to, long today)
+{
+	memset(l, 0, sizeof(*l));
+	l->note.nm = 1;
+	l->note.m[0].shown = 1;
+	l->note.m[0].mcid = 2;
+	l->note.m[0].r.n = 6;
+	l->note.m[0].r.baseline = 8;
+	l->note.m[0].r.latest = 3.5;
+	l->note.from = 1000;
+	l->note.to = to;
+	l->note.sessions = 6;
+	l->note.course_no = l->note.ncourses = 1;
+	l->label[0] = label;
+	l->today = today;
+	l->course_gap = 90;
+	l->relapse_gap = 21;
+	l->no_response_sessions = 6;
+}
+
+static void test_break_rise_at_the_mcid(void **state)
+{
+	struct report_letter l;
+	struct report_letter_break b;
+	double base[1] = { 7.0 };
+	char buf[256];
+	(void)state;
+	letter(&l, 1100, 1200);
+	memset(&b, 0, sizeof(b));
+	b.days = 21;
+	b.session = 4;
+	b.before[0] = 4.1;
+	b.after[0] = 6.1; /* 2.0 in decimals, a hair less in binary */
+	report_letter_read_break(&l, &b, base);
+	assert_true(b.rose[0] && b.relapsed[0] && b.any_relapse);
+	assert_string_equal(report_letter_break_sentence(&l, &b, buf, sizeof(buf)),
+			    "Pause of 21 days after session 4: relapse - Fatigue 4.1 to 6.1.");
+	/* one day short of relapse_gap: it rose, but it is no relapse */
+	memset(b.rose, 0, sizeof(b.rose));
+	memset(b.relapsed, 0, sizeof(b.relapsed));
+	b.any_rose = b.any_relapse = 0;
+	b.days = 20;
+	report_letter_read_break(&l, &b, base);
+	assert_true(b.rose[0] && !b.relapsed[0]);
+	assert_string_equal(report_letter_break_sentence(&l, &b, buf, sizeof(buf)),
+			    "Pause of 20 days after session 4: Fatigue 4.1 to 6.1 (rose across it).");
+	/* a hair under the MCID: it did not rise */
+	memset(&b, 0, sizeof(b));
+	b.days = 30;
+	b.before[0] = 4.0;
+	b.after[0] = 6.0 - 1e-6;
+	report_letter_read_break(&l, &b, base);
+	assert_false(b.rose[0] || b.any_relapse);
+	assert_string_equal(report_letter_break_sentence(&l, &b, buf, sizeof(buf)),
+			    "Break of 30 days before this course: no score rose by 2 points or more.");
+	/* a score not recorded on one side says nothing */
+	b.after[0] = NAN;
+	b.before[0] = 1;
+	report_letter_read_break(&l, &b, base);
+	assert_false(b.rose[0]);
+}
+
+static void test_status_edges(void **state)
+{
+	struct report_letter l;
+	(void)state;
+	letter(&l, 1100, 1190); /* exactly course_gap days after the last session */
+	assert_int_equal(report_letter_status(&l), REPORT_ONGOING);
+	l.today = 1191;
+	assert_int_equal(report_letter_status(&l), REPORT_COMPLETED);
+	l.today = 1100;
+	l.visits.planned_sessions = 6;
+	l.visits.attended = 5;
+	assert_int_equal(report_letter_status(&l), REPORT_ONGOING);
+	l.visits.attended = 6;
+	assert_int_equal(report_letter_status(&l), REPORT_COMPLETED);
+	l.visits.attended = 5;
+	l.note.ncourses = 2; /* a later course has started */
+	assert_int_equal(report_letter_status(&l), REPORT_COMPLETED);
+}
+
+static void expect_status(long to, long today, const char *want)
+{
+	struct report_letter l;
+	char buf[256];
+	letter(&l, to, today);
+	l.status = report_letter_status(&l);
+	assert_string_equal(report_letter_status_sentence(&l, buf, sizeof(buf)), want);
+}
+
+static void test_ago(void **state)
+{
+	(void)state;
+	/* day 1000 = 1972-09-27 */
+	expect_status(1000, 1000, "Ongoing, last session 1972-09-27 (today); 6 sessions.");
+	expect_status(1000, 1001, "Ongoing, last session 1972-09-27 (1 day ago); 6 sessions.");
+	expect_status(1000, 1013, "Ongoing, last session 1972-09-27 (13 days ago); 6 sessions.");
+	expect_status(1000, 1014, "Ongoing, last session 1972-09-27 (2 weeks ago); 6 sessions.");
+	expect_status(1000, 1060, "Ongoing, last session 1972-09-27 (8 weeks ago); 6 sessions.");
+	expect_status(1000, 1061, "Ongoing, last session 1972-09-27 (2 months ago); 6 sessions.");
+	expect_status(1000, 1608, "Completed 1972-09-27 (20 months ago); 6 sessions.");
+	expect_status(1000, 999, "Ongoing, last session 1972-09-27 (dated after this letter); "
+				 "6 sessions.");
+}
+
+static void expect_sentence(enum outcome_change reading, enum outcome_levelling lev,
+			    enum report_status status, double latest, const char *want)
+{
+	struct report_letter l;
+	char buf[256];
+	letter(&l, 1100, 1100);
+	l.note.m[0].reading = reading;
+	l.note.m[0].levelling = lev;
+	l.note.m[0].r.latest = latest;
+	l.status = status;
+	assert_string_equal(report_letter_measure_sentence(&l, 0, buf, sizeof(buf)), want);
+}
+
+static void test_measure_sentences(void **state)
+{
+	(void)state;
+	expect_sentence(OUTCOME_IMPROVED, OUTCOME_LEVEL_REACHED, REPORT_ONGOING, 3.5,
+			"Fatigue improved from 8.0 to 3.5 and has levelled off.");
+	expect_sentence(OUTCOME_IMPROVED, OUTCOME_LEVEL_REACHED, REPORT_COMPLETED, 3.5,
+			"Fatigue improved from 8.0 to 3.5 and had levelled off.");
+	expect_sentence(OUTCOME_IMPROVED, OUTCOME_LEVEL_CHANGING, REPORT_ONGOING, 3.5,
+			"Fatigue improved from 8.0 to 3.5 and is still improving.");
+	expect_sentence(OUTCOME_IMPROVED, OUTCOME_LEVEL_STEADY, REPORT_COMPLETED, 3.5,
+			"Fatigue improved from 8.0 to 3.5, still improving at the end.");
+	expect_sentence(OUTCOME_IMPROVED, OUTCOME_LEVEL_UNCLEAR, REPORT_ONGOING, 3.5,
+			"Fatigue improved from 8.0 to 3.5.");
+	expect_sentence(OUTCOME_RELIABLY_IMPROVED, OUTCOME_LEVEL_UNCLEAR, REPORT_ONGOING, 6.5,
+			"Fatigue improved slightly but reliably, from 8.0 to 6.5.");
+	expect_sentence(OUTCOME_WORSE, OUTCOME_LEVEL_UNCLEAR, REPORT_ONGOING, 10,
+			"Fatigue worsened from 8.0 to 10.0 - please review.");
+	expect_sentence(OUTCOME_NO_CLEAR_CHANGE, OUTCOME_LEVEL_UNCLEAR, REPORT_ONGOING, 7,
+			"Fatigue: no clear change (8.0 to 7.0).");
+	expect_sentence(OUTCOME_ONE_SESSION, OUTCOME_LEVEL_TOO_FEW, REPORT_ONGOING, 8,
+			"Fatigue: one score so far (8.0).");
+}
+
+static void test_step_sentence(void **state)
+{
+	struct report_letter l;
+	char buf[256];
+	(void)state;
+	letter(&l, 1100, 1100);
+	l.step = OUTCOME_STEP_STOP;
+	assert_string_equal(report_letter_step_sentence(&l, buf, sizeof(buf)),
+			    "Suggested next step: stop (no score improved by its minimal important "
+			    "change in 6 sessions).");
+	l.opts.recommendation = "Refer to neurology.";
+	assert_string_equal(report_letter_step_sentence(&l, buf, sizeof(buf)),
+			    "Recommended next step: Refer to neurology.");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_break_rise_at_the_mcid),
+		cmocka_unit_test(test_status_edges),
+		cmocka_unit_test(test_ago),
+		cmocka_unit_test(test_measure_sentences),
+		cmocka_unit_test(test_step_sentence),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
