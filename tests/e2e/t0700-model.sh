@@ -30,7 +30,7 @@ expect 2 "model --by therapist is not offered" model --by therapist
 # The note and the clinic report use the model.
 SYMTREND_TODAY=2026-01-15 st report note --patient P001 --out rep
 check "note: one expected-course line per measure, naming its model" test "$(grep -c " the expected course (the whole clinic's model, 74" rep/P001/note.txt)" -eq 4
-check "note: P001's steady improvement is ahead of the clinic's" grep -q "^fatigue    ahead of the expected course" rep/P001/note.txt
+check "note: P001's steady improvement is ahead of the clinic's" sh -c "grep -A4 '^Fatigue\$' rep/P001/note.txt | grep -q '^  ahead of the expected course'"
 check "note: the expected trajectory is in the chart script" sh -c "command -v gnuplot >/dev/null || exit 0; grep -q 'expected from first score' rep/P001/course.svg"
 st report clinic --out rep
 check "clinic report: therapists compared against the expected change" grep -q '^Therapists compared fairly' rep/clinic/report.txt
