@@ -47,11 +47,11 @@ SYMTREND_GNUPLOT=/nonexistent expect 0 "the clinic report of the scenarios" repo
 check "breaks of 21-44 days: 1, 1 rose, 1 relapse" grep -q '^  21-44 days: 1 break; after 1 a score was at least the MCID higher, 1 of them a$' cr/clinic/report.txt
 check "breaks of 90+ days: 2, 1 rose, 1 relapse" grep -q '^  90+ days: 2 breaks; after 1 a score was at least the MCID higher, 1 of them a$' cr/clinic/report.txt
 st report note --patient RX --out cn
-check "RX's note: the break before the course, a relapse" grep -q '^  fatigue 6.0 -> 8.5 relapse$' cn/RX/note.txt
+check "RX's note: the break before the course, a relapse" grep -q '^Break of 100 days before this course: relapse - Fatigue 6.0 to 8.5\.$' cn/RX/note.txt
 st report note --patient RH --out cn
-check "RH's note: the break before the course, held" grep -q '^  fatigue 6.0 -> 6.5 held$' cn/RH/note.txt
+check "RH's note: the break before the course, held" grep -q '^Break of 100 days before this course: no score rose by 2 points or more\.$' cn/RH/note.txt
 st report note --patient PH --out cn
-check "PH's note opens with the red flag, no plateau" sh -c "grep -q '^  ! fatigue is worse: 3.0 -> 8.9 (+5.9' cn/PH/note.txt && grep -q '^fatigue    worse: a worsening course is not read as levelling off' cn/PH/note.txt"
+check "PH's note opens with the red flag, no plateau" sh -c "grep -q '^Fatigue worsened from 3.0 to 8.9 - please review\.$' cn/PH/note.txt && grep -q '^Suggested next step: refer back (worse: Fatigue)\.$' cn/PH/note.txt && grep -q '^  worse: a worsening course is not read as levelling off' cn/PH/note.txt"
 
 # The next night: nothing new, nothing said again.
 SYMTREND_TODAY=2026-02-01
