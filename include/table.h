@@ -32,7 +32,9 @@ extern const char *const table_formats[];
 void table_begin(struct table *t, FILE *out, enum table_format fmt,
 		 const struct table_col *cols, size_t ncols);
 void table_str(struct table *t, const char *s);  /* NULL: undefined */
-void table_num(struct table *t, double v);       /* NAN: undefined */
+void table_num(struct table *t, double v);
+/* A p-value: as table_num, but a tiny one reads "<0.0001" in text, not 0. */
+void table_p(struct table *t, double p);       /* NAN: undefined */
 void table_int(struct table *t, long v);
 void table_end_row(struct table *t);
 void table_end(struct table *t);

@@ -59,7 +59,7 @@ static void course_row(struct table *t, const struct store_course *c, const char
 	table_num(t, r->slope_se);
 	table_num(t, r->slope_lo);
 	table_num(t, r->slope_hi);
-	table_num(t, r->slope_p);
+	table_p(t, r->slope_p);
 	if (r->n)
 		table_int(t, r->responder);
 	else
@@ -92,8 +92,8 @@ static void clinic_row(struct table *t, const char *measure, const struct stats_
 	table_num(t, r->mean_change);
 	table_num(t, r->change_lo);
 	table_num(t, r->change_hi);
-	table_num(t, r->t_p);
-	table_num(t, r->wilcoxon_p);
+	table_p(t, r->t_p);
+	table_p(t, r->wilcoxon_p);
 	table_num(t, r->srm);
 	table_int(t, r->responders);
 	table_num(t, r->responder_rate);

@@ -127,6 +127,21 @@ void table_num(struct table *t, double v)
 	t->col++;
 }
 
+void table_p(struct table *t, double p)
+{
+	int d = t->cols[t->col].decimals;
+	if (t->fmt == TABLE_TEXT && isfinite(p) && p > 0 && p < 0.5 * pow(10, -d)) {
+		/* A p-value is never 0: "<0.0001", not "0.0000". */
+		char buf[32];
+		cell_start(t);
+		snprintf(buf, sizeof(buf), "<%.*f", d, pow(10, -d));
+		fprintf(t->out, "%*s", t->cols[t->col].width, buf);
+		t->col++;
+		return;
+	}
+	table_num(t, p);
+}
+
 void table_int(struct table *t, long v)
 {
 	cell_start(t);

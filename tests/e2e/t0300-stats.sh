@@ -92,6 +92,12 @@ expect 2 "--by needs --clinic" stats --by therapist
 expect 2 "bad --from date is a usage error" stats --from 2025-02-30
 expect 1 "unknown patient: exit 1 with a message" stats --patient NOPE
 
+# A tiny p-value reads "<0.0001" in text, never 0.0000; csv keeps the number.
+st stats --patient P001 --measure fatigue
+check "text slope_p of P001's fatigue is <0.0001" sh -c "tail -1 out | grep -q ' <0.0001 ' && ! grep -q ' 0.0000 ' out"
+st stats --patient P001 --measure fatigue --format csv
+check "csv slope_p keeps its value" sh -c "test \"\$(cut -d, -f13 out | tail -1)\" = 5.772147914e-10"
+
 # Settings.
 expect 0 "config set fatigue.mcid" config set fatigue.mcid 3
 st config get fatigue.mcid
