@@ -146,17 +146,38 @@ static void verdict(struct strbuf *h, const struct stats_diff *d, int pct, int h
 	}
 }
 
+/* The two windows as dates: this period's from, to; the previous one's. */
+static void period_dates(const struct report_periods *p, char d[4][11])
+{
+	date_format(p->cur.from, d[0]);
+	date_format(p->cur.to, d[1]);
+	date_format(p->prev.from, d[2]);
+	date_format(p->prev.to, d[3]);
+}
+
+/* No course started in either window: nothing to compare, said once. */
+static int periods_empty(const struct report_periods *p, size_t nm)
+{
+	size_t m;
+	for (m = 0; m < nm; m++)
+		if (p->cur.cl[m].courses > 0 || p->prev.cl[m].courses > 0)
+			return 0;
+	return 1;
+}
+
 void report_periods_html(struct strbuf *h, const char *const *names, size_t nm,
 			 const struct report_periods *p)
 {
-	char d1[11], d2[11], d3[11], d4[11];
+	char d[4][11];
 	size_t m;
-	date_format(p->cur.from, d1);
-	date_format(p->cur.to, d2);
-	date_format(p->prev.from, d3);
-	date_format(p->prev.to, d4);
-	sb_addf(h, "<h2 id=\"period\">This period against the previous one</h2>\n"
-		   "<table><caption>Courses that started %s to %s (this period) against "
+	period_dates(p, d);
+	sb_adds(h, "<h2 id=\"period\">This period against the previous one</h2>\n");
+	if (periods_empty(p, nm)) {
+		sb_addf(h, "<p>No course started from %s to %s: nothing to compare.</p>\n", d[2],
+			d[1]);
+		return;
+	}
+	sb_addf(h, "<table><caption>Courses that started %s to %s (this period) against "
 		   "%s to %s (the previous %ld days). Mean change with its 95%% interval "
 		   "(negative is better); responders of the eligible courses with Wilson 95%% "
 		   "intervals; differences are this period minus the previous one, with Welch's "
@@ -166,7 +187,7 @@ void report_periods_html(struct strbuf *h, const char *const *names, size_t nm,
 		   "Difference</th><th scope=\"col\">Responders, this period</th>"
 		   "<th scope=\"col\">Responders, previous</th><th scope=\"col\">Difference in "
 		   "rate</th></tr></thead><tbody>\n",
-		d1, d2, d3, d4, p->period);
+		d[0], d[1], d[2], d[3], p->period);
 	for (m = 0; m < nm; m++) {
 		sb_adds(h, "<tr><th scope=\"row\">");
 		html_escape(h, names[m]);
@@ -195,18 +216,20 @@ void report_periods_html(struct strbuf *h, const char *const *names, size_t nm,
 void report_periods_text(struct strbuf *t, const char *const *names, size_t nm,
 			 const struct report_periods *p)
 {
-	char d1[11], d2[11], d3[11], d4[11];
+	char d[4][11];
 	size_t m;
-	date_format(p->cur.from, d1);
-	date_format(p->cur.to, d2);
-	date_format(p->prev.from, d3);
-	date_format(p->prev.to, d4);
+	period_dates(p, d);
+	if (periods_empty(p, nm)) {
+		sb_addf(t, "\nThis period against the previous one: no course started from %s\n"
+			   "to %s: nothing to compare.\n", d[2], d[1]);
+		return;
+	}
 	sb_addf(t, "\nThis period against the previous one: courses that started %s\n"
 		   "to %s against %s to %s (%ld days each).\n"
 		   "Change: mean (95%% CI); difference this period minus the previous one,\n"
 		   "Welch's t test. Responders of the eligible courses; difference in points,\n"
 		   "two-sample test of proportions.\n",
-		d1, d2, d3, d4, p->period);
+		d[0], d[1], d[2], d[3], p->period);
 	for (m = 0; m < nm; m++) {
 		sb_addf(t, "  %s\n    change:     ", names[m]);
 		mean_change(t, &p->cur.cl[m]);

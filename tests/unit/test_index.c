@@ -60,6 +60,8 @@ static void page(struct report_index *x, struct report_index_course *c, double *
 		x->p.dchange[m] = (struct stats_diff){ NAN, NAN, NAN, NAN };
 		x->p.dresp[m] = (struct stats_diff){ NAN, NAN, NAN, NAN };
 	}
+	x->p.cur.cl[0].courses = 5;
+	x->p.prev.cl[0].courses = 4;
 	x->p.dchange[0] = (struct stats_diff){ -1.5, -2.5, -0.5, 0.004 };
 	x->p.dresp[0] = (struct stats_diff){ 0.1, -0.2, 0.4, 0.5 };
 }
@@ -101,6 +103,19 @@ static void test_render(void **state)
 		const char *e = strchr(l, '\n');
 		assert_true((e ? (size_t)(e - l) : strlen(l)) <= 80);
 		l = e ? e + 1 : l + strlen(l);
+	}
+	sb_reset(&h);
+	{ /* no course in either window: one sentence, not a table of nothing */
+		struct report_periods none = x.p;
+		none.cur.cl[0].courses = none.prev.cl[0].courses = 0;
+		none.cur.cl[1].courses = none.prev.cl[1].courses = 0;
+		report_periods_text(&h, x.names, x.nm, &none);
+		assert_non_null(strstr(h.buf, "nothing to compare"));
+		assert_null(strstr(h.buf, "change:"));
+		none.prev.cl[1].courses = 1; /* one course in one window: the table again */
+		sb_reset(&h);
+		report_periods_text(&h, x.names, x.nm, &none);
+		assert_non_null(strstr(h.buf, "change:"));
 	}
 	sb_reset(&h);
 	x.show_names = 1;
