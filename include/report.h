@@ -75,10 +75,5 @@ int report_clinic(struct report_batch *b, struct store *s, const struct stats_ct
 		  const struct report_models *rm, const struct store_filter *f,
 		  const char *out_dir, const char *today, char **dir, struct error *err);
 
-/* Folder name for a patient id: the id when it is made of safe characters,
- * else a safe rendering plus a hash (caller frees). */
-char *report_patient_dirname(const char *patient_id);
-/* Appends 's' HTML-escaped. */
-void html_escape(struct strbuf *sb, const char *s);
 
 #endif

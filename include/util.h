@@ -172,6 +172,13 @@ int mkdir_p(const char *path);
 int mkdir_private(const char *path);
 
 
+/* A folder name for an id: the id when it is made of safe characters, else
+ * a safe rendering plus a hash, so different ids never share a folder
+ * (caller frees). */
+char *safe_dirname(const char *id);
+/* Appends 's' HTML-escaped: markup and quotes as entities, control
+ * characters other than newline and tab as '?'. */
+void html_escape(struct strbuf *sb, const char *s);
 /*
  * 1 when a spreadsheet would read a cell starting like 's' as a formula
  * (= + - @, or a tab or CR before one): every CSV output of symtrend writes

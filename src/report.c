@@ -4,40 +4,15 @@
  * report_html.c), queues its charts (report_charts.c) and writes the files
  * into their folders.  See report.h.
  */
+#include "report_index.h"
 #include "report_letter.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Folders and files ------------------------------------------------------- */
-
-char *report_patient_dirname(const char *pid)
-{
-	struct strbuf sb = STRBUF_INIT;
-	const char *p;
-	int changed = 0;
-	for (p = pid; *p; p++) {
-		char c = *p;
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '_' || (c == '.' && p != pid)) {
-			sb_addc(&sb, c);
-		} else {
-			sb_addc(&sb, '_');
-			changed = 1;
-		}
-	}
-	if (changed || !sb.len) {
-		/* Different ids must not share a folder once rendered safe. */
-		struct sha256 h;
-		char hex[65];
-		sha256_init(&h);
-		sha256_update(&h, pid, strlen(pid));
-		sha256_hex(&h, hex);
-		sb_addf(&sb, "-%.8s", hex);
-	}
-	return sb_detach(&sb);
-}
 
 static int ensure_dir(const char *dir, struct error *err)
 {
@@ -106,7 +81,7 @@ int report_letter(struct report_batch *b, struct store *s, const struct stats_ct
 	if (ret != 0)
 		goto out;
 	ret = -1;
-	dname = report_patient_dirname(pid);
+	dname = safe_dirname(pid);
 	dir = xasprintf("%s/%s", out_dir, dname);
 	if (ensure_dir(dir, err) < 0 || note_files(b, &n, dir, err) < 0)
 		goto out;
@@ -190,4 +165,35 @@ out:
 	report_clinic_release(&c);
 	free(dir);
 	return ret;
+}
+
+/* The morning page: built (report_index.c), rendered (report_index_html.c)
+ * and written here, with the day's copy one folder down. */
+int report_index_write(struct store *s, const struct stats_ctx *sc, const char *out_dir,
+		       const char *today, long period, struct error *err)
+{
+	struct report_index x;
+	struct strbuf h = STRBUF_INIT;
+	char *path = NULL;
+	struct stat st;
+	int rc = report_index_build(s, sc, out_dir, today, period, &x, err);
+	if (rc == 0) {
+		report_index_html(&h, &x, "");
+		path = xasprintf("%s/index.html", out_dir);
+		rc = write_file_atomic(path, h.buf ? h.buf : "", h.len, err);
+		free(path);
+		path = xasprintf("%s/%s", out_dir, today);
+		if (rc == 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			/* The day's copy: the same page, one folder down. */
+			sb_reset(&h);
+			report_index_html(&h, &x, "../");
+			free(path);
+			path = xasprintf("%s/%s/index.html", out_dir, today);
+			rc = write_file_atomic(path, h.buf, h.len, err);
+		}
+		free(path);
+	}
+	sb_release(&h);
+	report_index_release(&x);
+	return rc;
 }

@@ -8,24 +8,6 @@
 #include <math.h>
 #include <string.h>
 
-void html_escape(struct strbuf *sb, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&': sb_adds(sb, "&amp;"); break;
-		case '<': sb_adds(sb, "&lt;"); break;
-		case '>': sb_adds(sb, "&gt;"); break;
-		case '"': sb_adds(sb, "&quot;"); break;
-		case '\'': sb_adds(sb, "&#39;"); break;
-		default:
-			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
-				sb_addc(sb, '?');
-			else
-				sb_addc(sb, *s);
-		}
-	}
-}
-
 static void html_head(struct strbuf *sb, const char *title, const char *id)
 {
 	sb_adds(sb, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>");

@@ -59,7 +59,7 @@ static char **run_days(const char *out_dir)
  * DATE/notes/ID/note.html (not after today), else ID/note.html. */
 static char *find_letter(const char *out_dir, char **days, const char *today, const char *pid)
 {
-	char *dname = report_patient_dirname(pid), *rel = NULL;
+	char *dname = safe_dirname(pid), *rel = NULL;
 	size_t i;
 	for (i = 0; days[i] && !rel; i++) {
 		if (strcmp(days[i], today) > 0)
@@ -305,33 +305,4 @@ void report_index_release(struct report_index *x)
 	links_free(x->links, x->nlinks);
 	links_free(x->days, x->ndays);
 	memset(x, 0, sizeof(*x));
-}
-
-int report_index_write(struct store *s, const struct stats_ctx *sc, const char *out_dir,
-		       const char *today, long period, struct error *err)
-{
-	struct report_index x;
-	struct strbuf h = STRBUF_INIT;
-	char *path = NULL;
-	struct stat st;
-	int rc = report_index_build(s, sc, out_dir, today, period, &x, err);
-	if (rc == 0) {
-		report_index_html(&h, &x, "");
-		path = xasprintf("%s/index.html", out_dir);
-		rc = write_file_atomic(path, h.buf ? h.buf : "", h.len, err);
-		free(path);
-		path = xasprintf("%s/%s", out_dir, today);
-		if (rc == 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-			/* The day's copy: the same page, one folder down. */
-			sb_reset(&h);
-			report_index_html(&h, &x, "../");
-			free(path);
-			path = xasprintf("%s/%s/index.html", out_dir, today);
-			rc = write_file_atomic(path, h.buf, h.len, err);
-		}
-		free(path);
-	}
-	sb_release(&h);
-	report_index_release(&x);
-	return rc;
 }

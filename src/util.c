@@ -755,6 +755,51 @@ out:
 	return ret;
 }
 
+void html_escape(struct strbuf *sb, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&': sb_adds(sb, "&amp;"); break;
+		case '<': sb_adds(sb, "&lt;"); break;
+		case '>': sb_adds(sb, "&gt;"); break;
+		case '"': sb_adds(sb, "&quot;"); break;
+		case '\'': sb_adds(sb, "&#39;"); break;
+		default:
+			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
+				sb_addc(sb, '?');
+			else
+				sb_addc(sb, *s);
+		}
+	}
+}
+
+char *safe_dirname(const char *pid)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p;
+	int changed = 0;
+	for (p = pid; *p; p++) {
+		char c = *p;
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_' || (c == '.' && p != pid)) {
+			sb_addc(&sb, c);
+		} else {
+			sb_addc(&sb, '_');
+			changed = 1;
+		}
+	}
+	if (changed || !sb.len) {
+		/* Different ids must not share a folder once rendered safe. */
+		struct sha256 h;
+		char hex[65];
+		sha256_init(&h);
+		sha256_update(&h, pid, strlen(pid));
+		sha256_hex(&h, hex);
+		sb_addf(&sb, "-%.8s", hex);
+	}
+	return sb_detach(&sb);
+}
+
 int csv_is_formula(const char *s, size_t n)
 {
 	return n > 0 && strchr("=+-@\t\r", s[0]) != NULL;

@@ -192,8 +192,8 @@ static void test_table(void **state)
 
 static void test_dirname(void **state)
 {
-	char *a = report_patient_dirname("P001"), *b = report_patient_dirname("../etc"),
-	     *c = report_patient_dirname("a/b"), *d = report_patient_dirname("a_b");
+	char *a = safe_dirname("P001"), *b = safe_dirname("../etc"),
+	     *c = safe_dirname("a/b"), *d = safe_dirname("a_b");
 	(void)state;
 	assert_string_equal(a, "P001");
 	assert_null(strchr(b, '/'));
