@@ -851,19 +851,39 @@ static enum csvin_attendance check_attendance(struct csvin_reader *r, size_t col
 	return CSVIN_ATTENDED;
 }
 
-/* An optional date cell; CSVIN_NO_DATE when empty or bad (bad adds a reason). */
-static long check_date(struct csvin_reader *r, size_t col, const char *name)
+/*
+ * A date cell of any date column: 1 with *d, 0 when empty, -1 when bad (a
+ * reason added).  A workbook's date cell is read by its type (its text
+ * when it is no real date is the serial number), a number cell is no date.
+ */
+static int cell_date(struct csvin_reader *r, size_t col, const char *name, long *d)
 {
 	size_t n;
 	const char *v = field(r, col, &n);
-	long d;
+	enum xlsx_type t = r->xlsx ? (enum xlsx_type)r->ftype[col] : XLSX_STRING;
 	if (n == 0)
-		return CSVIN_NO_DATE;
-	if (csvin_parse_date(v, n, r->slash_dates, &d) < 0) {
-		add_reason(r, date_reason(r, v, n), name, v, n);
-		return CSVIN_NO_DATE;
+		return 0;
+	if (t == XLSX_DATE && r->fdate_ok[col]) {
+		*d = r->fdate[col];
+		return 1;
 	}
-	return d;
+	if (t == XLSX_DATE)
+		add_reason(r, "%s is not a real date:", name, v, n);
+	else if (t == XLSX_NUMBER)
+		add_reason(r, "%s is a number, not a date (format the cell as a date):", name, v,
+			   n);
+	else if (csvin_parse_date(v, n, r->slash_dates, d) == 0)
+		return 1;
+	else
+		add_reason(r, date_reason(r, v, n), name, v, n);
+	return -1;
+}
+
+/* An optional date cell; CSVIN_NO_DATE when empty or bad (bad adds a reason). */
+static long check_date(struct csvin_reader *r, size_t col, const char *name)
+{
+	long d;
+	return cell_date(r, col, name, &d) > 0 ? d : CSVIN_NO_DATE;
 }
 
 /* An optional whole number lo..hi written as digits; 0 when empty or bad. */
@@ -977,8 +997,8 @@ static int number_score(const char *v, size_t n, double *out)
 }
 
 /*
- * A workbook cell whose type decides: an error cell anywhere, a date or a
- * number in session_date, a number, date or boolean in a score column.
+ * A workbook cell whose type decides: an error cell anywhere, a number,
+ * date or boolean in a score column (date columns: cell_date).
  * Returns 1 when handled here, 0 when the text rules apply ('s' may be NULL).
  */
 static int typed_cell(struct csvin_reader *r, size_t i, struct csvin_session *s, int *any)
@@ -993,18 +1013,6 @@ static int typed_cell(struct csvin_reader *r, size_t i, struct csvin_session *s,
 	}
 	if (!s)
 		return 0;
-	if (r->role[i] == ROLE_DATE && t == XLSX_DATE) {
-		if (r->fdate_ok[i])
-			s->date = r->fdate[i];
-		else
-			add_reason(r, "%s is not a real date:", "session_date", v, n);
-		return 1;
-	}
-	if (r->role[i] == ROLE_DATE && t == XLSX_NUMBER) {
-		add_reason(r, "%s is a number, not a date (format the cell as a date):",
-			   "session_date", v, n);
-		return 1;
-	}
 	if (r->role[i] != ROLE_MEASURE || t == XLSX_STRING || t == XLSX_EMPTY)
 		return 0;
 	m = r->role_measure[i];
@@ -1037,10 +1045,8 @@ static void validate_session(struct csvin_reader *r, struct csvin_session *s)
 			s->patient_id = check_id(r, i, "patient_id", 1);
 			break;
 		case ROLE_DATE:
-			if (n == 0)
+			if (cell_date(r, i, "session_date", &s->date) == 0)
 				add_reason(r, "%s is empty", "session_date", NULL, 0);
-			else if (csvin_parse_date(v, n, r->slash_dates, &s->date) < 0)
-				add_reason(r, date_reason(r, v, n), "session_date", v, n);
 			break;
 		case ROLE_COURSE:
 			s->course_id = check_id(r, i, "course_id", 0);

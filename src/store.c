@@ -904,8 +904,8 @@ static void patient_compare(struct store *s, const struct csvin_patient *row,
 	compare_col(st, 4, "name", row->name, row->name != NULL, 0, differs, &fill);
 	compare_col(st, 5, "referral_reason", row->referral_reason, row->referral_reason != NULL,
 		    0, differs, &fill);
-	compare_col(st, 6, "referral_date", NULL, row->referral_date >= 0, row->referral_date,
-		    differs, &fill);
+	compare_col(st, 6, "referral_date", NULL, row->referral_date != CSVIN_NO_DATE,
+		    row->referral_date, differs, &fill);
 	compare_col(st, 7, "planned_sessions", NULL, row->planned_sessions > 0,
 		    row->planned_sessions, differs, &fill);
 	*same = differs->len ? -1 : fill ? 0 : 1;

@@ -13,6 +13,9 @@ are committed, so 'make check' does not need python:
   mac1904.xlsx  the same in the 1904 date system
   inline.xlsx   written by hand: inline strings, t="str", a custom date
                 format, cells without r="" attributes
+  patients.xlsx a patients workbook whose referral_date cells are dates
+                (1969-12-31, a date with a time, 1900-03-01), one empty
+                and one a plain number (rejected)
   bad.xlsx, bad-semicolon.csv: one bad value each (#N/A, TRUE, 11, 31.02.)
   hostile-*.xlsx: a zip bomb (a part over its size cap), XML nested too
                 deep, a DTD with entities, too many and too large shared
@@ -135,6 +138,21 @@ HEAD_ROW = ('<row r="1">' + "".join('<c t="inlineStr"><is><t>%s</t></is></c>' % 
             + "</row>")
 
 
+def write_patients(path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["patient_id", "referrer", "referral_reason", "referral_date",
+               "planned_sessions", "birth_year"])
+    ws.append(["X01", "Dr. Alt", "fatigue", datetime.date(1969, 12, 31), 10, 1950])
+    ws.append(["X02", "Dr. Berg", "pain", datetime.datetime(2025, 1, 20, 9, 30), 12, 1960])
+    ws.append(["X03", "Dr. Cole", "sleep", datetime.date(1900, 3, 1), None, None])
+    ws.append(["X04", "Dr. Dorn", "focus", None, None, None])
+    ws.append(["X05", "Dr. Ende", "pain", 45678, None, None])
+    ws["D2"].number_format = "DD.MM.YYYY"
+    ws["D3"].number_format = "YYYY-MM-DD HH:MM"
+    wb.save(path)
+
+
 def hand_xlsx(path, sheet=None, workbook=None, sst=None):
     """A workbook written part by part (for the hostile cases)."""
     files = {
@@ -184,6 +202,7 @@ def main():
     write_xlsx("scores.xlsx", rows)
     write_xlsx("mac1904.xlsx", rows, CALENDAR_MAC_1904)
     write_inline("inline.xlsx", rows)
+    write_patients("patients.xlsx")
     # One bad value each, at a row a clinic can find.
     bad = [list(r) for r in rows[:6]]
     write_text("bad-semicolon.csv", bad, ";", True, "%d.%m.%Y", "cp1252", "\r\n", trailing=";;")
