@@ -20,7 +20,7 @@
 #include "csvin.h"
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 #define STORE_BUILTIN_MEASURES CLINIC_MEASURES
 
 enum store_open_flags {

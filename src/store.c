@@ -44,7 +44,8 @@ struct store {
 	struct pcache_slot pcache[PCACHE];
 };
 
-/* Forward migrations: migration[i] takes user_version i to i + 1. */
+/* Forward migrations: migration[i] takes user_version i to i + 1 (with
+ * migration_step[i] after it when there is one). */
 static const char *const migration[STORE_SCHEMA_VERSION] = {
 	"CREATE TABLE measures(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
 	"  builtin INTEGER NOT NULL DEFAULT 0);"
@@ -95,6 +96,8 @@ static const char *const migration[STORE_SCHEMA_VERSION] = {
 	"  seq INTEGER NOT NULL, patient_id TEXT NOT NULL, course_id TEXT NOT NULL,"
 	"  measure TEXT NOT NULL, kind TEXT NOT NULL, session_date TEXT NOT NULL,"
 	"  detail TEXT NOT NULL, PRIMARY KEY(run, seq)) WITHOUT ROWID;",
+	/* 5: ids folded (NFKC) as ingest folds them now: refold_ids. */
+	"",
 };
 
 static int sql_fail(struct store *s, struct error *err, const char *what)
@@ -162,6 +165,103 @@ static int load_measures(struct store *s, struct error *err)
 	return 0;
 }
 
+/* Migration 5 ------------------------------------------------------------ */
+
+/* SQL's nfkc(text): its NFKC form as ingest folds ids (text_nfkc); a text
+ * with a code point Unicode does not assign is kept as it is. */
+static void sql_nfkc(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *t = (const char *)sqlite3_value_text(argv[0]);
+	char *f;
+	(void)argc;
+	if (!t) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	f = text_nfkc(t, (size_t)sqlite3_value_bytes(argv[0]));
+	if (f)
+		sqlite3_result_text(ctx, f, -1, free);
+	else
+		sqlite3_result_value(ctx, argv[0]);
+}
+
+/*
+ * Ids that would become one by folding: patients rows whose ids fold to one
+ * id, or one patient's sessions on one date whose course ids fold to one.
+ * 1 with 'msg' saying which rows (the ids are not repeated: a row number
+ * finds them), 0 none, -1 error.
+ */
+static int fold_conflict(struct store *s, struct strbuf *msg, struct error *err)
+{
+	static const char *const sql[] = {
+		"SELECT 'patients rows ' || group_concat(id, ', ') FROM patients"
+		" GROUP BY nfkc(patient_id) HAVING count(*) > 1 ORDER BY min(id) LIMIT 1",
+		"SELECT 'sessions of patients row ' || patient || ' on '"
+		" || date(session_date * 86400, 'unixepoch')"
+		" || ' (' || count(*) || ' course ids)' FROM sessions"
+		" GROUP BY patient, nfkc(label), session_date HAVING count(*) > 1"
+		" ORDER BY patient, session_date LIMIT 1",
+	};
+	size_t i;
+	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		sqlite3_stmt *st = prepare(s, sql[i], err);
+		int rc;
+		if (!st)
+			return -1;
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			sb_adds(msg, (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		if (rc == SQLITE_ROW)
+			return 1;
+		if (rc != SQLITE_DONE)
+			return sql_fail(s, err, "cannot compare folded ids");
+	}
+	return 0;
+}
+
+/*
+ * Databases written before ingest folded ids (NFKC) may hold 'Ｐ001' beside
+ * 'P001': every stored id and course id is folded, so that the next file's
+ * 'P001' finds its patient.  Ids that fold to one are a conflict: the
+ * migration is refused (the caller rolls back) naming their rows.
+ */
+static int refold_ids(struct store *s, struct error *err)
+{
+	struct strbuf msg = STRBUF_INIT;
+	int rc;
+	if (sqlite3_create_function_v2(s->db, "nfkc", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+				       sql_nfkc, NULL, NULL, NULL) != SQLITE_OK)
+		return sql_fail(s, err, "cannot fold ids");
+	rc = fold_conflict(s, &msg, err);
+	if (rc > 0)
+		error_set(err, ERR_IO, NULL, 0,
+			  "database '%s' cannot be upgraded, nothing changed: %s hold ids that "
+			  "are one id once Unicode compatibility forms are folded (NFKC), as "
+			  "symtrend now reads ids; rename or merge them with sqlite3 first",
+			  s->path, msg.buf);
+	sb_release(&msg);
+	if (rc != 0)
+		return -1;
+	return exec(s,
+		    "UPDATE patients SET patient_id=nfkc(patient_id)"
+		    "  WHERE patient_id<>nfkc(patient_id);"
+		    "UPDATE sessions SET label=nfkc(label) WHERE label<>nfkc(label);"
+		    "UPDATE extra_scores SET label=nfkc(label) WHERE label<>nfkc(label);"
+		    /* alerts said of look-alike ids are said of the one id */
+		    "UPDATE OR REPLACE alerts SET patient_id=nfkc(patient_id),"
+		    "  course_id=nfkc(course_id)"
+		    "  WHERE patient_id<>nfkc(patient_id) OR course_id<>nfkc(course_id);"
+		    "UPDATE alert_reports SET patient_id=nfkc(patient_id), course_id=nfkc(course_id)"
+		    "  WHERE patient_id<>nfkc(patient_id) OR course_id<>nfkc(course_id);",
+		    err);
+}
+
+/* C steps run after migration[i]'s SQL; NULL when there is none. */
+static int (*const migration_step[STORE_SCHEMA_VERSION])(struct store *, struct error *) = {
+	[4] = refold_ids,
+};
+
 static int migrate(struct store *s, int writable, struct error *err)
 {
 	sqlite3_int64 v = 0;
@@ -184,7 +284,8 @@ static int migrate(struct store *s, int writable, struct error *err)
 			return -1;
 		for (; v < STORE_SCHEMA_VERSION; v++) {
 			char pragma[64];
-			if (exec(s, migration[v], err) < 0)
+			if (exec(s, migration[v], err) < 0 ||
+			    (migration_step[v] && migration_step[v](s, err) < 0))
 				goto fail;
 			snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%lld", (long long)v + 1);
 			if (exec(s, pragma, err) < 0)

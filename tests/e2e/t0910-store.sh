@@ -1,7 +1,9 @@
 #!/bin/sh
 # t0910-store: the store's data edges through the CLI: a referral date
 # before 1970 (1969-12-31 is day -1, which is a date, not "not given"),
-# from CSV and from a workbook's date cells, read back in the letter.
+# from CSV and from a workbook's date cells, read back in the letter; ids
+# stored by older versions folded (NFKC) by the migration, look-alike ids
+# that would become one refused with the database unchanged.
 . "$(dirname "$0")/lib.sh"
 export SYMTREND_TODAY=2026-11-25
 DD=$DATA/dialects
@@ -39,4 +41,63 @@ expect 0 "letter for X01" report note --patient X01 --out rep
 check "the workbook's 1969-12-31 in the letter" grep -q '^Referred on 1969-12-31 for fatigue' rep/X01/note.txt
 expect 1 "the workbook again" ingest --patients patients.xlsx
 grep_err "its date cells are already stored" "patients.xlsx: 5 rows read, 0 stored, 4 already stored, 1 rejected, 0 conflicts"
+
+# --- migration 5: stored ids folded ---------------------------------------------
+# Old databases are made from a new one: the later migrations undone, the ids
+# written as a version before folding could store them.
+FW_Q=$(printf '\357\274\261')   # U+FF31 FULLWIDTH LATIN CAPITAL LETTER Q
+FW_C=$(printf '\357\274\243')   # U+FF23 FULLWIDTH LATIN CAPITAL LETTER C
+V3_UNDO="DROP TABLE therapists; ALTER TABLE sessions DROP COLUMN attendance;
+ALTER TABLE sessions DROP COLUMN adverse_event; ALTER TABLE patients DROP COLUMN name;
+ALTER TABLE patients DROP COLUMN referral_reason; ALTER TABLE patients DROP COLUMN referral_date;
+ALTER TABLE patients DROP COLUMN planned_sessions;"
+V4_UNDO="DROP TABLE alert_reports; DROP TABLE alert_runs;"
+old_db() { # NAME VERSION: sessions of Q1 (two courses by course_id) and Q2
+	rm -f "$T/$1"
+	printf 'patient_id,session_date,course_id,fatigue,sleep,focus,pain\nQ1,2025-01-01,C1,6,5,5,4\nQ1,2025-01-08,C1,5,5,5,4\nQ1,2025-02-01,C2,5,5,4,4\nQ2,2025-01-02,,6,5,5,4\nQ2,2025-01-09,,4,5,5,4\n' >q.csv
+	"$SYMTREND" --db "$T/$1" ingest q.csv >/dev/null 2>&1
+	sqlite3 "$T/$1" "INSERT INTO alerts VALUES('Q1','C1','fatigue','worse','d','2025-01-08','2025-01-08')"
+	case $2 in
+	1) sqlite3 "$T/$1" "$V4_UNDO $V3_UNDO DROP TABLE alerts; PRAGMA user_version=1" ;;
+	2) sqlite3 "$T/$1" "$V4_UNDO $V3_UNDO PRAGMA user_version=2" ;;
+	3) sqlite3 "$T/$1" "$V4_UNDO PRAGMA user_version=3" ;;
+	4) sqlite3 "$T/$1" "PRAGMA user_version=4" ;;
+	esac
+}
+for v in 1 2 3 4; do
+	old_db v$v.db $v
+	# what the older version stored: full-width ids and course ids
+	sqlite3 "$T/v$v.db" "UPDATE patients SET patient_id='${FW_Q}1' WHERE patient_id='Q1';
+		UPDATE sessions SET label='${FW_C}1' WHERE label='C1'"
+	[ $v -ge 2 ] && sqlite3 "$T/v$v.db" "UPDATE alerts SET patient_id='${FW_Q}1', course_id='${FW_C}1'"
+	"$SYMTREND" --db "$T/v$v.db" init >out 2>err; rc=$?
+	check "version $v: init migrates forward" test "$rc $(sqlite3 "$T/v$v.db" 'PRAGMA user_version')" = "0 5"
+	check "version $v: the stored ids are folded" test \
+		"$(sqlite3 "$T/v$v.db" "SELECT group_concat(patient_id) FROM (SELECT patient_id FROM patients ORDER BY 1)") $(sqlite3 "$T/v$v.db" "SELECT group_concat(DISTINCT label) FROM (SELECT label FROM sessions ORDER BY 1)")" = "Q1,Q2 ,C1,C2"
+	[ $v -ge 2 ] && check "version $v: the alert is keyed by the folded ids" test \
+		"$(sqlite3 "$T/v$v.db" "SELECT patient_id || '/' || course_id FROM alerts")" = "Q1/C1"
+	printf 'patient_id,session_date,course_id,fatigue,sleep,focus,pain\nQ1,2025-01-15,C1,4,5,5,4\n' >q1.csv
+	"$SYMTREND" --db "$T/v$v.db" ingest q1.csv >out 2>err
+	check "version $v: the next file's Q1 and C1 find the stored patient and course" test \
+		"$(sqlite3 "$T/v$v.db" "SELECT count(*) FROM patients") $(sqlite3 "$T/v$v.db" "SELECT count(*) FROM sessions WHERE label='C1'")" = "2 3"
+done
+
+# Two stored ids that fold to one: refused, naming the rows, nothing changed.
+old_db clash.db 3
+sqlite3 "$T/clash.db" "UPDATE patients SET patient_id='${FW_Q}1' WHERE patient_id='Q2'"
+before=$(sqlite3 "$T/clash.db" .dump | sha256sum)
+"$SYMTREND" --db "$T/clash.db" init >out 2>err; rc=$?
+check "ids that fold to one: init refuses (exit 3)" test "$rc" = 3
+check "the error names the patients rows and why" grep -q "cannot be upgraded, nothing changed: patients rows 1, 2 hold ids that are one id once Unicode compatibility forms are folded (NFKC)" err
+check "the database is unchanged" test "$(sqlite3 "$T/clash.db" .dump | sha256sum)" = "$before"
+check "and still at version 3" test "$(sqlite3 "$T/clash.db" 'PRAGMA user_version')" = 3
+"$SYMTREND" --db "$T/clash.db" ingest q1.csv >out 2>err; rc=$?
+check "every writer is refused the same way" sh -c "test $rc = 3 && grep -q 'patients rows 1, 2' err"
+old_db clash2.db 1
+sqlite3 "$T/clash2.db" "INSERT INTO sessions(patient, label, session_date, fatigue, file, line)
+	SELECT patient, '${FW_C}1', session_date, 1, file, line FROM sessions WHERE label='C1' AND session_date=20089"
+before=$(sqlite3 "$T/clash2.db" .dump | sha256sum)
+"$SYMTREND" --db "$T/clash2.db" init >out 2>err; rc=$?
+check "course ids that fold to one on one day: refused" sh -c "test $rc = 3 && grep -q 'nothing changed: sessions of patients row 1 on 2025-01-01 (2 course ids) hold ids' err"
+check "that database is unchanged too" test "$(sqlite3 "$T/clash2.db" .dump | sha256sum)" = "$before"
 finish
