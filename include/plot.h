@@ -100,8 +100,20 @@ void plot_script_waterfall(struct strbuf *sb, const char *out_base, const char *
 /* Rates with intervals by category, one panel per measure. */
 void plot_script_rates(struct strbuf *sb, const char *out_base, const char *title,
 		       const struct plot_bars *bars, size_t nbars, unsigned formats);
-/* Kaplan-Meier step curves, one line per measure. */
+/* One Kaplan-Meier curve: its steps from (0, 1), a '+' where courses were
+ * censored (on the curve), and its numbers at risk at the ticks. */
+struct plot_km {
+	const char *name;
+	size_t n;
+	const double *x, *s;   /* steps */
+	size_t nc;
+	const double *cx, *cs; /* censoring marks */
+	const long *risk;      /* at session 0, step, 2 step, ... (nticks) */
+};
+/* Kaplan-Meier step curves, one line per measure, with the numbers at risk
+ * in rows under the x axis, whose tics are 0, step, ... (nticks). */
 void plot_script_km(struct strbuf *sb, const char *out_base, const char *title,
-		    const struct plot_band *curves, size_t ncurves, unsigned formats);
+		    const struct plot_km *curves, size_t ncurves, double step, size_t nticks,
+		    unsigned formats);
 
 #endif

@@ -170,11 +170,19 @@ struct report_clinic {
 	size_t nworse, capworse_;
 	struct report_nonresp *nonresp;
 	size_t nnonresp, capnonresp_;
+	/* Kaplan-Meier fits of the eligible courses, per measure: the chart and
+	 * the numbers at risk under it (and in the text) come from these; the
+	 * numbers at risk are given at session 0, km_step, ... (km_ticks). */
+	struct stats_km km[CSVIN_MAX_MEASURES];
+	double km_step;
+	size_t km_ticks;
 	/* For the charts */
 	struct report_means means[STORE_BUILTIN_MEASURES];
 	struct stats_acc *acc[CSVIN_MAX_MEASURES];
 };
 
+/* The numbers at risk's session numbers: 0, step, ... (nticks) up to tmax. */
+void report_km_ticks(double tmax, double *step, size_t *nticks);
 int report_clinic_build(struct store *s, const struct stats_ctx *sc,
 			const struct report_models *rm, const struct store_filter *f,
 			const char *today, struct report_clinic *out, struct error *err);
@@ -218,6 +226,13 @@ const char *report_reliable_basis(const struct report_note_measure *m, char *buf
  * many of them responded, never did, or lost it; how many were left out. */
 #define REPORT_ELIGIBLE_NOTE "Response figures count the eligible courses: a baseline of at least " \
 	"the measure's min_baseline (a symptom mild at baseline cannot improve by the MCID)."
+/* The numbers at risk under the Kaplan-Meier chart, in both views. */
+#define REPORT_AT_RISK_NOTE "Numbers at risk by session number, as under the Kaplan-Meier " \
+	"chart: the eligible courses that had neither reached the MCID nor had their last " \
+	"score before that session (a course that reaches it at the session, or is last " \
+	"scored at it, still counts)."
+/* The numbers at risk are shown: some measure has an eligible course. */
+int report_km_shown(const struct report_clinic *c);
 /* One band of the break table: "21-44 days: 5 breaks; after 3 ...". */
 const char *report_band(const struct report_clinic *c, size_t b, char *buf, size_t n);
 #define REPORT_BREAKS_HEAD "Did symptoms come back after a break? Pauses of relapse_gap days or " \

@@ -90,9 +90,27 @@ struct stats_acc *stats_acc_new(void);
 void stats_acc_add(struct stats_acc *a, const struct stats_course *r);
 void stats_acc_finish(const struct stats_acc *a, struct stats_clinic *out);
 void stats_acc_free(struct stats_acc *a);
-/* Kaplan-Meier curve of the accumulated eligible courses: steps (x[i], s[i]), x[0] = 0,
- * s[0] = 1; *x and *s are malloc'd (caller frees). */
-size_t stats_acc_km_curve(const struct stats_acc *a, double **x, double **s);
+/*
+ * A Kaplan-Meier fit held as R's survfit holds it: at each distinct time
+ * (ascending), the number at risk, the events, the censored and S(t) just
+ * after it.  The clinic chart's steps, its censoring marks and the numbers
+ * at risk under it are all read from this one table.
+ */
+struct stats_km {
+	size_t n;     /* distinct times */
+	long total;   /* courses in the fit */
+	double *time, *surv;
+	long *risk, *event, *censor;
+};
+/* Fits times t with event flags e (1 event, 0 censored); release with stats_km_release. */
+void stats_km_fit(const double *t, const int *e, size_t n, struct stats_km *out);
+/* The fit of the accumulated eligible courses (sessions to response, or censoring). */
+void stats_acc_km(const struct stats_acc *a, struct stats_km *out);
+void stats_km_release(struct stats_km *k);
+/* Number at risk at time t, as R's summary(fit, times = t): the courses whose
+ * time is t or later, so a course that responds at t, or is censored at t
+ * (its last scored session is t), is still at risk at t. */
+long stats_km_at_risk(const struct stats_km *k, double t);
 /* Changes of the accumulated courses, sorted ascending; malloc'd (caller frees). */
 size_t stats_acc_changes(const struct stats_acc *a, double **v);
 

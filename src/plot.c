@@ -439,13 +439,23 @@ static void layout(size_t n, int *rows, int *cols)
 		*rows = 1;
 }
 
-/* Line styles that stay apart in greyscale: dark colours, distinct dashes and points. */
+/* Line styles that stay apart in greyscale: dark colours, distinct dashes
+ * and points.  ink[] holds their colours alone (gnuplot refuses a second
+ * 'pt' after a style's own). */
+#define INK0 "'#1b3a6b'"
+#define INK1 "'#8a1c1c'"
+#define INK2 "'#2d6a2d'"
+#define INK3 "'#5a3d7a'"
+#define INK4 "'#7a5a00'"
+#define INK5 "'#000000'"
 static const char *const style[] = {
-	"lc rgb '#1b3a6b' dt 1 pt 7", "lc rgb '#8a1c1c' dt 2 pt 5",
-	"lc rgb '#2d6a2d' dt 4 pt 9", "lc rgb '#5a3d7a' dt 5 pt 11",
-	"lc rgb '#7a5a00' dt 3 pt 13", "lc rgb '#000000' dt 6 pt 4",
+	"lc rgb " INK0 " dt 1 pt 7", "lc rgb " INK1 " dt 2 pt 5",
+	"lc rgb " INK2 " dt 4 pt 9", "lc rgb " INK3 " dt 5 pt 11",
+	"lc rgb " INK4 " dt 3 pt 13", "lc rgb " INK5 " dt 6 pt 4",
 };
+static const char *const ink[] = { INK0, INK1, INK2, INK3, INK4, INK5 };
 #define STYLE(i) style[(i) % (sizeof(style) / sizeof(style[0]))]
+#define INK(i) ink[(i) % (sizeof(ink) / sizeof(ink[0]))]
 
 void plot_script_course(struct strbuf *sb, const char *out_base, const char *title,
 			const struct plot_panel *panels, size_t npanels,
@@ -647,20 +657,56 @@ void plot_script_rates(struct strbuf *sb, const char *out_base, const char *titl
 	sb_release(&body);
 }
 
+/*
+ * The numbers at risk, as a survival chart's reader expects them: under the
+ * x axis (below its tics and label) a row per curve, its name in the left
+ * margin in the curve's colour, a number under each tic.
+ */
+static void km_at_risk(struct strbuf *sb, const struct plot_km *curves, size_t ncurves,
+		       double step, size_t nticks)
+{
+	size_t i, k;
+	sb_addf(sb, "set bmargin %zu\nset lmargin 12\n", ncurves + 6);
+	sb_adds(sb, "set label 'number at risk' at screen 0.01, graph 0 left offset 0, -3.6\n");
+	for (i = 0; i < ncurves; i++) {
+		double row = -4.6 - (double)i;
+		sb_adds(sb, "set label ");
+		plot_text(sb, curves[i].name);
+		sb_addf(sb, " at graph 0, graph 0 right offset -1.5, %g textcolor rgb %s\n", row,
+			INK(i));
+		for (k = 0; k < nticks; k++) {
+			sb_adds(sb, "set label '");
+			sb_addf(sb, "%ld", curves[i].risk ? curves[i].risk[k] : 0L);
+			sb_adds(sb, "' at first ");
+			num(sb, (double)k * step);
+			sb_addf(sb, ", graph 0 center offset 0, %g\n", row);
+		}
+	}
+}
+
 void plot_script_km(struct strbuf *sb, const char *out_base, const char *title,
-		    const struct plot_band *curves, size_t ncurves, unsigned formats)
+		    const struct plot_km *curves, size_t ncurves, double step, size_t nticks,
+		    unsigned formats)
 {
 	struct strbuf body = STRBUF_INIT;
 	size_t i;
-	int any = 0;
+	int any = 0, marks = 0;
 	for (i = 0; i < ncurves; i++) {
 		char name[32];
 		snprintf(name, sizeof(name), "K%zu", i);
 		if (curves[i].n)
-			datablock(&body, name, curves[i].n, curves[i].x, curves[i].mean, NULL, NULL);
+			datablock(&body, name, curves[i].n, curves[i].x, curves[i].s, NULL, NULL);
+		snprintf(name, sizeof(name), "C%zu", i);
+		if (curves[i].nc)
+			datablock(&body, name, curves[i].nc, curves[i].cx, curves[i].cs, NULL, NULL);
 	}
+	km_at_risk(&body, curves, ncurves, step, nticks);
 	sb_adds(&body, "set xlabel 'session number'\nset ylabel 'share not yet responded'\n"
-		       "set yrange [0:1.02]\nset xrange [0:*]\nset key top right\nplot ");
+		       "set yrange [0:1.02]\nset xrange [0:");
+	num(&body, (double)(nticks > 1 ? nticks - 1 : 1) * step);
+	sb_adds(&body, "]\nset xtics 0, ");
+	num(&body, step);
+	sb_adds(&body, "\nset key top right\nplot ");
 	for (i = 0; i < ncurves; i++) {
 		if (!curves[i].n)
 			continue;
@@ -668,9 +714,17 @@ void plot_script_km(struct strbuf *sb, const char *out_base, const char *title,
 			STYLE(i));
 		plot_text(&body, curves[i].name);
 		any = 1;
+		if (curves[i].nc) {
+			sb_addf(&body, ", $C%zu using 2:3 with points pt 1 ps 1.5 lw 1.5 lc rgb %s notitle",
+				i, INK(i));
+			marks = 1;
+		}
 	}
 	if (!any)
 		sb_adds(&body, "NaN title 'no courses'");
+	if (marks)
+		sb_adds(&body, ", NaN with points pt 1 ps 1.5 lw 1.5 lc rgb '#000000' "
+			       "title 'censored (last score, no response)'");
 	sb_adds(&body, ", 0.5 with lines dt 3 lc rgb '#777777' title 'median'\n");
 	two_terminals(sb, out_base, title, &body, 0, 1, 1, formats);
 	sb_release(&body);

@@ -118,7 +118,7 @@ static int clinic_files(struct report_batch *b, const struct report_clinic *c, c
 		"Waterfall: change of every course, sorted; dashed line: minus the MCID",
 		"Responder rate by therapist with Wilson 95% intervals",
 		"Responder rate by indication with Wilson 95% intervals",
-		"Kaplan-Meier curve of sessions to response (non-responders censored at their last session)",
+		"Kaplan-Meier curve of sessions to the MCID over the eligible courses; + marks where courses were censored (their last score, the MCID not reached); numbers at risk under the axis",
 	};
 	struct strbuf t = STRBUF_INIT, h = STRBUF_INIT;
 	char *bases[5] = { 0 }, *charts[5], *caps[5], *path = xasprintf("%s/report.html", dir);

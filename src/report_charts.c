@@ -313,20 +313,68 @@ static void rates_chart(struct report_batch *b, const char *base, const char *ti
 	free(labels);
 }
 
+/* A Kaplan-Meier fit as the chart draws it, read from the fit's own table
+ * (stats_km): steps at the times with a response, from (0, 1) on to the
+ * last time (courses censored after the last response), a mark where
+ * courses were censored, on the curve, and the numbers at risk at the
+ * report's ticks.  'buf' holds 4 (n + 2) doubles, 'risk' nticks longs. */
+static void km_curve(const struct report_clinic *c, size_t m, double *buf, long *risk,
+		     struct plot_km *out)
+{
+	const struct stats_km *k = &c->km[m];
+	double *x = buf, *s = x + k->n + 2, *cx = s + k->n + 2, *cs = cx + k->n + 2;
+	size_t i, n = 0, nc = 0;
+	x[n] = 0;
+	s[n++] = 1;
+	for (i = 0; i < k->n; i++) {
+		if (k->event[i]) {
+			x[n] = k->time[i];
+			s[n++] = k->surv[i];
+		}
+		if (k->censor[i]) {
+			cx[nc] = k->time[i];
+			cs[nc++] = k->surv[i];
+		}
+	}
+	if (k->n && k->time[k->n - 1] > x[n - 1]) {
+		x[n] = k->time[k->n - 1];
+		s[n++] = k->surv[k->n - 1];
+	}
+	for (i = 0; i < c->km_ticks; i++)
+		risk[i] = stats_km_at_risk(k, (double)i * c->km_step);
+	*out = (struct plot_km){ c->names[m], k->total ? n : 0, x, s, nc, cx, cs, risk };
+}
+
+static void km_chart(struct report_batch *b, const struct report_clinic *c, const char *base)
+{
+	size_t n = c->nm < STORE_BUILTIN_MEASURES ? c->nm : STORE_BUILTIN_MEASURES, m;
+	struct plot_km km[STORE_BUILTIN_MEASURES];
+	double *buf[STORE_BUILTIN_MEASURES];
+	long *risk = xcalloc(n * c->km_ticks + 1, sizeof(*risk));
+	for (m = 0; m < n; m++) {
+		buf[m] = xmalloc(4 * (c->km[m].n + 2) * sizeof(double));
+		km_curve(c, m, buf[m], risk + m * c->km_ticks, &km[m]);
+	}
+	plot_script_km(&b->script, base, "Sessions to response (Kaplan-Meier)", km, n, c->km_step,
+		       c->km_ticks, b->formats);
+	add_chart(b, base);
+	for (m = 0; m < n; m++)
+		free(buf[m]);
+	free(risk);
+}
+
 /* Means by session number, the waterfall of changes and the KM curves. */
 static void clinic_curves(struct report_batch *b, const struct report_clinic *c, char *bases[5])
 {
 	size_t n = c->nm < STORE_BUILTIN_MEASURES ? c->nm : STORE_BUILTIN_MEASURES, m;
-	struct plot_band bands[STORE_BUILTIN_MEASURES], km[STORE_BUILTIN_MEASURES];
+	struct plot_band bands[STORE_BUILTIN_MEASURES];
 	struct plot_bars bars[STORE_BUILTIN_MEASURES];
-	double *wv[STORE_BUILTIN_MEASURES], *kx[STORE_BUILTIN_MEASURES], *ks[STORE_BUILTIN_MEASURES];
+	double *wv[STORE_BUILTIN_MEASURES];
 	for (m = 0; m < n; m++) {
 		const struct report_means *x = &c->means[m];
 		size_t nw = stats_acc_changes(c->acc[m], &wv[m]);
-		size_t nk = stats_acc_km_curve(c->acc[m], &kx[m], &ks[m]);
 		bands[m] = (struct plot_band){ c->names[m], x->n, x->x, x->mean, x->lo, x->hi };
 		bars[m] = (struct plot_bars){ c->names[m], nw, wv[m], NULL, NULL, NULL, -c->mcid[m] };
-		km[m] = (struct plot_band){ c->names[m], nk, kx[m], ks[m], NULL, NULL };
 	}
 	plot_script_means(&b->script, bases[0], "Mean score by session number (95% interval)", bands, n,
 			  b->formats);
@@ -338,13 +386,9 @@ static void clinic_curves(struct report_batch *b, const struct report_clinic *c,
 		    c->nther);
 	rates_chart(b, bases[3], "Responder rate by indication (Wilson 95% interval)", c, c->ind,
 		    c->nind);
-	plot_script_km(&b->script, bases[4], "Sessions to response (Kaplan-Meier)", km, n, b->formats);
-	add_chart(b, bases[4]);
-	for (m = 0; m < n; m++) {
+	km_chart(b, c, bases[4]);
+	for (m = 0; m < n; m++)
 		free(wv[m]);
-		free(kx[m]);
-		free(ks[m]);
-	}
 }
 
 void report_charts_clinic(struct report_batch *b, const struct report_clinic *c, const char *dir,

@@ -314,12 +314,45 @@ static void session_means(struct clinic_run *run)
 	}
 }
 
+/* Session numbers for the numbers at risk: 0, 5, 10, ... up to the last
+ * course's time, the step widened (10, 20, 25, 50, 100, ...) to keep at
+ * most 11 columns. */
+void report_km_ticks(double tmax, double *step, size_t *nticks)
+{
+	static const double base[] = { 1, 2, 2.5, 5 };
+	double s = 5, scale = 1;
+	size_t i = 3;
+	while (tmax / s > 10 && isfinite(tmax)) {
+		if (++i == 4) {
+			i = 0;
+			scale *= 10;
+		}
+		s = base[i] * scale;
+	}
+	*step = s;
+	*nticks = tmax > 0 && isfinite(tmax) ? (size_t)ceil(tmax / s) + 1 : 1;
+}
+
+/* The Kaplan-Meier fits and the session numbers of their numbers at risk. */
+static void km_fits(struct report_clinic *c)
+{
+	double tmax = 0;
+	size_t m;
+	for (m = 0; m < c->nm; m++) {
+		stats_acc_km(c->acc[m], &c->km[m]);
+		if (c->km[m].n && c->km[m].time[c->km[m].n - 1] > tmax)
+			tmax = c->km[m].time[c->km[m].n - 1];
+	}
+	report_km_ticks(tmax, &c->km_step, &c->km_ticks);
+}
+
 static void finish(struct clinic_run *run)
 {
 	struct report_clinic *c = run->c;
 	size_t m;
 	for (m = 0; m < c->nm; m++)
 		stats_acc_finish(c->acc[m], &c->cl[m]);
+	km_fits(c);
 	/* Before the groups are sorted: the deviations index the therapists. */
 	fair(run);
 	c->ther = finish_groups(run->ther, run->nther, c->nm);
@@ -390,8 +423,10 @@ int report_clinic_build(struct store *s, const struct stats_ctx *sc,
 void report_clinic_release(struct report_clinic *c)
 {
 	size_t i;
-	for (i = 0; i < c->nm; i++)
+	for (i = 0; i < c->nm; i++) {
 		stats_acc_free(c->acc[i]);
+		stats_km_release(&c->km[i]);
+	}
 	for (i = 0; i < c->nther; i++)
 		free(c->ther[i].name);
 	for (i = 0; i < c->nind; i++)

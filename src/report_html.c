@@ -188,6 +188,28 @@ static void clinic_table(struct strbuf *h, const struct report_clinic *c)
 	sb_adds(h, "</ul>\n");
 }
 
+/* The Kaplan-Meier numbers at risk: a column per tick, a row per measure. */
+static void at_risk_table(struct strbuf *h, const struct report_clinic *c)
+{
+	size_t m, k;
+	if (!report_km_shown(c))
+		return;
+	sb_adds(h, "<p>" REPORT_AT_RISK_NOTE "</p>\n<table><tr><th>Session</th>");
+	for (k = 0; k < c->km_ticks; k++)
+		sb_addf(h, "<th>%g</th>", (double)k * c->km_step);
+	sb_adds(h, "</tr>\n");
+	for (m = 0; m < c->nm; m++) {
+		if (!report_listed(m, &c->cl[m]))
+			continue;
+		sb_adds(h, "<tr>");
+		td(h, c->names[m], 0);
+		for (k = 0; k < c->km_ticks; k++)
+			td_long(h, stats_km_at_risk(&c->km[m], (double)k * c->km_step));
+		sb_adds(h, "</tr>\n");
+	}
+	sb_adds(h, "</table>\n");
+}
+
 static void group_row(struct strbuf *h, const char *group, const char *measure,
 		      const struct stats_clinic *r)
 {
@@ -331,8 +353,11 @@ void report_clinic_html(struct strbuf *h, const struct report_clinic *c)
 	}
 	if (c->periods.period > 0)
 		report_periods_html(h, c->names, c->nm, &c->periods);
-	/* Kaplan-Meier, means and waterfall after the table; rates after each group. */
-	sb_adds(h, REPORT_CHART_MARK REPORT_CHART_MARK REPORT_CHART_MARK);
+	/* Kaplan-Meier (its numbers at risk under it), means and waterfall after
+	 * the table; rates after each group. */
+	sb_adds(h, REPORT_CHART_MARK);
+	at_risk_table(h, c);
+	sb_adds(h, REPORT_CHART_MARK REPORT_CHART_MARK);
 	fair_section(h, c);
 	group_section(h, c, c->ther, c->nther, "therapist");
 	sb_adds(h, REPORT_CHART_MARK);

@@ -372,6 +372,28 @@ static void clinic_table(struct strbuf *t, const struct report_clinic *c)
 	}
 }
 
+/* The Kaplan-Meier numbers at risk: a column per tick, a row per measure. */
+static void at_risk_table(struct strbuf *t, const struct report_clinic *c)
+{
+	size_t m, k;
+	if (!report_km_shown(c))
+		return;
+	sb_addc(t, '\n');
+	wrap(t, REPORT_AT_RISK_NOTE, 0, 0);
+	sb_adds(t, "  session   ");
+	for (k = 0; k < c->km_ticks; k++)
+		sb_addf(t, "%6g", (double)k * c->km_step);
+	sb_addc(t, '\n');
+	for (m = 0; m < c->nm; m++) {
+		if (!report_listed(m, &c->cl[m]))
+			continue;
+		sb_addf(t, "  %-10.10s", c->names[m]);
+		for (k = 0; k < c->km_ticks; k++)
+			sb_addf(t, "%6ld", stats_km_at_risk(&c->km[m], (double)k * c->km_step));
+		sb_addc(t, '\n');
+	}
+}
+
 static void break_table(struct strbuf *t, const struct report_clinic *c)
 {
 	char buf[200];
@@ -500,6 +522,7 @@ void report_clinic_text(struct strbuf *t, const struct report_clinic *c)
 {
 	clinic_header(t, c);
 	clinic_table(t, c);
+	at_risk_table(t, c);
 	break_table(t, c);
 	if (c->periods.period > 0)
 		report_periods_text(t, c->names, c->nm, &c->periods);

@@ -258,3 +258,12 @@ const char *report_fair_level(const struct report_clinic *c, char *buf, size_t n
 			 c->fair_k == 1 ? "" : "s", 100 * c->fair_level, c->fair_k);
 	return buf;
 }
+
+int report_km_shown(const struct report_clinic *c)
+{
+	size_t m;
+	for (m = 0; m < c->nm && c->km_ticks; m++)
+		if (report_listed(m, &c->cl[m]) && c->km[m].total > 0)
+			return 1;
+	return 0;
+}

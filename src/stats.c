@@ -620,35 +620,63 @@ size_t stats_acc_changes(const struct stats_acc *a, double **v)
 	return a->n;
 }
 
-size_t stats_acc_km_curve(const struct stats_acc *a, double **x, double **s)
+void stats_km_fit(const double *t, const int *e, size_t n, struct stats_km *out)
 {
-	struct km_pt *p = xmalloc((a->ne ? a->ne : 1) * sizeof(*p));
-	double surv = 1, at_risk = (double)a->ne;
+	struct km_pt *p = xmalloc((n ? n : 1) * sizeof(*p));
+	double surv = 1;
+	long at_risk = (long)n;
 	size_t i, j, k = 0;
-	*x = xmalloc((a->ne + 1) * sizeof(**x));
-	*s = xmalloc((a->ne + 1) * sizeof(**s));
-	(*x)[k] = 0;
-	(*s)[k++] = 1;
-	for (i = 0; i < a->ne; i++) {
-		p[i].t = a->km_t[i];
-		p[i].e = a->km_e[i];
+	out->total = (long)n;
+	out->time = xmalloc((n ? n : 1) * sizeof(*out->time));
+	out->surv = xmalloc((n ? n : 1) * sizeof(*out->surv));
+	out->risk = xmalloc((n ? n : 1) * sizeof(*out->risk));
+	out->event = xmalloc((n ? n : 1) * sizeof(*out->event));
+	out->censor = xmalloc((n ? n : 1) * sizeof(*out->censor));
+	for (i = 0; i < n; i++) {
+		p[i].t = t[i];
+		p[i].e = e[i];
 	}
-	sort_km(p, a->ne);
-	for (i = 0; i < a->ne; i = j) {
-		double d = 0, all = 0;
-		for (j = i; j < a->ne && p[j].t == p[i].t; j++) {
-			d += p[j].e;
+	sort_km(p, n);
+	for (i = 0; i < n; i = j) {
+		long d = 0, all = 0;
+		for (j = i; j < n && p[j].t == p[i].t; j++) {
+			d += p[j].e != 0;
 			all++;
 		}
-		if (d > 0) {
-			surv *= 1 - d / at_risk;
-			(*x)[k] = p[i].t;
-			(*s)[k++] = surv;
-		}
+		surv *= 1 - (double)d / (double)at_risk;
+		out->time[k] = p[i].t;
+		out->surv[k] = surv;
+		out->risk[k] = at_risk;
+		out->event[k] = d;
+		out->censor[k++] = all - d;
 		at_risk -= all;
 	}
+	out->n = k;
 	free(p);
-	return k;
+}
+
+void stats_acc_km(const struct stats_acc *a, struct stats_km *out)
+{
+	stats_km_fit(a->km_t, a->km_e, a->ne, out);
+}
+
+void stats_km_release(struct stats_km *k)
+{
+	free(k->time);
+	free(k->surv);
+	free(k->risk);
+	free(k->event);
+	free(k->censor);
+	memset(k, 0, sizeof(*k));
+}
+
+long stats_km_at_risk(const struct stats_km *k, double t)
+{
+	size_t i;
+	for (i = 0; i < k->n; i++)
+		if (k->time[i] >= t)
+			return k->risk[i];
+	return 0;
 }
 
 double stats_km_median(const double *t, const int *e, size_t n)

@@ -53,6 +53,35 @@ if [ $have_gnuplot = 1 ]; then
 	for c in means waterfall rates-therapist rates-indication km; do
 		check "clinic chart $c: SVG only, non-empty" sh -c "test -s rep/clinic/$c.svg && test ! -e rep/clinic/$c.png"
 	done
+	# The KM chart's numbers at risk are the text report's, row by row, and
+	# each curve has its censoring marks ('+', gnuplot's point 0) in its colour.
+	cat >km_check.py <<'PY'
+import re, sys
+svg = open('rep/clinic/km.svg').read()
+txt = open('rep/clinic/report.txt').read().split('\n')
+head = next(i for i, l in enumerate(txt) if l.startswith('  session  '))
+ticks = txt[head].split()[1:]
+rows = {}
+for l in txt[head + 1:]:
+    if not l.startswith('  ') or len(l.split()) != len(ticks) + 1:
+        break
+    rows[l.split()[0]] = l.split()[1:]
+assert ticks[:3] == ['0', '5', '10'] and len(rows) == 4, (ticks, rows)
+texts = [t.strip() for t in re.findall(r'<text>([^<]*)</text>', svg)]
+at = texts.index('number at risk')
+for name, nums in rows.items():
+    i = texts.index(name, at)
+    assert texts[i + 1:i + 1 + len(nums)] == nums, (name, nums, texts[i:i + 12])
+    # the row's colour is its curve's; the curve has '+' marks in it
+    colour = re.search(r'fill="(rgb\([^)]*\))"[^>]*>\s*<text>' + name + '</text>', svg).group(1)
+    rgb = tuple(int(x) for x in re.findall(r'\d+', colour))
+    marks = [m for m in re.findall(r"<use xlink:href='#gpPt0' [^>]*color='rgb\(([^)]*)\)'", svg)
+             if tuple(int(x) for x in m.split(',')) == rgb]
+    assert len(marks) >= 2, (name, rgb, len(marks))
+assert 'censored (last score, no response)' in texts
+PY
+	check "KM chart: numbers at risk under the axis, the text report's; censoring marks per curve" python3 km_check.py
+	check "KM chart stays small (under 60 KB)" test "$(stat -c %s rep/clinic/km.svg)" -lt 61440
 	expect 0 "--png: the note's chart also as PNG" report note --patient P001 --out png --png
 	check "course chart with --png: SVG and PNG, non-empty" sh -c 'test -s png/P001/course.svg && test -s png/P001/course.png'
 	check "PNG files are PNG" sh -c 'head -c 8 png/P001/course.png | od -An -c | grep -q "P   N   G"'

@@ -413,6 +413,56 @@ static void test_clinic_text(void **state)
 	sb_release(&t);
 }
 
+/* The numbers at risk's session numbers: every 5 up to 50 sessions, then
+ * the step widened to keep at most 11 columns, the last at or past tmax. */
+static void test_km_ticks(void **state)
+{
+	static const struct { double tmax, step; size_t n; } c[] = {
+		{ 0, 5, 1 }, { 1, 5, 2 }, { 20, 5, 5 }, { 23, 5, 6 }, { 50, 5, 11 },
+		{ 51, 10, 7 }, { 100, 10, 11 }, { 101, 20, 7 }, { 201, 25, 10 }, { 251, 50, 7 },
+		{ 1000, 100, 11 }, { 1001, 200, 7 },
+	};
+	size_t i, n;
+	double step;
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		report_km_ticks(c[i].tmax, &step, &n);
+		assert_true(step == c[i].step);
+		assert_int_equal(n, c[i].n);
+	}
+}
+
+/* The text's numbers at risk are the fit's: at 5 the course censored at
+ * exactly 5 counts, at 10 the one that responds at exactly 10 does. */
+static void test_clinic_at_risk(void **state)
+{
+	static const double t[3] = { 5, 10, 3 };
+	static const int e[3] = { 0, 1, 1 };
+	struct report_clinic c;
+	struct report_group g;
+	struct strbuf x = STRBUF_INIT;
+	size_t m;
+	(void)state;
+	clinic(&c, &g);
+	report_clinic_text(&x, &c);
+	assert_null(strstr(x.buf, "Numbers at risk")); /* no fit: no table */
+	sb_reset(&x);
+	for (m = 0; m < 4; m++)
+		stats_km_fit(t, e, 3, &c.km[m]);
+	report_km_ticks(10, &c.km_step, &c.km_ticks);
+	report_clinic_text(&x, &c);
+	assert_non_null(strstr(x.buf, "counts).\n  session        0     5    10\n"
+				      "  fatigue        3     2     1\n  sleep          3     2     1\n"));
+	sb_reset(&x);
+	report_clinic_html(&x, &c);
+	assert_non_null(strstr(x.buf, "<tr><th>Session</th><th>0</th><th>5</th><th>10</th></tr>\n"
+				      "<tr><td>fatigue</td><td class=\"n\">3</td><td class=\"n\">2</td>"
+				      "<td class=\"n\">1</td></tr>\n"));
+	for (m = 0; m < 4; m++)
+		stats_km_release(&c.km[m]);
+	sb_release(&x);
+}
+
 static void test_clinic_html(void **state)
 {
 	struct report_clinic c;
@@ -518,6 +568,8 @@ int main(void)
 		cmocka_unit_test(test_plain_text_has_no_control_characters),
 		cmocka_unit_test(test_clinic_text),
 		cmocka_unit_test(test_clinic_html),
+		cmocka_unit_test(test_km_ticks),
+		cmocka_unit_test(test_clinic_at_risk),
 		cmocka_unit_test(test_fair_level),
 		cmocka_unit_test(test_words),
 	};

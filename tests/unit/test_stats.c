@@ -128,6 +128,50 @@ static void test_km(void **state)
 	}
 }
 
+/* The fit's table and its numbers at risk against R's survfit:
+ * t <- c(2,5,5,5,7,9,12); e <- c(1,1,0,1,0,1,0); f <- survfit(Surv(t, e) ~ 1)
+ * f$time, f$n.risk, f$n.event, f$n.censor, f$surv, and
+ * summary(f, times = c(0,2,3,5,6,12,13), extend = TRUE)$n.risk = 7 7 6 6 3 1 0. */
+static void test_km_fit(void **state)
+{
+	static const double t[7] = { 12, 5, 2, 5, 7, 5, 9 };
+	static const int e[7] = { 0, 1, 1, 0, 0, 1, 1 };
+	static const double time[5] = { 2, 5, 7, 9, 12 };
+	static const long risk[5] = { 7, 6, 3, 2, 1 }, event[5] = { 1, 2, 0, 1, 0 };
+	static const long censor[5] = { 0, 1, 1, 0, 1 };
+	static const double surv[5] = { 6.0 / 7, 4.0 / 7, 4.0 / 7, 2.0 / 7, 2.0 / 7 };
+	static const double at[7] = { 0, 2, 3, 5, 6, 12, 13 };
+	static const long at_risk[7] = { 7, 7, 6, 6, 3, 1, 0 };
+	struct stats_km k;
+	size_t i;
+	(void)state;
+	stats_km_fit(t, e, 7, &k);
+	assert_int_equal(k.n, 5);
+	assert_int_equal(k.total, 7);
+	for (i = 0; i < 5; i++) {
+		assert_true(k.time[i] == time[i]);
+		assert_int_equal(k.risk[i], risk[i]);
+		assert_int_equal(k.event[i], event[i]);
+		assert_int_equal(k.censor[i], censor[i]);
+		REL(k.surv[i], surv[i], 1e-12);
+	}
+	for (i = 0; i < 7; i++)
+		assert_int_equal(stats_km_at_risk(&k, at[i]), at_risk[i]);
+	/* At a tick: a course censored exactly there (5: one) and the courses
+	 * that respond there (5: two) are still at risk; just after, none is. */
+	assert_int_equal(stats_km_at_risk(&k, 5), 6);
+	assert_int_equal(stats_km_at_risk(&k, 5.5), 3);
+	/* The last course, censored at 12, is at risk at 12 and not after. */
+	assert_int_equal(stats_km_at_risk(&k, 12), 1);
+	assert_int_equal(stats_km_at_risk(&k, 12.5), 0);
+	stats_km_release(&k);
+	/* No course: nothing at risk, no step. */
+	stats_km_fit(NULL, NULL, 0, &k);
+	assert_int_equal(k.n, 0);
+	assert_int_equal(stats_km_at_risk(&k, 0), 0);
+	stats_km_release(&k);
+}
+
 static void test_acc(void **state)
 {
 	struct stats_acc *a = stats_acc_new();
@@ -255,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_wilcoxon),
 		cmocka_unit_test(test_wilson),
 		cmocka_unit_test(test_km),
+		cmocka_unit_test(test_km_fit),
 		cmocka_unit_test(test_acc),
 		cmocka_unit_test(test_compare),
 		cmocka_unit_test(test_eligible),
