@@ -70,7 +70,8 @@ static void test_plot_contexts(void **state)
 	double x[3] = { 1, 2, 3 }, y[3] = { 5, 4, 3 }, lo[NHOSTILE + 1], hi[NHOSTILE + 1];
 	double v[NHOSTILE + 1];
 	struct plot_panel panels[NHOSTILE];
-	struct plot_band curves[NHOSTILE];
+	struct plot_km curves[NHOSTILE];
+	long risk[2] = { 3, 1 };
 	struct plot_bars bars;
 	struct strbuf sb = STRBUF_INIT, svg = STRBUF_INIT;
 	struct error err = ERROR_INIT;
@@ -92,7 +93,9 @@ static void test_plot_contexts(void **state)
 	for (i = 0; i < NHOSTILE; i++) {
 		panels[i] = (struct plot_panel){ .name = hostile[i][0], .n = 3, .x = x, .y = y,
 						 .baseline = NAN, .mcid = NAN, .c = NAN };
-		curves[i] = (struct plot_band){ .name = hostile[i][0], .n = 3, .x = x, .mean = y };
+		/* a KM curve: key entry, censoring mark and its numbers-at-risk row label */
+		curves[i] = (struct plot_km){ .name = hostile[i][0], .n = 3, .x = x, .s = y, .nc = 1,
+					      .cx = x, .cs = y, .risk = risk };
 		labels[i] = hostile[i][0];
 		v[i] = 0.5; lo[i] = 0.4; hi[i] = 0.6;
 	}
@@ -102,9 +105,9 @@ static void test_plot_contexts(void **state)
 	bars = (struct plot_bars){ .name = hostile[0][0], .n = NHOSTILE + 1, .v = v, .lo = lo,
 				   .hi = hi, .labels = labels, .line = NAN };
 	plot_script_course(&sb, base[0], hostile[3][0], panels, NHOSTILE, NULL, 0, PLOT_SVG | PLOT_PNG);
-	plot_script_km(&sb, base[1], hostile[2][0], curves, NHOSTILE, PLOT_SVG | PLOT_PNG);
+	plot_script_km(&sb, base[1], hostile[2][0], curves, NHOSTILE, 5, 2, PLOT_SVG | PLOT_PNG);
 	plot_script_rates(&sb, base[2], hostile[1][0], &bars, 1, PLOT_SVG | PLOT_PNG);
-	/* A label: the one context no chart uses yet, in an enhanced terminal. */
+	/* Labels in an enhanced terminal (the charts' own are noenhanced). */
 	sb_adds(&sb, "reset\nset terminal svg enhanced\nset output ");
 	svg_path = xasprintf("%s.svg", base[3]);
 	plot_quote(&sb, svg_path);
