@@ -159,8 +159,9 @@ static int copy_file(const char *src, const char *dst, struct error *err)
 }
 
 /*
- * Whether the inbox entry 'path' may be read: a regular file, not a link
- * (opened without following one, so a link to /etc/passwd is never read).
+ * Whether the inbox entry 'path' may be read: a regular file, not a link,
+ * symbolic or hard (opened without following one, so a link to /etc/passwd
+ * is never read).
  * 1 yes (*st filled), 0 gone, -1 not taken (*why says what it is).
  */
 static int inbox_entry(const char *path, struct stat *st, const char **why)
@@ -181,6 +182,12 @@ static int inbox_entry(const char *path, struct stat *st, const char **why)
 	}
 	if (!S_ISREG(st->st_mode)) {
 		*why = S_ISDIR(st->st_mode) ? "a folder" : "not a regular file";
+		return -1;
+	}
+	/* A second name is a link as much as a symbolic one: 'inbox/x.csv'
+	 * hard-linked to a file of another user's would be read and moved. */
+	if (st->st_nlink > 1) {
+		*why = "a hard link (the file has another name)";
 		return -1;
 	}
 	return 1;

@@ -107,10 +107,13 @@ printf 'patient_id,session_date,fatigue,sleep,focus,pain\nN2,2025-01-10,5,5,5,5\
 ln -s /etc/passwd inbox/passwd.csv
 mkfifo inbox/fifo.csv
 mkdir inbox/folder.csv
+# A hard link: a second name of a file that is not the sender's to give.
+printf 'root:x:0:0:secret\n' >secret.txt
+ln secret.txt inbox/hard.csv
 old inbox/*.csv "inbox/$forged" "inbox/$ansi"
 night 2025-02-01; rc=$?
 check "hostile inbox: exit 1 (entries skipped), stdout one line" sh -c "test $rc -eq 1 && test \$(wc -l <out) -eq 1"
-check "the summary line says how many were skipped" grep -q '(0 refused, 0 waiting, 3 skipped: links or not files)' out
+check "the summary line says how many were skipped" grep -q '(0 refused, 0 waiting, 4 skipped: links or not files)' out
 sum=nout/2025-02-01/summary.txt
 check "a newline in a name forges no line in the log" sh -c '! grep -q "^nightly 2099" db.log'
 check "... nor in the summary" sh -c '! grep -q "^nightly 2099" '$sum
@@ -124,7 +127,9 @@ check "... left in the inbox as it was" test -L inbox/passwd.csv
 check "... none of its content in the log, summary or failed/" sh -c '! grep -rq "root:" db.log nout inbox/failed inbox/processed 2>/dev/null'
 check "a FIFO is skipped, not read (no hang)" grep -q '^skip     fifo.csv (not a regular file: not read)' $sum
 check "a folder named .csv is skipped" grep -q '^skip     folder.csv (a folder: not read)' $sum
-check "the summary counts the skipped entries" grep -q '3 skipped: not regular files or links' $sum
+check "a hard link is skipped, not read, and said" grep -q '^skip     hard.csv (a hard link (the file has another name): not read)' $sum
+check "... left in the inbox as it was" sh -c 'test -f inbox/hard.csv && test "$(stat -c %h secret.txt)" = 2'
+check "the summary counts the skipped entries" grep -q '4 skipped: not regular files or links' $sum
 # Every name symtrend prints goes through one escape: ingest's messages too.
 printf "$good" >"$forged"
 st ingest "$forged"
@@ -144,7 +149,7 @@ GP
 chmod +x badgp.sh
 printf 'patient_id,session_date,fatigue,sleep,focus,pain\nN1,2025-01-17,9,9,9,9\nN1,2025-01-24,9,9,9,9\n' >inbox/more.csv
 old inbox/more.csv
-rm -f inbox/passwd.csv inbox/fifo.csv && rmdir inbox/folder.csv
+rm -f inbox/passwd.csv inbox/fifo.csv inbox/hard.csv && rmdir inbox/folder.csv
 SYMTREND_GNUPLOT=$T/badgp.sh night 2025-02-02; rc=$?
 d=nout/2025-02-02
 check "charts fail: exit 3" test $rc -eq 3
