@@ -107,8 +107,9 @@ struct csvin_reader *csvin_open_opts(const char *path, FILE *fp, enum csvin_kind
 				     const struct csvin_opts *opts, struct error *err);
 /* Reads the header only to tell the kind of file: 1 patients, 0 sessions (or a
  * header that is neither: its ingest says why), -1 with err when the file
- * cannot be read. */
-int csvin_sniff(const char *path, struct error *err);
+ * cannot be read.  Reads 'fp' when not NULL (and leaves it at its start),
+ * else opens 'path'. */
+int csvin_sniff(const char *path, FILE *fp, struct error *err);
 /* 1 a record was read, 0 end of file, -1 read error (err filled). */
 int csvin_next(struct csvin_reader *r, struct csvin_record *rec, struct error *err);
 /* Which measures the file has a column for (after open). */

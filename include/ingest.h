@@ -12,6 +12,9 @@
 
 struct ingest_opts {
 	enum csvin_kind kind;
+	FILE *in;                 /* NULL: open 'path'; else read this open file,
+				     'path' naming it in messages (nightly reads
+				     the very file it checked) */
 	const char *rejects_path; /* NULL: FILE.rejects.csv beside the input */
 	int dry_run;              /* validate and count, then roll back; no rejects file */
 	int update_therapists;    /* a therapist row that differs replaces the stored one */

@@ -91,8 +91,9 @@ void sha256_hex(struct sha256 *s, char out[65]);
 
 /* Appends the whole file to 'out'; 0, or -1 with errno. */
 int read_file(const char *path, struct strbuf *out);
-/* SHA-256 of a whole file into out (64 hex digits); 0 or -1 with errno. */
-int sha256_file(const char *path, char out[65]);
+/* SHA-256 of the rest of an open file into out (64 hex digits), which is
+ * then back at its start; 0 or -1 with errno. */
+int sha256_stream(FILE *f, char out[65]);
 
 /*
  * Dates as days since 1970-01-01 (negative before it): 0 and *days set, or

@@ -632,16 +632,20 @@ fail:
 	return NULL;
 }
 
-int csvin_sniff(const char *path, struct error *err)
+int csvin_sniff(const char *path, FILE *fp, struct error *err)
 {
 	static const char *const m[] = CLINIC_MEASURE_NAMES;
 	struct csvin_reader *r;
 	struct error why = ERROR_INIT;
-	r = csvin_open(path, NULL, CSVIN_PATIENTS, m, CLINIC_MEASURES, &why);
-	if (r) {
-		csvin_free(r);
-		return 1;
+	r = csvin_open(path, fp, CSVIN_PATIENTS, m, CLINIC_MEASURES, &why);
+	csvin_free(r);
+	if (fp && fseek(fp, 0, SEEK_SET) != 0) {
+		error_set(err, ERR_IO, path, 0, "cannot read '%s' again: %s", path, strerror(errno));
+		error_release(&why);
+		return -1;
 	}
+	if (r)
+		return 1;
 	/* A header that is not a patients header is a sessions file's (or a bad
 	 * one, which its ingest names); a file that cannot be read is neither. */
 	if (why.line == 0) {

@@ -264,14 +264,14 @@ static int same_file(const struct stat *a, const char *path)
  * /dev/full, a link, a folder).  Returns the path (caller frees), or NULL
  * with err (ERR_USAGE: the user names another path).
  */
-static char *rejects_target(struct store *s, const char *path, const char *given,
+static char *rejects_target(struct store *s, const char *path, FILE *fp, const char *given,
 			    struct error *err)
 {
 	static const char *const db_files[] = { "", "-wal", "-shm", "-journal" };
 	struct stat in, st;
 	char *rej;
 	size_t i;
-	int is_reg = stat(path, &in) == 0 && S_ISREG(in.st_mode);
+	int is_reg = (fp ? fstat(fileno(fp), &in) : stat(path, &in)) == 0 && S_ISREG(in.st_mode);
 	if (!given && !is_reg) {
 		error_set(err, ERR_USAGE, path, 0, "not a regular file, so there is no place for "
 			  "its rejects beside it: name one with --rejects PATH");
@@ -456,7 +456,7 @@ int ingest_file(struct store *s, const char *path, const struct ingest_opts *o,
 	copts.encoding = o->encoding;
 	if (!copts.encoding)
 		copts.encoding = enc_setting = store_config_get(s, "input_encoding");
-	p.r = csvin_open_opts(path, NULL, o->kind, names, nm, &copts, err);
+	p.r = csvin_open_opts(path, o->in, o->kind, names, nm, &copts, err);
 	if (!p.r) {
 		/* A file that cannot be opened or read as CSV is refused whole. */
 		ret = err->kind == ERR_IO ? -1 : 1;
@@ -465,7 +465,7 @@ int ingest_file(struct store *s, const char *path, const struct ingest_opts *o,
 	res->size = csvin_size(p.r);
 	if (o->dry_run)
 		rej_path = NULL;
-	else if (!(rej_path = rejects_target(s, path, o->rejects_path, err)))
+	else if (!(rej_path = rejects_target(s, path, o->in, o->rejects_path, err)))
 		goto out;
 	if (store_ingest_begin(s, path, o->kind == CSVIN_SESSIONS ? "sessions"
 				: o->kind == CSVIN_PATIENTS ? "patients" : "therapists", err) < 0)

@@ -159,38 +159,54 @@ static int copy_file(const char *src, const char *dst, struct error *err)
 }
 
 /*
- * Whether the inbox entry 'path' may be read: a regular file, not a link,
- * symbolic or hard (opened without following one, so a link to /etc/passwd
- * is never read).
- * 1 yes (*st filled), 0 gone, -1 not taken (*why says what it is).
+ * Opens the inbox entry 'path' once, for everything that reads it: without
+ * following a link (so a link to /etc/passwd is never read), without
+ * waiting (a FIFO cannot hang the night), and checked on the open file: a
+ * regular file with no other name (a hard link is a link as much as a
+ * symbolic one).  What is checked is what is read: nothing opens the name
+ * again, so an entry swapped after the check is not read.  Returns the
+ * file (*st filled), or NULL: *why NULL when it is gone, else what it is.
  */
-static int inbox_entry(const char *path, struct stat *st, const char **why)
+static FILE *inbox_open(const char *path, struct stat *st, const char **why)
 {
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	int rc;
+	FILE *f;
+	*why = NULL;
 	if (fd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		*why = errno == ELOOP ? "a symbolic link" : strerror(errno);
-		return -1;
+		if (errno != ENOENT)
+			*why = errno == ELOOP ? "a symbolic link" : strerror(errno);
+		return NULL;
 	}
-	rc = fstat(fd, st);
-	close(fd);
-	if (rc != 0) {
+	if (fstat(fd, st) != 0)
 		*why = strerror(errno);
-		return -1;
-	}
-	if (!S_ISREG(st->st_mode)) {
+	else if (!S_ISREG(st->st_mode))
 		*why = S_ISDIR(st->st_mode) ? "a folder" : "not a regular file";
-		return -1;
-	}
-	/* A second name is a link as much as a symbolic one: 'inbox/x.csv'
-	 * hard-linked to a file of another user's would be read and moved. */
-	if (st->st_nlink > 1) {
+	else if (st->st_nlink > 1)
 		*why = "a hard link (the file has another name)";
-		return -1;
-	}
-	return 1;
+	f = *why ? NULL : fdopen(fd, "rb");
+	if (f)
+		return f;
+	if (!*why)
+		*why = strerror(errno);
+	close(fd);
+	return NULL;
+}
+
+/* Whether 'path' still names the file 'st' describes (not replaced since). */
+static int same_entry(const char *path, const struct stat *st)
+{
+	struct stat now;
+	return lstat(path, &now) == 0 && now.st_dev == st->st_dev && now.st_ino == st->st_ino;
+}
+
+/* The name now names another file than the one read: that one stays in
+ * the inbox for the next run to check (its rows, if any, were not read). */
+static void replaced(struct run *run, const char *shown, int *status)
+{
+	*status = 1;
+	logf_(run, "%s: replaced while it was read: the new entry is left in the inbox", shown);
+	sb_addf(&run->plan, "replaced %s (while it was read: the new entry is left for the next run)\n",
+		shown);
 }
 
 /* One inbox file: 0 handled (moved), 1 refused (moved to failed), -1 I/O failure. */
@@ -209,10 +225,10 @@ static int one_file(struct run *run, const char *name, int *status, struct error
 	struct stat st;
 	int rc, ret = -1, known;
 	enum csvin_kind kind;
+	FILE *in = inbox_open(path, &st, &why);
 
-	rc = inbox_entry(path, &st, &why);
-	if (rc <= 0) {
-		if (rc < 0) { /* left where it is, said every night */
+	if (!in) {
+		if (why) { /* left where it is, said every night */
 			run->r->files_skipped++;
 			*status = 1;
 			logf_(run, "%s: skipped, %s: not read", shown, why);
@@ -232,11 +248,11 @@ static int one_file(struct run *run, const char *name, int *status, struct error
 		ret = 0;
 		goto out;
 	}
-	kind = csvin_sniff(path, NULL) == 1 ? CSVIN_PATIENTS : CSVIN_SESSIONS;
+	kind = csvin_sniff(path, in, NULL) == 1 ? CSVIN_PATIENTS : CSVIN_SESSIONS;
 	{
 		/* Known before this run: the same bytes were ingested whole before. */
 		char sha[65];
-		known = sha256_file(path, sha) == 0 ? store_file_known(run->s, sha, err) : 0;
+		known = sha256_stream(in, sha) == 0 ? store_file_known(run->s, sha, err) : 0;
 		if (known < 0)
 			goto out;
 	}
@@ -246,6 +262,7 @@ static int one_file(struct run *run, const char *name, int *status, struct error
 		goto out;
 	}
 	io.kind = kind;
+	io.in = in;
 	io.rejects_path = rej;
 	io.dry_run = o->dry_run;
 	io.today = o->today;
@@ -266,7 +283,9 @@ static int one_file(struct run *run, const char *name, int *status, struct error
 		*status = 1;
 		logf_(run, "%s: refused whole: %s", shown, msg);
 		sb_addf(&run->plan, "refuse   %s: %s\n", shown, msg);
-		if (!o->dry_run) {
+		if (!o->dry_run && !same_entry(path, &st)) {
+			replaced(run, shown, status);
+		} else if (!o->dry_run) {
 			struct strbuf sb = STRBUF_INIT;
 			char *frej = xasprintf("%s/%s.rejects.csv", fdir, name);
 			char *copy = xasprintf("%s/rejects/%s.rejects.csv", run->day_dir, name);
@@ -316,7 +335,9 @@ static int one_file(struct run *run, const char *name, int *status, struct error
 		}
 		/* Moved only after its rows are committed: a crash here re-ingests
 		 * it next time, which stores nothing twice. */
-		if (move_into(path, pdir, name, NULL, err) < 0) {
+		if (!same_entry(path, &st))
+			replaced(run, shown, status);
+		else if (move_into(path, pdir, name, NULL, err) < 0) {
 			ingest_result_release(&res);
 			goto out;
 		}
@@ -325,6 +346,8 @@ static int one_file(struct run *run, const char *name, int *status, struct error
 	run->r->files_processed++;
 	ret = 0;
 out:
+	if (in)
+		fclose(in);
 	error_release(&ierr);
 	free(path);
 	free(shown);

@@ -313,21 +313,15 @@ int read_file(const char *path, struct strbuf *out)
 	return 0;
 }
 
-int sha256_file(const char *path, char out[65])
+int sha256_stream(FILE *f, char out[65])
 {
 	struct sha256 h;
 	char buf[65536];
 	size_t n;
-	int bad;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
 	sha256_init(&h);
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
 		sha256_update(&h, buf, n);
-	bad = ferror(f);
-	fclose(f);
-	if (bad)
+	if (ferror(f) || fseek(f, 0, SEEK_SET) != 0)
 		return -1;
 	sha256_hex(&h, out);
 	return 0;

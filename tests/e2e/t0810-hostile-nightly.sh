@@ -130,6 +130,23 @@ check "a folder named .csv is skipped" grep -q '^skip     folder.csv (a folder: 
 check "a hard link is skipped, not read, and said" grep -q '^skip     hard.csv (a hard link (the file has another name): not read)' $sum
 check "... left in the inbox as it was" sh -c 'test -f inbox/hard.csv && test "$(stat -c %h secret.txt)" = 2'
 check "the summary counts the skipped entries" grep -q '4 skipped: not regular files or links' $sum
+# What is read is what was checked: the shim swaps inbox7/swap.csv for a
+# link to another file right after nightly's first open of it (its check).
+SHIM=$TOP/build/fault.so
+export ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0"
+mkdir -p inbox7
+printf 'patient_id,session_date,fatigue,sleep,focus,pain\nW1,2025-01-10,5,5,5,5\n' >inbox7/swap.csv
+printf 'patient_id,session_date,fatigue,sleep,focus,pain\nS9,2025-01-10,5,5,5,5\n' >secret7.csv
+old inbox7/swap.csv
+FAULT_SWAP=inbox7/swap.csv FAULT_SWAP_TO=$T/secret7.csv LD_PRELOAD=$SHIM \
+	"$SYMTREND" --db "$T/db7" nightly --inbox inbox7 --out nout7 >out 2>err; rc=$?
+check "a file swapped for a link after its check: the checked file is read, not the link" \
+	test "$(sqlite3 db7 'SELECT group_concat(patient_id) FROM patients')" = W1
+check "... the link is not moved as if it were processed: left in the inbox" \
+	sh -c 'test -L inbox7/swap.csv && test ! -e inbox7/processed/2025-02-01/swap.csv'
+check "... said in the summary, exit 1" sh -c "test $rc -eq 1 && grep -q '^replaced swap.csv' nout7/2025-02-01/summary.txt"
+SYMTREND_TODAY=2025-02-02 "$SYMTREND" --db "$T/db7" nightly --inbox inbox7 --out nout7 >out 2>err
+check "... and the next night skips the link" grep -q '^skip     swap.csv (a symbolic link: not read)' nout7/2025-02-02/summary.txt
 # Every name symtrend prints goes through one escape: ingest's messages too.
 printf "$good" >"$forged"
 st ingest "$forged"

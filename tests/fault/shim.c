@@ -5,6 +5,9 @@
  * fsync or fdatasync on them fails with EIO when $FAULT_FSYNC is set; opening a file
  * whose path contains $FAULT_RO for writing fails with EROFS, as on a
  * read-only mount (which root cannot otherwise get from file modes).
+ * With $FAULT_SWAP set, the first file opened whose path contains it is
+ * replaced, right after that open, by a symbolic link to $FAULT_SWAP_TO:
+ * a hostile sender swapping an inbox file between its check and its read.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -116,11 +119,23 @@ static int read_only(const char *path, int flags)
 	return ro && *ro && path && strstr(path, ro) && (flags & (O_WRONLY | O_RDWR));
 }
 
+static void swap_after_open(const char *path)
+{
+	static int done;
+	const char *want = getenv("FAULT_SWAP"), *to = getenv("FAULT_SWAP_TO");
+	if (done || !want || !*want || !to || !path || !strstr(path, want))
+		return;
+	done = 1;
+	if (unlink(path) != 0 || symlink(to, path) != 0)
+		return;
+}
+
 int open64(const char *path, int flags, ...)
 {
 	static int (*real)(const char *, int, ...);
 	mode_t mode = 0;
 	va_list ap;
+	int fd;
 	if (!real)
 		real = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open64");
 	va_start(ap, flags);
@@ -131,7 +146,10 @@ int open64(const char *path, int flags, ...)
 		errno = EROFS;
 		return -1;
 	}
-	return real(path, flags, mode);
+	fd = real(path, flags, mode);
+	if (fd >= 0)
+		swap_after_open(path);
+	return fd;
 }
 
 int open(const char *path, int flags, ...)
@@ -139,6 +157,7 @@ int open(const char *path, int flags, ...)
 	static int (*real)(const char *, int, ...);
 	mode_t mode = 0;
 	va_list ap;
+	int fd;
 	if (!real)
 		real = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open");
 	va_start(ap, flags);
@@ -149,5 +168,8 @@ int open(const char *path, int flags, ...)
 		errno = EROFS;
 		return -1;
 	}
-	return real(path, flags, mode);
+	fd = real(path, flags, mode);
+	if (fd >= 0)
+		swap_after_open(path);
+	return fd;
 }
