@@ -156,6 +156,9 @@ char *str_escaped(const char *s);
  * ('path.tmp.PID-XXXXXX', made as mkstemp does: unique, 0600) and rename. */
 int write_file_atomic(const char *path, const char *data, size_t n,
 		      struct error *err);
+/* Syncs the folder that holds 'path', so that a rename into it (or a new
+ * name in it) survives a power cut; 0 or -1 with errno. */
+int fsync_dir_of(const char *path);
 /*
  * Temporary files are named 'path.tmp.PID-...' (write_file_atomic, outfile,
  * charts): removes the ones beside 'path' that a killed process left (its
@@ -192,7 +195,8 @@ void sb_csv_field(struct strbuf *sb, const char *s, size_t n);
 /*
  * A file written through a temporary name: outfile_open creates
  * 'path.tmp.PID-XXXXXX' as mkstemp does (unique, mode 0600), outfile_write buffers, outfile_commit flushes,
- * fsyncs and renames it to 'path'; outfile_abort removes it.  Both end the
+ * fsyncs and renames it to 'path' and syncs its folder (so the rename is
+ * durable; when that fails, 'path' is removed); outfile_abort removes it.  Both end the
  * outfile.  Every failed write is reported by outfile_commit.
  */
 struct outfile {

@@ -131,7 +131,9 @@ static int move_into(const char *src, const char *dir, const char *name, char **
 		free(dst);
 		dst = xasprintf("%s/%s.%d", dir, name, i);
 	}
-	if (rename(src, dst) != 0) {
+	/* Synced both ends: a move undone by a power cut would ingest the
+	 * file again (harmless), one half-done would lose it. */
+	if (rename(src, dst) != 0 || fsync_dir_of(dst) != 0 || fsync_dir_of(src) != 0) {
 		error_set(err, ERR_IO, NULL, 0, "cannot move '%s' to '%s': %s", src, dst,
 			  strerror(errno));
 		free(dst);
@@ -144,7 +146,19 @@ static int move_into(const char *src, const char *dir, const char *name, char **
 	return 0;
 }
 
-static int copy_file(const char *src, const char *dst, struct error *err)
+/* A rejects file, written and renamed into place durably (its folder synced). */
+static int write_rejects(const char *path, const char *data, size_t n, struct error *err)
+{
+	if (write_file_atomic(path, data, n, err) < 0)
+		return -1;
+	if (fsync_dir_of(path) != 0) {
+		error_set(err, ERR_IO, NULL, 0, "cannot write '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int copy_rejects(const char *src, const char *dst, struct error *err)
 {
 	struct strbuf sb = STRBUF_INIT;
 	int ret;
@@ -153,7 +167,7 @@ static int copy_file(const char *src, const char *dst, struct error *err)
 		sb_release(&sb);
 		return -1;
 	}
-	ret = write_file_atomic(dst, sb.buf ? sb.buf : "", sb.len, err);
+	ret = write_rejects(dst, sb.buf ? sb.buf : "", sb.len, err);
 	sb_release(&sb);
 	return ret;
 }
@@ -296,8 +310,8 @@ static int one_file(struct run *run, const char *name, int *status, struct error
 			sb_addf(&sb, "line,reason,raw\n%ld,", ierr.line);
 			sb_csv_field(&sb, ierr.reason, strlen(ierr.reason));
 			sb_adds(&sb, ",\n");
-			if (write_file_atomic(frej, sb.buf, sb.len, err) < 0 ||
-			    write_file_atomic(copy, sb.buf, sb.len, err) < 0) {
+			if (write_rejects(frej, sb.buf, sb.len, err) < 0 ||
+			    write_rejects(copy, sb.buf, sb.len, err) < 0) {
 				sb_release(&sb); free(msg); free(frej); free(copy);
 				goto out;
 			}
@@ -326,7 +340,7 @@ static int one_file(struct run *run, const char *name, int *status, struct error
 	if (!o->dry_run) {
 		if (res.rejects_path) {
 			char *copy = xasprintf("%s/rejects/%s.rejects.csv", run->day_dir, name);
-			if (copy_file(res.rejects_path, copy, err) < 0) {
+			if (copy_rejects(res.rejects_path, copy, err) < 0) {
 				free(copy);
 				ingest_result_release(&res);
 				goto out;

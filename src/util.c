@@ -613,10 +613,31 @@ char *str_escaped(const char *s)
 	return sb_detach(&sb);
 }
 
+/* The folder that holds 'path' (caller frees). */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
+}
+
+int fsync_dir_of(const char *path)
+{
+	char *dir = dir_of(path);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc, e;
+	free(dir);
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
+
 void tmp_sweep(const char *path)
 {
 	const char *slash = strrchr(path, '/');
-	char *dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
+	char *dir = dir_of(path);
 	char *prefix = xasprintf("%s.tmp.", slash ? slash + 1 : path);
 	size_t plen = strlen(prefix);
 	DIR *d = opendir(dir);
@@ -884,6 +905,12 @@ int outfile_commit(struct outfile *of, struct error *err)
 	of->fd = -1;
 	if (!of->failed && rename(of->tmp, of->path) != 0)
 		of->failed = errno;
+	/* The rename is durable only once its folder is synced: a file said
+	 * written must not vanish with a power cut. */
+	if (!of->failed && fsync_dir_of(of->path) != 0) {
+		of->failed = errno;
+		unlink(of->path);
+	}
 	if (of->failed) {
 		error_set(err, ERR_IO, NULL, 0, "cannot write '%s': %s", of->path,
 			  strerror(of->failed));

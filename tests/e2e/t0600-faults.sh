@@ -30,6 +30,18 @@ check "rejects file cannot be written: exit 3" test $rc -eq 3
 check "rejects file cannot be written: nothing stored" test "$(sqlv "SELECT count(*) FROM sessions s JOIN patients p ON p.id=s.patient WHERE p.patient_id='R1'")" -eq 0
 check "rejects file cannot be written: no partial rejects file" sh -c '! ls r.csv.rejects* 2>/dev/null | grep -q .'
 
+# The rejects file's rename is made durable (its folder synced) before the
+# rows are committed: when that sync fails, the ingest fails, nothing stored.
+r1() { sqlv "SELECT count(*) FROM sessions s JOIN patients p ON p.id=s.patient WHERE p.patient_id='R1'"; }
+mkdir -p rj
+FAULT_PATH=/rj FAULT_AFTER=999999999 FAULT_DIRSYNC=1 faulty "$SYMTREND" --db "$T/db" ingest --rejects rj/r.rejects.csv r.csv >out 2>err; rc=$?
+check "the rejects' folder cannot be synced: exit 3, said" sh -c "test $rc -eq 3 && grep -q 'r.rejects.csv' err"
+check "... nothing stored, no rejects file kept" sh -c "test $(r1) -eq 0 && test ! -e rj/r.rejects.csv && ! ls rj | grep -q tmp"
+FAULT_PATH=/rj FAULT_AFTER=999999999 FAULT_SYNCLOG=1 faulty "$SYMTREND" --db "$T/db" ingest --rejects rj/r.rejects.csv r.csv >out 2>err; rc=$?
+check "the rejects file is synced, then its folder" sh -c \
+	"test $rc -eq 1 && grep '^fault:' err | tr '\n' ' ' | grep -qx 'fault: fsync of a /rj file fault: fsync of a /rj folder '"
+check "... and stored" test "$(r1)" -eq 1
+
 # A failing write of a report: the old report stays whole, no temporary left.
 expect 0 "a note" report note --patient P001 --out rep
 cp rep/P001/note.txt good-note.txt
@@ -73,6 +85,25 @@ check "the stored night's alerts.txt lists them too" test "$(grep -c '^  P' frep
 check "the next night raised nothing again" grep -q ': 0 new or changed' frep/2026-03-03/alerts.txt
 fdb alerts --format csv >latest.csv
 check "symtrend alerts lists the latest night's (none)" test "$(cat latest.csv)" = "patient_id,course_id,measure,kind,session_date,detail"
+
+# Nightly's rejects and moves are durable: their folder is synced after the
+# rename.  A sync that fails stops the night (exit 3).
+mkdir -p din
+printf 'patient_id,session_date,fatigue,sleep,focus,pain\nD1,2025-01-01,11,1,1,1\nD1,2025-01-02,1,1,1,1\n' >din/d.csv
+touch -d '10 minutes ago' din/d.csv
+ddb() { sqlite3 "$T/ddb" "SELECT count(*) FROM sessions"; }
+FAULT_PATH=din/processed FAULT_AFTER=999999999 FAULT_DIRSYNC=1 SYMTREND_TODAY=2025-02-01 \
+	faulty "$SYMTREND" --db "$T/ddb" nightly --inbox din --out dout >out 2>err; rc=$?
+check "nightly: the rejects' folder cannot be synced: exit 3, nothing stored, the file in the inbox" \
+	sh -c "test $rc -eq 3 && test $(ddb) -eq 0 && test -f din/d.csv"
+printf 'patient_id,session_date,fatigue,sleep,focus,pain\nD1,2025-01-01,1,1,1,1\n' >din/d.csv
+touch -d '10 minutes ago' din/d.csv
+FAULT_PATH=din/processed FAULT_AFTER=999999999 FAULT_DIRSYNC=1 SYMTREND_TODAY=2025-02-01 \
+	faulty "$SYMTREND" --db "$T/ddb" nightly --inbox din --out dout >out 2>err; rc=$?
+check "nightly: the move cannot be made durable: exit 3, said (its rows were committed before)" \
+	sh -c "test $rc -eq 3 && grep -q 'cannot move' err && test $(ddb) -eq 1"
+SYMTREND_TODAY=2025-02-01 "$SYMTREND" --db "$T/ddb" nightly --inbox din --out dout >out 2>err; rc=$?
+check "... the next run finishes the night" sh -c "test $rc -eq 0 && test ! -e din/d.csv && test $(ddb) -eq 1"
 
 # A process killed in the middle of an ingest: all of the file or none.
 "$TOP/build/gen" --sessions 300000 --out big.csv

@@ -2,7 +2,8 @@
  * shim.c - an LD_PRELOAD fault injector for the tests: writes to files
  * whose path contains $FAULT_PATH fail with ENOSPC ("disk full") once
  * $FAULT_AFTER writes to such files have succeeded (default 0), and
- * fsync or fdatasync on them fails with EIO when $FAULT_FSYNC is set; opening a file
+ * fsync or fdatasync on them fails with EIO when $FAULT_FSYNC is set (on a
+ * matching folder only, when $FAULT_DIRSYNC is set); opening a file
  * whose path contains $FAULT_RO for writing fails with EROFS, as on a
  * read-only mount (which root cannot otherwise get from file modes).
  * With $FAULT_SWAP set, the first file opened whose path contains it is
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -73,6 +75,12 @@ ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
 	return pwrite64(fd, buf, n, off);
 }
 
+static int is_dir(int fd)
+{
+	struct stat st;
+	return fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 /* With $FAULT_SYNCLOG set, each sync of a matching file is said on
  * stderr, in order with the program's own messages. */
 static void log_sync(int fd, const char *how)
@@ -81,7 +89,8 @@ static void log_sync(int fd, const char *how)
 	int n;
 	if (!getenv("FAULT_SYNCLOG") || !matches(fd))
 		return;
-	n = snprintf(line, sizeof(line), "fault: %s of a %s file\n", how, getenv("FAULT_PATH"));
+	n = snprintf(line, sizeof(line), "fault: %s of a %s %s\n", how, getenv("FAULT_PATH"),
+		     is_dir(fd) ? "folder" : "file");
 	if (n > 0 && (size_t)n < sizeof(line) && write(2, line, (size_t)n) < 0)
 		return;
 }
@@ -92,7 +101,7 @@ int fsync(int fd)
 	if (!real)
 		real = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
 	log_sync(fd, "fsync");
-	if (getenv("FAULT_FSYNC") && matches(fd)) {
+	if ((getenv("FAULT_FSYNC") || (getenv("FAULT_DIRSYNC") && is_dir(fd))) && matches(fd)) {
 		errno = EIO;
 		return -1;
 	}
