@@ -16,11 +16,13 @@
 
 #include <stddef.h>
 
+#include "clinic.h"
 #include "stats.h"
 
-#define OUTCOME_EPS 1e-9
+/* The shared constants (clinic.h), under the names the rules use. */
+#define OUTCOME_EPS CLINIC_SCORE_EPS
 /* Two-sided 95% normal quantile: the RCI's and the course effect's bound. */
-#define OUTCOME_Z95 1.96
+#define OUTCOME_Z95 CLINIC_Z95
 /* Sessions a levelling-off judgement needs (the plateau fit's minimum). */
 #define OUTCOME_LEVELLING_MIN 5
 
