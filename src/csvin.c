@@ -163,6 +163,55 @@ static char detect_delim(const char *s, size_t n)
 	return ',';
 }
 
+/* The quoting state after byte c (a newline inside quotes counts a line). */
+static enum split_state split_step(struct csvin_reader *r, enum split_state st, char c)
+{
+	switch (st) {
+	case ST_QUOTED:
+		if (c == '"')
+			return ST_QUOTE_END;
+		if (c == '\n')
+			r->line++;
+		return ST_QUOTED;
+	case ST_UNQUOTED:
+		return c == r->delim ? ST_FIELD : ST_UNQUOTED;
+	case ST_FIELD:
+	case ST_QUOTE_END:
+		if (c == '"')
+			return ST_QUOTED;
+		if (c == r->delim)
+			return ST_FIELD;
+		return c != '\n' ? ST_UNQUOTED : st;
+	}
+	return st;
+}
+
+/* Appends buf[begin, end) to the record, at most CSVIN_MAX_RECORD bytes of
+ * it (the rest is cut: r->truncated), and moves the read position to 'to'. */
+static void take(struct csvin_reader *r, size_t begin, size_t end, size_t to)
+{
+	size_t n = end - begin;
+	if (r->raw.len + n > CSVIN_MAX_RECORD) {
+		n = r->raw.len < CSVIN_MAX_RECORD ? CSVIN_MAX_RECORD - r->raw.len : 0;
+		r->truncated = 1;
+	}
+	sb_add(&r->raw, r->buf + begin, n);
+	r->offset += to - r->pos;
+	r->pos = to;
+}
+
+/* The record's end: a CR before its LF is the line end's, not the record's. */
+static int record_done(struct csvin_reader *r)
+{
+	if (r->raw.len && r->raw.buf[r->raw.len - 1] == '\r' && !r->truncated) {
+		r->raw.len--;
+		r->raw.buf[r->raw.len] = '\0';
+	}
+	if (!r->raw.buf)
+		sb_add(&r->raw, "", 0);
+	return 1;
+}
+
 /*
  * Reads the next raw record into r->raw.  Returns 1 with a record, 0 at end
  * of file, -1 on a read error; *unclosed is set when the file ended inside
@@ -183,77 +232,22 @@ static int split_record(struct csvin_reader *r, long *start_line, int *unclosed,
 			if (refill(r, err) < 0)
 				return -1;
 			if (r->fill == 0 || r->pos >= r->fill) {
-				if (!any)
-					return 0;
-				if (st == ST_QUOTED)
-					*unclosed = 1;
-				goto done;
+				*unclosed = st == ST_QUOTED;
+				return any ? record_done(r) : 0;
 			}
 		}
 		begin = r->pos;
 		for (i = r->pos; i < r->fill; i++) {
-			char c = r->buf[i];
 			any = 1;
-			switch (st) {
-			case ST_FIELD:
-				if (c == '"')
-					st = ST_QUOTED;
-				else if (c == r->delim)
-					st = ST_FIELD;
-				else if (c != '\n')
-					st = ST_UNQUOTED;
-				break;
-			case ST_UNQUOTED:
-				if (c == r->delim)
-					st = ST_FIELD;
-				break;
-			case ST_QUOTED:
-				if (c == '"')
-					st = ST_QUOTE_END;
-				else if (c == '\n')
-					r->line++;
-				break;
-			case ST_QUOTE_END:
-				if (c == '"')
-					st = ST_QUOTED;
-				else if (c == r->delim)
-					st = ST_FIELD;
-				else if (c != '\n')
-					st = ST_UNQUOTED;
-				break;
-			}
-			if (c == '\n' && st != ST_QUOTED) {
-				size_t take = i - begin;
-				if (r->raw.len + take > CSVIN_MAX_RECORD) {
-					take = r->raw.len < CSVIN_MAX_RECORD ? CSVIN_MAX_RECORD - r->raw.len : 0;
-					r->truncated = 1;
-				}
-				sb_add(&r->raw, r->buf + begin, take);
-				r->offset += i + 1 - r->pos;
-				r->pos = i + 1;
+			st = split_step(r, st, r->buf[i]);
+			if (r->buf[i] == '\n' && st != ST_QUOTED) {
+				take(r, begin, i, i + 1);
 				r->line++;
-				goto done;
+				return record_done(r);
 			}
 		}
-		{
-			size_t take = i - begin;
-			if (r->raw.len + take > CSVIN_MAX_RECORD) {
-				take = r->raw.len < CSVIN_MAX_RECORD ? CSVIN_MAX_RECORD - r->raw.len : 0;
-				r->truncated = 1;
-			}
-			sb_add(&r->raw, r->buf + begin, take);
-			r->offset += i - r->pos;
-			r->pos = i;
-		}
+		take(r, begin, i, i);
 	}
-done:
-	if (r->raw.len && r->raw.buf[r->raw.len - 1] == '\r' && !r->truncated) {
-		r->raw.len--;
-		r->raw.buf[r->raw.len] = '\0';
-	}
-	if (!r->raw.buf)
-		sb_add(&r->raw, "", 0);
-	return 1;
 }
 
 /* Splits r->raw into fields with libcsv; 0 ok, -1 malformed quoting. */
@@ -390,29 +384,24 @@ static int xlsx_fields(struct csvin_reader *r, long *line, struct error *err)
 	return 1;
 }
 
-static int read_header(struct csvin_reader *r, struct error *err)
+/* The header row's fields (a workbook's first row, or the CSV's first line,
+ * whose delimiter it tells); 0, or -1 with err. */
+static int header_fields(struct csvin_reader *r, long *line, struct error *err)
 {
-	long line;
 	int unclosed, rc;
-	size_t i;
-	int seen[ROLE_COUNT] = { 0 };
 	if (r->xlsx) {
-		rc = xlsx_fields(r, &line, err);
-		if (rc < 0)
-			return -1;
-		if (rc == 0) {
+		rc = xlsx_fields(r, line, err);
+		if (rc == 0)
 			error_set(err, ERR_INPUT, r->path, 1,
 				  "the first sheet is empty, a header row is required");
-			return -1;
-		}
-		goto mapped;
+		return rc > 0 ? 0 : -1;
 	}
 	if (refill(r, err) < 0)
 		return -1;
 	r->delim = detect_delim(r->buf + r->pos, r->fill - r->pos);
 	r->decimal_comma = r->delim != ',';
 	csv_set_delim(&r->parser, (unsigned char)r->delim);
-	rc = split_record(r, &line, &unclosed, err);
+	rc = split_record(r, line, &unclosed, err);
 	if (rc < 0)
 		return -1;
 	if (rc == 0) {
@@ -420,10 +409,94 @@ static int read_header(struct csvin_reader *r, struct error *err)
 		return -1;
 	}
 	if (unclosed || memchr(r->raw.buf, '\0', r->raw.len) || parse_fields(r) < 0) {
-		error_set(err, ERR_INPUT, r->path, line, "header is not valid CSV");
+		error_set(err, ERR_INPUT, r->path, *line, "header is not valid CSV");
 		return -1;
 	}
-mapped:
+	return 0;
+}
+
+/* Header column i's role (seen[] marks the roles met so far); 0 or -1. */
+static int map_column(struct csvin_reader *r, size_t i, long line, int *seen,
+		      struct error *err)
+{
+	size_t len;
+	const char *name = field(r, i, &len);
+	char trimmed[160];
+	int m = -1, role;
+	/* Spaces around a name are a spreadsheet's, not part of the name. */
+	while (len && (*name == ' ' || *name == '\t'))
+		name++, len--;
+	while (len && (name[len - 1] == ' ' || name[len - 1] == '\t'))
+		len--;
+	r->role[i] = ROLE_IGNORED;
+	r->role_measure[i] = -1;
+	if (len == 0)
+		return 0;
+	r->used_cols = i + 1;
+	snprintf(trimmed, sizeof(trimmed), "%.*s", (int)len, name);
+	len = strlen(trimmed);
+	role = role_for(trimmed, r->kind, &m, r);
+	if (role < 0) {
+		struct strbuf sb = STRBUF_INIT;
+		quote_value(&sb, trimmed, len);
+		error_set(err, ERR_INPUT, r->path, line, "unknown column %s%s", sb.buf,
+			  unknown_column_advice(r, trimmed, len));
+		sb_release(&sb);
+		return -1;
+	}
+	r->role[i] = (enum col_role)role;
+	r->role_measure[i] = m;
+	if (role == ROLE_MEASURE ? r->measure_col[m] >= 0 : seen[role]) {
+		error_set(err, ERR_INPUT, r->path, line, "duplicate column '%s'",
+			  role == ROLE_MEASURE ? r->measure_names[m] : trimmed);
+		return -1;
+	}
+	if (role == ROLE_MEASURE)
+		r->measure_col[m] = (int)i;
+	else
+		seen[role] = 1;
+	return 0;
+}
+
+/* Every column the file's kind requires is there; 0 or -1. */
+static int required_columns(struct csvin_reader *r, long line, const int *seen,
+			    struct error *err)
+{
+	enum { S = 1 << CSVIN_SESSIONS, P = 1 << CSVIN_PATIENTS, T = 1 << CSVIN_THERAPISTS };
+	static const struct { int kinds; enum col_role role; const char *name; } required[] = {
+		{ T, ROLE_THERAPIST, "therapist" },
+		{ S | P, ROLE_PATIENT, "patient_id" },
+		{ S, ROLE_DATE, "session_date" },
+	};
+	const char *missing = NULL;
+	size_t i;
+	for (i = 0; !missing && i < sizeof(required) / sizeof(required[0]); i++)
+		if ((required[i].kinds & (1 << r->kind)) && !seen[required[i].role])
+			missing = required[i].name;
+	/* The four contract measures are required columns of a sessions file. */
+	for (i = 0; !missing && r->kind == CSVIN_SESSIONS && i < CLINIC_MEASURES &&
+		    i < r->nmeasures; i++)
+		if (r->measure_col[i] < 0)
+			missing = r->measure_names[i];
+	if (missing) {
+		error_set(err, ERR_INPUT, r->path, line, "missing required column '%s'", missing);
+		return -1;
+	}
+	if (r->kind == CSVIN_PATIENTS && !seen[ROLE_INDICATION] && !seen[ROLE_REFERRER]) {
+		error_set(err, ERR_INPUT, r->path, line,
+			  "a patients file needs a 'referrer' or 'indication' column");
+		return -1;
+	}
+	return 0;
+}
+
+static int read_header(struct csvin_reader *r, struct error *err)
+{
+	long line = 1;
+	size_t i;
+	int seen[ROLE_COUNT] = { 0 };
+	if (header_fields(r, &line, err) < 0)
+		return -1;
 	if (r->too_many) {
 		error_set(err, ERR_INPUT, r->path, line, "header has more than %d columns", MAX_COLS);
 		return -1;
@@ -431,79 +504,10 @@ mapped:
 	r->ncols = r->nfields;
 	for (i = 0; i < r->nmeasures; i++)
 		r->measure_col[i] = -1;
-	for (i = 0; i < r->ncols; i++) {
-		size_t len;
-		const char *name = field(r, i, &len);
-		char trimmed[160];
-		int m = -1, role;
-		/* Spaces around a name are a spreadsheet's, not part of the name. */
-		while (len && (*name == ' ' || *name == '\t'))
-			name++, len--;
-		while (len && (name[len - 1] == ' ' || name[len - 1] == '\t'))
-			len--;
-		if (len == 0) {
-			r->role[i] = ROLE_IGNORED;
-			r->role_measure[i] = -1;
-			continue;
-		}
-		r->used_cols = i + 1;
-		snprintf(trimmed, sizeof(trimmed), "%.*s", (int)len, name);
-		name = trimmed;
-		len = strlen(trimmed);
-		role = role_for(name, r->kind, &m, r);
-		if (role < 0) {
-			struct strbuf sb = STRBUF_INIT;
-			quote_value(&sb, name, len);
-			error_set(err, ERR_INPUT, r->path, line, "unknown column %s%s", sb.buf,
-				  unknown_column_advice(r, name, len));
-			sb_release(&sb);
+	for (i = 0; i < r->ncols; i++)
+		if (map_column(r, i, line, seen, err) < 0)
 			return -1;
-		}
-		r->role[i] = (enum col_role)role;
-		r->role_measure[i] = m;
-		if (role == ROLE_MEASURE) {
-			if (r->measure_col[m] >= 0) {
-				error_set(err, ERR_INPUT, r->path, line, "duplicate column '%s'", r->measure_names[m]);
-				return -1;
-			}
-			r->measure_col[m] = (int)i;
-		} else {
-			if (seen[role]) {
-				error_set(err, ERR_INPUT, r->path, line, "duplicate column '%s'", name);
-				return -1;
-			}
-			seen[role] = 1;
-		}
-	}
-	if (r->kind == CSVIN_THERAPISTS) {
-		if (!seen[ROLE_THERAPIST]) {
-			error_set(err, ERR_INPUT, r->path, line, "missing required column 'therapist'");
-			return -1;
-		}
-		return 0;
-	}
-	if (!seen[ROLE_PATIENT]) {
-		error_set(err, ERR_INPUT, r->path, line, "missing required column 'patient_id'");
-		return -1;
-	}
-	if (r->kind == CSVIN_SESSIONS) {
-		if (!seen[ROLE_DATE]) {
-			error_set(err, ERR_INPUT, r->path, line, "missing required column 'session_date'");
-			return -1;
-		}
-		/* The four contract measures are required columns. */
-		for (i = 0; i < CLINIC_MEASURES && i < r->nmeasures; i++)
-			if (r->measure_col[i] < 0) {
-				error_set(err, ERR_INPUT, r->path, line, "missing required column '%s'",
-					  r->measure_names[i]);
-				return -1;
-			}
-	} else if (!seen[ROLE_INDICATION] && !seen[ROLE_REFERRER]) {
-		error_set(err, ERR_INPUT, r->path, line,
-			  "a patients file needs a 'referrer' or 'indication' column");
-		return -1;
-	}
-	return 0;
+	return required_columns(r, line, seen, err);
 }
 
 /* What the file's first bytes say, the stream put back where it was. */
