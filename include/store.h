@@ -151,6 +151,14 @@ void store_iter_free(struct store_iter *it);
 typedef int store_course_fn(void *arg, const struct store_course *c, struct error *err);
 int store_for_each_course(struct store *s, const struct store_filter *f, store_course_fn *fn,
 			  void *arg, struct error *err);
+/*
+ * Appends a copy of each course that f selects to *v (*n of them there;
+ * *v malloc'd, or NULL when *n is 0), for callers that keep a patient's
+ * courses together.  Each is released with store_course_release, then *v
+ * freed.  0, or -1 with err (what was appended stays, counted in *n).
+ */
+int store_list_courses(struct store *s, const struct store_filter *f, struct store_course **v,
+		       size_t *n, struct error *err);
 
 /*
  * The referral letter's data of one course, beyond its scored sessions.

@@ -38,7 +38,7 @@ void alerts_cfg_init(struct alerts_cfg *cfg, struct store *s, long today)
 /* A patient's courses, in the order of their first session. */
 struct courses {
 	struct store_course *v;
-	size_t n, cap;
+	size_t n;
 };
 
 static int cmp_course(const void *pa, const void *pb)
@@ -50,22 +50,8 @@ static int cmp_course(const void *pa, const void *pb)
 static int load_courses(struct store *s, const char *pid, struct courses *cs, struct error *err)
 {
 	struct store_filter f = STORE_FILTER_INIT;
-	struct store_iter *it;
-	int rc;
 	f.patient_id = pid;
-	if (store_iter_open(s, &f, &it, err) < 0)
-		return -1;
-	for (;;) {
-		cs->v = xgrow(cs->v, &cs->cap, cs->n + 1, sizeof(*cs->v));
-		memset(&cs->v[cs->n], 0, sizeof(cs->v[cs->n]));
-		rc = store_iter_next(it, &cs->v[cs->n], err);
-		if (rc != 1)
-			break;
-		cs->n++;
-	}
-	store_course_release(&cs->v[cs->n]);
-	store_iter_free(it);
-	if (rc < 0)
+	if (store_list_courses(s, &f, &cs->v, &cs->n, err) < 0)
 		return -1;
 	qsort(cs->v, cs->n, sizeof(*cs->v), cmp_course);
 	return 0;
@@ -216,7 +202,7 @@ static void course_alerts(struct store *s, const struct stats_ctx *sc, const str
 int alerts_patient(struct store *s, const struct stats_ctx *sc, const char *pid,
 		   const struct alerts_cfg *cfg, struct store_alerts *out, struct error *err)
 {
-	struct courses cs = { NULL, 0, 0 };
+	struct courses cs = { NULL, 0 };
 	size_t i;
 	if (load_courses(s, pid, &cs, err) < 0) {
 		courses_release(&cs);

@@ -368,18 +368,22 @@ static void finish(struct clinic_run *run)
 	}
 }
 
+static int clinic_course(void *run, const struct store_course *k, struct error *err)
+{
+	(void)err;
+	add_course(run, k);
+	return 0;
+}
+
 int report_clinic_build(struct store *s, const struct stats_ctx *sc,
 			const struct report_models *rm, const struct store_filter *f,
 			const char *today, struct report_clinic *c, struct error *err)
 {
 	struct clinic_run *run = xcalloc(1, sizeof(*run));
-	struct store_iter *it;
-	struct store_course k;
 	size_t m;
 	long day;
 	int rc;
 	memset(c, 0, sizeof(*c));
-	memset(&k, 0, sizeof(k));
 	run->c = c;
 	run->sc = sc;
 	run->rm = rm;
@@ -405,13 +409,7 @@ int report_clinic_build(struct store *s, const struct stats_ctx *sc,
 		c->mcid[m] = stats_ctx_settings(sc, m)->mcid;
 		c->acc[m] = stats_acc_new();
 	}
-	rc = store_iter_open(s, f, &it, err);
-	if (rc == 0) {
-		while ((rc = store_iter_next(it, &k, err)) == 1)
-			add_course(run, &k);
-		store_iter_free(it);
-	}
-	store_course_release(&k);
+	rc = store_for_each_course(s, f, clinic_course, run, err);
 	finish(run);
 	if (run->periods)
 		report_period_acc_finish(run->periods);

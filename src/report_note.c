@@ -15,25 +15,8 @@ static int load_patient(struct store *s, const char *pid, struct report_note *n,
 			struct error *err)
 {
 	struct store_filter f = STORE_FILTER_INIT;
-	struct store_iter *it;
-	size_t cap = 0;
-	int rc;
 	f.patient_id = pid;
-	if (store_iter_open(s, &f, &it, err) < 0)
-		return -1;
-	for (;;) {
-		struct store_course c;
-		memset(&c, 0, sizeof(c));
-		rc = store_iter_next(it, &c, err);
-		if (rc <= 0) {
-			store_course_release(&c);
-			break;
-		}
-		n->courses_ = xgrow(n->courses_, &cap, n->ncourses_ + 1, sizeof(*n->courses_));
-		n->courses_[n->ncourses_++] = c;
-	}
-	store_iter_free(it);
-	return rc;
+	return store_list_courses(s, &f, &n->courses_, &n->ncourses_, err);
 }
 
 static int cmp_course_start(const void *a, const void *b)

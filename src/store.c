@@ -366,82 +366,100 @@ static int reopen_for_reader(struct store *s, const char *path, struct error *er
 	return 0;
 }
 
-int store_open(const char *path, int flags, struct store **out, struct error *err)
+/*
+ * The file before SQLite opens it: created 0600 when missing and asked for,
+ * a regular file, writable when the command writes (said plainly rather
+ * than SQLite's "unable to open").  0 or -1.
+ */
+static int file_ready(const char *path, int flags, struct error *err)
 {
-	struct store *s = xcalloc(1, sizeof(*s));
-	int oflags, fd;
 	struct stat st;
-	*out = NULL;
-	s->path = xstrdup(path);
+	int fd;
 	if (stat(path, &st) != 0) {
 		if (!(flags & STORE_CREATE)) {
 			error_set(err, ERR_IO, NULL, 0,
 				  "database '%s' does not exist (run 'symtrend init')", path);
-			goto fail;
+			return -1;
 		}
 		/* Health data: the file exists with mode 0600 before SQLite opens it. */
 		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (fd < 0 && errno != EEXIST) {
 			error_set(err, ERR_IO, NULL, 0, "cannot create database '%s': %s",
 				  path, strerror(errno));
-			goto fail;
+			return -1;
 		}
 		if (fd >= 0)
 			close(fd);
 	} else if (!S_ISREG(st.st_mode)) {
 		error_set(err, ERR_IO, NULL, 0, "database '%s' is not a regular file", path);
-		goto fail;
+		return -1;
 	} else if (flags & STORE_WRITE) {
-		/* Say "read-only" plainly rather than SQLite's "unable to open". */
 		fd = open(path, O_RDWR | O_CLOEXEC);
 		if (fd < 0) {
 			error_set(err, ERR_IO, NULL, 0,
 				  "database '%s' is read-only, this command writes to it: %s", path,
 				  strerror(errno));
-			goto fail;
+			return -1;
 		}
 		close(fd);
 	}
-	oflags = (flags & STORE_WRITE) ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
-	if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		error_set(err, ERR_IO, NULL, 0, "cannot open database '%s': %s", path,
+	return 0;
+}
+
+/* The SQLite connection (a reader without write access to the folder:
+ * reopen_for_reader); 0 or -1. */
+static int connect_db(struct store *s, int flags, struct error *err)
+{
+	int oflags = (flags & STORE_WRITE) ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
+	if (sqlite3_open_v2(s->path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		error_set(err, ERR_IO, NULL, 0, "cannot open database '%s': %s", s->path,
 			  s->db ? sqlite3_errmsg(s->db) : "out of memory");
-		goto fail;
+		return -1;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, 10000);
-	if (!(flags & STORE_WRITE) && reopen_for_reader(s, path, err) < 0)
-		goto fail;
-	/* A file that is not a database fails on its first read: say so clearly. */
-	{
-		sqlite3_int64 dummy;
-		struct error e2 = ERROR_INIT;
-		if (int_query(s, "SELECT count(*) FROM sqlite_schema", &dummy, &e2) < 0) {
-			error_set(err, ERR_IO, NULL, 0,
-				  "cannot read database '%s': %s (not overwritten)", path,
-				  sqlite3_errmsg(s->db));
-			error_release(&e2);
-			goto fail;
-		}
+	if (!(flags & STORE_WRITE) && reopen_for_reader(s, s->path, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* A file that is not a database fails on its first read: say so clearly. */
+static int is_database(struct store *s, struct error *err)
+{
+	sqlite3_int64 dummy;
+	struct error e2 = ERROR_INIT;
+	if (int_query(s, "SELECT count(*) FROM sqlite_schema", &dummy, &e2) == 0)
+		return 0;
+	error_set(err, ERR_IO, NULL, 0, "cannot read database '%s': %s (not overwritten)",
+		  s->path, sqlite3_errmsg(s->db));
+	error_release(&e2);
+	return -1;
+}
+
+static int set_pragmas(struct store *s, int flags, struct error *err)
+{
+	/* NORMAL for settings and alerts; an ingest commits with FULL
+	 * (store_ingest_begin), because "stored" is a promise. */
+	if ((flags & STORE_WRITE) &&
+	    exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err) < 0)
+		return -1;
+	return exec(s, "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-16384;"
+		       "PRAGMA temp_store=FILE;", err);
+}
+
+int store_open(const char *path, int flags, struct store **out, struct error *err)
+{
+	struct store *s = xcalloc(1, sizeof(*s));
+	*out = NULL;
+	s->path = xstrdup(path);
+	if (file_ready(path, flags, err) < 0 || connect_db(s, flags, err) < 0 ||
+	    is_database(s, err) < 0 || set_pragmas(s, flags, err) < 0 ||
+	    migrate(s, flags & STORE_WRITE, err) < 0 || load_measures(s, err) < 0) {
+		store_free(s);
+		return -1;
 	}
-	if (flags & STORE_WRITE) {
-		/* NORMAL for settings and alerts; an ingest commits with FULL
-		 * (store_ingest_begin), because "stored" is a promise. */
-		if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err) < 0)
-			goto fail;
-	}
-	if (exec(s, "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-16384;"
-		    "PRAGMA temp_store=FILE;", err) < 0)
-		goto fail;
-	if (migrate(s, flags & STORE_WRITE, err) < 0)
-		goto fail;
-	if (load_measures(s, err) < 0)
-		goto fail;
 	*out = s;
 	return 0;
-fail:
-	store_free(s);
-	return -1;
 }
 
 static void finalize_ingest(struct store *s)
@@ -1295,108 +1313,136 @@ static void tally_therapist(struct store_iter *it, const char *t)
 	}
 }
 
-/* Reads one course (unfiltered); 1 ok, 0 done, -1 error. */
-static int read_course(struct store_iter *it, struct store_course *c, struct error *err)
+/* The iterator's next row, left pending in it->st: 1, 0 at the end, -1. */
+static int peek_row(struct store_iter *it, struct error *err)
 {
-	sqlite3_stmt *st = it->st;
-	size_t nm = it->s->nmeasures, m, i, best = 0;
-	sqlite3_int64 patient = 0;
-	char *label = NULL;
-	long last = 0;
 	int rc;
+	if (it->pending)
+		return 1;
+	if (it->done)
+		return 0;
+	rc = sqlite3_step(it->st);
+	if (rc == SQLITE_DONE) {
+		it->done = 1;
+		return 0;
+	}
+	if (rc != SQLITE_ROW)
+		return sql_fail(it->s, err, "cannot read sessions");
+	it->pending = 1;
+	return 1;
+}
+
+/* The rows are ordered by patient, label, date (the iterator's query):
+ * 0..4 patient rowid, id, referrer, indication, birth year; 5 label;
+ * 6 date; 7 therapist; 8 file; 9.. the measures. */
+enum { COL_PATIENT, COL_PID, COL_REFERRER, COL_INDICATION, COL_BIRTH, COL_LABEL, COL_DATE,
+       COL_THERAPIST, COL_FILE, COL_SCORES };
+
+static void course_reset(struct store_course *c, size_t nm)
+{
 	free(c->patient_id); free(c->course_id); free(c->referrer);
 	free(c->indication); free(c->therapist);
 	c->patient_id = c->course_id = c->referrer = c->indication = c->therapist = NULL;
 	c->n = 0;
 	c->missing = 0;
 	c->nmeasures = nm;
-	for (;;) {
-		if (!it->pending) {
-			if (it->done)
-				break;
-			rc = sqlite3_step(st);
-			if (rc == SQLITE_DONE) {
-				it->done = 1;
-				break;
-			}
-			if (rc != SQLITE_ROW) {
-				free(label);
-				return sql_fail(it->s, err, "cannot read sessions");
-			}
-			it->pending = 1;
-		}
-		{
-			sqlite3_int64 p = sqlite3_column_int64(st, 0);
-			const char *l = (const char *)sqlite3_column_text(st, 5);
-			long d = (long)sqlite3_column_int64(st, 6);
-			if (c->n > 0) {
-				if (p != patient || strcmp(l, label) != 0)
-					break;
-				if (!*label && d - last > it->gap)
-					break;
-			}
-			if (c->n == 0) {
-				patient = p;
-				label = xstrdup(l);
-				if (p != it->cur_patient) {
-					it->cur_patient = p;
-					it->derived_k = 0;
-				}
-				c->patient_id = col_dup(st, 1);
-				c->referrer = col_dup(st, 2);
-				c->indication = col_dup(st, 3);
-				c->birth_year = sqlite3_column_int(st, 4);
-				c->derived = !*label;
-				if (c->derived) {
-					c->course_no = ++it->derived_k;
-					c->course_id = xasprintf("%s-C%d", c->patient_id, c->course_no);
-				} else {
-					c->course_no = 0;
-					c->course_id = xstrdup(label);
-				}
-			}
-			if (c->n + 1 > c->cap) {
-				size_t cap = c->cap;
-				c->date = xgrow(c->date, &cap, c->n + 1, sizeof(*c->date));
-				cap = c->cap;
-				c->last_file = xgrow(c->last_file, &cap, c->n + 1, sizeof(*c->last_file));
-				cap = c->cap;
-				c->score = xgrow(c->score, &cap, (c->n + 1), nm * sizeof(*c->score));
-				c->cap = cap;
-			}
-			c->date[c->n] = d;
-			c->last_file[c->n] = (long)sqlite3_column_int64(st, 8);
-			tally_therapist(it, (const char *)sqlite3_column_text(st, 7));
-			{
-				int miss = 0;
-				for (m = 0; m < nm; m++) {
-					int col = 9 + (int)m;
-					double v = sqlite3_column_type(st, col) == SQLITE_NULL
-						   ? NAN : sqlite3_column_double(st, col);
-					c->score[c->n * nm + m] = v;
-					if (isnan(v) && m < STORE_BUILTIN_MEASURES)
-						miss = 1;
-				}
-				c->missing += miss;
-			}
-			c->n++;
-			last = d;
-			it->pending = 0;
-		}
+}
+
+/* The pending row opens course c: the patient's fields and the course id. */
+static void course_start(struct store_iter *it, struct store_course *c)
+{
+	sqlite3_stmt *st = it->st;
+	sqlite3_int64 p = sqlite3_column_int64(st, COL_PATIENT);
+	const char *label = (const char *)sqlite3_column_text(st, COL_LABEL);
+	if (p != it->cur_patient) {
+		it->cur_patient = p;
+		it->derived_k = 0;
 	}
-	free(label);
-	if (c->n == 0)
+	c->patient_id = col_dup(st, COL_PID);
+	c->referrer = col_dup(st, COL_REFERRER);
+	c->indication = col_dup(st, COL_INDICATION);
+	c->birth_year = sqlite3_column_int(st, COL_BIRTH);
+	c->derived = !*label;
+	c->course_no = c->derived ? ++it->derived_k : 0;
+	c->course_id = c->derived ? xasprintf("%s-C%d", c->patient_id, c->course_no)
+				  : xstrdup(label);
+}
+
+/* 1 when the pending row belongs to course c: the same patient and label,
+ * and for a derived course no more than the gap after its last session. */
+static int row_continues(const struct store_iter *it, const struct store_course *c)
+{
+	sqlite3_stmt *st = it->st;
+	const char *label = (const char *)sqlite3_column_text(st, COL_LABEL);
+	if (sqlite3_column_int64(st, COL_PATIENT) != it->cur_patient ||
+	    strcmp(label, c->derived ? "" : c->course_id) != 0)
 		return 0;
-	/* The course's therapist is the one who gave most of its sessions. */
-	for (i = 0; i < it->ntherapists; i++) {
+	return !c->derived ||
+	       (long)sqlite3_column_int64(st, COL_DATE) - c->date[c->n - 1] <= it->gap;
+}
+
+/* Appends the pending row to course c as its next session. */
+static void course_add_row(struct store_iter *it, struct store_course *c)
+{
+	sqlite3_stmt *st = it->st;
+	size_t nm = c->nmeasures, m;
+	int miss = 0;
+	if (c->n + 1 > c->cap) {
+		size_t cap = c->cap;
+		c->date = xgrow(c->date, &cap, c->n + 1, sizeof(*c->date));
+		cap = c->cap;
+		c->last_file = xgrow(c->last_file, &cap, c->n + 1, sizeof(*c->last_file));
+		cap = c->cap;
+		c->score = xgrow(c->score, &cap, (c->n + 1), nm * sizeof(*c->score));
+		c->cap = cap;
+	}
+	c->date[c->n] = (long)sqlite3_column_int64(st, COL_DATE);
+	c->last_file[c->n] = (long)sqlite3_column_int64(st, COL_FILE);
+	tally_therapist(it, (const char *)sqlite3_column_text(st, COL_THERAPIST));
+	for (m = 0; m < nm; m++) {
+		int col = COL_SCORES + (int)m;
+		double v = sqlite3_column_type(st, col) == SQLITE_NULL
+			   ? NAN : sqlite3_column_double(st, col);
+		c->score[c->n * nm + m] = v;
+		if (isnan(v) && m < STORE_BUILTIN_MEASURES)
+			miss = 1;
+	}
+	c->missing += miss;
+	c->n++;
+}
+
+/* The course's therapist is the one who gave most of its sessions. */
+static void course_therapist(struct store_iter *it, struct store_course *c)
+{
+	size_t i, best = 0;
+	for (i = 0; i < it->ntherapists; i++)
 		if (it->tcount[i] > it->tcount[best])
 			best = i;
-	}
 	if (it->ntherapists)
 		c->therapist = xstrdup(it->therapists[best]);
 	for (i = 0; i < it->ntherapists; i++)
 		free(it->therapists[i]);
 	it->ntherapists = 0;
+}
+
+/* Reads one course (unfiltered); 1 ok, 0 done, -1 error. */
+static int read_course(struct store_iter *it, struct store_course *c, struct error *err)
+{
+	int rc;
+	course_reset(c, it->s->nmeasures);
+	while ((rc = peek_row(it, err)) == 1) {
+		if (c->n == 0)
+			course_start(it, c);
+		else if (!row_continues(it, c))
+			break;
+		course_add_row(it, c);
+		it->pending = 0;
+	}
+	if (rc < 0)
+		return -1;
+	if (c->n == 0)
+		return 0;
+	course_therapist(it, c);
 	return 1;
 }
 
@@ -1440,6 +1486,46 @@ int store_for_each_course(struct store *s, const struct store_filter *f, store_c
 	store_iter_free(it);
 	store_course_release(&c);
 	return rc;
+}
+
+/* A deep copy of src into dst (released with store_course_release). */
+static void course_copy(struct store_course *dst, const struct store_course *src)
+{
+	size_t nd = src->n ? src->n : 1, ns = nd * (src->nmeasures ? src->nmeasures : 1);
+	*dst = *src;
+	dst->patient_id = src->patient_id ? xstrdup(src->patient_id) : NULL;
+	dst->course_id = src->course_id ? xstrdup(src->course_id) : NULL;
+	dst->referrer = src->referrer ? xstrdup(src->referrer) : NULL;
+	dst->indication = src->indication ? xstrdup(src->indication) : NULL;
+	dst->therapist = src->therapist ? xstrdup(src->therapist) : NULL;
+	dst->cap = src->n;
+	dst->date = xmalloc(nd * sizeof(*dst->date));
+	dst->last_file = xmalloc(nd * sizeof(*dst->last_file));
+	dst->score = xmalloc(ns * sizeof(*dst->score));
+	memcpy(dst->date, src->date, src->n * sizeof(*dst->date));
+	memcpy(dst->last_file, src->last_file, src->n * sizeof(*dst->last_file));
+	memcpy(dst->score, src->score, src->n * src->nmeasures * sizeof(*dst->score));
+}
+
+struct course_list {
+	struct store_course **v;
+	size_t *n, cap;
+};
+
+static int keep_course(void *arg, const struct store_course *c, struct error *err)
+{
+	struct course_list *l = arg;
+	(void)err;
+	*l->v = xgrow(*l->v, &l->cap, *l->n + 1, sizeof(**l->v));
+	course_copy(&(*l->v)[(*l->n)++], c);
+	return 0;
+}
+
+int store_list_courses(struct store *s, const struct store_filter *f, struct store_course **v,
+		       size_t *n, struct error *err)
+{
+	struct course_list l = { v, n, *n };
+	return store_for_each_course(s, f, keep_course, &l, err) < 0 ? -1 : 0;
 }
 
 void store_iter_free(struct store_iter *it)
@@ -1630,50 +1716,20 @@ void store_therapist_release(struct store_therapist *t)
 	memset(t, 0, sizeof(*t));
 }
 
-char **store_patients_since(struct store *s, long min_file, struct error *err)
+/*
+ * Column 0 of each row of st (bound; finalized here) as a NULL-terminated
+ * list (strv_free).  With 'skipped', a row whose column 1 is before 'since'
+ * is counted there instead.  NULL with err when 'what' cannot be read.
+ */
+static char **text_rows(struct store *s, sqlite3_stmt *st, long since, long *skipped,
+			const char *what, struct error *err)
 {
-	sqlite3_stmt *st = prepare(s, "SELECT DISTINCT p.patient_id FROM sessions s"
-				      " JOIN patients p ON p.id=s.patient WHERE s.file >= ?"
-				      " ORDER BY p.patient_id", err);
 	char **v = NULL;
 	size_t n = 0, cap = 0;
 	int rc;
-	if (!st)
-		return NULL;
-	sqlite3_bind_int64(st, 1, min_file);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		v = xgrow(v, &cap, n + 2, sizeof(*v));
-		v[n++] = xstrdup((const char *)sqlite3_column_text(st, 0));
-	}
-	sqlite3_finalize(st);
-	v = xgrow(v, &cap, n + 1, sizeof(*v));
-	v[n] = NULL;
-	if (rc != SQLITE_DONE) {
-		strv_free(v);
-		sql_fail(s, err, "cannot list patients");
-		return NULL;
-	}
-	return v;
-}
-
-char **store_patients_active_since(struct store *s, long min_file, long since, long *inactive,
-				   struct error *err)
-{
-	/* Each patient's latest session over all their sessions, not only the new ones. */
-	sqlite3_stmt *st = prepare(s, "SELECT p.patient_id, (SELECT max(x.session_date) FROM"
-				      " sessions x WHERE x.patient=p.id) FROM patients p WHERE p.id IN"
-				      " (SELECT patient FROM sessions WHERE file >= ?)"
-				      " ORDER BY p.patient_id", err);
-	char **v = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
-	*inactive = 0;
-	if (!st)
-		return NULL;
-	sqlite3_bind_int64(st, 1, min_file);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_int64(st, 1) < since) {
-			(*inactive)++;
+		if (skipped && sqlite3_column_int64(st, 1) < since) {
+			(*skipped)++;
 			continue;
 		}
 		v = xgrow(v, &cap, n + 2, sizeof(*v));
@@ -1684,10 +1740,36 @@ char **store_patients_active_since(struct store *s, long min_file, long since, l
 	v[n] = NULL;
 	if (rc != SQLITE_DONE) {
 		strv_free(v);
-		sql_fail(s, err, "cannot list patients");
+		sql_fail(s, err, what);
 		return NULL;
 	}
 	return v;
+}
+
+char **store_patients_since(struct store *s, long min_file, struct error *err)
+{
+	sqlite3_stmt *st = prepare(s, "SELECT DISTINCT p.patient_id FROM sessions s"
+				      " JOIN patients p ON p.id=s.patient WHERE s.file >= ?"
+				      " ORDER BY p.patient_id", err);
+	if (!st)
+		return NULL;
+	sqlite3_bind_int64(st, 1, min_file);
+	return text_rows(s, st, 0, NULL, "cannot list patients", err);
+}
+
+char **store_patients_active_since(struct store *s, long min_file, long since, long *inactive,
+				   struct error *err)
+{
+	/* Each patient's latest session over all their sessions, not only the new ones. */
+	sqlite3_stmt *st = prepare(s, "SELECT p.patient_id, (SELECT max(x.session_date) FROM"
+				      " sessions x WHERE x.patient=p.id) FROM patients p WHERE p.id IN"
+				      " (SELECT patient FROM sessions WHERE file >= ?)"
+				      " ORDER BY p.patient_id", err);
+	*inactive = 0;
+	if (!st)
+		return NULL;
+	sqlite3_bind_int64(st, 1, min_file);
+	return text_rows(s, st, since, inactive, "cannot list patients", err);
 }
 
 /* Alerts ------------------------------------------------------------------- */
@@ -1821,24 +1903,9 @@ char **store_alerts_unwritten(struct store *s, struct error *err)
 {
 	sqlite3_stmt *st = prepare(s, "SELECT DISTINCT day FROM alert_runs WHERE written=0"
 				      " ORDER BY day", err);
-	char **v = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
 	if (!st)
 		return NULL;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		v = xgrow(v, &cap, n + 2, sizeof(*v));
-		v[n++] = xstrdup((const char *)sqlite3_column_text(st, 0));
-	}
-	sqlite3_finalize(st);
-	v = xgrow(v, &cap, n + 1, sizeof(*v));
-	v[n] = NULL;
-	if (rc != SQLITE_DONE) {
-		strv_free(v);
-		sql_fail(s, err, "cannot read alert runs");
-		return NULL;
-	}
-	return v;
+	return text_rows(s, st, 0, NULL, "cannot read alert runs", err);
 }
 
 int store_alerts_written(struct store *s, const char *day, struct error *err)
