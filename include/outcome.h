@@ -83,9 +83,27 @@ enum outcome_break {
 	OUTCOME_BREAK_WORSE,   /* rose by the MCID, but had not improved before the break */
 	OUTCOME_BREAK_BETTER,  /* fell by the MCID: still improving */
 	OUTCOME_BREAK_HELD,    /* moved by less than the MCID either way */
+	OUTCOME_BREAK_UNSCORED, /* not recorded on one side (outcome_break_read only) */
 };
 enum outcome_break outcome_break_reading(double base_a, double y_a, double y_b, long gap_days,
 					 double mcid, long relapse_gap);
+/* A pause of gap_days between two sessions is a break whose scores are read
+ * (relapse or not): at least relapse_gap days. */
+int outcome_is_break(long gap_days, long relapse_gap);
+/*
+ * The one reading of a break over nm measures, for the note and the letter
+ * alike: base[m] the baseline of the course before the break, before[m] and
+ * after[m] the scores of the sessions around it (NAN: not recorded, read as
+ * OUTCOME_BREAK_UNSCORED).  Fills reading[m] with outcome_break_reading and
+ * returns the break as a whole: RELAPSE when a measure relapsed, else WORSE
+ * when one rose by its MCID, else HELD.
+ */
+enum outcome_break outcome_break_read(size_t nm, const double *base, const double *before,
+				      const double *after, const double *mcid, long gap_days,
+				      long relapse_gap, enum outcome_break *reading);
+/* A relapse that still holds at the end of the course: the latest score is
+ * still at least the MCID above the score before the break (y_a). */
+int outcome_relapse_holds(double y_a, double latest, double mcid);
 /* A levelling-off forecast further out than twice the sessions seen (s90 >
  * 2 * last session) says more than the data carry: "still improving". */
 int outcome_forecast_too_far(const struct stats_course *r);

@@ -47,13 +47,19 @@ struct report_pause {
 	size_t session;      /* between session 'session' and the next (1-based) */
 };
 
-/* A break of at least relapse_gap days: inside the course, or before it
- * (the previous course's last scores against this course's first). */
+/* A break of at least relapse_gap days (outcome_is_break): inside the
+ * course, or before it (the previous course's last scores against this
+ * course's first), read by outcome_break_read; the note and the letter both
+ * say this reading. */
 struct report_break {
 	long days, from, to;  /* the sessions around it */
 	int before_course;    /* the break between the previous course and this one */
-	double before[STORE_BUILTIN_MEASURES], after[STORE_BUILTIN_MEASURES]; /* NAN: none */
-	enum outcome_break reading[STORE_BUILTIN_MEASURES];
+	size_t session;       /* inside the course: the last session before it (1-based) */
+	const char *after_course; /* before_course: the course it follows */
+	double base[CSVIN_MAX_MEASURES]; /* baseline of the course before the break */
+	double before[CSVIN_MAX_MEASURES], after[CSVIN_MAX_MEASURES]; /* NAN: none */
+	enum outcome_break reading[CSVIN_MAX_MEASURES];
+	enum outcome_break all; /* the break as a whole (outcome_break_read) */
 };
 
 /* One course of the patient, for "Other courses"; scores NAN when not recorded. */

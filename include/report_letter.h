@@ -22,17 +22,6 @@ struct report_letter_opts {
 	int with_notes;             /* the session notes as an appendix */
 };
 
-/* A pause within the course, or the break before it (after the previous course). */
-struct report_letter_break {
-	long days, from, to;
-	size_t session;   /* within the course: the last session before it; 0: before the course */
-	const char *after_course; /* the break before the course: the course it follows */
-	double before[CSVIN_MAX_MEASURES], after[CSVIN_MAX_MEASURES]; /* NAN: not recorded */
-	int rose[CSVIN_MAX_MEASURES];     /* after - before >= the MCID */
-	int relapsed[CSVIN_MAX_MEASURES]; /* outcome_relapse */
-	int any_rose, any_relapse;
-};
-
 enum report_status { REPORT_ONGOING, REPORT_COMPLETED };
 
 struct report_letter {
@@ -46,10 +35,6 @@ struct report_letter {
 	long today;                    /* the run date, days */
 	enum report_status status;
 	long course_gap, relapse_gap, no_response_sessions;
-	struct report_letter_break *breaks;   /* the pauses within the course */
-	size_t nbreaks;
-	struct report_letter_break before;    /* the break before this course */
-	int has_before;
 	enum outcome_step step;
 	struct report_letter_opts opts;
 };
@@ -63,26 +48,24 @@ void report_letter_release(struct report_letter *l);
 
 /*
  * The letter's rules on top of outcome.h, public for their tests.
- * read_break: which scores rose across break b by at least their MCID, and
- * which of those are a relapse (outcome_relapse); base[m] is the baseline
- * of the course before the break.
  * status: completed when a later course has started, the last session is
  * more than course_gap days before the run date (another session would start
  * a new course), or every planned session has been attended; else ongoing.
  */
-void report_letter_read_break(const struct report_letter *l, struct report_letter_break *b,
-			      const double *base);
 enum report_status report_letter_status(const struct report_letter *l);
 
 /* The sentences of the letter's answer, shared by both views ('buf' holds them). */
 const char *report_letter_measure_sentence(const struct report_letter *l, size_t m, char *buf,
 					   size_t n);
 const char *report_letter_break_sentence(const struct report_letter *l,
-					 const struct report_letter_break *b, char *buf, size_t n);
+					 const struct report_break *b, char *buf, size_t n);
 const char *report_letter_status_sentence(const struct report_letter *l, char *buf, size_t n);
 const char *report_letter_step_sentence(const struct report_letter *l, char *buf, size_t n);
 /* "14 sessions attended of 14 planned; 1 cancelled; no no-shows". */
 const char *report_letter_attendance(const struct report_letter *l, char *buf, size_t n);
+/* The days between the previous course's last session and this course's
+ * first (*from, *to); 0 when this is the patient's first course. */
+int report_letter_gap_before(const struct report_letter *l, long *from, long *to);
 /* One line on another course of the patient: dates, sessions, change per measure. */
 const char *report_letter_course_line(const struct report_letter *l,
 				      const struct report_other_course *o, char *buf, size_t n);

@@ -71,6 +71,37 @@ enum outcome_break outcome_break_reading(double base_a, double y_a, double y_b, 
 	return OUTCOME_BREAK_HELD;
 }
 
+int outcome_is_break(long gap_days, long relapse_gap)
+{
+	return gap_days >= relapse_gap;
+}
+
+enum outcome_break outcome_break_read(size_t nm, const double *base, const double *before,
+				      const double *after, const double *mcid, long gap_days,
+				      long relapse_gap, enum outcome_break *reading)
+{
+	enum outcome_break all = OUTCOME_BREAK_HELD;
+	size_t m;
+	for (m = 0; m < nm; m++) {
+		if (isnan(base[m]) || isnan(before[m]) || isnan(after[m])) {
+			reading[m] = OUTCOME_BREAK_UNSCORED;
+			continue;
+		}
+		reading[m] = outcome_break_reading(base[m], before[m], after[m], gap_days, mcid[m],
+						   relapse_gap);
+		if (reading[m] == OUTCOME_BREAK_RELAPSE)
+			all = OUTCOME_BREAK_RELAPSE;
+		else if (reading[m] == OUTCOME_BREAK_WORSE && all != OUTCOME_BREAK_RELAPSE)
+			all = OUTCOME_BREAK_WORSE;
+	}
+	return all;
+}
+
+int outcome_relapse_holds(double y_a, double latest, double mcid)
+{
+	return latest - y_a >= mcid - OUTCOME_EPS;
+}
+
 int outcome_forecast_too_far(const struct stats_course *r)
 {
 	return isfinite(r->s90) && r->s90 > 2.0 * r->last_session;

@@ -10,93 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static double score(const struct store_course *c, size_t i, size_t m)
-{
-	return c->score[i * c->nmeasures + m];
-}
-
-/* The last recorded score of m at or before session index i; NAN: none. */
-static double last_upto(const struct store_course *c, size_t i, size_t m)
-{
-	size_t k;
-	for (k = i + 1; k-- > 0;)
-		if (!isnan(score(c, k, m)))
-			return score(c, k, m);
-	return NAN;
-}
-
-/* The first recorded score of m at or after session index i; NAN: none. */
-static double first_from(const struct store_course *c, size_t i, size_t m)
-{
-	for (; i < c->n; i++)
-		if (!isnan(score(c, i, m)))
-			return score(c, i, m);
-	return NAN;
-}
-
-void report_letter_read_break(const struct report_letter *l, struct report_letter_break *b,
-			      const double *base)
-{
-	size_t m;
-	for (m = 0; m < l->note.nm; m++) {
-		const struct report_note_measure *x = &l->note.m[m];
-		double y0 = b->before[m], y1 = b->after[m];
-		if (!x->shown || isnan(y0) || isnan(y1) || isnan(base[m]))
-			continue;
-		b->rose[m] = y1 - y0 >= x->mcid - OUTCOME_EPS;
-		b->relapsed[m] = outcome_relapse(base[m], y0, y1, b->days, x->mcid, l->relapse_gap);
-		b->any_rose |= b->rose[m];
-		b->any_relapse |= b->relapsed[m];
-	}
-}
-
-static void course_breaks(struct report_letter *l)
-{
-	const struct store_course *c = l->note.course;
-	double base[CSVIN_MAX_MEASURES];
-	size_t i, m;
-	for (m = 0; m < l->note.nm; m++)
-		base[m] = first_from(c, 0, m);
-	l->nbreaks = l->note.npauses;
-	l->breaks = xcalloc(l->nbreaks ? l->nbreaks : 1, sizeof(*l->breaks));
-	for (i = 0; i < l->nbreaks; i++) {
-		const struct report_pause *p = &l->note.pauses[i];
-		struct report_letter_break *b = &l->breaks[i];
-		b->days = p->days;
-		b->from = p->from;
-		b->to = p->to;
-		b->session = p->session;
-		for (m = 0; m < l->note.nm; m++) {
-			b->before[m] = last_upto(c, p->session - 1, m);
-			b->after[m] = first_from(c, p->session, m);
-		}
-		report_letter_read_break(l, b, base);
-	}
-}
-
-/* The break between the previous course and this one. */
-static void break_before(struct report_letter *l)
-{
-	const struct store_course *prev, *c = l->note.course;
-	struct report_letter_break *b = &l->before;
-	double base[CSVIN_MAX_MEASURES];
-	size_t m;
-	if (l->note.course_no < 2)
-		return;
-	prev = &l->note.courses_[l->note.course_no - 2];
-	l->has_before = 1;
-	b->from = prev->date[prev->n - 1];
-	b->to = c->date[0];
-	b->days = b->to - b->from;
-	b->after_course = prev->course_id;
-	for (m = 0; m < l->note.nm; m++) {
-		base[m] = first_from(prev, 0, m);
-		b->before[m] = last_upto(prev, prev->n - 1, m);
-		b->after[m] = first_from(c, 0, m);
-	}
-	report_letter_read_break(l, b, base);
-}
-
 static void settings(struct report_letter *l, struct store *s)
 {
 	size_t m, first = (size_t)-1;
@@ -146,8 +59,9 @@ static enum outcome_step next_step(const struct report_letter *l)
 	}
 	/* A relapse after a pause within this course; the break before the
 	 * course is this course's starting point, read in its own sentence. */
-	for (m = 0; m < l->nbreaks; m++)
-		relapsed |= l->breaks[m].any_relapse;
+	for (m = 0; m < l->note.nbreaks; m++)
+		relapsed |= !l->note.breaks[m].before_course &&
+			    l->note.breaks[m].all == OUTCOME_BREAK_RELAPSE;
 	return outcome_next_step(r, mcid, k, l->note.sessions, l->no_response_sessions, relapsed);
 }
 
@@ -170,8 +84,6 @@ int report_letter_build(struct store *s, const struct stats_ctx *sc,
 	if (date_parse(today, strlen(today), &l->today) < 0)
 		BUG("the run date is not a date");
 	settings(l, s);
-	course_breaks(l);
-	break_before(l);
 	l->status = report_letter_status(l);
 	l->step = next_step(l);
 	return 0;
@@ -191,7 +103,6 @@ void report_letter_release(struct report_letter *l)
 		free(l->label[m]);
 		free(l->instrument[m]);
 	}
-	free(l->breaks);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -257,14 +168,17 @@ const char *report_letter_measure_sentence(const struct report_letter *l, size_t
 	return done(&sb, buf, n);
 }
 
-/* "fatigue 3.0 to 6.5, sleep 2.5 to 5.0" for the measures flagged in 'which'. */
+/* "fatigue 3.0 to 6.5, sleep 2.5 to 5.0" for the measures read as 'what'
+ * (WORSE: every measure that rose by its MCID). */
 static void list_rises(struct strbuf *sb, const struct report_letter *l,
-		       const struct report_letter_break *b, const int *which)
+		       const struct report_break *b, enum outcome_break what)
 {
 	size_t m;
 	int any = 0;
 	for (m = 0; m < l->note.nm; m++) {
-		if (!which[m])
+		enum outcome_break r = b->reading[m];
+		if (!l->note.m[m].shown ||
+		    !(r == what || (what == OUTCOME_BREAK_WORSE && r == OUTCOME_BREAK_RELAPSE)))
 			continue;
 		sb_adds(sb, any ? ", " : "");
 		sb_adds(sb, l->label[m]);
@@ -303,20 +217,20 @@ static void mcid_words(struct strbuf *sb, const struct report_letter *l)
 }
 
 const char *report_letter_break_sentence(const struct report_letter *l,
-					 const struct report_letter_break *b, char *buf, size_t n)
+					 const struct report_break *b, char *buf, size_t n)
 {
 	struct strbuf sb = STRBUF_INIT;
 	/* The dates are in the course's section; the answer stays short. */
-	if (b->session)
+	if (!b->before_course)
 		sb_addf(&sb, "Pause of %ld days after session %zu: ", b->days, b->session);
 	else
 		sb_addf(&sb, "Break of %ld days before this course: ", b->days);
-	if (b->any_relapse) {
+	if (b->all == OUTCOME_BREAK_RELAPSE) {
 		sb_adds(&sb, "relapse - ");
-		list_rises(&sb, l, b, b->relapsed);
+		list_rises(&sb, l, b, OUTCOME_BREAK_RELAPSE);
 		sb_addc(&sb, '.');
-	} else if (b->any_rose) {
-		list_rises(&sb, l, b, b->rose);
+	} else if (b->all == OUTCOME_BREAK_WORSE) {
+		list_rises(&sb, l, b, OUTCOME_BREAK_WORSE);
 		sb_adds(&sb, " (rose across it).");
 	} else {
 		sb_adds(&sb, "no score rose by ");
@@ -382,8 +296,9 @@ static void step_reason(struct strbuf *sb, const struct report_letter *l)
 	int past = l->status == REPORT_COMPLETED;
 	switch (l->step) {
 	case OUTCOME_STEP_REFER_BACK:
-		for (m = 0; m < l->nbreaks; m++)
-			if (l->breaks[m].any_relapse) {
+		for (m = 0; m < l->note.nbreaks; m++)
+			if (!l->note.breaks[m].before_course &&
+			    l->note.breaks[m].all == OUTCOME_BREAK_RELAPSE) {
 				sb_adds(sb, "a relapse after a pause");
 				return;
 			}
@@ -428,6 +343,18 @@ const char *report_letter_step_sentence(const struct report_letter *l, char *buf
 	step_reason(&sb, l);
 	sb_adds(&sb, ").");
 	return done(&sb, buf, n);
+}
+
+int report_letter_gap_before(const struct report_letter *l, long *from, long *to)
+{
+	size_t k;
+	for (k = 1; k < l->note.nothers; k++)
+		if (l->note.others[k].this_course) {
+			*from = l->note.others[k - 1].to;
+			*to = l->note.others[k].from;
+			return 1;
+		}
+	return 0;
 }
 
 const char *report_letter_course_line(const struct report_letter *l,

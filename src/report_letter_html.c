@@ -128,10 +128,8 @@ static void answer(struct strbuf *h, const struct report_letter *l)
 	for (m = 0; m < l->note.nm; m++)
 		if (l->note.m[m].shown)
 			li(h, report_letter_measure_sentence(l, m, buf, sizeof(buf)), NULL);
-	if (l->has_before)
-		li(h, report_letter_break_sentence(l, &l->before, buf, sizeof(buf)), NULL);
-	for (i = 0; i < l->nbreaks; i++)
-		li(h, report_letter_break_sentence(l, &l->breaks[i], buf, sizeof(buf)), NULL);
+	for (i = 0; i < l->note.nbreaks; i++)
+		li(h, report_letter_break_sentence(l, &l->note.breaks[i], buf, sizeof(buf)), NULL);
 	li(h, report_letter_status_sentence(l, buf, sizeof(buf)), NULL);
 	li(h, report_letter_step_sentence(l, buf, sizeof(buf)), "step");
 	sb_adds(h, "</ul></div>\n");
@@ -181,11 +179,12 @@ static void course(struct strbuf *h, const struct report_letter *l)
 	visit_dates(h, v, CSVIN_CANCELLED, v->cancelled);
 	sb_adds(h, "; no-show: ");
 	visit_dates(h, v, CSVIN_NO_SHOW, v->no_show);
-	for (i = 0; i < l->nbreaks; i++) {
-		date_format(l->breaks[i].from, d1);
-		date_format(l->breaks[i].to, d2);
+	for (i = 0; i < l->note.npauses; i++) {
+		date_format(l->note.pauses[i].from, d1);
+		date_format(l->note.pauses[i].to, d2);
 		sb_addf(h, "<br>Pause: %ld days between sessions %zu and %zu (%s to %s)",
-			l->breaks[i].days, l->breaks[i].session, l->breaks[i].session + 1, d1, d2);
+			l->note.pauses[i].days, l->note.pauses[i].session,
+			l->note.pauses[i].session + 1, d1, d2);
 	}
 	if (!v->adverse_events) {
 		sb_adds(h, "<br>Adverse events: none recorded.</p>\n");
@@ -272,10 +271,13 @@ static void other_courses(struct strbuf *h, const struct report_letter *l)
 		html_escape(h, report_letter_course_line(l, o, buf, sizeof(buf)));
 		sb_adds(h, "<br>");
 	}
-	if (l->has_before) {
-		date_format(l->before.from, d1);
-		date_format(l->before.to, d2);
-		sb_addf(h, "Break before this course: %ld days (%s to %s)", l->before.days, d1, d2);
+	{
+		long from, to;
+		if (report_letter_gap_before(l, &from, &to)) {
+			date_format(from, d1);
+			date_format(to, d2);
+			sb_addf(h, "Break before this course: %ld days (%s to %s)", to - from, d1, d2);
+		}
 	}
 	sb_adds(h, "</p>\n");
 }

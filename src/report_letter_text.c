@@ -104,10 +104,9 @@ static void answer(struct strbuf *t, const struct report_letter *l)
 	for (m = 0; m < l->note.nm; m++)
 		if (l->note.m[m].shown)
 			labelled(t, "", report_letter_measure_sentence(l, m, buf, sizeof(buf)), 2);
-	if (l->has_before)
-		labelled(t, "", report_letter_break_sentence(l, &l->before, buf, sizeof(buf)), 2);
-	for (i = 0; i < l->nbreaks; i++)
-		labelled(t, "", report_letter_break_sentence(l, &l->breaks[i], buf, sizeof(buf)), 2);
+	for (i = 0; i < l->note.nbreaks; i++)
+		labelled(t, "", report_letter_break_sentence(l, &l->note.breaks[i], buf, sizeof(buf)),
+			 2);
 	labelled(t, "", report_letter_status_sentence(l, buf, sizeof(buf)), 2);
 	labelled(t, "", report_letter_step_sentence(l, buf, sizeof(buf)), 2);
 }
@@ -166,11 +165,12 @@ static void course(struct strbuf *t, const struct report_letter *l)
 	}
 	report_text_wrap(t, x.buf, 0, 2);
 	sb_reset(&x);
-	for (i = 0; i < l->nbreaks; i++) {
-		date_format(l->breaks[i].from, d1);
-		date_format(l->breaks[i].to, d2);
+	for (i = 0; i < l->note.npauses; i++) {
+		date_format(l->note.pauses[i].from, d1);
+		date_format(l->note.pauses[i].to, d2);
 		sb_addf(t, "Pause: %ld days between sessions %zu and %zu (%s to %s)\n",
-			l->breaks[i].days, l->breaks[i].session, l->breaks[i].session + 1, d1, d2);
+			l->note.pauses[i].days, l->note.pauses[i].session,
+			l->note.pauses[i].session + 1, d1, d2);
 	}
 	if (!v->adverse_events)
 		sb_adds(t, "Adverse events: none recorded.\n");
@@ -281,11 +281,15 @@ static void other_courses(struct strbuf *t, const struct report_letter *l)
 		labelled(t, o->from < l->note.from ? "Earlier: " : "Later: ",
 			 report_letter_course_line(l, o, buf, sizeof(buf)), 2);
 	}
-	if (l->has_before) {
+	{
 		char d1[11], d2[11];
-		date_format(l->before.from, d1);
-		date_format(l->before.to, d2);
-		sb_addf(t, "Break before this course: %ld days (%s to %s)\n", l->before.days, d1, d2);
+		long from, to;
+		if (report_letter_gap_before(l, &from, &to)) {
+			date_format(from, d1);
+			date_format(to, d2);
+			sb_addf(t, "Break before this course: %ld days (%s to %s)\n", to - from, d1,
+				d2);
+		}
 	}
 }
 

@@ -178,25 +178,30 @@ static double score_from(const struct store_course *c, size_t start, size_t m)
 }
 
 static void add_break(struct report_note *n, size_t *cap, const struct store_course *a,
-		      size_t a_end, const struct store_course *b, size_t b_start, const double *mcid)
+		      size_t a_end, const struct store_course *b, size_t b_start)
 {
 	struct report_break *x;
+	double mcid[CSVIN_MAX_MEASURES];
 	size_t m;
 	n->breaks = xgrow(n->breaks, cap, n->nbreaks + 1, sizeof(*n->breaks));
 	x = &n->breaks[n->nbreaks++];
+	memset(x, 0, sizeof(*x));
 	x->from = a->date[a_end - 1];
 	x->to = b->date[b_start];
 	x->days = x->to - x->from;
 	x->before_course = a != b;
-	for (m = 0; m < STORE_BUILTIN_MEASURES; m++) {
-		x->before[m] = m < n->nm ? score_before(a, a_end, m) : NAN;
-		x->after[m] = m < n->nm ? score_from(b, b_start, m) : NAN;
-		x->reading[m] = OUTCOME_BREAK_HELD;
-		if (!isnan(x->before[m]) && !isnan(x->after[m]))
-			x->reading[m] = outcome_break_reading(edge_score(a, m, 0), x->before[m],
-							      x->after[m], x->days, mcid[m],
-							      n->relapse_gap);
+	x->session = a != b ? 0 : a_end;
+	x->after_course = a != b ? a->course_id : NULL;
+	for (m = 0; m < n->nm; m++) {
+		x->base[m] = edge_score(a, m, 0);
+		x->before[m] = score_before(a, a_end, m);
+		x->after[m] = score_from(b, b_start, m);
+		mcid[m] = n->m[m].mcid;
 	}
+	for (; m < CSVIN_MAX_MEASURES; m++)
+		x->base[m] = x->before[m] = x->after[m] = NAN;
+	x->all = outcome_break_read(n->nm, x->base, x->before, x->after, mcid, x->days,
+				    n->relapse_gap, x->reading);
 }
 
 /* The break before this course and the pauses inside it of at least
@@ -204,19 +209,16 @@ static void add_break(struct report_note *n, size_t *cap, const struct store_cou
 static void find_breaks(struct report_note *n, struct store *s)
 {
 	const struct store_course *c = n->course;
-	double mcid[STORE_BUILTIN_MEASURES];
 	size_t i, cap = 0;
 	n->relapse_gap = settings_long(s, "relapse_gap");
-	for (i = 0; i < STORE_BUILTIN_MEASURES; i++)
-		mcid[i] = i < n->nm ? n->m[i].mcid : NAN;
 	if (n->course_no > 1) {
 		const struct store_course *p = c - 1;
-		if (c->date[0] - p->date[p->n - 1] >= n->relapse_gap)
-			add_break(n, &cap, p, p->n, c, 0, mcid);
+		if (outcome_is_break(c->date[0] - p->date[p->n - 1], n->relapse_gap))
+			add_break(n, &cap, p, p->n, c, 0);
 	}
 	for (i = 1; i < c->n; i++)
-		if (c->date[i] - c->date[i - 1] >= n->relapse_gap)
-			add_break(n, &cap, c, i, c, i, mcid);
+		if (outcome_is_break(c->date[i] - c->date[i - 1], n->relapse_gap))
+			add_break(n, &cap, c, i, c, i);
 }
 
 static void missing_scores(struct report_note *n, const struct store_course *c)

@@ -183,6 +183,8 @@ const char *report_break_word(enum outcome_break b)
 		return "higher, but it had not improved by the MCID before the break";
 	case OUTCOME_BREAK_BETTER:
 		return "still improving";
+	case OUTCOME_BREAK_UNSCORED:
+		return "not recorded on both sides";
 	case OUTCOME_BREAK_HELD:
 		break;
 	}

@@ -1,5 +1,5 @@
 /* test_letter.c - the referral letter's own rules and sentences at their
- * edges: a rise across a break of exactly the MCID, the course status at
+ * edges: the break sentence (a rise of exactly the MCID), the course status at
  * exactly course_gap days and exactly the planned sessions, "N days/weeks/
  * months ago" at each unit's edge, and the answer's sentence per reading. */
 #include <setjmp.h>
@@ -35,46 +35,39 @@ static void letter(struct report_letter *l, long to, long today)
 	l->no_response_sessions = 6;
 }
 
-static void test_break_rise_at_the_mcid(void **state)
+/* The answer's break sentence says outcome_break_read's reading. */
+static void test_break_sentence(void **state)
 {
 	struct report_letter l;
-	struct report_letter_break b;
-	double base[1] = { 7.0 };
+	struct report_break b;
+	double mcid[1] = { 2 };
 	char buf[256];
 	(void)state;
 	letter(&l, 1100, 1200);
 	memset(&b, 0, sizeof(b));
 	b.days = 21;
 	b.session = 4;
+	b.base[0] = 7;
 	b.before[0] = 4.1;
 	b.after[0] = 6.1; /* 2.0 in decimals, a hair less in binary */
-	report_letter_read_break(&l, &b, base);
-	assert_true(b.rose[0] && b.relapsed[0] && b.any_relapse);
+	b.all = outcome_break_read(1, b.base, b.before, b.after, mcid, b.days, 21, b.reading);
 	assert_string_equal(report_letter_break_sentence(&l, &b, buf, sizeof(buf)),
 			    "Pause of 21 days after session 4: relapse - Fatigue 4.1 to 6.1.");
-	/* one day short of relapse_gap: it rose, but it is no relapse */
-	memset(b.rose, 0, sizeof(b.rose));
-	memset(b.relapsed, 0, sizeof(b.relapsed));
-	b.any_rose = b.any_relapse = 0;
+	/* one day short of relapse_gap (not a break the note reads, but the
+	 * sentence still says only what the reading says) */
 	b.days = 20;
-	report_letter_read_break(&l, &b, base);
-	assert_true(b.rose[0] && !b.relapsed[0]);
+	b.all = outcome_break_read(1, b.base, b.before, b.after, mcid, b.days, 21, b.reading);
 	assert_string_equal(report_letter_break_sentence(&l, &b, buf, sizeof(buf)),
 			    "Pause of 20 days after session 4: Fatigue 4.1 to 6.1 (rose across it).");
-	/* a hair under the MCID: it did not rise */
-	memset(&b, 0, sizeof(b));
+	/* a hair under the MCID, before the course: nothing rose */
 	b.days = 30;
+	b.session = 0;
+	b.before_course = 1;
 	b.before[0] = 4.0;
 	b.after[0] = 6.0 - 1e-6;
-	report_letter_read_break(&l, &b, base);
-	assert_false(b.rose[0] || b.any_relapse);
+	b.all = outcome_break_read(1, b.base, b.before, b.after, mcid, b.days, 21, b.reading);
 	assert_string_equal(report_letter_break_sentence(&l, &b, buf, sizeof(buf)),
 			    "Break of 30 days before this course: no score rose by 2 points or more.");
-	/* a score not recorded on one side says nothing */
-	b.after[0] = NAN;
-	b.before[0] = 1;
-	report_letter_read_break(&l, &b, base);
-	assert_false(b.rose[0]);
 }
 
 static void test_status_edges(void **state)
@@ -174,7 +167,7 @@ static void test_step_sentence(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_break_rise_at_the_mcid),
+		cmocka_unit_test(test_break_sentence),
 		cmocka_unit_test(test_status_edges),
 		cmocka_unit_test(test_ago),
 		cmocka_unit_test(test_measure_sentences),

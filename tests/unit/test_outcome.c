@@ -185,6 +185,58 @@ static void test_break_reading(void **state)
 	assert_int_equal(outcome_break_reading(8, 6, 4, 90, MCID, 21), OUTCOME_BREAK_BETTER);
 }
 
+/* The one reading of a whole break (the note's and the letter's): a rise of
+ * exactly the MCID, a gap of exactly relapse_gap days, a score missing on
+ * one side. */
+static void test_break_read(void **state)
+{
+	/* fatigue: baseline 7, 4.1 before, 6.1 after (2.0 in decimals, a hair
+	 * less in binary); sleep: held; focus: not recorded after */
+	double base[3] = { 7, 6, 5 }, before[3] = { 4.1, 4, 3 }, after[3] = { 6.1, 5, NAN };
+	double mcid[3] = { MCID, MCID, MCID };
+	enum outcome_break r[3];
+	(void)state;
+	assert_true(outcome_is_break(21, 21));
+	assert_false(outcome_is_break(20, 21));
+	assert_int_equal(outcome_break_read(3, base, before, after, mcid, 21, 21, r),
+			 OUTCOME_BREAK_RELAPSE);
+	assert_int_equal(r[0], OUTCOME_BREAK_RELAPSE);
+	assert_int_equal(r[1], OUTCOME_BREAK_HELD);
+	assert_int_equal(r[2], OUTCOME_BREAK_UNSCORED);
+	/* one day short of relapse_gap: it rose, but it is no relapse */
+	assert_int_equal(outcome_break_read(3, base, before, after, mcid, 20, 21, r),
+			 OUTCOME_BREAK_WORSE);
+	assert_int_equal(r[0], OUTCOME_BREAK_WORSE);
+	/* a hair under the MCID: it did not rise */
+	after[0] = 6.1 - 1e-6;
+	assert_int_equal(outcome_break_read(3, base, before, after, mcid, 21, 21, r),
+			 OUTCOME_BREAK_HELD);
+	assert_int_equal(r[0], OUTCOME_BREAK_HELD);
+	/* had not improved by the MCID before the break: higher, no relapse */
+	after[0] = 6.1;
+	base[0] = 6.1 - 1e-6;
+	assert_int_equal(outcome_break_read(3, base, before, after, mcid, 21, 21, r),
+			 OUTCOME_BREAK_WORSE);
+	/* fell by exactly the MCID across it: still improving, the break held */
+	base[0] = 7;
+	before[0] = 6.1;
+	after[0] = 4.1;
+	assert_int_equal(outcome_break_read(3, base, before, after, mcid, 21, 21, r),
+			 OUTCOME_BREAK_HELD);
+	assert_int_equal(r[0], OUTCOME_BREAK_BETTER);
+	/* the baseline unknown (no score in the course before) reads nothing */
+	base[1] = NAN;
+	outcome_break_read(3, base, before, after, mcid, 21, 21, r);
+	assert_int_equal(r[1], OUTCOME_BREAK_UNSCORED);
+}
+
+static void test_relapse_holds(void **state)
+{
+	(void)state;
+	assert_true(outcome_relapse_holds(4.1, 6.1, MCID)); /* exactly the MCID above */
+	assert_false(outcome_relapse_holds(4.1, 6.1 - 1e-6, MCID));
+}
+
 static void test_forecast_too_far(void **state)
 {
 	struct stats_course r = course(10, 8, 5);
@@ -356,6 +408,8 @@ int main(void)
 		cmocka_unit_test(test_relapse),
 		cmocka_unit_test(test_active),
 		cmocka_unit_test(test_break_reading),
+		cmocka_unit_test(test_break_read),
+		cmocka_unit_test(test_relapse_holds),
 		cmocka_unit_test(test_forecast_too_far),
 		cmocka_unit_test(test_eligible),
 		cmocka_unit_test(test_levelling),
