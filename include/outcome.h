@@ -114,20 +114,36 @@ int outcome_active(long last_date, long today, long window);
 int outcome_eligible(const struct stats_course *r, double min_baseline);
 
 /*
- * The referral letter's suggested next step for a course, first match wins:
- *   refer back  a measure is worse (outcome_worse), or relapsed after a break;
+ * A finished course (the letter's "Completed" status line): a later course of
+ * the patient has started, its last session is more than course_gap days
+ * before the run date 'today' (another session would start a new course), or
+ * every planned session has been attended (planned > 0; 0: none planned).
+ * Dates in days.
+ */
+int outcome_course_finished(long last_date, long today, long course_gap, int later_course,
+			    long attended, long planned);
+
+/*
+ * The referral letter's suggested next step for a course, first match wins.
+ * A finished course (outcome_course_finished) is not continued:
+ *   refer back  a measure is worse (outcome_worse), or 'relapsed';
+ *   none        otherwise: the course was completed.
+ * A course still going on:
+ *   refer back  a measure is worse, or 'relapsed';
  *   stop        no response after min_sessions (outcome_no_response);
  *   taper       a measure improved by its MCID, and every measure that did
  *               has reached its plateau (outcome_plateau_reached);
  *   continue    otherwise.
- * r and mcid hold nm measures; 'relapsed' says a relapse after a break was
- * seen in or before this course (outcome_relapse).  A suggestion only: the
+ * r and mcid hold nm measures; 'relapsed' says a relapse after a pause inside
+ * this course was seen (outcome_relapse; for a finished course one that still
+ * holds at its end, outcome_relapse_holds).  A suggestion only: the
  * therapist's own recommendation replaces it.
  */
 enum outcome_step { OUTCOME_STEP_CONTINUE, OUTCOME_STEP_TAPER, OUTCOME_STEP_STOP,
-		    OUTCOME_STEP_REFER_BACK };
+		    OUTCOME_STEP_REFER_BACK, OUTCOME_STEP_NONE };
 enum outcome_step outcome_next_step(const struct stats_course *r, const double *mcid, size_t nm,
-				    size_t sessions, long min_sessions, int relapsed);
+				    size_t sessions, long min_sessions, int relapsed,
+				    int finished);
 
 /* A course against the clinic's expected course: its random slope effect
  * (lower is better) and that effect's SD, 95% bounds. */

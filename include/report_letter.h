@@ -48,11 +48,13 @@ void report_letter_release(struct report_letter *l);
 
 /*
  * The letter's rules on top of outcome.h, public for their tests.
- * status: completed when a later course has started, the last session is
- * more than course_gap days before the run date (another session would start
- * a new course), or every planned session has been attended; else ongoing.
+ * status: completed when outcome_course_finished (a later course has
+ * started, the last session is more than course_gap days before the run
+ * date, or every planned session has been attended); else ongoing.
  */
 enum report_status report_letter_status(const struct report_letter *l);
+/* The suggested next step (outcome_next_step) for the letter's status. */
+enum outcome_step report_letter_next_step(const struct report_letter *l);
 
 /* The sentences of the letter's answer, shared by both views ('buf' holds them). */
 const char *report_letter_measure_sentence(const struct report_letter *l, size_t m, char *buf,
@@ -75,6 +77,14 @@ const char *report_letter_reading(const struct report_letter *l, size_t m, char 
 const char *report_letter_legend(const struct report_letter *l, char *buf, size_t n);
 /* The levelling-off figures of measure m, in the letter's tense. */
 const char *report_letter_levelling(const struct report_letter *l, size_t m, char *buf, size_t n);
+
+/* How the next step is chosen (outcome_next_step), said under the details. */
+#define REPORT_LETTER_RULES "The next step is suggested by fixed rules, first match: refer " \
+	"back when a score is worse or relapsed after a pause (once the course is completed, " \
+	"a relapse still there at its end); none when the course is completed; stop when " \
+	"no score improved by its minimal important change after the configured number of " \
+	"sessions; taper when every improved score has levelled off; else continue. The " \
+	"therapist's own recommendation replaces it."
 
 void report_letter_text(struct strbuf *t, const struct report_letter *l);
 void report_letter_html(struct strbuf *h, const struct report_letter *l);

@@ -161,8 +161,16 @@ enum outcome_pace outcome_pace(double effect, double sd)
 	return OUTCOME_PACE_IN_LINE;
 }
 
+int outcome_course_finished(long last_date, long today, long course_gap, int later_course,
+			    long attended, long planned)
+{
+	return later_course || today - last_date > course_gap ||
+	       (planned > 0 && attended >= planned);
+}
+
 enum outcome_step outcome_next_step(const struct stats_course *r, const double *mcid, size_t nm,
-				    size_t sessions, long min_sessions, int relapsed)
+				    size_t sessions, long min_sessions, int relapsed,
+				    int finished)
 {
 	size_t m, improved = 0, levelled = 0;
 	for (m = 0; m < nm; m++)
@@ -170,6 +178,9 @@ enum outcome_step outcome_next_step(const struct stats_course *r, const double *
 			relapsed = 1;
 	if (relapsed)
 		return OUTCOME_STEP_REFER_BACK;
+	/* A course that ended is not continued, tapered or stopped. */
+	if (finished)
+		return OUTCOME_STEP_NONE;
 	if (outcome_no_response(r, nm, sessions, min_sessions))
 		return OUTCOME_STEP_STOP;
 	for (m = 0; m < nm; m++) {

@@ -39,30 +39,47 @@ static void settings(struct report_letter *l, struct store *s)
 enum report_status report_letter_status(const struct report_letter *l)
 {
 	const struct store_course_visits *v = &l->visits;
-	if (l->note.course_no < l->note.ncourses || l->today - l->note.to > l->course_gap ||
-	    (v->planned_sessions > 0 && v->attended >= v->planned_sessions))
-		return REPORT_COMPLETED;
-	return REPORT_ONGOING;
+	return outcome_course_finished(l->note.to, l->today, l->course_gap,
+				       l->note.course_no < l->note.ncourses, v->attended,
+				       v->planned_sessions)
+		       ? REPORT_COMPLETED
+		       : REPORT_ONGOING;
 }
 
-static enum outcome_step next_step(const struct report_letter *l)
+/* A relapse after a pause inside the course that counts for the next step:
+ * any, while the course goes on; one that still holds at its end, once it
+ * is completed. */
+static int relapse_counts(const struct report_letter *l)
+{
+	size_t k, m;
+	for (k = 0; k < l->note.nbreaks; k++) {
+		const struct report_break *b = &l->note.breaks[k];
+		if (b->before_course)
+			continue; /* this course's starting point, read in its own sentence */
+		for (m = 0; m < l->note.nm; m++) {
+			const struct report_note_measure *x = &l->note.m[m];
+			if (x->shown && b->reading[m] == OUTCOME_BREAK_RELAPSE &&
+			    (l->status != REPORT_COMPLETED ||
+			     outcome_relapse_holds(b->before[m], x->r.latest, x->mcid)))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+enum outcome_step report_letter_next_step(const struct report_letter *l)
 {
 	struct stats_course r[CSVIN_MAX_MEASURES];
 	double mcid[CSVIN_MAX_MEASURES];
 	size_t m, k = 0;
-	int relapsed = 0;
 	for (m = 0; m < l->note.nm; m++) {
 		if (!l->note.m[m].shown)
 			continue;
 		r[k] = l->note.m[m].r;
 		mcid[k++] = l->note.m[m].mcid;
 	}
-	/* A relapse after a pause within this course; the break before the
-	 * course is this course's starting point, read in its own sentence. */
-	for (m = 0; m < l->note.nbreaks; m++)
-		relapsed |= !l->note.breaks[m].before_course &&
-			    l->note.breaks[m].all == OUTCOME_BREAK_RELAPSE;
-	return outcome_next_step(r, mcid, k, l->note.sessions, l->no_response_sessions, relapsed);
+	return outcome_next_step(r, mcid, k, l->note.sessions, l->no_response_sessions,
+				 relapse_counts(l), l->status == REPORT_COMPLETED);
 }
 
 int report_letter_build(struct store *s, const struct stats_ctx *sc,
@@ -85,7 +102,7 @@ int report_letter_build(struct store *s, const struct stats_ctx *sc,
 		BUG("the run date is not a date");
 	settings(l, s);
 	l->status = report_letter_status(l);
-	l->step = next_step(l);
+	l->step = report_letter_next_step(l);
 	return 0;
 }
 
@@ -296,18 +313,23 @@ static void step_reason(struct strbuf *sb, const struct report_letter *l)
 	int past = l->status == REPORT_COMPLETED;
 	switch (l->step) {
 	case OUTCOME_STEP_REFER_BACK:
-		for (m = 0; m < l->note.nbreaks; m++)
-			if (!l->note.breaks[m].before_course &&
-			    l->note.breaks[m].all == OUTCOME_BREAK_RELAPSE) {
-				sb_adds(sb, "a relapse after a pause");
-				return;
-			}
+		if (relapse_counts(l)) {
+			sb_adds(sb, past ? "relapse after a pause, still up at the end"
+					 : "a relapse after a pause");
+			return;
+		}
 		for (m = 0; m < l->note.nm; m++)
 			if (l->note.m[m].shown && outcome_worse(&l->note.m[m].r, l->note.m[m].mcid)) {
 				sb_adds(sb, k++ ? ", " : "worse: ");
 				sb_adds(sb, l->label[m]);
 			}
 		return;
+	case OUTCOME_STEP_NONE: {
+		char d[11];
+		date_format(l->note.to, d);
+		sb_addf(sb, "the course was completed on %s", d);
+		return;
+	}
 	case OUTCOME_STEP_STOP:
 		sb_addf(sb, "no score improved by its minimal important change in %zu sessions",
 			l->note.sessions);
@@ -332,7 +354,7 @@ static void step_reason(struct strbuf *sb, const struct report_letter *l)
 
 const char *report_letter_step_sentence(const struct report_letter *l, char *buf, size_t n)
 {
-	static const char *const words[] = { "continue", "taper", "stop", "refer back" };
+	static const char *const words[] = { "continue", "taper", "stop", "refer back", "none" };
 	struct strbuf sb = STRBUF_INIT;
 	if (l->opts.recommendation) {
 		sb_adds(&sb, "Recommended next step: ");

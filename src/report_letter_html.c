@@ -324,12 +324,10 @@ static void details(struct strbuf *h, const struct report_letter *l)
 		td(h, e ? e : "-", 0);
 		sb_adds(h, "</tr>\n");
 	}
-	sb_adds(h, "</table>\n<p class=\"small\">Reliable change is the Jacobson-Truax index"
-		   " (|RCI| &gt;= 1.96). The next step is suggested by fixed rules, first match:"
-		   " refer back when a score is worse or relapsed after a pause; stop when no score"
-		   " improved by its minimal important change after the configured number of"
-		   " sessions; taper when every improved score has levelled off; else continue."
-		   " The therapist's own recommendation replaces it.</p>\n");
+	sb_adds(h, "</table>\n<p class=\"small\">");
+	html_escape(h, "Reliable change is the Jacobson-Truax index (|RCI| >= 1.96). "
+		    REPORT_LETTER_RULES);
+	sb_adds(h, "</p>\n");
 }
 
 static void signature(struct strbuf *h, const struct report_letter *l)

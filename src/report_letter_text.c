@@ -260,11 +260,8 @@ static void details(struct strbuf *t, const struct report_letter *l)
 			report_text_wrap(t, e, 2, 4);
 		}
 	}
-	report_text_wrap(t, "Reliable change is the Jacobson-Truax index (|RCI| >= 1.96). The next step is "
-		"suggested by fixed rules, first match: refer back when a score is worse or relapsed "
-		"after a pause; stop when no score improved by its minimal important change after "
-		"the configured number of sessions; taper when every improved score has levelled "
-		"off; else continue. The therapist's own recommendation replaces it.", 0, 0);
+	report_text_wrap(t, "Reliable change is the Jacobson-Truax index (|RCI| >= 1.96). "
+		REPORT_LETTER_RULES, 0, 0);
 }
 
 static void other_courses(struct strbuf *t, const struct report_letter *l)

@@ -34,7 +34,7 @@ at_table=$(grep -n '^Measure ' rep/P001/note.txt | cut -d: -f1)
 check "the answer comes first, in at most eight lines ($n_answer), before any table" \
 	test "$n_answer" -ge 4 -a "$n_answer" -le 8 -a "${at_answer:-99}" -lt "${at_table:-0}"
 check "P001: status completed, relative to the run date" grep -q '^Completed 2025-03-27 (20 months ago); 14 of 14 planned sessions, 1 cancelled\.$' rep/P001/note.txt
-check "P001: the next step is marked as suggested" grep -q '^Suggested next step: continue ' rep/P001/note.txt
+check "P001: a completed course is not continued: the suggested step says so" grep -q '^Suggested next step: none (the course was completed on 2025-03-27)\.$' rep/P001/note.txt
 check "addressee, patient name, birth year, id, reason and date of referral" sh -c \
 	"grep -q '^To: Dr. Keller (neurology)$' rep/P001/note.txt && grep -q '^Re: Mara Beispiel, born 1990, patient P001$' rep/P001/note.txt && grep -q '^Referred on 2025-01-20 for fatigue' rep/P001/note.txt"
 check "signature block from the therapists file" sh -c "grep -A3 '^With kind regards' rep/P001/note.txt | grep -q '^certified medical massage therapist$'"
@@ -76,6 +76,29 @@ SYMTREND_TODAY=2026-03-17 st report note --patient O1 --out ongoing
 check "an ongoing course says so with its last session" grep -q '^Ongoing, last session 2026-03-10 (7 days ago); 3 sessions\.$' ongoing/O1/note.txt
 check "too early for a response: continue, and why" grep -q '^Suggested next step: continue (3 sessions so far; a response is judged after 6)\.$' ongoing/O1/note.txt
 check "no referrer, no therapist: the letter still stands" sh -c "grep -q '^To: the referring physician$' ongoing/O1/note.txt && grep -q '^With kind regards' ongoing/O1/note.txt"
+# The status line and the step at the course gap (90 days): exactly 90 days
+# after the last session the course goes on; a day later it is completed.
+SYMTREND_TODAY=2026-06-08 st report note --patient O1 --out gap90
+check "90 days after the last session: ongoing, continue" sh -c \
+	"grep -q '^Ongoing, last session 2026-03-10 (3 months ago); 3 sessions\.$' gap90/O1/note.txt && grep -q '^Suggested next step: continue ' gap90/O1/note.txt"
+SYMTREND_TODAY=2026-06-09 st report note --patient O1 --out gap91
+check "91 days after the last session: completed, no next step" sh -c \
+	"grep -q '^Completed 2026-03-10 (3 months ago); 3 sessions\.$' gap91/O1/note.txt && grep -q '^Suggested next step: none (the course was completed on 2026-03-10)\.$' gap91/O1/note.txt"
+# A completed course with a relapse after a 21-day pause: refer back while
+# the relapse still holds at the end (last score exactly the MCID above the
+# score before the pause), none when it has come back down (a hair less).
+printf 'patient_id,session_date,fatigue,sleep,focus,pain\n' >relapse.csv
+for p in R1:7.0 R2:6.9; do
+	printf '%s,2026-01-01,8,3,3,3\n%s,2026-01-08,7,3,3,3\n%s,2026-01-15,6,3,3,3\n%s,2026-01-22,5,3,3,3\n%s,2026-02-12,7.5,3,3,3\n%s,2026-02-19,%s,3,3,3\n' \
+		${p%%:*} ${p%%:*} ${p%%:*} ${p%%:*} ${p%%:*} ${p%%:*} ${p#*:} >>relapse.csv
+done
+st ingest relapse.csv
+st report note --patient R1 --out relapse
+st report note --patient R2 --out relapse
+check "completed, a relapse that still holds: refer back" sh -c \
+	"grep -q '^Pause of 21 days after session 4: relapse - Fatigue 5.0 to 7.5\.$' relapse/R1/note.txt && grep -q '^Suggested next step: refer back (relapse after a pause, still up at the end)\.$' relapse/R1/note.txt"
+check "completed, the relapse came back down: none" sh -c \
+	"grep -q '^Pause of 21 days after session 4: relapse - Fatigue 5.0 to 7.5\.$' relapse/R2/note.txt && grep -q '^Suggested next step: none (the course was completed on 2026-02-19)\.$' relapse/R2/note.txt"
 # A worse course: refer back.
 expect 0 "letter for a course that got worse" report note --patient P055 --out worse
 check "worse: refer back, and the measure is named" sh -c "grep -q '^Suggested next step: refer back (worse: ' worse/P055/note.txt && grep -q 'please review' worse/P055/note.txt"

@@ -159,9 +159,34 @@ static void test_step_sentence(void **state)
 	assert_string_equal(report_letter_step_sentence(&l, buf, sizeof(buf)),
 			    "Suggested next step: stop (no score improved by its minimal important "
 			    "change in 6 sessions).");
+	l.step = OUTCOME_STEP_NONE;
+	assert_string_equal(report_letter_step_sentence(&l, buf, sizeof(buf)),
+			    "Suggested next step: none (the course was completed on 1973-01-05).");
 	l.opts.recommendation = "Refer to neurology.";
 	assert_string_equal(report_letter_step_sentence(&l, buf, sizeof(buf)),
 			    "Recommended next step: Refer to neurology.");
+}
+
+/* The status line and the step come from one rule: at exactly course_gap
+ * days the course goes on (continue), a day later it is completed (none). */
+static void test_step_follows_status(void **state)
+{
+	struct report_letter l;
+	char buf[256];
+	(void)state;
+	letter(&l, 1100, 1190);
+	l.note.m[0].r.sessions_to_response = 3;
+	l.note.m[0].r.plateau = l.note.m[0].r.s90 = NAN; /* no plateau fit */
+	l.status = report_letter_status(&l);
+	assert_int_equal(l.status, REPORT_ONGOING);
+	l.step = report_letter_next_step(&l);
+	assert_int_equal(l.step, OUTCOME_STEP_CONTINUE);
+	l.today = 1191;
+	l.status = report_letter_status(&l);
+	assert_int_equal(l.status, REPORT_COMPLETED);
+	l.step = report_letter_next_step(&l);
+	assert_string_equal(report_letter_step_sentence(&l, buf, sizeof(buf)),
+			    "Suggested next step: none (the course was completed on 1973-01-05).");
 }
 
 int main(void)
@@ -172,6 +197,7 @@ int main(void)
 		cmocka_unit_test(test_ago),
 		cmocka_unit_test(test_measure_sentences),
 		cmocka_unit_test(test_step_sentence),
+		cmocka_unit_test(test_step_follows_status),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

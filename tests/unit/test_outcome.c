@@ -365,35 +365,73 @@ static void test_next_step(void **state)
 	r[0].plateau = 4.5;
 	r[0].s90 = 8.000001;
 	r[1] = course(8, 3.0, 3.0);
-	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 0), OUTCOME_STEP_CONTINUE);
+	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 0, 0), OUTCOME_STEP_CONTINUE);
 	/* levelled off exactly at the last session: taper */
 	r[0].s90 = 8;
-	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 0), OUTCOME_STEP_TAPER);
+	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 0, 0), OUTCOME_STEP_TAPER);
 	/* a second improved measure still changing: continue */
 	r[1] = course(8, 6.0, 4.0);
 	r[1].sessions_to_response = 7;
-	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 0), OUTCOME_STEP_CONTINUE);
+	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 0, 0), OUTCOME_STEP_CONTINUE);
 	r[1].plateau = 3.9;
 	r[1].s90 = 7.5;
-	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 0), OUTCOME_STEP_TAPER);
+	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 0, 0), OUTCOME_STEP_TAPER);
 	/* a relapse after a break outranks everything */
-	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 1), OUTCOME_STEP_REFER_BACK);
+	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 1, 0), OUTCOME_STEP_REFER_BACK);
 	/* worse by exactly the MCID on one measure: refer back; a hair less: not */
 	r[1] = course(8, 3.0, 5.0);
-	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 0), OUTCOME_STEP_REFER_BACK);
+	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 0, 0), OUTCOME_STEP_REFER_BACK);
 	r[1] = course(8, 3.0, 5.0 - 1e-6);
-	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 0), OUTCOME_STEP_TAPER);
+	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 0, 0), OUTCOME_STEP_TAPER);
 	/* no response after exactly min_sessions: stop; one session fewer: continue */
 	r[0] = course(6, 7.0, 6.0);
 	r[1] = course(6, 5.0, 4.5);
-	assert_int_equal(outcome_next_step(r, mcid, 2, 6, 6, 0), OUTCOME_STEP_STOP);
+	assert_int_equal(outcome_next_step(r, mcid, 2, 6, 6, 0, 0), OUTCOME_STEP_STOP);
 	r[0] = course(5, 7.0, 6.0);
 	r[1] = course(5, 5.0, 4.5);
-	assert_int_equal(outcome_next_step(r, mcid, 2, 5, 6, 0), OUTCOME_STEP_CONTINUE);
+	assert_int_equal(outcome_next_step(r, mcid, 2, 5, 6, 0, 0), OUTCOME_STEP_CONTINUE);
 	/* worse and no response: refer back comes first */
 	r[0] = course(6, 4.0, 6.0);
 	r[1] = course(6, 5.0, 4.5);
-	assert_int_equal(outcome_next_step(r, mcid, 2, 6, 6, 0), OUTCOME_STEP_REFER_BACK);
+	assert_int_equal(outcome_next_step(r, mcid, 2, 6, 6, 0, 0), OUTCOME_STEP_REFER_BACK);
+}
+
+/* Finished: exactly course_gap days after the last session is still going on. */
+static void test_course_finished(void **state)
+{
+	(void)state;
+	assert_false(outcome_course_finished(1000, 1090, 90, 0, 5, 0));
+	assert_true(outcome_course_finished(1000, 1091, 90, 0, 5, 0));
+	assert_true(outcome_course_finished(1000, 1000, 90, 1, 5, 0)); /* a later course */
+	assert_false(outcome_course_finished(1000, 1000, 90, 0, 5, 6)); /* one planned to go */
+	assert_true(outcome_course_finished(1000, 1000, 90, 0, 6, 6));  /* all attended */
+	assert_false(outcome_course_finished(1000, 999, 90, 0, 5, 0));  /* dated after today */
+}
+
+/* A finished course: refer back when worse or a relapse holds, else none. */
+static void test_next_step_finished(void **state)
+{
+	static const double mcid[2] = { MCID, MCID };
+	struct stats_course r[2];
+	(void)state;
+	/* improved, still changing at the end: continue while it goes on, none once finished */
+	r[0] = course(8, 7.0, 5.0);
+	r[0].sessions_to_response = 6;
+	r[1] = course(8, 3.0, 3.0);
+	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 0, 0), OUTCOME_STEP_CONTINUE);
+	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 0, 1), OUTCOME_STEP_NONE);
+	/* a relapse that still holds: refer back */
+	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 1, 1), OUTCOME_STEP_REFER_BACK);
+	/* worse by exactly the MCID: refer back; a hair less: none */
+	r[1] = course(8, 3.0, 5.0);
+	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 0, 1), OUTCOME_STEP_REFER_BACK);
+	r[1] = course(8, 3.0, 5.0 - 1e-6);
+	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 0, 1), OUTCOME_STEP_NONE);
+	/* no response after min_sessions: stop only while it goes on */
+	r[0] = course(6, 7.0, 6.0);
+	r[1] = course(6, 5.0, 4.5);
+	assert_int_equal(outcome_next_step(r, mcid, 2, 6, 6, 0, 0), OUTCOME_STEP_STOP);
+	assert_int_equal(outcome_next_step(r, mcid, 2, 6, 6, 0, 1), OUTCOME_STEP_NONE);
 }
 
 int main(void)
@@ -415,6 +453,8 @@ int main(void)
 		cmocka_unit_test(test_levelling),
 		cmocka_unit_test(test_pace),
 		cmocka_unit_test(test_next_step),
+		cmocka_unit_test(test_course_finished),
+		cmocka_unit_test(test_next_step_finished),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
