@@ -33,6 +33,7 @@ struct report_letter {
 	char *label[CSVIN_MAX_MEASURES], *instrument[CSVIN_MAX_MEASURES];
 	int same_instrument;           /* every shown measure has the same instrument text */
 	long today;                    /* the run date, days */
+	int planned;                   /* this course's planned sessions; 0: none (report_letter_planned) */
 	enum report_status status;
 	long course_gap, relapse_gap, no_response_sessions;
 	enum outcome_step step;
@@ -53,6 +54,11 @@ void report_letter_release(struct report_letter *l);
  * date, or every planned session has been attended); else ongoing.
  */
 enum report_status report_letter_status(const struct report_letter *l);
+/* The planned sessions of the note's course: the patients file's
+ * planned_sessions belongs to the referral, the first course starting on or
+ * after referral_date (the first course when no referral_date); any other
+ * course has none (0).  doc/contract.md, "Planned sessions". */
+int report_letter_planned(const struct report_note *n, const struct store_course_visits *v);
 /* The suggested next step (outcome_next_step) for the letter's status. */
 enum outcome_step report_letter_next_step(const struct report_letter *l);
 
@@ -63,7 +69,8 @@ const char *report_letter_break_sentence(const struct report_letter *l,
 					 const struct report_break *b, char *buf, size_t n);
 const char *report_letter_status_sentence(const struct report_letter *l, char *buf, size_t n);
 const char *report_letter_step_sentence(const struct report_letter *l, char *buf, size_t n);
-/* "14 sessions attended of 14 planned; 1 cancelled; no no-shows". */
+/* "14 of 14 planned sessions, 1 cancelled", "20 sessions attended (6 had been
+ * planned)", "3 sessions, 2 no-shows". */
 const char *report_letter_attendance(const struct report_letter *l, char *buf, size_t n);
 /* The days between the previous course's last session and this course's
  * first (*from, *to); 0 when this is the patient's first course. */

@@ -36,12 +36,23 @@ static void settings(struct report_letter *l, struct store *s)
 	l->no_response_sessions = settings_long(s, "no_response_sessions");
 }
 
+int report_letter_planned(const struct report_note *n, const struct store_course_visits *v)
+{
+	size_t k;
+	if (v->planned_sessions <= 0 || n->ncourses_ == 0)
+		return 0;
+	/* courses_ is in order of start */
+	for (k = 0; k < n->ncourses_; k++)
+		if (v->referral_date == CSVIN_NO_DATE || n->courses_[k].date[0] >= v->referral_date)
+			return &n->courses_[k] == n->course ? v->planned_sessions : 0;
+	return 0;
+}
+
 enum report_status report_letter_status(const struct report_letter *l)
 {
 	const struct store_course_visits *v = &l->visits;
 	return outcome_course_finished(l->note.to, l->today, l->course_gap,
-				       l->note.course_no < l->note.ncourses, v->attended,
-				       v->planned_sessions)
+				       l->note.course_no < l->note.ncourses, v->attended, l->planned)
 		       ? REPORT_COMPLETED
 		       : REPORT_ONGOING;
 }
@@ -101,6 +112,7 @@ int report_letter_build(struct store *s, const struct stats_ctx *sc,
 	if (date_parse(today, strlen(today), &l->today) < 0)
 		BUG("the run date is not a date");
 	settings(l, s);
+	l->planned = report_letter_planned(&l->note, &l->visits);
 	l->status = report_letter_status(l);
 	l->step = report_letter_next_step(l);
 	return 0;
@@ -295,8 +307,11 @@ const char *report_letter_attendance(const struct report_letter *l, char *buf, s
 {
 	const struct store_course_visits *v = &l->visits;
 	struct strbuf sb = STRBUF_INIT;
-	if (v->planned_sessions > 0)
-		sb_addf(&sb, "%zu of %d planned sessions", l->note.sessions, v->planned_sessions);
+	if (l->planned > 0 && l->note.sessions > (size_t)l->planned)
+		sb_addf(&sb, "%zu sessions attended (%d had been planned)", l->note.sessions,
+			l->planned);
+	else if (l->planned > 0)
+		sb_addf(&sb, "%zu of %d planned sessions", l->note.sessions, l->planned);
 	else
 		sb_addf(&sb, "%zu session%s", l->note.sessions, l->note.sessions == 1 ? "" : "s");
 	if (v->cancelled)

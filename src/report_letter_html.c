@@ -173,8 +173,10 @@ static void course(struct strbuf *h, const struct report_letter *l)
 		html_escape(h, n->therapist);
 	}
 	sb_addf(h, "<br>Sessions attended: %zu", n->sessions);
-	if (v->planned_sessions > 0)
-		sb_addf(h, " of %d planned", v->planned_sessions);
+	if (l->planned > 0 && n->sessions > (size_t)l->planned)
+		sb_addf(h, "; %d had been planned", l->planned);
+	else if (l->planned > 0)
+		sb_addf(h, " of %d planned", l->planned);
 	sb_adds(h, "; cancelled: ");
 	visit_dates(h, v, CSVIN_CANCELLED, v->cancelled);
 	sb_adds(h, "; no-show: ");

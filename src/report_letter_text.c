@@ -149,8 +149,10 @@ static void course(struct strbuf *t, const struct report_letter *l)
 	report_text_wrap(t, x.buf, 0, 2);
 	sb_reset(&x);
 	sb_addf(&x, "Sessions attended: %zu", n->sessions);
-	if (v->planned_sessions > 0)
-		sb_addf(&x, " of %d planned", v->planned_sessions);
+	if (l->planned > 0 && n->sessions > (size_t)l->planned)
+		sb_addf(&x, "; %d had been planned", l->planned);
+	else if (l->planned > 0)
+		sb_addf(&x, " of %d planned", l->planned);
 	sb_addf(&x, "; cancelled: %ld", v->cancelled);
 	if (v->cancelled) {
 		sb_adds(&x, " (");

@@ -53,6 +53,17 @@ check "P041: cancelled and no-show with their dates, the adverse event with its 
 check "P041: the earlier course in one line" grep -q '^Earlier: P041-C1: 2025-05-14 to 2025-07-26, 14 sessions; ' rep/P041/note.txt
 check "--with-notes: the notes as an appendix" sh -c "grep -q '^APPENDIX: SESSION NOTES' rep/P041/note.txt && grep -q 'Appendix: session notes' rep/P041/note.html"
 
+# Planned sessions belong to the referral's course (the first starting on or
+# after referral_date); more attended than planned is said as such.
+st report note --patient P014 --out planned
+check "P014: 20 attended, 6 had been planned (never '20 of 6')" sh -c \
+	"grep -q '^Sessions attended: 20; 6 had been planned; cancelled: 1' planned/P014/note.txt && grep -q '; 20 sessions attended (6 had been planned),\$' planned/P014/note.txt && ! grep -q '20 of 6' planned/P014/note.txt planned/P014/note.html"
+st report note --patient P041 --course P041-C1 --out planned
+check "P041's first course (referred 2025-04-29, began 2025-05-14) carries the 8 planned" \
+	grep -q '^Sessions attended: 14; 8 had been planned; cancelled: 1' planned/P041/note.txt
+check "P041's second course shows no planned figure" sh -c \
+	"grep -q '^Sessions attended: 11; cancelled: 1' rep/P041/note.txt && ! grep -q planned rep/P041/note.html"
+
 expect 0 "--recommendation replaces the suggestion" report note --patient P001 --out rec \
 	--recommendation "Stop here; refer back if the fatigue returns."
 check "the therapist's recommendation, not the suggestion" sh -c \

@@ -79,7 +79,7 @@ static void test_status_edges(void **state)
 	l.today = 1191;
 	assert_int_equal(report_letter_status(&l), REPORT_COMPLETED);
 	l.today = 1100;
-	l.visits.planned_sessions = 6;
+	l.planned = 6;
 	l.visits.attended = 5;
 	assert_int_equal(report_letter_status(&l), REPORT_ONGOING);
 	l.visits.attended = 6;
@@ -189,6 +189,45 @@ static void test_step_follows_status(void **state)
 			    "Suggested next step: none (the course was completed on 1973-01-05).");
 }
 
+/* The patients file's planned sessions belong to the first course starting
+ * on or after the referral date (exactly on it counts), or the first course. */
+static void test_planned_belongs_to_the_referral(void **state)
+{
+	struct report_note n;
+	struct store_course c[2];
+	struct store_course_visits v;
+	long d0[1] = { 1000 }, d1[1] = { 1200 };
+	(void)state;
+	memset(&n, 0, sizeof(n));
+	memset(c, 0, sizeof(c));
+	memset(&v, 0, sizeof(v));
+	c[0].date = d0;
+	c[0].n = 1;
+	c[1].date = d1;
+	c[1].n = 1;
+	n.courses_ = c;
+	n.ncourses_ = 2;
+	v.planned_sessions = 8;
+	v.referral_date = CSVIN_NO_DATE;
+	n.course = &c[0];
+	assert_int_equal(report_letter_planned(&n, &v), 8);
+	n.course = &c[1];
+	assert_int_equal(report_letter_planned(&n, &v), 0);
+	v.referral_date = 1000; /* the first course starts on the referral date */
+	n.course = &c[0];
+	assert_int_equal(report_letter_planned(&n, &v), 8);
+	v.referral_date = 1001; /* referred after the first course began: the second */
+	assert_int_equal(report_letter_planned(&n, &v), 0);
+	n.course = &c[1];
+	assert_int_equal(report_letter_planned(&n, &v), 8);
+	v.referral_date = 1201; /* after every course: none */
+	assert_int_equal(report_letter_planned(&n, &v), 0);
+	v.referral_date = CSVIN_NO_DATE;
+	v.planned_sessions = 0;
+	n.course = &c[0];
+	assert_int_equal(report_letter_planned(&n, &v), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,6 +237,7 @@ int main(void)
 		cmocka_unit_test(test_measure_sentences),
 		cmocka_unit_test(test_step_sentence),
 		cmocka_unit_test(test_step_follows_status),
+		cmocka_unit_test(test_planned_belongs_to_the_referral),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
