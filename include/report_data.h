@@ -268,5 +268,15 @@ void report_charts_clinic(struct report_batch *b, const struct report_clinic *c,
 void report_batch_add_html(struct report_batch *b, const char *path, struct strbuf *html,
 			   char *const *charts, char *const *captions, size_t ncharts);
 int report_batch_charts(const struct report_batch *b);
+/* The last HTML file added takes its charts as inline <svg> elements
+ * (report_svg_inline) rather than images, where they are safe to inline. */
+void report_batch_inline_svg(struct report_batch *b);
+/* gnuplot's SVG re-written as an <svg> element for an HTML page
+ * (report_letter_svg.c): no prolog or DOCTYPE, ids given 'prefix', 'label'
+ * as its accessible name.  0, or -1 (nothing added) when it cannot be inlined
+ * safely: not well-formed, a script, an event handler, a reference outside
+ * the chart, a duplicate id. */
+int report_svg_inline(struct strbuf *out, const char *svg, size_t len, const char *prefix,
+		      const char *label);
 
 #endif

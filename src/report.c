@@ -53,6 +53,7 @@ static int note_files(struct report_batch *b, const struct report_letter *l, con
 			report_charts_note(b, n, base);
 		report_letter_html(&h, l);
 		report_batch_add_html(b, path, &h, &base, &caption, 1);
+		report_batch_inline_svg(b); /* the letter's one chart: inline (issue 12) */
 	}
 	sb_release(&t);
 	sb_release(&h);

@@ -19,6 +19,7 @@ struct pending_html {
 	struct strbuf html;             /* with REPORT_CHART_MARK where each chart goes */
 	char *chart[MAX_CHARTS];        /* chart bases (without extension) */
 	char *caption[MAX_CHARTS];
+	int inline_svg;                 /* report_batch_inline_svg */
 };
 
 struct report_batch {
@@ -97,6 +98,12 @@ void report_batch_add_html(struct report_batch *b, const char *path, struct strb
 	}
 }
 
+void report_batch_inline_svg(struct report_batch *b)
+{
+	if (b->nhtml)
+		b->html[b->nhtml - 1].inline_svg = 1;
+}
+
 static void add_chart(struct report_batch *b, const char *base)
 {
 	b->charts = xgrow(b->charts, &b->cap_charts, b->ncharts + 1, sizeof(*b->charts));
@@ -159,14 +166,20 @@ static void base64(struct strbuf *sb, const unsigned char *p, size_t n)
 	}
 }
 
-/* A chart as a figure: the SVG as a data URI (it cannot alter the page
- * around it), or a line saying why there is none. */
-static void figure(struct strbuf *doc, const char *base, const char *caption, int charts_ok)
+/* A chart as a figure: the SVG inline when asked and safe
+ * (report_svg_inline), else as a data URI (it cannot alter the page around
+ * it), or a line saying why there is none. */
+static void figure(struct strbuf *doc, const char *base, const char *caption, int charts_ok,
+		   int inline_svg)
 {
 	struct strbuf svg = STRBUF_INIT;
 	char *path = xasprintf("%s.svg", base);
+	int have = charts_ok && read_file(path, &svg) == 0;
 	sb_adds(doc, "<figure>");
-	if (charts_ok && read_file(path, &svg) == 0) {
+	if (have && inline_svg &&
+	    report_svg_inline(doc, svg.buf ? svg.buf : "", svg.len, "symtrend-chart-", caption) == 0) {
+		/* inlined */
+	} else if (have) {
 		sb_adds(doc, "<img alt=\"");
 		html_escape(doc, caption);
 		sb_adds(doc, "\" src=\"data:image/svg+xml;base64,");
@@ -193,7 +206,7 @@ static int write_html(const struct pending_html *h, int charts_ok, struct error 
 		sb_add(&doc, p, (size_t)(m - p));
 		p = m + strlen(REPORT_CHART_MARK);
 		if (k < MAX_CHARTS && h->chart[k])
-			figure(&doc, h->chart[k], h->caption[k], charts_ok);
+			figure(&doc, h->chart[k], h->caption[k], charts_ok, h->inline_svg);
 		k++;
 	}
 	sb_adds(&doc, p);

@@ -19,7 +19,8 @@ done
 
 # The chart is gnuplot's drawing, tested elsewhere: the golden HTML has a
 # placeholder where it stands.
-strip_chart() { sed 's#<figure>.*</figure>#<figure>CHART</figure>#; s#<p class="nochart">.*</p>#<figure>CHART</figure>#' "$1"; }
+# The chart is inline SVG over many lines.
+strip_chart() { perl -0pe 's#<figure>.*?</figure>#<figure>CHART</figure>#gs; s#<p class="nochart">.*?</p>#<figure>CHART</figure>#g' "$1"; }
 # The lines of the answer: after IN SHORT up to the blank line.
 answer_lines() { awk '/^IN SHORT$/ { on = 1; next } on && /^$/ { exit } on { n++ } END { print n + 0 }' "$1"; }
 
@@ -27,6 +28,16 @@ expect 0 "letter for P001" report note --patient P001 --out rep
 golden "P001 letter (text)" rep/P001/note.txt letter-P001.txt
 strip_chart rep/P001/note.html >p001.html
 golden "P001 letter (HTML, chart aside)" p001.html letter-P001.html
+if command -v gnuplot >/dev/null 2>&1; then
+	check "the chart is an inline <svg>, not an image" sh -c \
+		"grep -q '<figure><svg viewBox=' rep/P001/note.html && ! grep -q -e '<img' -e 'data:image' rep/P001/note.html"
+	check "no XML prolog, DOCTYPE or gnuplot title inside the page" sh -c \
+		"[ \$(grep -c -e '<?xml' -e '<!DOCTYPE svg' -e '<title>Gnuplot' rep/P001/note.html) = 0 ]"
+	check "every id in the page is unique and the chart's carry its prefix" sh -c \
+		"[ -z \"\$(grep -o ' id=\"[^\"]*\"' rep/P001/note.html | sort | uniq -d)\" ] && ! grep -o ' id=\"[^\"]*\"' rep/P001/note.html | grep -v -q 'id=\"symtrend-chart-' && grep -q \"href=\\\"#symtrend-chart-gpPt\" rep/P001/note.html"
+else
+	skip "the chart is an inline <svg>" "gnuplot not installed"
+fi
 check "the letter fits in 80 columns" sh -c "! awk 'length > 80' rep/P001/note.txt | grep -q ."
 n_answer=$(answer_lines rep/P001/note.txt)
 at_answer=$(grep -n '^IN SHORT' rep/P001/note.txt | cut -d: -f1)

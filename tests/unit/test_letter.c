@@ -228,6 +228,45 @@ static void test_planned_belongs_to_the_referral(void **state)
 	assert_int_equal(report_letter_planned(&n, &v), 0);
 }
 
+static int svg_inlines(const char *svg, struct strbuf *out)
+{
+	sb_reset(out);
+	return report_svg_inline(out, svg, strlen(svg), "p-", "a <chart>");
+}
+
+/* The letter's chart inline: prolog, DOCTYPE and title gone, referenced ids
+ * prefixed, others dropped; anything that could act on the page refused. */
+static void test_svg_inline(void **state)
+{
+	struct strbuf out = STRBUF_INIT;
+	(void)state;
+	assert_int_equal(svg_inlines("<?xml version=\"1.0\"?>\n<!-- c --><svg viewBox='0 0 9 9'>"
+				     "<title>Gnuplot</title><defs><path id='pt' d='M0,0'/></defs>"
+				     "<g id=\"plot_1\" clip-path='url(#pt)'><use xlink:href='#pt'/>"
+				     "<text>a &lt; b &amp; \"c\"</text></g></svg>",
+				     &out),
+			 0);
+	assert_string_equal(out.buf,
+			    "<svg viewBox=\"0 0 9 9\" role=\"img\" aria-label=\"a &lt;chart&gt;\">"
+			    "<defs><path id=\"p-pt\" d=\"M0,0\"></path></defs>"
+			    "<g clip-path=\"url(#p-pt)\"><use xlink:href=\"#p-pt\"></use>"
+			    "<text>a &lt; b &amp; &quot;c&quot;</text></g></svg>");
+	assert_int_equal(svg_inlines("<svg><script>alert(1)</script></svg>", &out), -1);
+	assert_int_equal(svg_inlines("<svg onload='alert(1)'></svg>", &out), -1);
+	assert_int_equal(svg_inlines("<svg><g ONclick='x'/></svg>", &out), -1);
+	assert_int_equal(svg_inlines("<svg><foreignObject/></svg>", &out), -1);
+	assert_int_equal(svg_inlines("<svg><style>g{}</style></svg>", &out), -1);
+	assert_int_equal(svg_inlines("<svg><image href='http://x/y.png'/></svg>", &out), -1);
+	assert_int_equal(svg_inlines("<svg><g style='fill:URL(http://x)'/></svg>", &out), -1);
+	assert_int_equal(svg_inlines("<svg><g id='a'/><g id='a'/><use href='#a'/></svg>", &out),
+			 -1);
+	assert_int_equal(svg_inlines("<!DOCTYPE svg [<!ENTITY e 'x'>]><svg>&e;</svg>", &out), -1);
+	assert_int_equal(svg_inlines("<html/>", &out), -1);
+	assert_int_equal(svg_inlines("<svg><g></svg>", &out), -1); /* not well-formed */
+	assert_int_equal(svg_inlines("", &out), -1);
+	sb_release(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -238,6 +277,7 @@ int main(void)
 		cmocka_unit_test(test_step_sentence),
 		cmocka_unit_test(test_step_follows_status),
 		cmocka_unit_test(test_planned_belongs_to_the_referral),
+		cmocka_unit_test(test_svg_inline),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
