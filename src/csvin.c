@@ -568,72 +568,83 @@ struct csvin_reader *csvin_open(const char *path, FILE *fp, enum csvin_kind kind
 	return csvin_open_opts(path, fp, kind, measures, nmeasures, NULL, err);
 }
 
+/* The file (or the caller's stream): not a folder, its size when regular. */
+static int open_input(struct csvin_reader *r, FILE *fp, struct error *err)
+{
+	struct stat st;
+	if (fp) {
+		r->fp = fp;
+	} else {
+		r->fp = fopen(r->path, "rb");
+		if (!r->fp) {
+			error_set(err, ERR_INPUT, NULL, 0, "cannot open '%s': %s", r->path,
+				  strerror(errno));
+			return -1;
+		}
+		r->own_fp = 1;
+	}
+	if (fstat(fileno(r->fp), &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			error_set(err, ERR_INPUT, NULL, 0, "cannot read '%s': Is a directory",
+				  r->path);
+			return -1;
+		}
+		if (S_ISREG(st.st_mode))
+			r->size = (unsigned long long)st.st_size;
+	}
+	return 0;
+}
+
+/* The reader for what the file is: a workbook, or text decoded and split
+ * by libcsv; 0, or -1 (an old .xls is refused with what to do). */
+static int open_content(struct csvin_reader *r, int by_path, const char *encoding,
+			struct error *err)
+{
+	switch (file_magic(r->fp)) {
+	case MAGIC_OLE:
+		error_set(err, ERR_INPUT, r->path, 0,
+			  "an old .xls workbook or one with a password: save it as an Excel "
+			  "workbook (.xlsx) without a password, or as CSV");
+		return -1;
+	case MAGIC_ZIP:
+		return open_xlsx(r, by_path, err);
+	case MAGIC_TEXT:
+		break;
+	}
+	r->dec = decoder_new(r->fp, r->path, encoding, err);
+	if (!r->dec)
+		return -1;
+	if (csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI) != 0)
+		BUG("csv_init failed");
+	csv_set_space_func(&r->parser, no_space);
+	return 0;
+}
+
 struct csvin_reader *csvin_open_opts(const char *path, FILE *fp, enum csvin_kind kind,
 				     const char *const *measures, size_t nmeasures,
 				     const struct csvin_opts *opts, struct error *err)
 {
 	static const struct csvin_opts defaults = { NULL, CSVIN_DATE_NO_SLASH };
 	struct csvin_reader *r;
-	struct stat st;
 	size_t i;
 	if (nmeasures > CSVIN_MAX_MEASURES)
 		BUG("too many measures");
+	if (!opts)
+		opts = &defaults;
 	r = xcalloc(1, sizeof(*r));
 	r->path = xstrdup(path);
 	r->kind = kind;
 	r->nmeasures = nmeasures;
 	for (i = 0; i < nmeasures; i++)
 		snprintf(r->measure_names[i], sizeof(r->measure_names[i]), "%s", measures[i]);
-	if (fp) {
-		r->fp = fp;
-	} else {
-		r->fp = fopen(path, "rb");
-		if (!r->fp) {
-			error_set(err, ERR_INPUT, NULL, 0, "cannot open '%s': %s", path, strerror(errno));
-			goto fail;
-		}
-		r->own_fp = 1;
-	}
-	if (fstat(fileno(r->fp), &st) == 0) {
-		if (S_ISDIR(st.st_mode)) {
-			error_set(err, ERR_INPUT, NULL, 0, "cannot read '%s': Is a directory", path);
-			goto fail;
-		}
-		if (S_ISREG(st.st_mode))
-			r->size = (unsigned long long)st.st_size;
-	}
-	if (!opts)
-		opts = &defaults;
 	r->slash_dates = opts->slash_dates;
-	switch (file_magic(r->fp)) {
-	case MAGIC_OLE:
-		error_set(err, ERR_INPUT, r->path, 0,
-			  "an old .xls workbook or one with a password: save it as an Excel "
-			  "workbook (.xlsx) without a password, or as CSV");
-		goto fail;
-	case MAGIC_ZIP:
-		if (open_xlsx(r, fp == NULL, err) < 0)
-			goto fail;
-		r->line = 1;
-		if (read_header(r, err) < 0)
-			goto fail;
-		return r;
-	case MAGIC_TEXT:
-		break;
-	}
-	r->dec = decoder_new(r->fp, path, opts->encoding, err);
-	if (!r->dec)
-		goto fail;
 	r->line = 1;
-	if (csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI) != 0)
-		BUG("csv_init failed");
-	csv_set_space_func(&r->parser, no_space);
-	if (read_header(r, err) < 0)
-		goto fail;
+	if (open_input(r, fp, err) < 0 || open_content(r, fp == NULL, opts->encoding, err) < 0 ||
+	    read_header(r, err) < 0) {
+		csvin_free(r);
+		return NULL;
+	}
 	return r;
-fail:
-	csvin_free(r);
-	return NULL;
 }
 
 int csvin_sniff(const char *path, FILE *fp, struct error *err)
@@ -1039,13 +1050,33 @@ static int typed_cell(struct csvin_reader *r, size_t i, struct csvin_session *s,
 	return 1;
 }
 
+/* A score cell (text): 1 when it holds a score, 0 empty or bad (a reason). */
+static int check_score(struct csvin_reader *r, size_t i, struct csvin_session *s)
+{
+	size_t n;
+	const char *v = field(r, i, &n);
+	int m = r->role_measure[i], rc;
+	if (n == 0)
+		return 0;
+	rc = parse_score(r, v, n, &s->score[m]);
+	if (rc == -1) {
+		add_reason(r, "%s is not a score 0-10:", r->measure_names[m], v, n);
+		return 0;
+	}
+	if (rc == -2) {
+		add_reason(r, "%s is out of range 0-10:", r->measure_names[m], v, n);
+		return 0;
+	}
+	s->has[m] = 1;
+	return 1;
+}
+
 static void validate_session(struct csvin_reader *r, struct csvin_session *s)
 {
-	size_t i, n;
+	size_t i;
 	int any = 0;
 	memset(s, 0, sizeof(*s));
 	for (i = 0; i < r->ncols; i++) {
-		const char *v = field(r, i, &n);
 		if (r->xlsx && typed_cell(r, i, s, &any))
 			continue;
 		switch (r->role[i]) {
@@ -1071,19 +1102,9 @@ static void validate_session(struct csvin_reader *r, struct csvin_session *s)
 		case ROLE_ADVERSE:
 			s->adverse_event = check_text(r, i, "adverse_event", CSVIN_MAX_EVENT, 1);
 			break;
-		case ROLE_MEASURE: {
-			int m = r->role_measure[i], rc;
-			if (n == 0)
-				break;
-			rc = parse_score(r, v, n, &s->score[m]);
-			if (rc == -1)
-				add_reason(r, "%s is not a score 0-10:", r->measure_names[m], v, n);
-			else if (rc == -2)
-				add_reason(r, "%s is out of range 0-10:", r->measure_names[m], v, n);
-			else
-				s->has[m] = 1, any = 1;
+		case ROLE_MEASURE:
+			any |= check_score(r, i, s);
 			break;
-		}
 		case ROLE_IGNORED:
 			check_ignored(r, i);
 			break;

@@ -9,6 +9,8 @@
 #include <limits.h>
 #include <math.h>
 #include <sqlite3.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -127,6 +129,50 @@ static sqlite3_stmt *prepare(struct store *s, const char *sql, struct error *err
 		return NULL;
 	}
 	return st;
+}
+
+static void bind_opt_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/*
+ * Prepares 'sql' with its parameters bound in order, one letter of 'types'
+ * each: 't' a text (const char *, NULL binds NULL; it must outlive the
+ * statement), 'i' an sqlite3_int64.  NULL with err when it cannot prepare.
+ */
+static sqlite3_stmt *bound(struct store *s, struct error *err, const char *sql,
+			   const char *types, ...)
+{
+	sqlite3_stmt *st = prepare(s, sql, err);
+	va_list ap;
+	int i;
+	if (!st)
+		return NULL;
+	va_start(ap, types);
+	for (i = 0; types[i]; i++) {
+		if (types[i] == 't')
+			bind_opt_text(st, i + 1, va_arg(ap, const char *));
+		else
+			sqlite3_bind_int64(st, i + 1, va_arg(ap, sqlite3_int64));
+	}
+	va_end(ap);
+	return st;
+}
+
+/* Runs a statement that returns no rows (NULL: bound's failure, err
+ * filled) and finalizes it; 0, or -1 with err saying 'what' failed. */
+static int run_once(struct store *s, sqlite3_stmt *st, const char *what, struct error *err)
+{
+	int rc;
+	if (!st)
+		return -1;
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : sql_fail(s, err, what);
 }
 
 static int int_query(struct store *s, const char *sql, sqlite3_int64 *v, struct error *err)
@@ -462,24 +508,60 @@ int store_open(const char *path, int flags, struct store **out, struct error *er
 	return 0;
 }
 
+/* The statements an ingest keeps prepared, each by its member of struct
+ * store: prepared by store_ingest_begin, finalized when the ingest ends. */
+static const struct {
+	size_t at;
+	const char *sql;
+} ingest_sql[] = {
+	{ offsetof(struct store, ins_session),
+	  "INSERT INTO sessions(patient, label, session_date, therapist, notes,"
+	  " fatigue, sleep, focus, pain, file, line, attendance, adverse_event)"
+	  " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING" },
+	{ offsetof(struct store, find_session),
+	  "SELECT 0, fatigue, sleep, focus, pain, attendance, adverse_event FROM sessions"
+	  " WHERE patient=? AND label=? AND session_date=?" },
+	{ offsetof(struct store, first_label),
+	  "SELECT label FROM sessions WHERE patient=? ORDER BY label LIMIT 1" },
+	{ offsetof(struct store, next_label),
+	  "SELECT label FROM sessions WHERE patient=? AND label>? ORDER BY label LIMIT 1" },
+	{ offsetof(struct store, ins_extra),
+	  "INSERT INTO extra_scores(patient, label, session_date, measure, value)"
+	  " VALUES(?,?,?,?,?)" },
+	{ offsetof(struct store, get_extra),
+	  "SELECT value FROM extra_scores WHERE patient=? AND label=? AND session_date=?"
+	  " AND measure=?" },
+	{ offsetof(struct store, find_patient),
+	  "SELECT id, referrer, indication, birth_year, name, referral_reason, referral_date,"
+	  " planned_sessions FROM patients WHERE patient_id=?" },
+	{ offsetof(struct store, ins_patient), "INSERT INTO patients(patient_id) VALUES(?)" },
+	{ offsetof(struct store, upd_patient),
+	  "UPDATE patients SET referrer=coalesce(?2, referrer),"
+	  " indication=coalesce(?3, indication), birth_year=coalesce(?4, birth_year),"
+	  " name=coalesce(?5, name), referral_reason=coalesce(?6, referral_reason),"
+	  " referral_date=coalesce(?7, referral_date),"
+	  " planned_sessions=coalesce(?8, planned_sessions) WHERE id=?1" },
+	{ offsetof(struct store, find_therapist),
+	  "SELECT credentials, email FROM therapists WHERE name=?" },
+	{ offsetof(struct store, put_therapist),
+	  "INSERT INTO therapists(name, credentials, email, file) VALUES(?1,?2,?3,?4)"
+	  " ON CONFLICT(name) DO UPDATE SET credentials=coalesce(?2, credentials),"
+	  " email=coalesce(?3, email), file=?4" },
+};
+
+static sqlite3_stmt **ingest_stmt(struct store *s, size_t i)
+{
+	return (sqlite3_stmt **)((char *)s + ingest_sql[i].at);
+}
+
 static void finalize_ingest(struct store *s)
 {
-	sqlite3_finalize(s->ins_session);
-	sqlite3_finalize(s->find_session);
-	sqlite3_finalize(s->next_label);
-	sqlite3_finalize(s->first_label);
-	sqlite3_finalize(s->ins_extra);
-	sqlite3_finalize(s->get_extra);
-	sqlite3_finalize(s->find_patient);
-	sqlite3_finalize(s->ins_patient);
-	sqlite3_finalize(s->upd_patient);
-	sqlite3_finalize(s->find_therapist);
-	sqlite3_finalize(s->put_therapist);
-	s->ins_session = s->find_session = s->ins_extra = s->get_extra = s->next_label = NULL;
-	s->first_label = NULL;
-	s->find_patient = s->ins_patient = s->upd_patient = NULL;
-	s->find_therapist = s->put_therapist = NULL;
-	for (size_t i = 0; i < PCACHE; i++) {
+	size_t i;
+	for (i = 0; i < sizeof(ingest_sql) / sizeof(ingest_sql[0]); i++) {
+		sqlite3_finalize(*ingest_stmt(s, i));
+		*ingest_stmt(s, i) = NULL;
+	}
+	for (i = 0; i < PCACHE; i++) {
 		free(s->pcache[i].pid);
 		free(s->pcache[i].label);
 		s->pcache[i].pid = s->pcache[i].label = NULL;
@@ -531,8 +613,6 @@ int store_measure_index(const struct store *s, const char *name)
 
 int store_add_measure(struct store *s, const char *name, struct error *err)
 {
-	sqlite3_stmt *st;
-	int rc;
 	if (csvin_valid_measure_name(name) < 0) {
 		error_set(err, ERR_USAGE, NULL, 0,
 			  "invalid measure name '%s' (lowercase letters, digits, '_', at most 32)", name);
@@ -549,14 +629,9 @@ int store_add_measure(struct store *s, const char *name, struct error *err)
 		error_set(err, ERR_USAGE, NULL, 0, "too many measures (at most %d)", CSVIN_MAX_MEASURES);
 		return -1;
 	}
-	st = prepare(s, "INSERT INTO measures(name) VALUES(?)", err);
-	if (!st)
+	if (run_once(s, bound(s, err, "INSERT INTO measures(name) VALUES(?)", "t", name),
+		     "cannot declare measure", err) < 0)
 		return -1;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return sql_fail(s, err, "cannot declare measure");
 	s->measure_id[s->nmeasures] = sqlite3_last_insert_rowid(s->db);
 	s->measure[s->nmeasures++] = xstrdup(name);
 	return 0;
@@ -564,12 +639,11 @@ int store_add_measure(struct store *s, const char *name, struct error *err)
 
 int store_config_read(struct store *s, const char *key, char **value, struct error *err)
 {
-	sqlite3_stmt *st = prepare(s, "SELECT value FROM config WHERE key=?", err);
+	sqlite3_stmt *st = bound(s, err, "SELECT value FROM config WHERE key=?", "t", key);
 	int rc;
 	*value = NULL;
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*value = xstrdup((const char *)sqlite3_column_text(st, 0));
@@ -588,32 +662,15 @@ char *store_config_get(struct store *s, const char *key)
 
 int store_config_set(struct store *s, const char *key, const char *value, struct error *err)
 {
-	sqlite3_stmt *st = prepare(s, "INSERT INTO config(key, value) VALUES(?, ?) "
-				      "ON CONFLICT(key) DO UPDATE SET value=excluded.value", err);
-	int rc;
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return sql_fail(s, err, "cannot store setting");
-	return 0;
+	return run_once(s, bound(s, err, "INSERT INTO config(key, value) VALUES(?, ?)"
+				 " ON CONFLICT(key) DO UPDATE SET value=excluded.value", "tt",
+				 key, value), "cannot store setting", err);
 }
 
 int store_config_unset(struct store *s, const char *key, struct error *err)
 {
-	sqlite3_stmt *st = prepare(s, "DELETE FROM config WHERE key=?", err);
-	int rc;
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return sql_fail(s, err, "cannot remove setting");
-	return 0;
+	return run_once(s, bound(s, err, "DELETE FROM config WHERE key=?", "t", key),
+			"cannot remove setting", err);
 }
 
 char **store_config_list(struct store *s)
@@ -654,8 +711,7 @@ void store_ingest_counts_add(struct store_ingest_counts *t, const struct store_i
 
 int store_ingest_begin(struct store *s, const char *name, const char *kind, struct error *err)
 {
-	sqlite3_stmt *st;
-	int rc;
+	size_t i;
 	/*
 	 * A file's commit is durable before ingest says "stored" and nightly
 	 * moves it to processed/: in WAL mode, NORMAL may lose the last commits
@@ -670,55 +726,15 @@ int store_ingest_begin(struct store *s, const char *name, const char *kind, stru
 		return -1;
 	}
 	/* The log row comes first so that sessions can name their file. */
-	st = prepare(s, "INSERT INTO files(name, kind, size, sha256, ingested_at, rows_read, stored,"
-			" duplicates, rejected, conflicts) VALUES(?, ?, 0, '', '', 0, 0, 0, 0, 0)", err);
-	if (!st)
+	if (run_once(s, bound(s, err, "INSERT INTO files(name, kind, size, sha256, ingested_at,"
+				  " rows_read, stored, duplicates, rejected, conflicts)"
+				  " VALUES(?, ?, 0, '', '', 0, 0, 0, 0, 0)", "tt", name, kind),
+		     "cannot log file", err) < 0)
 		goto fail;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		sql_fail(s, err, "cannot log file");
-		goto fail;
-	}
 	s->file_id = sqlite3_last_insert_rowid(s->db);
-	if (!(s->ins_session = prepare(s,
-		"INSERT INTO sessions(patient, label, session_date, therapist, notes,"
-		" fatigue, sleep, focus, pain, file, line, attendance, adverse_event)"
-		" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING", err)) ||
-	    !(s->find_session = prepare(s,
-		"SELECT 0, fatigue, sleep, focus, pain, attendance, adverse_event FROM sessions"
-		" WHERE patient=? AND label=? AND session_date=?", err)) ||
-	    !(s->first_label = prepare(s,
-		"SELECT label FROM sessions WHERE patient=? ORDER BY label LIMIT 1", err)) ||
-	    !(s->next_label = prepare(s,
-		"SELECT label FROM sessions WHERE patient=? AND label>? ORDER BY label LIMIT 1",
-		err)) ||
-	    !(s->ins_extra = prepare(s,
-		"INSERT INTO extra_scores(patient, label, session_date, measure, value)"
-		" VALUES(?,?,?,?,?)", err)) ||
-	    !(s->get_extra = prepare(s,
-		"SELECT value FROM extra_scores WHERE patient=? AND label=? AND session_date=?"
-		" AND measure=?", err)) ||
-	    !(s->find_patient = prepare(s, "SELECT id, referrer, indication, birth_year, name,"
-		" referral_reason, referral_date, planned_sessions"
-		" FROM patients WHERE patient_id=?", err)) ||
-	    !(s->ins_patient = prepare(s, "INSERT INTO patients(patient_id) VALUES(?)", err)) ||
-	    !(s->upd_patient = prepare(s,
-		"UPDATE patients SET referrer=coalesce(?2, referrer),"
-		" indication=coalesce(?3, indication), birth_year=coalesce(?4, birth_year),"
-		" name=coalesce(?5, name), referral_reason=coalesce(?6, referral_reason),"
-		" referral_date=coalesce(?7, referral_date),"
-		" planned_sessions=coalesce(?8, planned_sessions)"
-		" WHERE id=?1", err)) ||
-	    !(s->find_therapist = prepare(s,
-		"SELECT credentials, email FROM therapists WHERE name=?", err)) ||
-	    !(s->put_therapist = prepare(s,
-		"INSERT INTO therapists(name, credentials, email, file) VALUES(?1,?2,?3,?4)"
-		" ON CONFLICT(name) DO UPDATE SET credentials=coalesce(?2, credentials),"
-		" email=coalesce(?3, email), file=?4", err)))
-		goto fail;
+	for (i = 0; i < sizeof(ingest_sql) / sizeof(ingest_sql[0]); i++)
+		if (!(*ingest_stmt(s, i) = prepare(s, ingest_sql[i].sql, err)))
+			goto fail;
 	return 0;
 fail:
 	store_ingest_rollback(s);
@@ -774,14 +790,6 @@ static int patient_rowid(struct store *s, const char *pid, sqlite3_int64 *id, st
 {
 	struct pcache_slot *slot;
 	return patient_slot(s, pid, id, &slot, err);
-}
-
-static void bind_opt_text(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
 }
 
 /* Whether a nullable text column equals v (NULL and NULL are equal). */
@@ -919,25 +927,12 @@ static void add_course(struct pcache_slot *slot, const char *label)
 	}
 }
 
-int store_ingest_session(struct store *s, const struct csvin_session *row, long line,
-			 enum store_outcome *outcome, struct error *err)
+/* The session insert's parameters for 'row'. */
+static void bind_session(struct store *s, const struct csvin_session *row, sqlite3_int64 pid,
+			 const char *label, long line)
 {
-	sqlite3_int64 pid;
 	sqlite3_stmt *st = s->ins_session;
-	const char *label = row->course_id ? row->course_id : "";
-	struct pcache_slot *slot;
 	size_t m;
-	int rc, same;
-	if (patient_slot(s, row->patient_id, &pid, &slot, err) < 0)
-		return -1;
-	/* Only this course can hold the date when it is the patient's one
-	 * course (or the patient has none): the insert itself tells. */
-	if (slot->courses != COURSES_NONE &&
-	    !(slot->courses == COURSES_ONE && !strcmp(slot->label, label))) {
-		rc = find_day(s, row, slot, label, outcome, err);
-		if (rc != 0)
-			return rc < 0 ? -1 : 0;
-	}
 	sqlite3_reset(st);
 	sqlite3_bind_int64(st, 1, pid);
 	sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
@@ -955,7 +950,47 @@ int store_ingest_session(struct store *s, const struct csvin_session *row, long 
 	bind_opt_text(st, 12, row->attendance == CSVIN_ATTENDED ? NULL
 			      : csvin_attendance_name(row->attendance));
 	bind_opt_text(st, 13, row->adverse_event);
-	if (sqlite3_step(st) != SQLITE_DONE)
+}
+
+/* The declared measures' scores of a stored session; 0 or -1. */
+static int store_extras(struct store *s, const struct csvin_session *row, sqlite3_int64 pid,
+			const char *label, struct error *err)
+{
+	size_t m;
+	for (m = STORE_BUILTIN_MEASURES; m < s->nmeasures; m++) {
+		if (!row->has[m])
+			continue;
+		sqlite3_reset(s->ins_extra);
+		sqlite3_bind_int64(s->ins_extra, 1, pid);
+		sqlite3_bind_text(s->ins_extra, 2, label, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s->ins_extra, 3, row->date);
+		sqlite3_bind_int64(s->ins_extra, 4, s->measure_id[m]);
+		sqlite3_bind_double(s->ins_extra, 5, row->score[m]);
+		if (sqlite3_step(s->ins_extra) != SQLITE_DONE)
+			return sql_fail(s, err, "cannot store score");
+	}
+	return 0;
+}
+
+int store_ingest_session(struct store *s, const struct csvin_session *row, long line,
+			 enum store_outcome *outcome, struct error *err)
+{
+	sqlite3_int64 pid;
+	const char *label = row->course_id ? row->course_id : "";
+	struct pcache_slot *slot;
+	int rc, same;
+	if (patient_slot(s, row->patient_id, &pid, &slot, err) < 0)
+		return -1;
+	/* Only this course can hold the date when it is the patient's one
+	 * course (or the patient has none): the insert itself tells. */
+	if (slot->courses != COURSES_NONE &&
+	    !(slot->courses == COURSES_ONE && !strcmp(slot->label, label))) {
+		rc = find_day(s, row, slot, label, outcome, err);
+		if (rc != 0)
+			return rc < 0 ? -1 : 0;
+	}
+	bind_session(s, row, pid, label, line);
+	if (sqlite3_step(s->ins_session) != SQLITE_DONE)
 		return sql_fail(s, err, "cannot store session");
 	if (sqlite3_changes(s->db) == 0) {
 		/* Same patient, course and date stored: identical or a conflict. */
@@ -970,18 +1005,8 @@ int store_ingest_session(struct store *s, const struct csvin_session *row, long 
 		return 0;
 	}
 	add_course(slot, label);
-	for (m = STORE_BUILTIN_MEASURES; m < s->nmeasures; m++) {
-		if (!row->has[m])
-			continue;
-		sqlite3_reset(s->ins_extra);
-		sqlite3_bind_int64(s->ins_extra, 1, pid);
-		sqlite3_bind_text(s->ins_extra, 2, label, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s->ins_extra, 3, row->date);
-		sqlite3_bind_int64(s->ins_extra, 4, s->measure_id[m]);
-		sqlite3_bind_double(s->ins_extra, 5, row->score[m]);
-		if (sqlite3_step(s->ins_extra) != SQLITE_DONE)
-			return sql_fail(s, err, "cannot store score");
-	}
+	if (store_extras(s, row, pid, label, err) < 0)
+		return -1;
 	*outcome = STORE_STORED;
 	return 0;
 }
@@ -1122,32 +1147,19 @@ int store_ingest_therapist(struct store *s, const struct csvin_therapist *row, i
 int store_ingest_commit(struct store *s, const struct store_ingest_counts *c,
 			unsigned long long size, const char *sha256, struct error *err)
 {
-	sqlite3_stmt *st;
 	char when[32];
 	time_t now = time(NULL);
 	struct tm tm;
-	int rc;
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	st = prepare(s, "UPDATE files SET size=?, sha256=?, ingested_at=?, rows_read=?, stored=?,"
-			" duplicates=?, rejected=?, conflicts=? WHERE id=?", err);
-	if (!st)
+	if (run_once(s, bound(s, err, "UPDATE files SET size=?, sha256=?, ingested_at=?,"
+				  " rows_read=?, stored=?, duplicates=?, rejected=?, conflicts=?"
+				  " WHERE id=?", "ittiiiiii", (sqlite3_int64)size, sha256, when,
+				  (sqlite3_int64)c->rows_read, (sqlite3_int64)c->stored,
+				  (sqlite3_int64)c->duplicates, (sqlite3_int64)c->rejected,
+				  (sqlite3_int64)c->conflicts, s->file_id),
+		     "cannot log file", err) < 0)
 		goto fail;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
-	sqlite3_bind_text(st, 2, sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, when, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, c->rows_read);
-	sqlite3_bind_int64(st, 5, c->stored);
-	sqlite3_bind_int64(st, 6, c->duplicates);
-	sqlite3_bind_int64(st, 7, c->rejected);
-	sqlite3_bind_int64(st, 8, c->conflicts);
-	sqlite3_bind_int64(st, 9, s->file_id);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		sql_fail(s, err, "cannot log file");
-		goto fail;
-	}
 	finalize_ingest(s);
 	if (exec(s, "COMMIT", err) < 0)
 		goto fail;
@@ -1168,12 +1180,11 @@ void store_ingest_rollback(struct store *s)
 
 int store_file_known(struct store *s, const char *sha256, struct error *err)
 {
-	sqlite3_stmt *st = prepare(s, "SELECT 1 FROM files WHERE sha256=? AND stored+duplicates+"
-				      "rejected+conflicts = rows_read LIMIT 1", err);
+	sqlite3_stmt *st = bound(s, err, "SELECT 1 FROM files WHERE sha256=? AND stored+duplicates+"
+				    "rejected+conflicts = rows_read LIMIT 1", "t", sha256);
 	int rc;
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -1564,12 +1575,11 @@ void store_course_visits_release(struct store_course_visits *v)
 static int patient_letter_fields(struct store *s, const char *pid, sqlite3_int64 *rowid,
 				 struct store_course_visits *v, struct error *err)
 {
-	sqlite3_stmt *st = prepare(s, "SELECT id, name, referral_reason, referral_date,"
-				      " planned_sessions FROM patients WHERE patient_id=?", err);
+	sqlite3_stmt *st = bound(s, err, "SELECT id, name, referral_reason, referral_date,"
+				    " planned_sessions FROM patients WHERE patient_id=?", "t", pid);
 	int rc;
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, pid, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*rowid = sqlite3_column_int64(st, 0);
@@ -1590,14 +1600,13 @@ static int patient_letter_fields(struct store *s, const char *pid, sqlite3_int64
 static int previous_date(struct store *s, sqlite3_int64 patient, long date, long *d,
 			 struct error *err)
 {
-	sqlite3_stmt *st = prepare(s, "SELECT max(session_date) FROM sessions WHERE patient=?1"
-				      " AND label='' AND attendance IS NULL AND session_date<?2", err);
+	sqlite3_stmt *st = bound(s, err, "SELECT max(session_date) FROM sessions WHERE patient=?1"
+				    " AND label='' AND attendance IS NULL AND session_date<?2", "ii",
+				 patient, (sqlite3_int64)date);
 	int rc;
 	*d = STORE_DATE_OPEN;
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, patient);
-	sqlite3_bind_int64(st, 2, date);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
 		*d = (long)sqlite3_column_int64(st, 0);
@@ -1665,17 +1674,14 @@ int store_course_visits(struct store *s, const struct store_course *c,
 		visits_clear(v);
 		return -1;
 	}
-	st = prepare(s, "SELECT session_date, attendance, therapist, notes, adverse_event"
-			" FROM sessions WHERE patient=? AND label=? AND session_date BETWEEN ? AND ?"
-			" ORDER BY session_date", err);
+	st = bound(s, err, "SELECT session_date, attendance, therapist, notes, adverse_event"
+			   " FROM sessions WHERE patient=? AND label=? AND session_date BETWEEN ? AND ?"
+			   " ORDER BY session_date", "itii", patient, c->derived ? "" : c->course_id,
+		   (sqlite3_int64)lo, (sqlite3_int64)hi);
 	if (!st) {
 		visits_clear(v);
 		return -1;
 	}
-	sqlite3_bind_int64(st, 1, patient);
-	sqlite3_bind_text(st, 2, c->derived ? "" : c->course_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, lo);
-	sqlite3_bind_int64(st, 4, hi);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		add_visit(v, &cap, st);
 	sqlite3_finalize(st);
@@ -1689,13 +1695,12 @@ int store_course_visits(struct store *s, const struct store_course *c,
 int store_therapist_get(struct store *s, const char *name, struct store_therapist *t,
 			struct error *err)
 {
-	sqlite3_stmt *st = prepare(s, "SELECT name, credentials, email FROM therapists"
-				      " WHERE name=?", err);
+	sqlite3_stmt *st = bound(s, err, "SELECT name, credentials, email FROM therapists"
+				    " WHERE name=?", "t", name);
 	int rc;
 	memset(t, 0, sizeof(*t));
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		t->name = col_dup(st, 0);
@@ -1748,12 +1753,11 @@ static char **text_rows(struct store *s, sqlite3_stmt *st, long since, long *ski
 
 char **store_patients_since(struct store *s, long min_file, struct error *err)
 {
-	sqlite3_stmt *st = prepare(s, "SELECT DISTINCT p.patient_id FROM sessions s"
-				      " JOIN patients p ON p.id=s.patient WHERE s.file >= ?"
-				      " ORDER BY p.patient_id", err);
+	sqlite3_stmt *st = bound(s, err, "SELECT DISTINCT p.patient_id FROM sessions s"
+				    " JOIN patients p ON p.id=s.patient WHERE s.file >= ?"
+				    " ORDER BY p.patient_id", "i", (sqlite3_int64)min_file);
 	if (!st)
 		return NULL;
-	sqlite3_bind_int64(st, 1, min_file);
 	return text_rows(s, st, 0, NULL, "cannot list patients", err);
 }
 
@@ -1761,14 +1765,13 @@ char **store_patients_active_since(struct store *s, long min_file, long since, l
 				   struct error *err)
 {
 	/* Each patient's latest session over all their sessions, not only the new ones. */
-	sqlite3_stmt *st = prepare(s, "SELECT p.patient_id, (SELECT max(x.session_date) FROM"
-				      " sessions x WHERE x.patient=p.id) FROM patients p WHERE p.id IN"
-				      " (SELECT patient FROM sessions WHERE file >= ?)"
-				      " ORDER BY p.patient_id", err);
+	sqlite3_stmt *st = bound(s, err, "SELECT p.patient_id, (SELECT max(x.session_date) FROM"
+				    " sessions x WHERE x.patient=p.id) FROM patients p WHERE p.id IN"
+				    " (SELECT patient FROM sessions WHERE file >= ?)"
+				    " ORDER BY p.patient_id", "i", (sqlite3_int64)min_file);
 	*inactive = 0;
 	if (!st)
 		return NULL;
-	sqlite3_bind_int64(st, 1, min_file);
 	return text_rows(s, st, since, inactive, "cannot list patients", err);
 }
 
@@ -1807,64 +1810,41 @@ void store_alerts_release(struct store_alerts *l)
 static int alert_changed(struct store *s, const struct store_alert *a, const char *day,
 			 struct error *err)
 {
-	sqlite3_stmt *st = prepare(s, "SELECT detail FROM alerts WHERE patient_id=? AND"
-				      " course_id=? AND measure=? AND kind=?", err);
+	sqlite3_stmt *st = bound(s, err, "SELECT detail FROM alerts WHERE patient_id=? AND"
+				    " course_id=? AND measure=? AND kind=?", "tttt",
+				 a->patient_id, a->course_id, a->measure, a->kind);
 	int rc, same = 0;
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, a->patient_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, a->course_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, a->measure, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, a->kind, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		same = !strcmp((const char *)sqlite3_column_text(st, 0), a->key);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return sql_fail(s, err, "cannot read alerts");
-	st = prepare(s, "INSERT INTO alerts(patient_id, course_id, measure, kind, detail, first_seen,"
-			" last_seen) VALUES(?1,?2,?3,?4,?5,?6,?6) ON CONFLICT DO UPDATE SET"
-			" detail=excluded.detail, last_seen=excluded.last_seen", err);
-	if (!st)
+	if (run_once(s, bound(s, err, "INSERT INTO alerts(patient_id, course_id, measure, kind,"
+				  " detail, first_seen, last_seen) VALUES(?1,?2,?3,?4,?5,?6,?6)"
+				  " ON CONFLICT DO UPDATE SET detail=excluded.detail,"
+				  " last_seen=excluded.last_seen", "tttttt", a->patient_id,
+				  a->course_id, a->measure, a->kind, a->key, day),
+		     "cannot record alert", err) < 0)
 		return -1;
-	sqlite3_bind_text(st, 1, a->patient_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, a->course_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, a->measure, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, a->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, a->key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, day, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return sql_fail(s, err, "cannot record alert");
 	return same ? 0 : 1;
 }
 
 static int report_row(struct store *s, sqlite3_int64 run, long seq, const struct store_alert *a,
 		      struct error *err)
 {
-	sqlite3_stmt *st = prepare(s, "INSERT INTO alert_reports(run, seq, patient_id, course_id,"
-				      " measure, kind, session_date, detail) VALUES(?,?,?,?,?,?,?,?)", err);
-	int rc;
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, run);
-	sqlite3_bind_int64(st, 2, seq);
-	sqlite3_bind_text(st, 3, a->patient_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, a->course_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, a->measure, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, a->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, a->session_date, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, a->detail, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : sql_fail(s, err, "cannot record alert");
+	return run_once(s, bound(s, err, "INSERT INTO alert_reports(run, seq, patient_id, course_id,"
+				 " measure, kind, session_date, detail) VALUES(?,?,?,?,?,?,?,?)",
+				 "iitttttt", run, (sqlite3_int64)seq, a->patient_id, a->course_id,
+				 a->measure, a->kind, a->session_date, a->detail),
+			"cannot record alert", err);
 }
 
 int store_alerts_record(struct store *s, const char *day, const char *at,
 			const struct store_alerts *l, long *reported, struct error *err)
 {
-	sqlite3_stmt *st;
 	sqlite3_int64 run;
 	size_t i;
 	long seq = 0;
@@ -1872,17 +1852,9 @@ int store_alerts_record(struct store *s, const char *day, const char *at,
 	*reported = 0;
 	if (exec(s, "BEGIN IMMEDIATE", err) < 0)
 		return -1;
-	st = prepare(s, "INSERT INTO alert_runs(day, at) VALUES(?, ?)", err);
-	if (!st)
+	if (run_once(s, bound(s, err, "INSERT INTO alert_runs(day, at) VALUES(?, ?)", "tt", day,
+			      at), "cannot record the alerts run", err) < 0)
 		goto fail;
-	sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, at, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		sql_fail(s, err, "cannot record the alerts run");
-		goto fail;
-	}
 	run = sqlite3_last_insert_rowid(s->db);
 	for (i = 0; i < l->n; i++) {
 		rc = alert_changed(s, &l->v[i], day, err);
@@ -1910,14 +1882,8 @@ char **store_alerts_unwritten(struct store *s, struct error *err)
 
 int store_alerts_written(struct store *s, const char *day, struct error *err)
 {
-	sqlite3_stmt *st = prepare(s, "UPDATE alert_runs SET written=1 WHERE day=?", err);
-	int rc;
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : sql_fail(s, err, "cannot mark alerts written");
+	return run_once(s, bound(s, err, "UPDATE alert_runs SET written=1 WHERE day=?", "t", day),
+			"cannot mark alerts written", err);
 }
 
 int store_alerts_of_day(struct store *s, const char *day, struct store_alerts *out,
@@ -1944,14 +1910,13 @@ int store_alerts_of_day(struct store *s, const char *day, struct store_alerts *o
 		}
 		day = latest;
 	}
-	st = prepare(s, "SELECT r.at, a.patient_id, a.course_id, a.measure, a.kind, a.session_date,"
-			" a.detail FROM alert_runs r LEFT JOIN alert_reports a ON a.run=r.id"
-			" WHERE r.day=? ORDER BY r.id, a.seq", err);
+	st = bound(s, err, "SELECT r.at, a.patient_id, a.course_id, a.measure, a.kind,"
+			   " a.session_date, a.detail FROM alert_runs r LEFT JOIN alert_reports a"
+			   " ON a.run=r.id WHERE r.day=? ORDER BY r.id, a.seq", "t", day);
 	if (!st) {
 		free(latest);
 		return -1;
 	}
-	sqlite3_bind_text(st, 1, day, -1, SQLITE_TRANSIENT);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *when = (const char *)sqlite3_column_text(st, 0);
 		size_t wl = strlen(when);

@@ -512,68 +512,90 @@ static void XMLCALL sheet_text(void *data, const XML_Char *s, int len)
 	sb_add(&x->text, s, n);
 }
 
-/* The cell's type and text from its t attribute, value and style. */
+/* A cell's value as read: its type, text (borrowed), and date. */
+struct cell_value {
+	enum xlsx_type type;
+	const char *text;
+	size_t len;
+	long days;
+	int ok;          /* XLSX_DATE: a real date */
+	char date[11];   /* the date's text YYYY-MM-DD */
+};
+
+/* A date cell's text is its date when it is a real one. */
+static void as_date(struct cell_value *v, int ok, long days)
+{
+	v->type = XLSX_DATE;
+	v->ok = ok;
+	if (!ok)
+		return;
+	v->days = days;
+	date_format(days, v->date);
+	v->text = v->date;
+	v->len = 10;
+}
+
+/* The cell's type and text from its t attribute, value and style; 0, or
+ * -1 when the workbook is damaged (x->fail says why). */
+static int cell_value(struct xlsx_reader *x, struct cell_value *v)
+{
+	const char *t = x->cell_t;
+	long days = 0;
+	int ok;
+	if (!strcmp(t, "s")) {
+		long i = parse_long(v->text, (long)XLSX_MAX_SST_COUNT);
+		if (i < 0 || (size_t)i >= x->nsst) {
+			fail(x, "damaged workbook: shared string %.20s does not exist", v->text);
+			return -1;
+		}
+		v->type = XLSX_STRING;
+		v->text = x->sst.buf + x->sst_off[i];
+		v->len = strlen(v->text);
+	} else if (!strcmp(t, "inlineStr") || !strcmp(t, "str")) {
+		v->type = XLSX_STRING;
+	} else if (!strcmp(t, "b")) {
+		v->type = XLSX_BOOL;
+		v->text = strcmp(v->text, "0") ? "TRUE" : "FALSE";
+		v->len = strlen(v->text);
+	} else if (!strcmp(t, "e")) {
+		v->type = XLSX_ERROR;
+	} else if (!strcmp(t, "d")) { /* ISO 8601 date (strict writers) */
+		ok = v->len >= 10 && date_parse(v->text, 10, &days) == 0;
+		as_date(v, ok, days);
+	} else if (x->cell_date) {
+		char *end;
+		double d = strtod(v->text, &end);
+		ok = !*end && end != v->text && xlsx_serial_to_days(d, x->date1904, &days) == 0;
+		as_date(v, ok, days);
+	}
+	return 0;
+}
+
+/* The cell into the row being parsed (an empty one is no cell). */
 static void finish_cell(struct xlsx_reader *x)
 {
 	struct pcell *c;
-	const char *t = x->cell_t, *text = x->text.buf ? x->text.buf : "";
-	size_t len = x->text.len;
-	char date[11];
-	enum xlsx_type type = XLSX_NUMBER;
-	long days = 0;
-	int ok = 0;
-	if (len == 0 && strcmp(t, "inlineStr") != 0 && strcmp(t, "str") != 0)
+	struct cell_value v;
+	memset(&v, 0, sizeof(v));
+	v.type = XLSX_NUMBER;
+	v.text = x->text.buf ? x->text.buf : "";
+	v.len = x->text.len;
+	if (v.len == 0 && strcmp(x->cell_t, "inlineStr") != 0 && strcmp(x->cell_t, "str") != 0)
 		return; /* no value: an empty (perhaps styled) cell */
-	if (!strcmp(t, "s")) {
-		long i = parse_long(text, (long)XLSX_MAX_SST_COUNT);
-		if (i < 0 || (size_t)i >= x->nsst) {
-			fail(x, "damaged workbook: shared string %.20s does not exist", text);
-			return;
-		}
-		type = XLSX_STRING;
-		text = x->sst.buf + x->sst_off[i];
-		len = strlen(text);
-	} else if (!strcmp(t, "inlineStr") || !strcmp(t, "str")) {
-		type = XLSX_STRING;
-	} else if (!strcmp(t, "b")) {
-		type = XLSX_BOOL;
-		text = strcmp(text, "0") ? "TRUE" : "FALSE";
-		len = strlen(text);
-	} else if (!strcmp(t, "e")) {
-		type = XLSX_ERROR;
-	} else if (!strcmp(t, "d")) { /* ISO 8601 date (strict writers) */
-		type = XLSX_DATE;
-		ok = len >= 10 && date_parse(text, 10, &days) == 0;
-		if (ok) {
-			date_format(days, date);
-			text = date;
-			len = 10;
-		}
-	} else if (x->cell_date) {
-		char *end;
-		double d = strtod(text, &end);
-		type = XLSX_DATE;
-		ok = !*end && end != text && xlsx_serial_to_days(d, x->date1904, &days) == 0;
-		if (ok) {
-			date_format(days, date);
-			text = date;
-			len = 10;
-		}
-	}
-	if (len == 0)
+	if (cell_value(x, &v) < 0 || v.len == 0)
 		return;
 	if (x->col >= XLSX_MAX_COLS) {
 		x->too_many = 1;
 		return;
 	}
 	c = &x->pc[x->col];
-	c->type = type;
+	c->type = v.type;
 	c->off = x->arena.len;
-	c->len = len;
-	c->date = days;
-	c->date_ok = ok;
+	c->len = v.len;
+	c->date = v.days;
+	c->date_ok = v.ok;
 	c->cut = x->text_cut;
-	sb_add(&x->arena, text, len);
+	sb_add(&x->arena, v.text, v.len);
 	sb_addc(&x->arena, '\0');
 	if ((size_t)x->col + 1 > x->ncells)
 		x->ncells = (size_t)x->col + 1;
