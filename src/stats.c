@@ -427,13 +427,81 @@ void stats_course_compute(const struct stats_ctx *ctx, const struct store_course
 
 /* Clinic level ----------------------------------------------------------- */
 
-struct stats_acc {
+/*
+ * A tally: a multiset of numbers kept as (value, count, events) with each
+ * value once.  The clinic figures need every course's change (Wilcoxon's
+ * ranks, the waterfall) and time to response (Kaplan-Meier), but scores are
+ * written with a decimal or two, so a clinic of any size has a few hundred
+ * distinct changes and session numbers: the tally's memory follows those, not
+ * the courses.  New values are appended; when the array is full it is
+ * sorted and equal values merged, and it grows only if that did not free
+ * half of it.
+ */
+struct tally_pt {
+	double v;
+	long n, e; /* how many times v was added; of those, how many were events */
+};
+
+struct tally {
+	struct tally_pt *p;
 	size_t n, cap;
-	double *base, *latest, *change;
-	/* The eligible courses' sessions to response (or censoring): ne <= n. */
+};
+
+static int cmp_tally(const void *pa, const void *pb)
+{
+	double a = ((const struct tally_pt *)pa)->v, b = ((const struct tally_pt *)pb)->v;
+	return (a > b) - (a < b);
+}
+
+/* Sorts the points by value and merges equal values into one. */
+static void tally_compact(struct tally_pt *p, size_t *n)
+{
+	size_t i, k = 0;
+	if (*n < 2)
+		return;
+	qsort(p, *n, sizeof(*p), cmp_tally);
+	for (i = 0; i < *n; i++) {
+		if (k > 0 && p[k - 1].v == p[i].v) {
+			p[k - 1].n += p[i].n;
+			p[k - 1].e += p[i].e;
+		} else {
+			p[k++] = p[i];
+		}
+	}
+	*n = k;
+}
+
+static void tally_add(struct tally *t, double v, int event)
+{
+	if (t->n == t->cap) {
+		tally_compact(t->p, &t->n);
+		if (t->n >= t->cap / 2)
+			t->p = xgrow(t->p, &t->cap, t->cap < 32 ? 64 : 2 * t->cap, sizeof(*t->p));
+	}
+	t->p[t->n].v = v;
+	t->p[t->n].n = 1;
+	t->p[t->n++].e = event != 0;
+}
+
+/* The distinct values in ascending order, with their counts: malloc'd. */
+static struct tally_pt *tally_sorted(const struct tally *t, size_t *n)
+{
+	struct tally_pt *p = xmalloc((t->n ? t->n : 1) * sizeof(*p));
+	if (t->n)
+		memcpy(p, t->p, t->n * sizeof(*p));
+	*n = t->n;
+	tally_compact(p, n);
+	return p;
+}
+
+struct stats_acc {
+	size_t n;
+	/* Running means in the order courses came, as gsl_stats_mean computes them. */
+	long double mean_base, mean_latest, mean_change;
+	struct tally change;
+	/* The eligible courses' sessions to response (events) or censoring: ne <= n. */
 	size_t ne;
-	double *km_t;
-	int *km_e;
+	struct tally km;
 	long responders, never, lost; /* of the eligible courses */
 };
 
@@ -444,31 +512,18 @@ struct stats_acc *stats_acc_new(void)
 
 void stats_acc_add(struct stats_acc *a, const struct stats_course *r)
 {
-	size_t cap;
 	if (r->n < 2)
 		return;
-	if (a->n + 1 > a->cap) {
-		cap = a->cap;
-		a->base = xgrow(a->base, &cap, a->n + 1, sizeof(double));
-		cap = a->cap;
-		a->latest = xgrow(a->latest, &cap, a->n + 1, sizeof(double));
-		cap = a->cap;
-		a->change = xgrow(a->change, &cap, a->n + 1, sizeof(double));
-		cap = a->cap;
-		a->km_t = xgrow(a->km_t, &cap, a->n + 1, sizeof(double));
-		cap = a->cap;
-		a->km_e = xgrow(a->km_e, &cap, a->n + 1, sizeof(int));
-		a->cap = cap;
-	}
-	a->base[a->n] = r->baseline;
-	a->latest[a->n] = r->latest;
-	a->change[a->n] = r->change;
 	a->n++;
+	a->mean_base += (r->baseline - a->mean_base) / a->n;
+	a->mean_latest += (r->latest - a->mean_latest) / a->n;
+	a->mean_change += (r->change - a->mean_change) / a->n;
+	tally_add(&a->change, r->change, 0);
 	/* Response figures count only where the symptom was there to improve. */
 	if (!r->eligible)
 		return;
-	a->km_e[a->ne] = r->sessions_to_response > 0;
-	a->km_t[a->ne] = r->sessions_to_response > 0 ? r->sessions_to_response : r->last_session;
+	tally_add(&a->km, r->sessions_to_response > 0 ? r->sessions_to_response : r->last_session,
+		  r->sessions_to_response > 0);
 	a->ne++;
 	a->responders += r->responder;
 	a->never += r->sessions_to_response == 0;
@@ -479,18 +534,9 @@ void stats_acc_free(struct stats_acc *a)
 {
 	if (!a)
 		return;
-	free(a->base);
-	free(a->latest);
-	free(a->change);
-	free(a->km_t);
-	free(a->km_e);
+	free(a->change.p);
+	free(a->km.p);
 	free(a);
-}
-
-static int cmp_abs(const void *pa, const void *pb)
-{
-	double a = fabs(*(const double *)pa), b = fabs(*(const double *)pb);
-	return (a > b) - (a < b);
 }
 
 double stats_t_quantile(double df)
@@ -503,32 +549,30 @@ double stats_t_quantile_upper(double p, double df)
 	return df > 0 && p > 0 && p < 1 ? gsl_cdf_tdist_Qinv(p, df) : NAN;
 }
 
-double stats_wilcoxon_p(const double *d, size_t n)
+
+/*
+ * Wilcoxon's p from the distinct |d| > EPS in ascending order, each with its
+ * count (n) and how many of those were positive (e): ranks are averaged
+ * over runs of |d| within EPS of the run's first, as over the sorted values.
+ */
+static double wilcoxon_abs(const struct tally_pt *x, size_t k)
 {
-	double *x = xmalloc((n ? n : 1) * sizeof(*x)), v = 0, ties = 0, z, sigma, nn;
-	size_t i, j, k = 0;
-	for (i = 0; i < n; i++)
-		if (fabs(d[i]) > EPS)
-			x[k++] = d[i];
-	if (k == 0) {
-		free(x);
-		return NAN;
-	}
-	qsort(x, k, sizeof(*x), cmp_abs);
-	/* Average ranks over groups of equal |d|. */
+	double v = 0, ties = 0, before = 0, z, sigma, nn;
+	size_t i, j;
 	for (i = 0; i < k; i = j) {
-		double rank, t;
-		for (j = i + 1; j < k && fabs(fabs(x[j]) - fabs(x[i])) < EPS; j++)
-			;
-		rank = (double)(i + 1 + j) / 2.0;
-		t = (double)(j - i);
-		ties += t * t * t - t;
-		for (size_t q = i; q < j; q++)
-			if (x[q] > 0)
-				v += rank;
+		double cnt = 0, pos = 0, rank;
+		for (j = i; j < k && x[j].v - x[i].v < EPS; j++) {
+			cnt += (double)x[j].n;
+			pos += (double)x[j].e;
+		}
+		rank = (2 * before + 1 + cnt) / 2.0;
+		ties += cnt * cnt * cnt - cnt;
+		v += rank * pos;
+		before += cnt;
 	}
-	free(x);
-	nn = (double)k;
+	if (before == 0)
+		return NAN;
+	nn = before;
 	z = v - nn * (nn + 1) / 4;
 	sigma = sqrt(nn * (nn + 1) * (2 * nn + 1) / 24 - ties / 48);
 	if (!(sigma > 0))
@@ -538,6 +582,36 @@ double stats_wilcoxon_p(const double *d, size_t n)
 		double p = 2 * (z < 0 ? gsl_cdf_ugaussian_P(z) : gsl_cdf_ugaussian_Q(z));
 		return p > 1 ? 1 : p;
 	}
+}
+
+/* Wilcoxon's p of a tally of differences: folded to |d|, zeros dropped. */
+static double wilcoxon_tally(const struct tally *t)
+{
+	struct tally_pt *x = xmalloc((t->n ? t->n : 1) * sizeof(*x));
+	size_t i, k = 0;
+	double p;
+	for (i = 0; i < t->n; i++)
+		if (fabs(t->p[i].v) > EPS) {
+			x[k].v = fabs(t->p[i].v);
+			x[k].n = t->p[i].n;
+			x[k++].e = t->p[i].v > 0 ? t->p[i].n : 0;
+		}
+	tally_compact(x, &k);
+	p = wilcoxon_abs(x, k);
+	free(x);
+	return p;
+}
+
+double stats_wilcoxon_p(const double *d, size_t n)
+{
+	struct tally t = { NULL, 0, 0 };
+	size_t i;
+	double p;
+	for (i = 0; i < n; i++)
+		tally_add(&t, d[i], 0);
+	p = wilcoxon_tally(&t);
+	free(t.p);
+	return p;
 }
 
 void stats_wilson(long k, long n, double *lo, double *hi)
@@ -562,102 +636,107 @@ void stats_wilson(long k, long n, double *lo, double *hi)
 		*hi = 1;
 }
 
-struct km_pt {
-	double t;
-	int e;
-};
-
-static int cmp_km(const void *pa, const void *pb)
-{
-	const struct km_pt *a = pa, *b = pb;
-	return (a->t > b->t) - (a->t < b->t);
-}
 
 /*
- * Sorts KM points by time.  Times are session numbers, small whole numbers,
- * so a counting sort does it in one pass (the order within a time does not
- * matter); other times go to qsort.
+ * Kaplan-Meier median from the distinct times in ascending order, each with
+ * its count (n) and events (e), of `total` times in all.
  */
-#define KM_BUCKETS 1024
-static void sort_km(struct km_pt *p, size_t n)
+static double km_median_sorted(const struct tally_pt *p, size_t k, double total)
 {
-	size_t *at = NULL, i, sum = 0;
-	struct km_pt *out;
-	for (i = 0; i < n; i++)
-		if (!(p[i].t >= 0 && p[i].t < KM_BUCKETS && p[i].t == floor(p[i].t))) {
-			qsort(p, n, sizeof(*p), cmp_km);
-			return;
+	double surv = 1, at_risk = total;
+	size_t i, j;
+	for (i = 0; i < k; i++) {
+		double d = (double)p[i].e;
+		if (d > 0) {
+			surv *= 1 - d / at_risk;
+			if (fabs(surv - 0.5) < 1e-12) {
+				/* S(t) is exactly 0.5 on an interval: its midpoint, as R does. */
+				for (j = i + 1; j < k; j++)
+					if (p[j].e)
+						return (p[i].v + p[j].v) / 2;
+				return p[i].v;
+			}
+			if (surv < 0.5)
+				return p[i].v;
 		}
-	at = xcalloc(KM_BUCKETS, sizeof(*at));
-	out = xmalloc((n ? n : 1) * sizeof(*out));
-	for (i = 0; i < n; i++)
-		at[(size_t)p[i].t]++;
-	for (i = 0; i < KM_BUCKETS; i++) {
-		size_t c = at[i];
-		at[i] = sum;
-		sum += c;
+		at_risk -= (double)p[i].n;
 	}
-	for (i = 0; i < n; i++)
-		out[at[(size_t)p[i].t]++] = p[i];
-	if (n)
-		memcpy(p, out, n * sizeof(*p));
-	free(out);
-	free(at);
+	return NAN;
 }
 
-static int cmp_double(const void *pa, const void *pb)
+double stats_km_median(const double *t, const int *e, size_t n)
 {
-	double a = *(const double *)pa, b = *(const double *)pb;
-	return (a > b) - (a < b);
+	struct tally tl = { NULL, 0, 0 };
+	struct tally_pt *p;
+	size_t i, k;
+	double result;
+	for (i = 0; i < n; i++)
+		tally_add(&tl, t[i], e[i]);
+	p = tally_sorted(&tl, &k);
+	result = km_median_sorted(p, k, (double)n);
+	free(p);
+	free(tl.p);
+	return result;
 }
 
 size_t stats_acc_changes(const struct stats_acc *a, double **v)
 {
+	struct tally_pt *p;
+	size_t i, k, out = 0;
+	long c;
 	*v = xmalloc((a->n ? a->n : 1) * sizeof(**v));
-	if (a->n)
-		memcpy(*v, a->change, a->n * sizeof(**v));
-	qsort(*v, a->n, sizeof(**v), cmp_double);
-	return a->n;
+	p = tally_sorted(&a->change, &k);
+	for (i = 0; i < k; i++)
+		for (c = 0; c < p[i].n; c++)
+			(*v)[out++] = p[i].v;
+	free(p);
+	return out;
+}
+
+/* The fit from the distinct times in ascending order with their counts
+ * (n) and events (e), of 'total' times in all. */
+static void km_fit_sorted(const struct tally_pt *p, size_t k, long total, struct stats_km *out)
+{
+	double surv = 1;
+	long at_risk = total;
+	size_t i;
+	out->n = k;
+	out->total = total;
+	out->time = xmalloc((k ? k : 1) * sizeof(*out->time));
+	out->surv = xmalloc((k ? k : 1) * sizeof(*out->surv));
+	out->risk = xmalloc((k ? k : 1) * sizeof(*out->risk));
+	out->event = xmalloc((k ? k : 1) * sizeof(*out->event));
+	out->censor = xmalloc((k ? k : 1) * sizeof(*out->censor));
+	for (i = 0; i < k; i++) {
+		surv *= 1 - (double)p[i].e / (double)at_risk;
+		out->time[i] = p[i].v;
+		out->surv[i] = surv;
+		out->risk[i] = at_risk;
+		out->event[i] = p[i].e;
+		out->censor[i] = p[i].n - p[i].e;
+		at_risk -= p[i].n;
+	}
 }
 
 void stats_km_fit(const double *t, const int *e, size_t n, struct stats_km *out)
 {
-	struct km_pt *p = xmalloc((n ? n : 1) * sizeof(*p));
-	double surv = 1;
-	long at_risk = (long)n;
-	size_t i, j, k = 0;
-	out->total = (long)n;
-	out->time = xmalloc((n ? n : 1) * sizeof(*out->time));
-	out->surv = xmalloc((n ? n : 1) * sizeof(*out->surv));
-	out->risk = xmalloc((n ? n : 1) * sizeof(*out->risk));
-	out->event = xmalloc((n ? n : 1) * sizeof(*out->event));
-	out->censor = xmalloc((n ? n : 1) * sizeof(*out->censor));
-	for (i = 0; i < n; i++) {
-		p[i].t = t[i];
-		p[i].e = e[i];
-	}
-	sort_km(p, n);
-	for (i = 0; i < n; i = j) {
-		long d = 0, all = 0;
-		for (j = i; j < n && p[j].t == p[i].t; j++) {
-			d += p[j].e != 0;
-			all++;
-		}
-		surv *= 1 - (double)d / (double)at_risk;
-		out->time[k] = p[i].t;
-		out->surv[k] = surv;
-		out->risk[k] = at_risk;
-		out->event[k] = d;
-		out->censor[k++] = all - d;
-		at_risk -= all;
-	}
-	out->n = k;
+	struct tally tl = { NULL, 0, 0 };
+	struct tally_pt *p;
+	size_t i, k;
+	for (i = 0; i < n; i++)
+		tally_add(&tl, t[i], e[i]);
+	p = tally_sorted(&tl, &k);
+	km_fit_sorted(p, k, (long)n, out);
 	free(p);
+	free(tl.p);
 }
 
 void stats_acc_km(const struct stats_acc *a, struct stats_km *out)
 {
-	stats_km_fit(a->km_t, a->km_e, a->ne, out);
+	size_t k;
+	struct tally_pt *p = tally_sorted(&a->km, &k);
+	km_fit_sorted(p, k, (long)a->ne, out);
+	free(p);
 }
 
 void stats_km_release(struct stats_km *k)
@@ -679,49 +758,22 @@ long stats_km_at_risk(const struct stats_km *k, double t)
 	return 0;
 }
 
-double stats_km_median(const double *t, const int *e, size_t n)
+/* The SD of the changes about their mean, as gsl_stats_sd_m (n >= 2). */
+static double change_sd(const struct tally_pt *p, size_t k, size_t n, double mean)
 {
-	struct km_pt *p = xmalloc((n ? n : 1) * sizeof(*p));
-	double surv = 1, at_risk = (double)n, result = NAN;
-	size_t i, j;
-	for (i = 0; i < n; i++) {
-		p[i].t = t[i];
-		p[i].e = e[i];
+	long double var = 0;
+	size_t i;
+	for (i = 0; i < k; i++) {
+		long double delta = p[i].v - mean;
+		var += (long double)p[i].n * delta * delta;
 	}
-	sort_km(p, n);
-	for (i = 0; i < n; i = j) {
-		double d = 0, all = 0;
-		for (j = i; j < n && p[j].t == p[i].t; j++) {
-			d += p[j].e;
-			all++;
-		}
-		if (d > 0) {
-			surv *= 1 - d / at_risk;
-			if (fabs(surv - 0.5) < 1e-12) {
-				/* S(t) is exactly 0.5 on an interval: its midpoint, as R does. */
-				size_t k;
-				result = p[i].t;
-				for (k = j; k < n; k++)
-					if (p[k].e) {
-						result = (p[i].t + p[k].t) / 2;
-						break;
-					}
-				break;
-			}
-			if (surv < 0.5) {
-				result = p[i].t;
-				break;
-			}
-		}
-		at_risk -= all;
-	}
-	free(p);
-	return result;
+	return sqrt((double)(var / (long double)n) * ((double)n / (double)(n - 1)));
 }
 
 void stats_acc_finish(const struct stats_acc *a, struct stats_clinic *o)
 {
-	size_t n = a->n;
+	size_t n = a->n, k;
+	struct tally_pt *p;
 	double sd;
 	o->courses = (long)n;
 	o->mean_baseline = o->mean_latest = o->mean_change = o->change_lo = o->change_hi = NAN;
@@ -734,17 +786,21 @@ void stats_acc_finish(const struct stats_acc *a, struct stats_clinic *o)
 	if (a->ne > 0) {
 		o->responder_rate = (double)a->responders / (double)a->ne;
 		stats_wilson(a->responders, (long)a->ne, &o->rate_lo, &o->rate_hi);
-		o->km_median_sessions = stats_km_median(a->km_t, a->km_e, a->ne);
+		p = tally_sorted(&a->km, &k);
+		o->km_median_sessions = km_median_sorted(p, k, (double)a->ne);
+		free(p);
 	}
 	if (n == 0)
 		return;
-	o->mean_baseline = gsl_stats_mean(a->base, 1, n);
-	o->mean_latest = gsl_stats_mean(a->latest, 1, n);
-	o->mean_change = gsl_stats_mean(a->change, 1, n);
-	o->wilcoxon_p = stats_wilcoxon_p(a->change, n);
+	o->mean_baseline = (double)a->mean_base;
+	o->mean_latest = (double)a->mean_latest;
+	o->mean_change = (double)a->mean_change;
+	o->wilcoxon_p = wilcoxon_tally(&a->change);
 	if (n < 2)
 		return;
-	sd = gsl_stats_sd_m(a->change, 1, n, o->mean_change);
+	p = tally_sorted(&a->change, &k);
+	sd = change_sd(p, k, n, o->mean_change);
+	free(p);
 	if (sd > EPS * (fabs(o->mean_change) + 1)) {
 		double se = sd / sqrt((double)n);
 		double tq = gsl_cdf_tdist_Qinv(0.025, (double)(n - 1));

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <math.h>
+#include <stdlib.h>
 #include <cmocka.h>
 
 #include "stats.h"
@@ -250,6 +251,86 @@ static void test_compare(void **state)
 	assert_true(isnan(d.diff));
 }
 
+/*
+ * The accumulator keeps each distinct change and time once (a tally that is
+ * sorted and merged as it fills): 200 courses with 13 distinct changes and
+ * 37 times, added in no order, give R's figures, and the same as the array
+ * functions on the same values.
+ */
+static void test_acc_many(void **state)
+{
+	struct stats_acc *a = stats_acc_new();
+	struct stats_clinic c;
+	struct stats_course r = { 0 };
+	struct stats_km km, km2;
+	double d[200], t[200], *v;
+	int e[200];
+	size_t i, n;
+	(void)state;
+	for (i = 0; i < 200; i++) {
+		d[i] = (double)((long)((i * 7) % 13) - 6) * 0.5;
+		t[i] = (double)((i * 11) % 37 + 1);
+		e[i] = i % 3 != 0;
+		r.n = 3;
+		r.baseline = 5;
+		r.latest = 5 + d[i];
+		r.change = d[i];
+		r.eligible = 1;
+		r.sessions_to_response = e[i] ? (int)t[i] : 0;
+		r.last_session = (int)t[i];
+		stats_acc_add(a, &r);
+	}
+	stats_acc_finish(a, &c);
+	assert_int_equal(c.courses, 200);
+	/* i <- 0:199; d <- (((i*7) %% 13) - 6) * 0.5; mean(d); t.test(d)$p.value;
+	 * wilcox.test(d, exact=FALSE, correct=TRUE)$p.value */
+	REL(c.mean_change, -0.03, 1e-12);
+	REL(c.srm, -0.03 / 1.87929742030628, 1e-12);
+	REL(c.t_p, 0.821622309403749, 1e-10);
+	REL(c.wilcoxon_p, 0.808128966610888, 1e-10);
+	assert_true(c.wilcoxon_p == stats_wilcoxon_p(d, 200));
+	/* t <- ((i*11) %% 37) + 1; e <- (i %% 3) != 0: survfit median */
+	assert_true(c.km_median_sessions == 24);
+	assert_true(c.km_median_sessions == stats_km_median(t, e, 200));
+	/* Every change back, in ascending order. */
+	n = stats_acc_changes(a, &v);
+	assert_int_equal(n, 200);
+	for (i = 1; i < n; i++)
+		assert_true(v[i - 1] <= v[i]);
+	assert_true(v[0] == -3 && v[199] == 3);
+	free(v);
+	/* One row per distinct time: 37 times, each with an event among its
+	 * courses, the same table as from the arrays. */
+	stats_acc_km(a, &km);
+	stats_km_fit(t, e, 200, &km2);
+	assert_int_equal(km.n, 37);
+	assert_int_equal(km.total, 200);
+	assert_true(km.time[0] == 1 && km.time[36] == 37 && km.risk[0] == 200);
+	for (i = 0; i < km.n; i++) {
+		assert_true(km.time[i] == km2.time[i] && km.surv[i] == km2.surv[i]);
+		assert_true(km.risk[i] == km2.risk[i] && km.event[i] == km2.event[i]);
+		assert_true(km.event[i] > 0 && km.censor[i] == km2.censor[i]);
+		if (i > 0)
+			assert_true(km.surv[i] < km.surv[i - 1]);
+	}
+	stats_km_release(&km);
+	stats_km_release(&km2);
+	stats_acc_free(a);
+}
+
+/* Differences within CLINIC_SCORE_EPS of each other share a rank, as equal ones do. */
+static void test_wilcoxon_eps(void **state)
+{
+	static const double d[6] = { 1, -1, 2, 3, -0.5, 4 };
+	static const double near[6] = { 1, -(1 + 1e-10), 2, 3, -0.5, 4 };
+	static const double apart[6] = { 1, -(1 + 1e-6), 2, 3, -0.5, 4 };
+	(void)state;
+	/* wilcox.test(c(1,-1,2,3,-0.5,4), exact=FALSE, correct=TRUE)$p.value */
+	REL(stats_wilcoxon_p(d, 6), 0.171772777595712, 1e-10);
+	assert_true(stats_wilcoxon_p(near, 6) == stats_wilcoxon_p(d, 6));
+	assert_true(stats_wilcoxon_p(apart, 6) != stats_wilcoxon_p(d, 6));
+}
+
 /* Response figures count only courses whose baseline is at least min_baseline. */
 static void test_eligible(void **state)
 {
@@ -301,6 +382,8 @@ int main(void)
 		cmocka_unit_test(test_km),
 		cmocka_unit_test(test_km_fit),
 		cmocka_unit_test(test_acc),
+		cmocka_unit_test(test_acc_many),
+		cmocka_unit_test(test_wilcoxon_eps),
 		cmocka_unit_test(test_compare),
 		cmocka_unit_test(test_eligible),
 	};
