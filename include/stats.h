@@ -140,5 +140,12 @@ void stats_mean_ci(double n, double sum, double sum2, struct stats_mean *out);
  */
 void stats_group_means(const double *y, const double *x, const size_t *group, size_t n,
 		       size_t ngroups, struct stats_mean *out);
+/* The same one value at a time, in the memory of the groups: add (group, y,
+ * x) as they come, then finish into out[ngroups] (a group never added: n 0). */
+struct stats_gmeans;
+struct stats_gmeans *stats_gmeans_new(void);
+void stats_gmeans_add(struct stats_gmeans *gm, size_t group, double y, double x);
+void stats_gmeans_finish(const struct stats_gmeans *gm, size_t ngroups, struct stats_mean *out);
+void stats_gmeans_free(struct stats_gmeans *gm);
 
 #endif

@@ -18,13 +18,6 @@ struct group_acc {
 	struct stats_acc *acc[CSVIN_MAX_MEASURES];
 };
 
-/* Each course's deviation from its expected change, for the fair comparison. */
-struct devs {
-	double *d, *base;
-	size_t *ther;
-	size_t n, cap;
-};
-
 /* What the builder keeps while it reads the courses. */
 struct clinic_run {
 	struct report_clinic *c;
@@ -32,7 +25,9 @@ struct clinic_run {
 	const struct report_models *rm;
 	struct group_acc *ther, *ind;
 	size_t nther, nind, capther, capind;
-	struct devs dv[STORE_BUILTIN_MEASURES];
+	/* Each course's deviation from its expected change by therapist, as
+	 * sums (the fair comparison). */
+	struct stats_gmeans *dv[STORE_BUILTIN_MEASURES];
 	double sum[STORE_BUILTIN_MEASURES][REPORT_MAX_SESSION_NO];
 	double sum2[STORE_BUILTIN_MEASURES][REPORT_MAX_SESSION_NO];
 	long cnt[STORE_BUILTIN_MEASURES][REPORT_MAX_SESSION_NO];
@@ -55,18 +50,6 @@ static size_t group_get(struct group_acc **g, size_t *n, size_t *cap, const char
 	for (i = 0; i < nm; i++)
 		(*g)[*n].acc[i] = stats_acc_new();
 	return (*n)++;
-}
-
-static void devs_add(struct devs *v, size_t ther, double d, double base)
-{
-	size_t cap = v->cap;
-	v->d = xgrow(v->d, &cap, v->n + 1, sizeof(*v->d));
-	cap = v->cap;
-	v->base = xgrow(v->base, &cap, v->n + 1, sizeof(*v->base));
-	v->ther = xgrow(v->ther, &v->cap, v->n + 1, sizeof(*v->ther));
-	v->d[v->n] = d;
-	v->base[v->n] = base;
-	v->ther[v->n++] = ther;
 }
 
 static void add_worse(struct report_clinic *c, const struct store_course *k, size_t m,
@@ -130,9 +113,9 @@ static void add_measure(struct clinic_run *run, const struct store_course *k, si
 	if (r->n >= 2) {
 		const struct model_fit *fit = report_model_for(run->rm, m, k->indication);
 		if (fit)
-			devs_add(&run->dv[m], ti, r->change - fit->beta[1] *
-				 (log((double)r->last_session) - log((double)r->first_session)),
-				 r->baseline);
+			stats_gmeans_add(run->dv[m], ti, r->change - fit->beta[1] *
+					 (log((double)r->last_session) - log((double)r->first_session)),
+					 r->baseline);
 	}
 }
 
@@ -256,8 +239,7 @@ static void fair(struct clinic_run *run)
 	size_t m, k;
 	c->has_fair = run->rm != NULL;
 	for (m = 0; c->has_fair && m < c->nm && m < STORE_BUILTIN_MEASURES; m++) {
-		struct devs *v = &run->dv[m];
-		stats_group_means(v->d, v->base, v->ther, v->n, run->nther, d);
+		stats_gmeans_finish(run->dv[m], run->nther, d);
 		c->fair[m] = xcalloc(run->nther + 1, sizeof(*c->fair[m]));
 		for (k = 0; k < run->nther; k++) {
 			c->fair[m][k].name = run->ther[k].name;
@@ -361,11 +343,8 @@ static void finish(struct clinic_run *run)
 	c->nind = run->nind;
 	run->ther = run->ind = NULL;
 	session_means(run);
-	for (m = 0; m < STORE_BUILTIN_MEASURES; m++) {
-		free(run->dv[m].d);
-		free(run->dv[m].base);
-		free(run->dv[m].ther);
-	}
+	for (m = 0; m < STORE_BUILTIN_MEASURES; m++)
+		stats_gmeans_free(run->dv[m]);
 }
 
 static int clinic_course(void *run, const struct store_course *k, struct error *err)
@@ -409,6 +388,8 @@ int report_clinic_build(struct store *s, const struct stats_ctx *sc,
 		c->mcid[m] = stats_ctx_settings(sc, m)->mcid;
 		c->acc[m] = stats_acc_new();
 	}
+	for (m = 0; m < STORE_BUILTIN_MEASURES; m++)
+		run->dv[m] = stats_gmeans_new();
 	rc = store_for_each_course(s, f, clinic_course, run, err);
 	finish(run);
 	if (run->periods)

@@ -827,36 +827,95 @@ void stats_mean_ci(double n, double sum, double sum2, struct stats_mean *out)
 	}
 }
 
-void stats_group_means(const double *y, const double *x, const size_t *group, size_t n,
-		       size_t ngroups, struct stats_mean *out)
+/*
+ * Group means adjusted for a covariate, one value at a time: each group
+ * keeps its count, means and co-moments (Welford), the pooled regression
+ * comes from combining the groups (Chan et al.), so the memory is the
+ * groups', not the values'.  The residuals' mean and spread in a group
+ * follow from its moments: r = y - slope (x - mean x).
+ */
+struct gmoments {
+	double n, mx, my, cxx, cxy, cyy;
+};
+
+struct stats_gmeans {
+	struct gmoments *g;
+	size_t n, cap;
+};
+
+struct stats_gmeans *stats_gmeans_new(void)
 {
-	double mx = 0, my = 0, sxx = 0, sxy = 0, slope = 0;
-	size_t i, k;
-	for (i = 0; i < n; i++) {
-		mx += x[i];
-		my += y[i];
+	return xcalloc(1, sizeof(struct stats_gmeans));
+}
+
+void stats_gmeans_free(struct stats_gmeans *gm)
+{
+	if (!gm)
+		return;
+	free(gm->g);
+	free(gm);
+}
+
+void stats_gmeans_add(struct stats_gmeans *gm, size_t group, double y, double x)
+{
+	struct gmoments *g;
+	double dx, dy;
+	if (group >= gm->n) {
+		gm->g = xgrow(gm->g, &gm->cap, group + 1, sizeof(*gm->g));
+		memset(gm->g + gm->n, 0, (group + 1 - gm->n) * sizeof(*gm->g));
+		gm->n = group + 1;
 	}
-	if (n) {
-		mx /= (double)n;
-		my /= (double)n;
-	}
-	for (i = 0; i < n; i++) {
-		sxx += (x[i] - mx) * (x[i] - mx);
-		sxy += (x[i] - mx) * (y[i] - my);
+	g = &gm->g[group];
+	g->n++;
+	dx = x - g->mx;
+	dy = y - g->my;
+	g->mx += dx / g->n;
+	g->my += dy / g->n;
+	g->cxx += dx * (x - g->mx);
+	g->cxy += dx * (y - g->my);
+	g->cyy += dy * (y - g->my);
+}
+
+void stats_gmeans_finish(const struct stats_gmeans *gm, size_t ngroups, struct stats_mean *out)
+{
+	double n = 0, mx = 0, sxx = 0, sxy = 0, my = 0, slope = 0;
+	size_t k;
+	for (k = 0; k < gm->n; k++) {
+		const struct gmoments *g = &gm->g[k];
+		double nn = n + g->n, dx = g->mx - mx, dy = g->my - my;
+		if (g->n == 0)
+			continue;
+		mx += dx * g->n / nn;
+		my += dy * g->n / nn;
+		sxx += g->cxx + dx * dx * n * g->n / nn;
+		sxy += g->cxy + dx * dy * n * g->n / nn;
+		n = nn;
 	}
 	if (sxx > 0)
 		slope = sxy / sxx;
 	for (k = 0; k < ngroups; k++) {
-		double sum = 0, sum2 = 0, nn = 0;
-		for (i = 0; i < n; i++) {
-			double r;
-			if (group[i] != k)
-				continue;
-			r = y[i] - slope * (x[i] - mx);
-			sum += r;
-			sum2 += r * r;
-			nn++;
+		const struct gmoments *g = k < gm->n ? &gm->g[k] : NULL;
+		out[k].n = g ? (long)g->n : 0;
+		out[k].mean = out[k].lo = out[k].hi = NAN;
+		if (!g || g->n == 0)
+			continue;
+		out[k].mean = g->my - slope * (g->mx - mx);
+		if (g->n >= 2) {
+			double ss = fmax(0, g->cyy - 2 * slope * g->cxy + slope * slope * g->cxx);
+			double half = stats_t_quantile(g->n - 1) * sqrt(ss / (g->n - 1)) / sqrt(g->n);
+			out[k].lo = out[k].mean - half;
+			out[k].hi = out[k].mean + half;
 		}
-		stats_mean_ci(nn, sum, sum2, &out[k]);
 	}
+}
+
+void stats_group_means(const double *y, const double *x, const size_t *group, size_t n,
+		       size_t ngroups, struct stats_mean *out)
+{
+	struct stats_gmeans *gm = stats_gmeans_new();
+	size_t i;
+	for (i = 0; i < n; i++)
+		stats_gmeans_add(gm, group[i], y[i], x[i]);
+	stats_gmeans_finish(gm, ngroups, out);
+	stats_gmeans_free(gm);
 }

@@ -331,6 +331,45 @@ static void test_wilcoxon_eps(void **state)
 	assert_true(stats_wilcoxon_p(apart, 6) != stats_wilcoxon_p(d, 6));
 }
 
+/*
+ * Group means adjusted for baseline (the therapists' fair comparison), from
+ * arrays and one value at a time in any order.  R: s <- coef(lm(y ~ x))[2];
+ * r <- y - s * (x - mean(x)); t.test(r[g == k])$conf.int
+ */
+static void test_group_means(void **state)
+{
+	static const double x[10] = { 6, 7, 5, 8, 4, 6.5, 9, 3, 7.5, 5.5 };
+	static const double y[10] = { -1.2, 0.4, -0.3, 1.1, -2.0, 0.2, 1.5, -1.7, 0.9, -0.6 };
+	static const size_t g[10] = { 0, 1, 0, 1, 2, 0, 1, 2, 0, 3 };
+	struct stats_mean out[5], back[5];
+	struct stats_gmeans *gm = stats_gmeans_new();
+	size_t i, k;
+	(void)state;
+	stats_group_means(y, x, g, 10, 5, out);
+	REL(out[0].mean, -0.16062244062244, 1e-10);
+	REL(out[0].lo, -1.2046114878102, 1e-10);
+	REL(out[0].hi, 0.883366606565318, 1e-10);
+	REL(out[1].mean, -0.121515151515151, 1e-10);
+	REL(out[1].lo, -0.378009844876183, 1e-10);
+	REL(out[1].hi, 0.13497954184588, 1e-10);
+	REL(out[2].lo, -6.00084174470815, 1e-10);
+	REL(out[2].hi, 5.5138310976975, 1e-10);
+	assert_int_equal(out[3].n, 1); /* one course: a mean, no interval */
+	REL(out[3].mean, -0.205954135954136, 1e-10);
+	assert_true(isnan(out[3].lo) && isnan(out[3].hi));
+	assert_int_equal(out[4].n, 0); /* no course */
+	assert_true(isnan(out[4].mean));
+	for (i = 10; i-- > 0;)
+		stats_gmeans_add(gm, g[i], y[i], x[i]);
+	stats_gmeans_finish(gm, 5, back);
+	for (k = 0; k < 4; k++) {
+		assert_int_equal(back[k].n, out[k].n);
+		REL(back[k].mean, out[k].mean, 1e-12);
+	}
+	REL(back[2].hi, out[2].hi, 1e-12);
+	stats_gmeans_free(gm);
+}
+
 /* Response figures count only courses whose baseline is at least min_baseline. */
 static void test_eligible(void **state)
 {
@@ -384,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_acc),
 		cmocka_unit_test(test_acc_many),
 		cmocka_unit_test(test_wilcoxon_eps),
+		cmocka_unit_test(test_group_means),
 		cmocka_unit_test(test_compare),
 		cmocka_unit_test(test_eligible),
 	};
