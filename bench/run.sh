@@ -69,7 +69,9 @@ fi
 # --- issue 15: where the clinic waits -----------------------------------------
 # On a 300,000-session database (BENCH_SPEED_SESSIONS): the night, the clinic
 # report and the statistics as ratios to references in this run; the first
-# night of a 100,000-session backfill (BENCH_FIRST_SESSIONS) in seconds.
+# night of a 100,000-session backfill (BENCH_FIRST_SESSIONS) in seconds;
+# peak memory of stats and the clinic report there and on a second database
+# of 1,000,000 sessions (BENCH_MEM_SESSIONS).
 S=${BENCH_SPEED_SESSIONS:-300000}
 F=${BENCH_FIRST_SESSIONS:-100000}
 # target LABEL VALUE LIMIT UNIT: one line, the figure and the one it must beat.
@@ -90,6 +92,15 @@ measure speed_pandas_noplateau $PY bench/reference_stats.py $O/speed.db courses-
 measure speed_stats_clinic ./symtrend --db $O/speed.db stats --clinic --format csv
 rm -rf $O/speed-report
 measure speed_report_clinic ./symtrend --db $O/speed.db report clinic --out $O/speed-report
+# (5) the same two at a second size (BENCH_MEM_SESSIONS): peak memory must
+# not follow the size of the database.
+M=${BENCH_MEM_SESSIONS:-1000000}
+rm -f $O/mem.db* && rm -rf $O/mem-report
+build/gen --sessions "$M" --out $O/mem-sessions.csv --patients $O/mem-patients.csv
+./symtrend --db $O/mem.db ingest --patients $O/mem-patients.csv $O/mem-sessions.csv >/dev/null 2>&1
+measure mem_stats ./symtrend --db $O/mem.db stats --format csv
+measure mem_report_clinic ./symtrend --db $O/mem.db report clinic --out $O/mem-report
+rm -f $O/mem.db* $O/mem-sessions.csv $O/mem-patients.csv && rm -rf $O/mem-report
 # (1) a night: 500 sessions of 100 patients, notes, alerts, the clinic report
 cp $O/speed.db $O/night.db
 rm -rf $O/night-inbox $O/night-out && mkdir -p $O/night-inbox
@@ -118,8 +129,10 @@ target "(1) night 500 sessions / .import $S" "$(q speed_night speed_import)" 5 x
 target "(2) first night of $F sessions" "$(secs speed_first_night)" 120 s
 target "(3) stats csv / pandas without plateau" "$(q speed_stats speed_pandas_noplateau)" 0.2 x
 target "(4) report clinic / stats --clinic" "$(q speed_report_clinic speed_stats_clinic)" 2 x
-target "(5) peak memory: stats" "$(mb speed_stats)" 64 MB
-target "(5) peak memory: report clinic" "$(mb speed_report_clinic)" 64 MB
+target "(5) peak memory: stats, $S sessions" "$(mb speed_stats)" 64 MB
+target "(5) peak memory: stats, $M sessions" "$(mb mem_stats)" 64 MB
+target "(5) peak memory: report clinic, $S sessions" "$(mb speed_report_clinic)" 64 MB
+target "(5) peak memory: report clinic, $M sessions" "$(mb mem_report_clinic)" 64 MB
 target "(5) peak memory: night" "$(mb speed_night)" 256 MB
 target "(5) peak memory: first night" "$(mb speed_first_night)" 256 MB
 
