@@ -267,6 +267,10 @@ void report_charts_clinic(struct report_batch *b, const struct report_clinic *c,
  * replaced by charts[i] (bases) with captions[i]; takes 'html'. */
 void report_batch_add_html(struct report_batch *b, const char *path, struct strbuf *html,
 			   char *const *charts, char *const *captions, size_t ncharts);
+/* The same for a page written to a scratch file (tmp_spool, sb_to_file, then
+ * sb_flush): the batch reads it back and closes it. */
+void report_batch_add_spool(struct report_batch *b, const char *path, FILE *spool,
+			    char *const *charts, char *const *captions, size_t ncharts);
 int report_batch_charts(const struct report_batch *b);
 /* The last HTML file added takes its charts as inline <svg> elements
  * (report_svg_inline) rather than images, where they are safe to inline. */

@@ -47,8 +47,12 @@ void *xgrow(void *p, size_t *cap, size_t need, size_t size);
 struct strbuf {
 	char *buf;
 	size_t len, cap;
+	/* Set by sb_to_outfile and sb_to_file: an append-only buffer that hands
+	 * what it holds to flush(flush_arg, ...) each time it reaches 64 KiB. */
+	void (*flush)(void *arg, const char *data, size_t n);
+	void *flush_arg;
 };
-#define STRBUF_INIT { NULL, 0, 0 }
+#define STRBUF_INIT { NULL, 0, 0, NULL, NULL }
 void sb_add(struct strbuf *sb, const char *data, size_t n);
 void sb_adds(struct strbuf *sb, const char *s);
 void sb_addc(struct strbuf *sb, char c);
@@ -59,6 +63,16 @@ void sb_reset(struct strbuf *sb);
 void sb_release(struct strbuf *sb);
 /* Returns the buffer (caller frees) and leaves 'sb' empty. */
 char *sb_detach(struct strbuf *sb);
+/*
+ * Output too big to hold (the clinic report of a large database): from now
+ * on 'sb' keeps at most about 64 KiB and passes the rest on, to an outfile
+ * or to a stdio file; its writer only appends.  sb_flush passes on what it
+ * still holds (before the outfile is committed or the file read back).
+ */
+struct outfile;
+void sb_to_outfile(struct strbuf *sb, struct outfile *of);
+void sb_to_file(struct strbuf *sb, FILE *f);
+void sb_flush(struct strbuf *sb);
 
 /*
  * An error from a lower layer: where (file and line when it concerns input)
@@ -209,4 +223,8 @@ int outfile_open(struct outfile *of, const char *path, struct error *err);
 void outfile_write(struct outfile *of, const char *data, size_t n);
 int outfile_commit(struct outfile *of, struct error *err);
 void outfile_abort(struct outfile *of);
+/* A scratch file for 'path' (health data): created as 'path.tmp.PID-XXXXXX'
+ * (mode 0600), unlinked at once, open for writing and reading back; NULL
+ * with err.  Nothing of it is left once it is closed or the process ends. */
+FILE *tmp_spool(const char *path, struct error *err);
 #endif

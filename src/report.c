@@ -108,6 +108,24 @@ static char *clinic_dir(const char *out_dir, const struct store_filter *f)
 	return xasprintf("%s/clinic-%s-%s", out_dir, from ? d1 : "start", to ? d2 : "end");
 }
 
+/* DIR/report.txt, written as it is made. */
+static int clinic_text(const struct report_clinic *c, const char *dir, struct error *err)
+{
+	struct strbuf t = STRBUF_INIT;
+	struct outfile of;
+	char *path = xasprintf("%s/report.txt", dir);
+	int rc = outfile_open(&of, path, err);
+	if (rc == 0) {
+		sb_to_outfile(&t, &of);
+		report_clinic_text(&t, c);
+		sb_flush(&t);
+		rc = outfile_commit(&of, err);
+	}
+	sb_release(&t);
+	free(path);
+	return rc;
+}
+
 /* The clinic report's files: report.txt now, charts and report.html with the batch. */
 static int clinic_files(struct report_batch *b, const struct report_clinic *c, const char *dir,
 			struct error *err)
@@ -121,12 +139,15 @@ static int clinic_files(struct report_batch *b, const struct report_clinic *c, c
 		"Responder rate by indication with Wilson 95% intervals",
 		"Kaplan-Meier curve of sessions to the MCID over the eligible courses; + marks where courses were censored (their last score, the MCID not reached); numbers at risk under the axis",
 	};
-	struct strbuf t = STRBUF_INIT, h = STRBUF_INIT;
+	struct strbuf h = STRBUF_INIT;
 	char *bases[5] = { 0 }, *charts[5], *caps[5], *path = xasprintf("%s/report.html", dir);
 	size_t i;
-	int rc;
-	report_clinic_text(&t, c);
-	rc = write_in(dir, "report.txt", &t, err);
+	FILE *spool = NULL;
+	int rc = clinic_text(c, dir, err);
+	/* The lists of courses grow with the clinic: both pages go to their
+	 * files as they are written, never whole in memory. */
+	if (rc == 0 && !(spool = tmp_spool(path, err)))
+		rc = -1;
 	if (rc == 0) {
 		if (report_batch_charts(b))
 			report_charts_clinic(b, c, dir, bases);
@@ -134,14 +155,15 @@ static int clinic_files(struct report_batch *b, const struct report_clinic *c, c
 			charts[i] = bases[order[i]] ? xstrdup(bases[order[i]]) : xasprintf("%s/none", dir);
 			caps[i] = (char *)captions[order[i]];
 		}
+		sb_to_file(&h, spool);
 		report_clinic_html(&h, c);
-		report_batch_add_html(b, path, &h, charts, caps, 5);
+		sb_flush(&h);
+		report_batch_add_spool(b, path, spool, charts, caps, 5);
 		for (i = 0; i < 5; i++)
 			free(charts[i]);
 	}
 	for (i = 0; i < 5; i++)
 		free(bases[i]);
-	sb_release(&t);
 	sb_release(&h);
 	free(path);
 	return rc;

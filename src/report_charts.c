@@ -17,6 +17,7 @@
 struct pending_html {
 	char *path;
 	struct strbuf html;             /* with REPORT_CHART_MARK where each chart goes */
+	FILE *spool;                    /* or the page in a scratch file, when too big to hold */
 	char *chart[MAX_CHARTS];        /* chart bases (without extension) */
 	char *caption[MAX_CHARTS];
 	int inline_svg;                 /* report_batch_inline_svg */
@@ -58,6 +59,8 @@ static void pending_release(struct pending_html *h)
 	size_t i;
 	free(h->path);
 	sb_release(&h->html);
+	if (h->spool)
+		fclose(h->spool);
 	for (i = 0; i < MAX_CHARTS; i++) {
 		free(h->chart[i]);
 		free(h->caption[i]);
@@ -102,6 +105,14 @@ void report_batch_inline_svg(struct report_batch *b)
 {
 	if (b->nhtml)
 		b->html[b->nhtml - 1].inline_svg = 1;
+}
+
+void report_batch_add_spool(struct report_batch *b, const char *path, FILE *spool,
+			    char *const *charts, char *const *captions, size_t ncharts)
+{
+	struct strbuf none = STRBUF_INIT;
+	report_batch_add_html(b, path, &none, charts, captions, ncharts);
+	b->html[b->nhtml - 1].spool = spool;
 }
 
 static void add_chart(struct report_batch *b, const char *base)
@@ -196,23 +207,64 @@ static void figure(struct strbuf *doc, const char *base, const char *caption, in
 	free(path);
 }
 
+/* Passes n bytes of the page on to 'of', each REPORT_CHART_MARK replaced by
+ * the next chart (*k counts them). */
+static void put_page(struct outfile *of, const struct pending_html *h, const char *p, size_t n,
+		     size_t *k, int charts_ok)
+{
+	const char *end = p + n, *m;
+	size_t ml = strlen(REPORT_CHART_MARK);
+	while ((m = memmem(p, (size_t)(end - p), REPORT_CHART_MARK, ml))) {
+		outfile_write(of, p, (size_t)(m - p));
+		p = m + ml;
+		if (*k < MAX_CHARTS && h->chart[*k]) {
+			struct strbuf fig = STRBUF_INIT;
+			figure(&fig, h->chart[*k], h->caption[*k], charts_ok, h->inline_svg);
+			outfile_write(of, fig.buf, fig.len);
+			sb_release(&fig);
+		}
+		(*k)++;
+	}
+	outfile_write(of, p, (size_t)(end - p));
+}
+
+/* The page, read back line by line from its scratch file (a mark holds no
+ * newline, so none is cut in two). */
+static int put_spool(struct outfile *of, const struct pending_html *h, size_t *k, int charts_ok,
+		     struct error *err)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int bad = fflush(h->spool) != 0 || ferror(h->spool);
+	if (!bad) {
+		rewind(h->spool);
+		while ((n = getline(&line, &cap, h->spool)) > 0)
+			put_page(of, h, line, (size_t)n, k, charts_ok);
+		bad = ferror(h->spool);
+	}
+	free(line);
+	if (bad)
+		error_set(err, ERR_IO, NULL, 0, "cannot write '%s': its scratch file failed",
+			  h->path);
+	return bad ? -1 : 0;
+}
+
 static int write_html(const struct pending_html *h, int charts_ok, struct error *err)
 {
-	struct strbuf doc = STRBUF_INIT;
-	const char *p = h->html.buf, *m;
+	struct outfile of;
 	size_t k = 0;
-	int rc;
-	while ((m = strstr(p, REPORT_CHART_MARK))) {
-		sb_add(&doc, p, (size_t)(m - p));
-		p = m + strlen(REPORT_CHART_MARK);
-		if (k < MAX_CHARTS && h->chart[k])
-			figure(&doc, h->chart[k], h->caption[k], charts_ok, h->inline_svg);
-		k++;
+	if (outfile_open(&of, h->path, err) < 0)
+		return -1;
+	if (h->spool) {
+		if (put_spool(&of, h, &k, charts_ok, err) < 0) {
+			outfile_abort(&of);
+			return -1;
+		}
+	} else if (h->html.buf) {
+		put_page(&of, h, h->html.buf, h->html.len, &k, charts_ok);
 	}
-	sb_adds(&doc, p);
-	rc = write_file_atomic(h->path, doc.buf, doc.len, err);
-	sb_release(&doc);
-	return rc;
+	return outfile_commit(&of, err);
 }
 
 int report_batch_finish(struct report_batch *b, struct plot *plot, struct error *err)

@@ -45,18 +45,6 @@ static void td_long(struct strbuf *sb, long v)
 	td(sb, x, 1);
 }
 
-/* A table: its header row, then 'rows' (or "None." when there are none). */
-static void table_or_none(struct strbuf *h, const char *head, const struct strbuf *rows)
-{
-	if (!rows->len) {
-		sb_adds(h, "<p>None.</p>\n");
-		return;
-	}
-	sb_addf(h, "<table><tr>%s</tr>\n", head);
-	sb_add(h, rows->buf, rows->len);
-	sb_adds(h, "</table>\n");
-}
-
 /* The progress note ------------------------------------------------------ */
 
 static void note_meta(struct strbuf *h, const struct report_note *n)
@@ -281,50 +269,57 @@ static void fair_section(struct strbuf *h, const struct report_clinic *c)
 
 static void worse_table(struct strbuf *h, const struct report_clinic *c)
 {
-	struct strbuf rows = STRBUF_INIT;
 	char a[32];
 	size_t i;
 	sb_addf(h, "<h2>Courses that got worse (%zu)</h2>\n", c->nworse);
+	/* Row by row into the page: it may be on its way to a file. */
+	if (!c->nworse) {
+		sb_adds(h, "<p>None.</p>\n");
+		return;
+	}
+	sb_adds(h, "<table><tr><th>Patient</th><th>Course</th><th>Measure</th><th>Baseline</th>"
+		   "<th>Latest</th><th>Change</th><th>Category</th></tr>\n");
 	for (i = 0; i < c->nworse; i++) {
 		const struct report_worse *w = &c->worse[i];
-		sb_adds(&rows, "<tr>");
-		td(&rows, w->patient_id, 0);
-		td(&rows, w->course_id, 0);
-		td(&rows, w->measure, 0);
-		td(&rows, report_num(a, sizeof(a), w->baseline, 1), 1);
-		td(&rows, report_num(a, sizeof(a), w->latest, 1), 1);
-		td(&rows, report_signed(a, sizeof(a), w->change, 1), 1);
-		td(&rows, w->category ? w->category : "-", 0);
-		sb_adds(&rows, "</tr>\n");
+		sb_adds(h, "<tr>");
+		td(h, w->patient_id, 0);
+		td(h, w->course_id, 0);
+		td(h, w->measure, 0);
+		td(h, report_num(a, sizeof(a), w->baseline, 1), 1);
+		td(h, report_num(a, sizeof(a), w->latest, 1), 1);
+		td(h, report_signed(a, sizeof(a), w->change, 1), 1);
+		td(h, w->category ? w->category : "-", 0);
+		sb_adds(h, "</tr>\n");
 	}
-	table_or_none(h, "<th>Patient</th><th>Course</th><th>Measure</th><th>Baseline</th>"
-			 "<th>Latest</th><th>Change</th><th>Category</th>", &rows);
-	sb_release(&rows);
+	sb_adds(h, "</table>\n");
 }
 
 static void nonresp_table(struct strbuf *h, const struct report_clinic *c)
 {
-	struct strbuf rows = STRBUF_INIT;
 	char d1[11], d2[11];
 	size_t i;
 	sb_addf(h, "<h2>No response after %ld or more sessions (%zu)</h2>\n",
 		c->no_response_sessions, c->nnonresp);
+	if (!c->nnonresp) {
+		sb_adds(h, "<p>None.</p>\n");
+		return;
+	}
+	sb_adds(h, "<table><tr><th>Patient</th><th>Course</th><th>Sessions</th><th>From</th>"
+		   "<th>To</th><th>Therapist</th></tr>\n");
 	for (i = 0; i < c->nnonresp; i++) {
 		const struct report_nonresp *r = &c->nonresp[i];
 		date_format(r->from, d1);
 		date_format(r->to, d2);
-		sb_adds(&rows, "<tr>");
-		td(&rows, r->patient_id, 0);
-		td(&rows, r->course_id, 0);
-		td_long(&rows, (long)r->sessions);
-		td(&rows, d1, 0);
-		td(&rows, d2, 0);
-		td(&rows, r->therapist ? r->therapist : "unknown", 0);
-		sb_adds(&rows, "</tr>\n");
+		sb_adds(h, "<tr>");
+		td(h, r->patient_id, 0);
+		td(h, r->course_id, 0);
+		td_long(h, (long)r->sessions);
+		td(h, d1, 0);
+		td(h, d2, 0);
+		td(h, r->therapist ? r->therapist : "unknown", 0);
+		sb_adds(h, "</tr>\n");
 	}
-	table_or_none(h, "<th>Patient</th><th>Course</th><th>Sessions</th><th>From</th><th>To</th>"
-			 "<th>Therapist</th>", &rows);
-	sb_release(&rows);
+	sb_adds(h, "</table>\n");
 }
 
 void report_clinic_html(struct strbuf *h, const struct report_clinic *c)

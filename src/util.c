@@ -97,6 +97,46 @@ void *xgrow(void *p, size_t *cap, size_t need, size_t size)
 	return xrealloc(p, c * size);
 }
 
+#define SB_SPILL 65536
+
+/* A buffer with somewhere to go passes on what it holds once it is big. */
+static void sb_spill(struct strbuf *sb)
+{
+	if (sb->flush && sb->len >= SB_SPILL)
+		sb_flush(sb);
+}
+
+void sb_flush(struct strbuf *sb)
+{
+	if (sb->flush && sb->len)
+		sb->flush(sb->flush_arg, sb->buf, sb->len);
+	sb_reset(sb);
+}
+
+static void to_outfile(void *arg, const char *data, size_t n)
+{
+	outfile_write(arg, data, n);
+}
+
+static void to_file(void *arg, const char *data, size_t n)
+{
+	fwrite(data, 1, n, arg); /* a failure stays in ferror(), checked by the reader */
+}
+
+void sb_to_outfile(struct strbuf *sb, struct outfile *of)
+{
+	sb->flush = to_outfile;
+	sb->flush_arg = of;
+	sb_spill(sb);
+}
+
+void sb_to_file(struct strbuf *sb, FILE *f)
+{
+	sb->flush = to_file;
+	sb->flush_arg = f;
+	sb_spill(sb);
+}
+
 void sb_add(struct strbuf *sb, const char *data, size_t n)
 {
 	sb->buf = xgrow(sb->buf, &sb->cap, sb->len + n + 1, 1);
@@ -104,6 +144,7 @@ void sb_add(struct strbuf *sb, const char *data, size_t n)
 		memcpy(sb->buf + sb->len, data, n);
 	sb->len += n;
 	sb->buf[sb->len] = '\0';
+	sb_spill(sb);
 }
 
 void sb_adds(struct strbuf *sb, const char *s)
@@ -130,6 +171,7 @@ void sb_addf(struct strbuf *sb, const char *fmt, ...)
 	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	sb->len += (size_t)n;
+	sb_spill(sb);
 }
 
 void sb_reset(struct strbuf *sb)
@@ -144,6 +186,8 @@ void sb_release(struct strbuf *sb)
 	free(sb->buf);
 	sb->buf = NULL;
 	sb->len = sb->cap = 0;
+	sb->flush = NULL;
+	sb->flush_arg = NULL;
 }
 
 char *sb_detach(struct strbuf *sb)
@@ -679,6 +723,27 @@ static int tmp_create(const char *path, char **tmp)
 		errno = e;
 	}
 	return fd;
+}
+
+FILE *tmp_spool(const char *path, struct error *err)
+{
+	char *tmp;
+	int fd = tmp_create(path, &tmp);
+	FILE *f;
+	if (fd < 0) {
+		error_set(err, ERR_IO, NULL, 0, "cannot create '%s': %s", tmp, strerror(errno));
+		free(tmp);
+		return NULL;
+	}
+	unlink(tmp);
+	free(tmp);
+	f = fdopen(fd, "w+");
+	if (!f) {
+		error_set(err, ERR_IO, NULL, 0, "cannot open a scratch file beside '%s': %s", path,
+			  strerror(errno));
+		close(fd);
+	}
+	return f;
 }
 
 int write_file_atomic(const char *path, const char *data, size_t n,
