@@ -94,6 +94,8 @@ struct plot_bars {
 	const double *v, *lo, *hi; /* lo/hi: interval or NULL */
 	const char *const *labels;  /* category labels or NULL */
 	double line;                /* reference line; NAN: none */
+	const long *count;          /* waterfall: v[i] is the change of count[i] courses
+				     * (sorted runs); NULL: of one course each */
 };
 void plot_script_waterfall(struct strbuf *sb, const char *out_base, const char *title,
 			   const struct plot_bars *bars, size_t nbars, unsigned formats);

@@ -113,6 +113,9 @@ void stats_km_release(struct stats_km *k);
 long stats_km_at_risk(const struct stats_km *k, double t);
 /* Changes of the accumulated courses, sorted ascending; malloc'd (caller frees). */
 size_t stats_acc_changes(const struct stats_acc *a, double **v);
+/* The same as runs, in the memory of the distinct changes: k distinct
+ * changes ascending, count[i] courses with v[i]; both malloc'd (caller frees). */
+size_t stats_acc_change_runs(const struct stats_acc *a, double **v, long **count);
 
 /* The 97.5% quantile of Student's t with df degrees of freedom (for 95% intervals). */
 double stats_t_quantile(double df);

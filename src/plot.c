@@ -568,23 +568,55 @@ void plot_script_means(struct strbuf *sb, const char *out_base, const char *titl
  * change instead of one per course (scores move in half points, so a
  * clinic's 100,000 courses have a few dozen distinct changes).
  */
-static void waterfall_block(struct strbuf *sb, const char *name, size_t n, const double *v)
+static void waterfall_block(struct strbuf *sb, const char *name, const struct plot_bars *b)
 {
-	size_t i, j;
+	size_t i, j, at = 0;
 	sb_addf(sb, "$%s << EOD\n", name);
-	for (i = 0; i < n; i = j + 1) {
-		for (j = i; j + 1 < n && v[j + 1] == v[i]; j++)
-			;
-		sb_addf(sb, "%zu ", i);
-		num(sb, v[i]);
+	for (i = 0; i < b->n; i = j) {
+		size_t len = b->count ? (size_t)b->count[i] : 1;
+		for (j = i + 1; j < b->n && b->v[j] == b->v[i]; j++)
+			len += b->count ? (size_t)b->count[j] : 1;
+		sb_addf(sb, "%zu ", at);
+		num(sb, b->v[i]);
 		sb_addc(sb, '\n');
-		if (j > i) {
-			sb_addf(sb, "%zu ", j);
-			num(sb, v[j]);
+		if (len > 1) {
+			sb_addf(sb, "%zu ", at + len - 1);
+			num(sb, b->v[i]);
 			sb_addc(sb, '\n');
 		}
+		at += len;
 	}
 	sb_adds(sb, "EOD\n");
+}
+
+/* The courses of a waterfall panel. */
+static size_t bars_courses(const struct plot_bars *b)
+{
+	size_t i, n = 0;
+	if (!b->count)
+		return b->n;
+	for (i = 0; i < b->n; i++)
+		n += (size_t)b->count[i];
+	return n;
+}
+
+/* A few hundred courses or fewer: a bar each. */
+static void waterfall_bars(struct strbuf *sb, const char *name, const struct plot_bars *b,
+			   size_t courses)
+{
+	double *v;
+	size_t i, k = 0;
+	long c;
+	if (!b->count) {
+		datablock(sb, name, b->n, b->v, NULL, NULL, NULL);
+		return;
+	}
+	v = xmalloc(courses * sizeof(*v));
+	for (i = 0; i < b->n; i++)
+		for (c = 0; c < b->count[i]; c++)
+			v[k++] = b->v[i];
+	datablock(sb, name, k, v, NULL, NULL, NULL);
+	free(v);
 }
 
 void plot_script_waterfall(struct strbuf *sb, const char *out_base, const char *title,
@@ -595,12 +627,13 @@ void plot_script_waterfall(struct strbuf *sb, const char *out_base, const char *
 	int rows, cols;
 	for (i = 0; i < nbars; i++) {
 		const struct plot_bars *b = &bars[i];
+		size_t courses = bars_courses(b);
 		char name[32];
 		snprintf(name, sizeof(name), "W%zu", i);
-		if (b->n > 400)
-			waterfall_block(&body, name, b->n, b->v);
-		else if (b->n)
-			datablock(&body, name, b->n, b->v, NULL, NULL, NULL);
+		if (courses > 400)
+			waterfall_block(&body, name, b);
+		else if (courses)
+			waterfall_bars(&body, name, b, courses);
 		panel_title(&body, b->name);
 		sb_adds(&body, "set xlabel 'courses, sorted by change'\n"
 			       "set ylabel 'change, latest - baseline (points)'\n"
@@ -614,10 +647,10 @@ void plot_script_waterfall(struct strbuf *sb, const char *out_base, const char *
 			sb_adds(&body, " nohead dt 2 lw 2 lc rgb '#000000'\n");
 		}
 		/* Beyond a few hundred courses bars merge anyway: draw the area. */
-		if (b->n)
+		if (courses)
 			sb_addf(&body, "plot $%s using 1:2 with %s lc rgb '#3d5a80' title 'change', "
 				       "NaN with lines dt 2 lw 2 lc rgb '#000000' title 'minus MCID'\n", name,
-				b->n > 400 ? "filledcurves y1=0" : "boxes");
+				courses > 400 ? "filledcurves y1=0" : "boxes");
 		else
 			sb_adds(&body, "plot NaN title 'no courses'\n");
 		sb_adds(&body, "set xtics format '%g'\n");

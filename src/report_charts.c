@@ -370,7 +370,7 @@ static void rates_chart(struct report_batch *b, const char *base, const char *ti
 			lo[i] = isfinite(r->rate_lo) ? r->rate_lo : 0;
 			hi[i] = isfinite(r->rate_hi) ? r->rate_hi : 0;
 		}
-		bars[m] = (struct plot_bars){ c->names[m], ng, rate, lo, hi, labels, NAN };
+		bars[m] = (struct plot_bars){ c->names[m], ng, rate, lo, hi, labels, NAN, NULL };
 	}
 	plot_script_rates(&b->script, base, title, bars, n, b->formats);
 	add_chart(b, base);
@@ -435,11 +435,14 @@ static void clinic_curves(struct report_batch *b, const struct report_clinic *c,
 	struct plot_band bands[STORE_BUILTIN_MEASURES];
 	struct plot_bars bars[STORE_BUILTIN_MEASURES];
 	double *wv[STORE_BUILTIN_MEASURES];
+	long *wc[STORE_BUILTIN_MEASURES];
 	for (m = 0; m < n; m++) {
 		const struct report_means *x = &c->means[m];
-		size_t nw = stats_acc_changes(c->acc[m], &wv[m]);
+		/* Each distinct change once, with its courses: not one value per course. */
+		size_t nw = stats_acc_change_runs(c->acc[m], &wv[m], &wc[m]);
 		bands[m] = (struct plot_band){ c->names[m], x->n, x->x, x->mean, x->lo, x->hi };
-		bars[m] = (struct plot_bars){ c->names[m], nw, wv[m], NULL, NULL, NULL, -c->mcid[m] };
+		bars[m] = (struct plot_bars){ c->names[m], nw, wv[m], NULL, NULL, NULL, -c->mcid[m],
+					      wc[m] };
 	}
 	plot_script_means(&b->script, bases[0], "Mean score by session number (95% interval)", bands, n,
 			  b->formats);
@@ -452,8 +455,10 @@ static void clinic_curves(struct report_batch *b, const struct report_clinic *c,
 	rates_chart(b, bases[3], "Responder rate by indication (Wilson 95% interval)", c, c->ind,
 		    c->nind);
 	km_chart(b, c, bases[4]);
-	for (m = 0; m < n; m++)
+	for (m = 0; m < n; m++) {
 		free(wv[m]);
+		free(wc[m]);
+	}
 }
 
 void report_charts_clinic(struct report_batch *b, const struct report_clinic *c, const char *dir,

@@ -679,6 +679,20 @@ double stats_km_median(const double *t, const int *e, size_t n)
 	return result;
 }
 
+size_t stats_acc_change_runs(const struct stats_acc *a, double **v, long **count)
+{
+	size_t i, k;
+	struct tally_pt *p = tally_sorted(&a->change, &k);
+	*v = xmalloc((k ? k : 1) * sizeof(**v));
+	*count = xmalloc((k ? k : 1) * sizeof(**count));
+	for (i = 0; i < k; i++) {
+		(*v)[i] = p[i].v;
+		(*count)[i] = p[i].n;
+	}
+	free(p);
+	return k;
+}
+
 size_t stats_acc_changes(const struct stats_acc *a, double **v)
 {
 	struct tally_pt *p;

@@ -209,11 +209,47 @@ static void test_dirname(void **state)
 	free(d);
 }
 
+/*
+ * A waterfall from runs (each distinct change with its number of courses)
+ * is the same script as from the courses one by one: a bar each up to 400
+ * courses, the ends of each run of the area beyond.
+ */
+static void test_waterfall_runs(void **state)
+{
+	static const double rv[3] = { -2, -0.5, 1 };
+	static const long small[3] = { 2, 1, 3 }, big[3] = { 300, 1, 150 };
+	double one[451];
+	int t;
+	(void)state;
+	for (t = 0; t < 2; t++) {
+		const long *c = t ? big : small;
+		struct plot_bars runs = { .name = "fatigue", .n = 3, .v = rv, .line = -2, .count = c };
+		struct plot_bars each = { .name = "fatigue", .line = -2 };
+		struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+		size_t i, k = 0;
+		long j;
+		for (i = 0; i < 3; i++)
+			for (j = 0; j < c[i]; j++)
+				one[k++] = rv[i];
+		each.n = k;
+		each.v = one;
+		plot_script_waterfall(&a, "/x/w", "t", &runs, 1, PLOT_SVG);
+		plot_script_waterfall(&b, "/x/w", "t", &each, 1, PLOT_SVG);
+		assert_string_equal(a.buf, b.buf);
+		assert_non_null(strstr(a.buf, t ? "filledcurves" : "boxes"));
+		if (t)
+			assert_non_null(strstr(a.buf, "\n0 -2\n299 -2\n300 -0.5\n301 1\n450 1\nEOD\n"));
+		sb_release(&a);
+		sb_release(&b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plot_quote),
 		cmocka_unit_test(test_plot_contexts),
+		cmocka_unit_test(test_waterfall_runs),
 		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_dirname),

@@ -299,6 +299,19 @@ static void test_acc_many(void **state)
 		assert_true(v[i - 1] <= v[i]);
 	assert_true(v[0] == -3 && v[199] == 3);
 	free(v);
+	{
+		/* The same as runs: 13 distinct changes, -3 to 3 by halves. */
+		long *cnt, sum = 0;
+		size_t nr = stats_acc_change_runs(a, &v, &cnt);
+		assert_int_equal(nr, 13);
+		for (i = 0; i < nr; i++) {
+			assert_true(v[i] == -3 + 0.5 * (double)i);
+			sum += cnt[i];
+		}
+		assert_int_equal(sum, 200);
+		free(v);
+		free(cnt);
+	}
 	/* One row per distinct time: 37 times, each with an event among its
 	 * courses, the same table as from the arrays. */
 	stats_acc_km(a, &km);
