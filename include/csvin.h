@@ -105,10 +105,11 @@ struct csvin_reader *csvin_open(const char *path, FILE *fp, enum csvin_kind kind
 struct csvin_reader *csvin_open_opts(const char *path, FILE *fp, enum csvin_kind kind,
 				     const char *const *measures, size_t nmeasures,
 				     const struct csvin_opts *opts, struct error *err);
-/* Reads the header only to tell the kind of file: 1 patients, 0 sessions (or a
- * header that is neither: its ingest says why), -1 with err when the file
- * cannot be read.  Reads 'fp' when not NULL (and leaves it at its start),
- * else opens 'path'. */
+/* Reads the header only to tell the kind of file, as an enum csvin_kind:
+ * CSVIN_PATIENTS (1), CSVIN_THERAPISTS (2), CSVIN_SESSIONS (0, also for a
+ * header that is none of them: its ingest says why); -1 with err when the
+ * file cannot be read.  Reads 'fp' when not NULL (and leaves it at its
+ * start), else opens 'path'. */
 int csvin_sniff(const char *path, FILE *fp, struct error *err);
 /* 1 a record was read, 0 end of file, -1 read error (err filled). */
 int csvin_next(struct csvin_reader *r, struct csvin_record *rec, struct error *err);

@@ -56,5 +56,8 @@ struct ingest_result {
 int ingest_file(struct store *s, const char *path, const struct ingest_opts *o,
 		struct ingest_result *res, struct error *err);
 void ingest_result_release(struct ingest_result *res);
+/* "sessions", "patients" or "therapists": the kind as files and the
+ * database name it. */
+const char *ingest_kind_name(enum csvin_kind kind);
 
 #endif

@@ -54,8 +54,9 @@ struct nightly_args {
 
 static const struct opt nightly_options[] = {
 	OPTION_STRING("inbox", 0, "DIR", struct nightly_args, inbox,
-		      "where the day's CSV exports arrive (*.csv; patients files\n"
-		      "are told apart by their header)"),
+		      "where the day's CSV exports arrive (*.csv; patients and\n"
+		      "therapists files are told apart by their header and taken\n"
+		      "before the sessions files)"),
 	OPTION_STRING("out", 0, "DIR", struct nightly_args, out,
 		      "reports: OUT/YYYY-MM-DD/ (summary.txt, alerts.txt, rejects/,\n"
 		      "notes/) and the refreshed OUT/clinic/"),

@@ -652,17 +652,27 @@ int csvin_sniff(const char *path, FILE *fp, struct error *err)
 	static const char *const m[] = CLINIC_MEASURE_NAMES;
 	struct csvin_reader *r;
 	struct error why = ERROR_INIT;
-	r = csvin_open(path, fp, CSVIN_PATIENTS, m, CLINIC_MEASURES, &why);
-	csvin_free(r);
-	if (fp && fseek(fp, 0, SEEK_SET) != 0) {
-		error_set(err, ERR_IO, path, 0, "cannot read '%s' again: %s", path, strerror(errno));
+	enum csvin_kind k = CSVIN_PATIENTS;
+	int known;
+	r = csvin_open(path, fp, k, m, CLINIC_MEASURES, &why);
+	if (!r && why.line != 0) { /* a header, not a patients one */
 		error_release(&why);
-		return -1;
+		if (fp && fseek(fp, 0, SEEK_SET) != 0)
+			goto unread;
+		k = CSVIN_THERAPISTS;
+		r = csvin_open(path, fp, k, m, CLINIC_MEASURES, &why);
 	}
-	if (r)
-		return 1;
-	/* A header that is not a patients header is a sessions file's (or a bad
-	 * one, which its ingest names); a file that cannot be read is neither. */
+	known = r != NULL;
+	csvin_free(r);
+	if (fp && fseek(fp, 0, SEEK_SET) != 0)
+		goto unread;
+	if (known) {
+		error_release(&why);
+		return (int)k;
+	}
+	/* A header that is neither a patients nor a therapists header is a
+	 * sessions file's (or a bad one, which its ingest names); a file that
+	 * cannot be read is neither. */
 	if (why.line == 0) {
 		error_set(err, why.kind, why.file, 0, "%s", why.reason);
 		error_release(&why);
@@ -670,6 +680,10 @@ int csvin_sniff(const char *path, FILE *fp, struct error *err)
 	}
 	error_release(&why);
 	return 0;
+unread:
+	error_set(err, ERR_IO, path, 0, "cannot read '%s' again: %s", path, strerror(errno));
+	error_release(&why);
+	return -1;
 }
 
 static void add_reason(struct csvin_reader *r, const char *fmt, const char *col,

@@ -467,8 +467,7 @@ int ingest_file(struct store *s, const char *path, const struct ingest_opts *o,
 		rej_path = NULL;
 	else if (!(rej_path = rejects_target(s, path, o->in, o->rejects_path, err)))
 		goto out;
-	if (store_ingest_begin(s, path, o->kind == CSVIN_SESSIONS ? "sessions"
-				: o->kind == CSVIN_PATIENTS ? "patients" : "therapists", err) < 0)
+	if (store_ingest_begin(s, path, ingest_kind_name(o->kind), err) < 0)
 		goto out;
 	if (pthread_create(&th, NULL, reader_main, &p) != 0) {
 		error_set(err, ERR_IO, NULL, 0, "cannot start the reader thread");
@@ -555,6 +554,12 @@ out:
 	pthread_mutex_destroy(&p.mu);
 	pthread_cond_destroy(&p.cv);
 	return ret;
+}
+
+const char *ingest_kind_name(enum csvin_kind kind)
+{
+	return kind == CSVIN_PATIENTS ? "patients" : kind == CSVIN_THERAPISTS ? "therapists"
+										 : "sessions";
 }
 
 void ingest_result_release(struct ingest_result *res)

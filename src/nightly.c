@@ -53,11 +53,6 @@ static void logf_(struct run *run, const char *fmt, ...)
 	fflush(run->log);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* What clinics export: .csv, .txt (Excel's "Unicode Text"), .xlsx; not our rejects. */
 static int inbox_file(const char *name, size_t len)
 {
@@ -72,7 +67,95 @@ static int inbox_file(const char *name, size_t len)
 	return 0;
 }
 
-/* The inbox's session files (not rejects files), sorted; NULL-terminated. */
+/*
+ * Opens the inbox entry 'path' once, for everything that reads it: without
+ * following a link (so a link to /etc/passwd is never read), without
+ * waiting (a FIFO cannot hang the night), and checked on the open file: a
+ * regular file with no other name (a hard link is a link as much as a
+ * symbolic one).  What is checked is what is read: the file's kind, hash
+ * and rows are read from this open file, never by its name again, so an
+ * entry swapped after the check is not read.  Returns the
+ * file (*st filled), or NULL: *why NULL when it is gone, else what it is.
+ */
+static FILE *inbox_open(const char *path, struct stat *st, const char **why)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	FILE *f;
+	*why = NULL;
+	if (fd < 0) {
+		if (errno != ENOENT)
+			*why = errno == ELOOP ? "a symbolic link" : strerror(errno);
+		return NULL;
+	}
+	if (fstat(fd, st) != 0)
+		*why = strerror(errno);
+	else if (!S_ISREG(st->st_mode))
+		*why = S_ISDIR(st->st_mode) ? "a folder" : "not a regular file";
+	else if (st->st_nlink > 1)
+		*why = "a hard link (the file has another name)";
+	f = *why ? NULL : fdopen(fd, "rb");
+	if (f)
+		return f;
+	if (!*why)
+		*why = strerror(errno);
+	close(fd);
+	return NULL;
+}
+
+/* Whether 'path' still names the file 'st' describes (not replaced since). */
+static int same_entry(const char *path, const struct stat *st)
+{
+	struct stat now;
+	return lstat(path, &now) == 0 && now.st_dev == st->st_dev && now.st_ino == st->st_ino;
+}
+
+/* The order a night takes its files in: who the patients and therapists
+ * are before the sessions that name them. */
+static int kind_rank(const char *dir, const char *name)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	const char *why;
+	struct stat st;
+	FILE *f = inbox_open(path, &st, &why);
+	int k = f ? csvin_sniff(path, f, NULL) : -1;
+	if (f)
+		fclose(f);
+	free(path);
+	return k == CSVIN_PATIENTS ? 0 : k == CSVIN_THERAPISTS ? 1 : 2;
+}
+
+struct ranked {
+	int rank;
+	char *name;
+};
+
+static int cmp_ranked(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+	return x->rank != y->rank ? x->rank - y->rank : strcmp(x->name, y->name);
+}
+
+/* Sorts the inbox's names: patients files, therapists files, then the rest
+ * (sessions), each by name.  The kind seen here only orders the files: each
+ * is opened, checked and told again when it is taken. */
+static void order_by_kind(const char *dir, char **names)
+{
+	struct ranked *v;
+	size_t i, n;
+	for (n = 0; names[n]; n++)
+		;
+	v = xcalloc(n + 1, sizeof(*v));
+	for (i = 0; i < n; i++) {
+		v[i].rank = kind_rank(dir, names[i]);
+		v[i].name = names[i];
+	}
+	qsort(v, n, sizeof(*v), cmp_ranked);
+	for (i = 0; i < n; i++)
+		names[i] = v[i].name;
+	free(v);
+}
+
+/* The inbox's files (not rejects files) in the order they are taken; NULL-terminated. */
 static char **scan_inbox(const char *dir, struct error *err)
 {
 	DIR *d = opendir(dir);
@@ -94,7 +177,7 @@ static char **scan_inbox(const char *dir, struct error *err)
 	closedir(d);
 	v = xgrow(v, &cap, n + 1, sizeof(*v));
 	v[n] = NULL;
-	qsort(v, n, sizeof(*v), cmp_str);
+	order_by_kind(dir, v);
 	return v;
 }
 
@@ -172,47 +255,6 @@ static int copy_rejects(const char *src, const char *dst, struct error *err)
 	return ret;
 }
 
-/*
- * Opens the inbox entry 'path' once, for everything that reads it: without
- * following a link (so a link to /etc/passwd is never read), without
- * waiting (a FIFO cannot hang the night), and checked on the open file: a
- * regular file with no other name (a hard link is a link as much as a
- * symbolic one).  What is checked is what is read: nothing opens the name
- * again, so an entry swapped after the check is not read.  Returns the
- * file (*st filled), or NULL: *why NULL when it is gone, else what it is.
- */
-static FILE *inbox_open(const char *path, struct stat *st, const char **why)
-{
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	FILE *f;
-	*why = NULL;
-	if (fd < 0) {
-		if (errno != ENOENT)
-			*why = errno == ELOOP ? "a symbolic link" : strerror(errno);
-		return NULL;
-	}
-	if (fstat(fd, st) != 0)
-		*why = strerror(errno);
-	else if (!S_ISREG(st->st_mode))
-		*why = S_ISDIR(st->st_mode) ? "a folder" : "not a regular file";
-	else if (st->st_nlink > 1)
-		*why = "a hard link (the file has another name)";
-	f = *why ? NULL : fdopen(fd, "rb");
-	if (f)
-		return f;
-	if (!*why)
-		*why = strerror(errno);
-	close(fd);
-	return NULL;
-}
-
-/* Whether 'path' still names the file 'st' describes (not replaced since). */
-static int same_entry(const char *path, const struct stat *st)
-{
-	struct stat now;
-	return lstat(path, &now) == 0 && now.st_dev == st->st_dev && now.st_ino == st->st_ino;
-}
-
 /* The name now names another file than the one read: that one stays in
  * the inbox for the next run to check (its rows, if any, were not read). */
 static void replaced(struct run *run, const char *shown, int *status)
@@ -262,7 +304,8 @@ static int one_file(struct run *run, const char *name, int *status, struct error
 		ret = 0;
 		goto out;
 	}
-	kind = csvin_sniff(path, in, NULL) == 1 ? CSVIN_PATIENTS : CSVIN_SESSIONS;
+	rc = csvin_sniff(path, in, NULL);
+	kind = rc < 0 ? CSVIN_SESSIONS : (enum csvin_kind)rc; /* unread: its ingest says why */
 	{
 		/* Known before this run: the same bytes were ingested whole before. */
 		char sha[65];
@@ -332,7 +375,7 @@ static int one_file(struct run *run, const char *name, int *status, struct error
 		run->r->files_known++;
 	sb_addf(&run->plan, "%-8s %s (%s): %ld rows, %ld new, %ld already stored, %ld rejected, "
 			    "%ld conflicts\n", known ? "known" : "ingest", shown,
-		kind == CSVIN_PATIENTS ? "patients" : "sessions", res.counts.rows_read,
+		ingest_kind_name(kind), res.counts.rows_read,
 		res.counts.stored, res.counts.duplicates, res.counts.rejected, res.counts.conflicts);
 	logf_(run, "%s: %s%ld rows read, %ld stored, %ld already stored, %ld rejected, %ld conflicts",
 	      shown, known ? "already ingested before; " : "", res.counts.rows_read, res.counts.stored,

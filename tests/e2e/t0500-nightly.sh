@@ -185,6 +185,25 @@ old win/inbox/w3.csv
 SYMTREND_TODAY=2026-04-01 "$SYMTREND" --db win/db nightly --inbox win/inbox --out win/rep >win/out 2>&1
 check "alert_window 29: the session 29 days before gets its note" test -d win/rep/2026-04-01/notes/W3
 
+# A therapists file in the inbox is told by its header and, like a patients
+# file, taken before the sessions whatever its name (issue 12).
+mkdir -p thr/inbox
+printf 'patient_id,session_date,fatigue,sleep,focus,pain,therapist\nT1,2026-03-20,7,7,7,7,Ida Roth\nT1,2026-03-27,5,5,5,5,Ida Roth\n' >thr/inbox/a-sessions.csv
+printf 'therapist,credentials,email\nIda Roth,certified medical massage therapist,ida.roth@example.org\n' >thr/inbox/z-staff.csv
+printf 'patient_id,referrer,indication\nT1,Dr. Lind,low back pain\n' >thr/inbox/m-patients.csv
+old thr/inbox/*.csv
+SYMTREND_TODAY=2026-04-01 "$SYMTREND" --db thr/db nightly --inbox thr/inbox --out thr/rep >thr/out 2>&1; rc=$?
+check "a therapists file in the inbox: exit 0, all three files processed" \
+	sh -c "test $rc -eq 0 && test \$(ls thr/inbox/processed/2026-04-01 | wc -l) -eq 3"
+check "... stored as therapists" \
+	test "$(sqlite3 thr/db "SELECT credentials || ' ' || email FROM therapists WHERE name = 'Ida Roth'")" = "certified medical massage therapist ida.roth@example.org"
+check "... the summary names its kind" grep -q '^ingest   z-staff.csv (therapists): 1 rows, 1 new' thr/rep/2026-04-01/summary.txt
+check "... patients, then therapists, then sessions, whatever the names" \
+	test "$(grep '^ingest ' thr/rep/2026-04-01/summary.txt | awk '{print $2}' | tr '\n' ' ')" = "m-patients.csv z-staff.csv a-sessions.csv "
+check "... the night's letter is signed from it" \
+	sh -c "grep -A3 '^With kind regards' thr/rep/2026-04-01/notes/T1/note.txt | grep -q '^certified medical massage therapist$'"
+check "... a therapists file's rows are no sessions on the summary line" grep -q ', 2 sessions stored,' thr/out
+
 # Progress: on a terminal (script(1) gives it one) the notes written are
 # shown; under cron (stderr not a terminal, as in every run above) nothing.
 if command -v script >/dev/null 2>&1; then

@@ -131,14 +131,15 @@ check "a hard link is skipped, not read, and said" grep -q '^skip     hard.csv (
 check "... left in the inbox as it was" sh -c 'test -f inbox/hard.csv && test "$(stat -c %h secret.txt)" = 2'
 check "the summary counts the skipped entries" grep -q '4 skipped: not regular files or links' $sum
 # What is read is what was checked: the shim swaps inbox7/swap.csv for a
-# link to another file right after nightly's first open of it (its check).
+# link to another file right after nightly opens it to take it (its check;
+# the first open only tells its kind, to order the files).
 SHIM=$TOP/build/fault.so
 export ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0"
 mkdir -p inbox7
 printf 'patient_id,session_date,fatigue,sleep,focus,pain\nW1,2025-01-10,5,5,5,5\n' >inbox7/swap.csv
 printf 'patient_id,session_date,fatigue,sleep,focus,pain\nS9,2025-01-10,5,5,5,5\n' >secret7.csv
 old inbox7/swap.csv
-FAULT_SWAP=inbox7/swap.csv FAULT_SWAP_TO=$T/secret7.csv LD_PRELOAD=$SHIM \
+FAULT_SWAP=inbox7/swap.csv FAULT_SWAP_AT=2 FAULT_SWAP_TO=$T/secret7.csv LD_PRELOAD=$SHIM \
 	"$SYMTREND" --db "$T/db7" nightly --inbox inbox7 --out nout7 >out 2>err; rc=$?
 check "a file swapped for a link after its check: the checked file is read, not the link" \
 	test "$(sqlite3 db7 'SELECT group_concat(patient_id) FROM patients')" = W1

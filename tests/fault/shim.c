@@ -6,9 +6,10 @@
  * matching folder only, when $FAULT_DIRSYNC is set); opening a file
  * whose path contains $FAULT_RO for writing fails with EROFS, as on a
  * read-only mount (which root cannot otherwise get from file modes).
- * With $FAULT_SWAP set, the first file opened whose path contains it is
- * replaced, right after that open, by a symbolic link to $FAULT_SWAP_TO:
- * a hostile sender swapping an inbox file between its check and its read.
+ * With $FAULT_SWAP set, a file whose path contains it is replaced, right
+ * after its first open (its $FAULT_SWAP_AT-th, when set), by a symbolic link
+ * to $FAULT_SWAP_TO: a hostile sender swapping an inbox file between its
+ * check and its read.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -130,11 +131,13 @@ static int read_only(const char *path, int flags)
 
 static void swap_after_open(const char *path)
 {
-	static int done;
+	static long opens;
 	const char *want = getenv("FAULT_SWAP"), *to = getenv("FAULT_SWAP_TO");
-	if (done || !want || !*want || !to || !path || !strstr(path, want))
+	const char *at = getenv("FAULT_SWAP_AT");
+	if (!want || !*want || !to || !path || !strstr(path, want))
 		return;
-	done = 1;
+	if (++opens != (at ? atol(at) : 1))
+		return;
 	if (unlink(path) != 0 || symlink(to, path) != 0)
 		return;
 }

@@ -576,7 +576,8 @@ static void test_chunk_boundary(void **state)
 	sb_release(&t);
 }
 
-/* csvin_sniff: patients, sessions, and a file it cannot read, with why. */
+/* csvin_sniff: patients, sessions, therapists (also from an open file), and
+ * a file it cannot read, with why. */
 static void test_sniff(void **state)
 {
 	char dir[] = "/tmp/test_csvin.XXXXXX", path[64];
@@ -596,6 +597,20 @@ static void test_sniff(void **state)
 	fclose(f);
 	assert_int_equal(csvin_sniff(path, NULL, &err), 0);
 	assert_null(err.reason);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("therapist,credentials,email\nAnna Berg,physiotherapist,a@example.org\n", f);
+	fclose(f);
+	assert_int_equal(csvin_sniff(path, NULL, &err), CSVIN_THERAPISTS);
+	/* From an open file: told, and the file left at its start. */
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	assert_int_equal(getc(f), 't');
+	rewind(f);
+	assert_int_equal(csvin_sniff(path, f, &err), CSVIN_THERAPISTS);
+	assert_int_equal(ftell(f), 0);
+	assert_int_equal(getc(f), 't');
+	fclose(f);
 	unlink(path);
 	assert_int_equal(csvin_sniff(path, NULL, &err), -1);
 	assert_non_null(strstr(err.reason, "cannot open"));
