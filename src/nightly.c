@@ -21,6 +21,7 @@
 #include "outcome.h"
 #include "report.h"
 #include "report_index.h"
+#include "reportrun.h"
 #include "settings.h"
 #include "stats.h"
 
@@ -31,7 +32,7 @@ struct run {
 	FILE *log;
 	char *day_dir;
 	struct strbuf plan;
-	struct stats_ctx *sc; /* of the reports, kept for the morning page */
+	struct report_run rr; /* the reports' setup, kept for the morning page */
 };
 
 static void logf_(struct run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -504,35 +505,24 @@ out:
 
 #define NOTES_PER_BATCH 256
 
-/* Draws and writes what *b holds and starts a new batch (and gnuplot). */
-static int next_batch(struct run *run, struct report_batch **b, struct plot **plot,
-		      const char *errlog, struct error *err)
+/* Draws the batch so far and starts the next; a gnuplot that does not start
+ * again costs the rest of the night its charts, said in the log. */
+static int next_batch(struct run *run, struct error *err)
 {
-	int charts = *plot != NULL, rc = report_batch_finish(*b, *plot, err);
-	*b = NULL;
-	*plot = NULL;
-	if (rc < 0)
+	if (report_run_next_batch(&run->rr, err) < 0)
 		return -1;
-	if (charts) {
-		struct error perr = ERROR_INIT;
-		*plot = plot_start(errlog, &perr);
-		if (!*plot) {
-			logf_(run, "charts skipped: %s", perr.reason ? perr.reason : "no gnuplot");
-			run->r->charts = 0;
-		}
-		error_release(&perr);
+	if (!run->rr.plot && run->r->charts) {
+		logf_(run, "charts skipped: %s", run->rr.no_charts);
+		run->r->charts = 0;
 	}
-	*b = report_batch_new(*plot != NULL, errlog);
 	return 0;
 }
 
-/* The notes of 'pids' and the clinic report, with charts when 'plot' is given
- * (ended here either way). */
-static int write_reports(struct run *run, struct stats_ctx *sc, struct report_models *rm,
-			 char **pids, struct plot *plot, const char *errlog, struct error *err)
+/* The notes of 'pids' and the clinic report, in run->rr's batches. */
+static int write_reports(struct run *run, char **pids, struct error *err)
 {
 	struct store_filter all = STORE_FILTER_INIT;
-	struct report_batch *b = report_batch_new(plot != NULL, errlog);
+	struct report_run *rr = &run->rr;
 	char *notes = xasprintf("%s/notes", run->day_dir), *dir;
 	size_t i, n;
 	int ret = -1;
@@ -549,31 +539,48 @@ static int write_reports(struct run *run, struct stats_ctx *sc, struct report_mo
 			run->o->progress(run->o->progress_arg, (long)i, (long)n);
 		/* A batch holds its notes' HTML and chart scripts until drawn:
 		 * drawing every NOTES_PER_BATCH notes keeps a night's memory flat. */
-		if (i > 0 && i % NOTES_PER_BATCH == 0 &&
-		    next_batch(run, &b, &plot, errlog, err) < 0)
+		if (i > 0 && i % NOTES_PER_BATCH == 0 && next_batch(run, err) < 0)
 			goto out;
-		if (report_note(b, run->s, sc, rm, pids[i], NULL, notes, run->o->today, &dir, err) != 0)
+		if (report_note(rr->batch, run->s, rr->sc, rr->rm, pids[i], NULL, notes,
+				run->o->today, &dir, err) != 0)
 			goto out;
 		free(dir);
 		run->r->notes_written++;
 	}
 	if (run->o->progress)
 		run->o->progress(run->o->progress_arg, (long)n, (long)n);
-	if (report_clinic(b, run->s, sc, rm, &all, run->o->out, run->o->today, &dir, err) != 0)
+	if (report_clinic(rr->batch, run->s, rr->sc, rr->rm, &all, run->o->out, run->o->today,
+			  &dir, err) != 0)
 		goto out;
 	free(dir);
-	ret = report_batch_finish(b, plot, err);
-	b = NULL;
-	plot = NULL;
+	ret = report_run_finish(rr, err);
 out:
-	if (plot) {
-		struct error e2 = ERROR_INIT;
-		plot_finish(plot, &e2);
-		error_release(&e2);
-	}
-	report_batch_free(b);
 	free(notes);
 	return ret;
+}
+
+/* The patients whose notes the night writes (NULL with err). */
+static char **note_patients(struct run *run, long min_file, struct error *err)
+{
+	long today = 0;
+	size_t i;
+	char **pids;
+	/*
+	 * Letters for the patients in treatment: a session in the alert_window
+	 * days before the run.  Imported history (a first night's backfill) is
+	 * left for 'report note', and the summary says how many.
+	 */
+	if (date_parse(run->o->today, 10, &today) < 0)
+		BUG("the run date is not a date");
+	pids = store_patients_active_since(run->s, min_file,
+					   today - settings_long(run->s, "alert_window"),
+					   &run->r->notes_left, err);
+	if (!pids)
+		return NULL;
+	run->r->patients_updated = run->r->notes_left;
+	for (i = 0; pids[i]; i++)
+		run->r->patients_updated++;
+	return pids;
 }
 
 /*
@@ -584,70 +591,29 @@ out:
  */
 static int reports(struct run *run, long min_file, struct error *err)
 {
-	struct store *s = run->s;
-	struct stats_ctx *sc = NULL;
-	struct report_models *rm = NULL;
-	struct plot *plot = NULL;
-	char **pids = NULL, *errlog = NULL;
-	long today = 0;
-	size_t i;
+	char **pids = note_patients(run, min_file, err);
 	int ret = -1;
-
-	/*
-	 * Letters for the patients in treatment: a session in the alert_window
-	 * days before the run.  Imported history (a first night's backfill) is
-	 * left for 'report note', and the summary says how many.
-	 */
-	if (date_parse(run->o->today, 10, &today) < 0)
-		BUG("the run date is not a date");
-	pids = store_patients_active_since(s, min_file,
-					   today - settings_long(s, "alert_window"),
-					   &run->r->notes_left, err);
-	if (!pids)
+	if (!pids ||
+	    report_run_start(&run->rr, run->s, run->day_dir, REPORT_RUN_CHARTS_OPTIONAL, err) < 0 ||
+	    alerts_step(run, pids, run->rr.sc, err) < 0)
 		goto out;
-	rm = report_setup(s, &sc, err);
-	if (!rm)
-		goto out;
-	run->r->patients_updated = run->r->notes_left;
-	for (i = 0; pids[i]; i++)
-		run->r->patients_updated++;
-	if (alerts_step(run, pids, sc, err) < 0)
-		goto out;
-	errlog = xasprintf("%s/.gnuplot.log", run->day_dir);
-	{
-		struct error perr = ERROR_INIT;
-		plot = plot_start(errlog, &perr);
-		if (!plot)
-			logf_(run, "charts skipped: %s", perr.reason ? perr.reason : "no gnuplot");
-		error_release(&perr);
-	}
-	run->r->charts = plot != NULL;
-	ret = write_reports(run, sc, rm, pids, plot, errlog, err);
+	run->r->charts = run->rr.plot != NULL;
+	if (run->rr.no_charts)
+		logf_(run, "charts skipped: %s", run->rr.no_charts);
+	ret = write_reports(run, pids, err);
 	if (ret < 0 && run->r->charts) {
 		char *why = error_format(err);
-		run->r->chart_error = xasprintf("%s (gnuplot's messages: %s)", why, errlog);
+		run->r->chart_error = xasprintf("%s (gnuplot's messages: %s)", why, run->rr.errlog);
 		free(why);
 		logf_(run, "charts failed: %s; notes and clinic report written without charts",
 		      run->r->chart_error);
 		error_release(err);
 		run->r->charts = 0;
-		ret = write_reports(run, sc, rm, pids, NULL, NULL, err);
+		report_run_without_charts(&run->rr);
+		ret = write_reports(run, pids, err);
 	}
 out:
-	if (errlog) {
-		struct stat st;
-		char *log2 = xasprintf("%s.2", errlog);
-		int keep = ret < 0 || run->r->chart_error;
-		if (!keep || (stat(errlog, &st) == 0 && st.st_size == 0))
-			unlink(errlog);
-		if (!keep || (stat(log2, &st) == 0 && st.st_size == 0))
-			unlink(log2);
-		free(log2);
-	}
-	free(errlog);
 	strv_free(pids);
-	run->sc = sc;
-	report_models_free(rm);
 	return ret;
 }
 
@@ -773,7 +739,7 @@ int nightly_run(struct store *s, const struct nightly_opts *o, struct nightly_re
 	if (reports(&run, min_file, err) < 0 || write_summary(&run, err) < 0)
 		goto out;
 	/* The morning page last: it links the summary, alerts and letters. */
-	if (report_index_write(s, run.sc, o->out, o->today, settings_long(s, "index_period"),
+	if (report_index_write(s, run.rr.sc, o->out, o->today, settings_long(s, "index_period"),
 			       err) < 0)
 		goto out;
 	{
@@ -807,7 +773,7 @@ out:
 		fclose(run.log);
 	if (lock >= 0)
 		close(lock);
-	stats_ctx_free(run.sc);
+	report_run_release(&run.rr);
 	sb_release(&run.plan);
 	strv_free(files);
 	free(run.day_dir);
