@@ -31,6 +31,10 @@ struct run {
 	struct nightly_result *r;
 	FILE *log;
 	char *day_dir;
+	char *processed, *failed; /* INBOX/processed/DAY, INBOX/failed/DAY */
+	int status;               /* 1: a file or row was refused, skipped or replaced */
+	int lock;                 /* the held DB.lock, or -1 */
+	char **files;             /* the inbox's, in the order taken */
 	struct strbuf plan;
 	struct report_run rr; /* the reports' setup, kept for the morning page */
 };
@@ -199,8 +203,7 @@ static int inbox_dir(const char *dir)
 }
 
 /* Moves 'src' into folder 'dir' under its own name (or name.N when taken). */
-static int move_into(const char *src, const char *dir, const char *name, char **dst_out,
-		     struct error *err)
+static int move_into(const char *src, const char *dir, const char *name, struct error *err)
 {
 	char *dst = xasprintf("%s/%s", dir, name);
 	int i;
@@ -223,10 +226,7 @@ static int move_into(const char *src, const char *dir, const char *name, char **
 		free(dst);
 		return -1;
 	}
-	if (dst_out)
-		*dst_out = dst;
-	else
-		free(dst);
+	free(dst);
 	return 0;
 }
 
@@ -256,164 +256,181 @@ static int copy_rejects(const char *src, const char *dst, struct error *err)
 	return ret;
 }
 
-/* The name now names another file than the one read: that one stays in
- * the inbox for the next run to check (its rows, if any, were not read). */
-static void replaced(struct run *run, const char *shown, int *status)
-{
-	*status = 1;
-	logf_(run, "%s: replaced while it was read: the new entry is left in the inbox", shown);
-	sb_addf(&run->plan, "replaced %s (while it was read: the new entry is left for the next run)\n",
-		shown);
-}
+/* An inbox file as the night takes it. */
+struct taken {
+	const char *name;
+	char *path;
+	char *shown;         /* the name as every message prints it */
+	FILE *in;            /* the open file: all that is read of it is read here */
+	struct stat st;      /* of 'in', as checked */
+	enum csvin_kind kind;
+	int known;           /* the same bytes were ingested whole before */
+};
 
-/* One inbox file: 0 handled (moved), 1 refused (moved to failed), -1 I/O failure. */
-static int one_file(struct run *run, const char *name, int *status, struct error *err)
+/* Opens and checks the file: 1 to be ingested; 0 skipped, waiting or gone
+ * (said); -1 with err. */
+static int take(struct run *run, struct taken *t, struct error *err)
 {
 	const struct nightly_opts *o = run->o;
-	char *path = xasprintf("%s/%s", o->inbox, name);
-	char *shown = str_escaped(name); /* the name as every message prints it */
-	const char *why = NULL;
-	char *pdir = xasprintf("%s/processed/%s", o->inbox, o->today);
-	char *fdir = xasprintf("%s/failed/%s", o->inbox, o->today);
-	char *rej = xasprintf("%s/%s.rejects.csv", pdir, name), *moved = NULL;
-	struct ingest_opts io = { 0 };
-	struct ingest_result res;
-	struct error ierr = ERROR_INIT;
-	struct stat st;
-	int rc, ret = -1, known;
-	enum csvin_kind kind;
-	FILE *in = inbox_open(path, &st, &why);
-
-	if (!in) {
+	const char *why;
+	char sha[65];
+	int k;
+	t->in = inbox_open(t->path, &t->st, &why);
+	if (!t->in) {
 		if (why) { /* left where it is, said every night */
 			run->r->files_skipped++;
-			*status = 1;
-			logf_(run, "%s: skipped, %s: not read", shown, why);
-			sb_addf(&run->plan, "skip     %s (%s: not read)\n", shown, why);
+			run->status = 1;
+			logf_(run, "%s: skipped, %s: not read", t->shown, why);
+			sb_addf(&run->plan, "skip     %s (%s: not read)\n", t->shown, why);
 		}
-		ret = 0;
-		goto out;
+		return 0;
 	}
 	/* A modification time in the future (a skewed clock, a copied file)
 	 * would never settle: such a file counts as settled. */
-	if (o->settle_seconds > 0 && time(NULL) >= st.st_mtime &&
-	    time(NULL) - st.st_mtime < o->settle_seconds) {
+	if (o->settle_seconds > 0 && time(NULL) >= t->st.st_mtime &&
+	    time(NULL) - t->st.st_mtime < o->settle_seconds) {
 		run->r->files_waiting++;
-		logf_(run, "%s: modified %lds ago, left for the next run", shown,
-		      (long)(time(NULL) - st.st_mtime));
-		sb_addf(&run->plan, "wait     %s (modified in the last %ld s)\n", shown, o->settle_seconds);
-		ret = 0;
-		goto out;
+		logf_(run, "%s: modified %lds ago, left for the next run", t->shown,
+		      (long)(time(NULL) - t->st.st_mtime));
+		sb_addf(&run->plan, "wait     %s (modified in the last %ld s)\n", t->shown,
+			o->settle_seconds);
+		return 0;
 	}
-	rc = csvin_sniff(path, in, NULL);
-	kind = rc < 0 ? CSVIN_SESSIONS : (enum csvin_kind)rc; /* unread: its ingest says why */
-	{
-		/* Known before this run: the same bytes were ingested whole before. */
-		char sha[65];
-		known = sha256_stream(in, sha) == 0 ? store_file_known(run->s, sha, err) : 0;
-		if (known < 0)
-			goto out;
+	k = csvin_sniff(t->path, t->in, NULL);
+	t->kind = k < 0 ? CSVIN_SESSIONS : (enum csvin_kind)k; /* unread: its ingest says why */
+	t->known = sha256_stream(t->in, sha) == 0 ? store_file_known(run->s, sha, err) : 0;
+	return t->known < 0 ? -1 : 1;
+}
+
+/* The name now names another file than the one read: that one stays in
+ * the inbox for the next run to check (its rows, if any, were not read). */
+static void replaced(struct run *run, const struct taken *t)
+{
+	run->status = 1;
+	logf_(run, "%s: replaced while it was read: the new entry is left in the inbox", t->shown);
+	sb_addf(&run->plan, "replaced %s (while it was read: the new entry is left for the next run)\n",
+		t->shown);
+}
+
+/* Refused whole: moved to INBOX/failed/DAY beside a rejects file that says
+ * why, copied to the night's rejects/.  1, or -1 with err. */
+static int refuse(struct run *run, const struct taken *t, const struct error *ierr,
+		  struct error *err)
+{
+	char *msg = error_format(ierr), *frej, *copy;
+	struct strbuf sb = STRBUF_INIT;
+	int ret = -1;
+	run->r->files_failed++;
+	run->status = 1;
+	logf_(run, "%s: refused whole: %s", t->shown, msg);
+	sb_addf(&run->plan, "refuse   %s: %s\n", t->shown, msg);
+	free(msg);
+	if (run->o->dry_run)
+		return 1;
+	if (!same_entry(t->path, &t->st)) {
+		replaced(run, t);
+		return 1;
 	}
-	if (!o->dry_run && inbox_dir(pdir) != 0) {
-		error_set(err, ERR_IO, NULL, 0, "cannot create folder '%s': %s", pdir,
-			  strerror(errno));
-		goto out;
+	frej = xasprintf("%s/%s.rejects.csv", run->failed, t->name);
+	copy = xasprintf("%s/rejects/%s.rejects.csv", run->day_dir, t->name);
+	sb_addf(&sb, "line,reason,raw\n%ld,", ierr->line);
+	sb_csv_field(&sb, ierr->reason, strlen(ierr->reason));
+	sb_adds(&sb, ",\n");
+	if (move_into(t->path, run->failed, t->name, err) == 0 &&
+	    write_rejects(frej, sb.buf, sb.len, err) == 0 &&
+	    write_rejects(copy, sb.buf, sb.len, err) == 0)
+		ret = 1;
+	sb_release(&sb);
+	free(frej);
+	free(copy);
+	return ret;
+}
+
+/* Read: counted and said, its rejects copied to the night's rejects/, the
+ * file moved to INBOX/processed/DAY.  0, or -1 with err. */
+static int handled(struct run *run, const struct taken *t, const struct ingest_result *res,
+		   struct error *err)
+{
+	const struct store_ingest_counts *c = &res->counts;
+	store_ingest_counts_add(&run->r->counts, c);
+	if (t->kind == CSVIN_SESSIONS)
+		run->r->sessions_stored += c->stored;
+	if (c->rejected || c->conflicts)
+		run->status = 1;
+	run->r->files_known += t->known;
+	run->r->files_processed++;
+	sb_addf(&run->plan, "%-8s %s (%s): %ld rows, %ld new, %ld already stored, %ld rejected, "
+			    "%ld conflicts\n", t->known ? "known" : "ingest", t->shown,
+		ingest_kind_name(t->kind), c->rows_read, c->stored, c->duplicates, c->rejected,
+		c->conflicts);
+	logf_(run, "%s: %s%ld rows read, %ld stored, %ld already stored, %ld rejected, %ld conflicts",
+	      t->shown, t->known ? "already ingested before; " : "", c->rows_read, c->stored,
+	      c->duplicates, c->rejected, c->conflicts);
+	if (run->o->dry_run)
+		return 0;
+	if (res->rejects_path) {
+		char *copy = xasprintf("%s/rejects/%s.rejects.csv", run->day_dir, t->name);
+		int rc = copy_rejects(res->rejects_path, copy, err);
+		free(copy);
+		if (rc < 0)
+			return -1;
 	}
-	io.kind = kind;
-	io.in = in;
-	io.rejects_path = rej;
-	io.dry_run = o->dry_run;
-	io.today = o->today;
+	/* Moved only after its rows are committed: a crash here re-ingests it
+	 * next time, which stores nothing twice. */
+	if (!same_entry(t->path, &t->st)) {
+		replaced(run, t);
+		return 0;
+	}
+	return move_into(t->path, run->processed, t->name, err);
+}
+
+/* Ingests the taken file from its open FILE: 0 handled, 1 refused, -1 with err. */
+static int ingest_taken(struct run *run, const struct taken *t, struct error *err)
+{
+	char *rej = xasprintf("%s/%s.rejects.csv", run->processed, t->name);
+	struct ingest_opts io = { .kind = t->kind, .in = t->in, .rejects_path = rej,
+				  .dry_run = run->o->dry_run, .today = run->o->today };
+	struct ingest_result res;
+	struct error ierr = ERROR_INIT;
+	int rc;
 	/* A known file is ingested again all the same: it stores nothing twice
 	 * and rewrites its rejects, which a run killed after the commit lost. */
-	rc = ingest_file(run->s, path, &io, &res, &ierr);
+	rc = ingest_file(run->s, t->path, &io, &res, &ierr);
 	if (rc < 0) {
+		char *why = str_escaped(ierr.reason ? ierr.reason : "");
 		error_set(err, ierr.kind ? ierr.kind : ERR_IO, ierr.file, ierr.line, "%s",
 			  ierr.reason ? ierr.reason : "ingest failed");
-		char *why_failed = str_escaped(ierr.reason ? ierr.reason : "");
-		logf_(run, "%s: failed, left in the inbox: %s", shown, why_failed);
-		free(why_failed);
-		goto out;
-	}
-	if (rc == 1) {
-		char *msg = error_format(&ierr);
-		run->r->files_failed++;
-		*status = 1;
-		logf_(run, "%s: refused whole: %s", shown, msg);
-		sb_addf(&run->plan, "refuse   %s: %s\n", shown, msg);
-		if (!o->dry_run && !same_entry(path, &st)) {
-			replaced(run, shown, status);
-		} else if (!o->dry_run) {
-			struct strbuf sb = STRBUF_INIT;
-			char *frej = xasprintf("%s/%s.rejects.csv", fdir, name);
-			char *copy = xasprintf("%s/rejects/%s.rejects.csv", run->day_dir, name);
-			if (move_into(path, fdir, name, &moved, err) < 0) {
-				free(msg); free(frej); free(copy);
-				goto out;
-			}
-			sb_addf(&sb, "line,reason,raw\n%ld,", ierr.line);
-			sb_csv_field(&sb, ierr.reason, strlen(ierr.reason));
-			sb_adds(&sb, ",\n");
-			if (write_rejects(frej, sb.buf, sb.len, err) < 0 ||
-			    write_rejects(copy, sb.buf, sb.len, err) < 0) {
-				sb_release(&sb); free(msg); free(frej); free(copy);
-				goto out;
-			}
-			sb_release(&sb);
-			free(frej);
-			free(copy);
-		}
-		free(msg);
-		ret = 1;
-		goto out;
-	}
-	store_ingest_counts_add(&run->r->counts, &res.counts);
-	if (kind == CSVIN_SESSIONS)
-		run->r->sessions_stored += res.counts.stored;
-	if (res.counts.rejected || res.counts.conflicts)
-		*status = 1;
-	if (known)
-		run->r->files_known++;
-	sb_addf(&run->plan, "%-8s %s (%s): %ld rows, %ld new, %ld already stored, %ld rejected, "
-			    "%ld conflicts\n", known ? "known" : "ingest", shown,
-		ingest_kind_name(kind), res.counts.rows_read,
-		res.counts.stored, res.counts.duplicates, res.counts.rejected, res.counts.conflicts);
-	logf_(run, "%s: %s%ld rows read, %ld stored, %ld already stored, %ld rejected, %ld conflicts",
-	      shown, known ? "already ingested before; " : "", res.counts.rows_read, res.counts.stored,
-	      res.counts.duplicates, res.counts.rejected, res.counts.conflicts);
-	if (!o->dry_run) {
-		if (res.rejects_path) {
-			char *copy = xasprintf("%s/rejects/%s.rejects.csv", run->day_dir, name);
-			if (copy_rejects(res.rejects_path, copy, err) < 0) {
-				free(copy);
-				ingest_result_release(&res);
-				goto out;
-			}
-			free(copy);
-		}
-		/* Moved only after its rows are committed: a crash here re-ingests
-		 * it next time, which stores nothing twice. */
-		if (!same_entry(path, &st))
-			replaced(run, shown, status);
-		else if (move_into(path, pdir, name, NULL, err) < 0) {
-			ingest_result_release(&res);
-			goto out;
-		}
+		logf_(run, "%s: failed, left in the inbox: %s", t->shown, why);
+		free(why);
+	} else {
+		rc = rc == 1 ? refuse(run, t, &ierr, err) : handled(run, t, &res, err);
 	}
 	ingest_result_release(&res);
-	run->r->files_processed++;
-	ret = 0;
-out:
-	if (in)
-		fclose(in);
 	error_release(&ierr);
-	free(path);
-	free(shown);
-	free(pdir);
-	free(fdir);
 	free(rej);
-	free(moved);
-	return ret;
+	return rc;
+}
+
+/* One inbox file: 0 handled, skipped or waiting, 1 refused, -1 I/O failure. */
+static int one_file(struct run *run, const char *name, struct error *err)
+{
+	struct taken t = { .name = name };
+	int rc;
+	t.path = xasprintf("%s/%s", run->o->inbox, name);
+	t.shown = str_escaped(name);
+	rc = take(run, &t, err);
+	if (rc > 0 && !run->o->dry_run && inbox_dir(run->processed) != 0) {
+		error_set(err, ERR_IO, NULL, 0, "cannot create folder '%s': %s", run->processed,
+			  strerror(errno));
+		rc = -1;
+	}
+	if (rc > 0)
+		rc = ingest_taken(run, &t, err);
+	if (t.in)
+		fclose(t.in);
+	free(t.path);
+	free(t.shown);
+	return rc;
 }
 
 /* Alerts ---------------------------------------------------------------------- */
@@ -657,105 +674,150 @@ out:
 	return ret;
 }
 
+/* The steps of a night ---------------------------------------------------- */
+
+/* One run at a time: DB.lock held until the end. */
+static int lock_run(struct run *run, struct error *err)
+{
+	char *path = xasprintf("%s.lock", run->o->db_path);
+	int ret = -1;
+	run->lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (run->lock < 0)
+		error_set(err, ERR_IO, NULL, 0, "cannot open lock '%s': %s", path, strerror(errno));
+	else if (flock(run->lock, LOCK_EX | LOCK_NB) != 0)
+		error_set(err, ERR_BUSY, NULL, 0,
+			  "another nightly run holds the lock '%s': not started", path);
+	else
+		ret = 0;
+	free(path);
+	return ret;
+}
+
+/* DB.log, OUT/DAY and OUT/DAY/rejects (none of them in a dry run). */
+static int open_folders(struct run *run, struct error *err)
+{
+	const struct nightly_opts *o = run->o;
+	char *rf = xasprintf("%s/rejects", run->day_dir), *in, *out;
+	int k = 0;
+	if (!o->dry_run) {
+		char *logpath = xasprintf("%s.log", o->db_path);
+		int fd = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+		run->log = fd >= 0 ? fdopen(fd, "a") : NULL;
+		free(logpath);
+		k = mkdir_private(run->day_dir) || mkdir_private(rf);
+	}
+	free(rf);
+	if (k != 0) {
+		error_set(err, ERR_IO, NULL, 0, "cannot create folder '%s': %s", run->day_dir,
+			  strerror(errno));
+		return -1;
+	}
+	in = str_escaped(o->inbox);
+	out = str_escaped(o->out);
+	logf_(run, "start: inbox '%s', out '%s'%s", in, out, o->dry_run ? ", dry run" : "");
+	free(in);
+	free(out);
+	return 0;
+}
+
+/* Says in the database that the notes are written up to the last file stored. */
+static int set_reported(struct run *run, struct error *err)
+{
+	char v[32];
+	long last;
+	if (store_last_file_id(run->s, &last, err) < 0)
+		return -1;
+	snprintf(v, sizeof(v), "%ld", last);
+	return store_config_set(run->s, "nightly.reported_file", v, err);
+}
+
+/* Every file of the inbox, patients and therapists files first. */
+static int take_files(struct run *run, struct error *err)
+{
+	char *rf = NULL;
+	size_t i;
+	run->files = scan_inbox(run->o->inbox, err);
+	if (!run->files)
+		return -1;
+	/* The first run ever reports from the files it ingests: said before it
+	 * starts, so that the rerun of a killed first run still writes its notes. */
+	if (!run->o->dry_run) {
+		if (store_config_read(run->s, "nightly.reported_file", &rf, err) < 0 ||
+		    (!rf && set_reported(run, err) < 0))
+			return -1;
+		free(rf);
+	}
+	for (i = 0; run->files[i]; i++) {
+		run->r->files_seen++;
+		if (one_file(run, run->files[i], err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The reports of the patients seen since the last reported file: a killed
+ * run's too. */
+static int night_reports(struct run *run, struct error *err)
+{
+	char *rf;
+	long min_file;
+	if (store_config_read(run->s, "nightly.reported_file", &rf, err) < 0)
+		return -1;
+	min_file = rf ? strtol(rf, NULL, 10) + 1 : 1;
+	free(rf);
+	return reports(run, min_file, err);
+}
+
+/* The morning page last: it links the summary, alerts and letters. */
+static int write_index(struct run *run, struct error *err)
+{
+	return report_index_write(run->s, run->rr.sc, run->o->out, run->o->today,
+				  settings_long(run->s, "index_period"), err);
+}
+
+static int say_done(struct run *run, struct error *err)
+{
+	const struct nightly_result *r = run->r;
+	(void)err;
+	logf_(run, "done: %ld files processed, %ld refused, %ld waiting; %ld rows stored, %ld "
+		   "rejected, %ld conflicts; %ld notes; %ld alerts", r->files_processed,
+	      r->files_failed, r->files_waiting, r->counts.stored, r->counts.rejected,
+	      r->counts.conflicts, r->notes_written, r->alerts);
+	return 0;
+}
+
+/* A night, in order; a dry run stops after the files. */
+static const struct {
+	int (*step)(struct run *run, struct error *err);
+	int dry_run; /* a step of a dry run too */
+} steps[] = {
+	{ lock_run, 1 },      { open_folders, 1 }, { take_files, 1 }, { night_reports, 0 },
+	{ write_summary, 0 }, { write_index, 0 },  { set_reported, 0 }, { say_done, 0 },
+};
+
 int nightly_run(struct store *s, const struct nightly_opts *o, struct nightly_result *r,
 		struct error *err)
 {
 	struct run run;
-	char *lockpath = xasprintf("%s.lock", o->db_path), *logpath = xasprintf("%s.log", o->db_path);
-	char **files = NULL, *rf;
-	int lock = -1, status = 0, k, ret = -1;
-	long min_file;
 	size_t i;
+	int ret = -1;
 
 	memset(r, 0, sizeof(*r));
 	memset(&run, 0, sizeof(run));
 	run.s = s;
 	run.o = o;
 	run.r = r;
-	lock = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (lock < 0) {
-		error_set(err, ERR_IO, NULL, 0, "cannot open lock '%s': %s", lockpath,
-			  strerror(errno));
-		goto out;
-	}
-	if (flock(lock, LOCK_EX | LOCK_NB) != 0) {
-		error_set(err, ERR_BUSY, NULL, 0,
-			  "another nightly run holds the lock '%s': not started", lockpath);
-		goto out;
-	}
-	if (!o->dry_run) {
-		int fd = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-		run.log = fd >= 0 ? fdopen(fd, "a") : NULL;
-	}
+	run.lock = -1;
 	run.day_dir = xasprintf("%s/%s", o->out, o->today);
+	run.processed = xasprintf("%s/processed/%s", o->inbox, o->today);
+	run.failed = xasprintf("%s/failed/%s", o->inbox, o->today);
 	r->out_dir = xstrdup(run.day_dir);
-	rf = xasprintf("%s/rejects", run.day_dir);
-	k = o->dry_run ? 0 : (mkdir_private(run.day_dir) || mkdir_private(rf));
-	free(rf);
-	if (k != 0) {
-		error_set(err, ERR_IO, NULL, 0, "cannot create folder '%s': %s", run.day_dir,
-			  strerror(errno));
-		goto out;
-	}
-	{
-		char *in = str_escaped(o->inbox), *out = str_escaped(o->out);
-		logf_(&run, "start: inbox '%s', out '%s'%s", in, out, o->dry_run ? ", dry run" : "");
-		free(in);
-		free(out);
-	}
-	files = scan_inbox(o->inbox, err);
-	if (!files)
-		goto out;
-	/* The first run ever reports from the files it ingests: said before it
-	 * starts, so that the rerun of a killed first run still writes its notes. */
-	rf = NULL;
-	if (!o->dry_run && store_config_read(s, "nightly.reported_file", &rf, err) < 0)
-		goto out;
-	if (!o->dry_run && !rf) {
-		char v[32];
-		long last;
-		if (store_last_file_id(s, &last, err) < 0)
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		if ((!o->dry_run || steps[i].dry_run) && steps[i].step(&run, err) < 0)
 			goto out;
-		snprintf(v, sizeof(v), "%ld", last);
-		if (store_config_set(s, "nightly.reported_file", v, err) < 0)
-			goto out;
-	}
-	free(rf);
-	for (i = 0; files[i]; i++) {
-		r->files_seen++;
-		if (one_file(&run, files[i], &status, err) < 0)
-			goto out;
-	}
-	if (o->dry_run) {
+	if (o->dry_run)
 		r->plan = sb_detach(&run.plan);
-		ret = status;
-		goto out;
-	}
-	/* Notes from the first file not yet reported: a killed run's too. */
-	if (store_config_read(s, "nightly.reported_file", &rf, err) < 0)
-		goto out;
-	min_file = rf ? strtol(rf, NULL, 10) + 1 : 1;
-	free(rf);
-	if (reports(&run, min_file, err) < 0 || write_summary(&run, err) < 0)
-		goto out;
-	/* The morning page last: it links the summary, alerts and letters. */
-	if (report_index_write(s, run.rr.sc, o->out, o->today, settings_long(s, "index_period"),
-			       err) < 0)
-		goto out;
-	{
-		char v[32];
-		long last;
-		if (store_last_file_id(s, &last, err) < 0)
-			goto out;
-		snprintf(v, sizeof(v), "%ld", last);
-		if (store_config_set(s, "nightly.reported_file", v, err) < 0)
-			goto out;
-	}
-	logf_(&run, "done: %ld files processed, %ld refused, %ld waiting; %ld rows stored, %ld "
-		    "rejected, %ld conflicts; %ld notes; %ld alerts", r->files_processed, r->files_failed,
-	      r->files_waiting, r->counts.stored, r->counts.rejected, r->counts.conflicts,
-	      r->notes_written, r->alerts);
-	ret = status;
+	ret = run.status;
 	if (r->chart_error) {
 		/* Everything else was written: said, and an internal failure all the same. */
 		error_set(err, ERR_IO, NULL, 0, "charts failed: %s; the notes, the clinic "
@@ -771,14 +833,14 @@ out:
 	}
 	if (run.log)
 		fclose(run.log);
-	if (lock >= 0)
-		close(lock);
+	if (run.lock >= 0)
+		close(run.lock);
 	report_run_release(&run.rr);
 	sb_release(&run.plan);
-	strv_free(files);
+	strv_free(run.files);
 	free(run.day_dir);
-	free(lockpath);
-	free(logpath);
+	free(run.processed);
+	free(run.failed);
 	return ret;
 }
 
