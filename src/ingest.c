@@ -345,12 +345,81 @@ static long latest_session_date(const char *today)
 	return d + 1;
 }
 
+static int put_session(struct store *s, const struct batch *b, const struct qrec *q,
+		       enum store_outcome *outcome, struct error *err)
+{
+	struct csvin_session row;
+	row.patient_id = at(b, q->pid);
+	row.course_id = at(b, q->course);
+	row.therapist = at(b, q->therapist);
+	row.notes = at(b, q->notes);
+	row.date = q->date;
+	row.adverse_event = at(b, q->adverse);
+	row.attendance = q->attendance;
+	memcpy(row.score, q->score, sizeof(row.score));
+	memcpy(row.has, q->has, sizeof(row.has));
+	return store_ingest_session(s, &row, q->line, outcome, err);
+}
+
+/* A patient; on a conflict *why says which columns differ. */
+static int put_patient(struct store *s, int update, const struct batch *b, const struct qrec *q,
+		       struct strbuf *why, enum store_outcome *outcome, struct error *err)
+{
+	struct csvin_patient row;
+	row.patient_id = at(b, q->pid);
+	row.referrer = at(b, q->referrer);
+	row.indication = at(b, q->indication);
+	row.birth_year = q->birth_year;
+	row.name = at(b, q->name);
+	row.referral_reason = at(b, q->ref_reason);
+	row.referral_date = q->ref_date;
+	row.planned_sessions = q->planned;
+	sb_reset(why);
+	if (store_ingest_patient(s, &row, update, why, outcome, err) < 0)
+		return -1;
+	if (*outcome == STORE_CONFLICT) {
+		char *cols = sb_detach(why);
+		sb_addf(why, "differs from the stored patient in %s; not applied "
+			     "(--update-patients applies it)", cols);
+		free(cols);
+	}
+	return 0;
+}
+
+static int put_therapist(struct store *s, int update, const struct batch *b,
+			 const struct qrec *q, enum store_outcome *outcome, struct error *err)
+{
+	struct csvin_therapist row;
+	row.therapist = at(b, q->therapist);
+	row.credentials = at(b, q->credentials);
+	row.email = at(b, q->email);
+	return store_ingest_therapist(s, &row, update, outcome, err);
+}
+
+/* Why a row that conflicts with what is stored goes to the rejects. */
+static const char *conflict_reason(enum csvin_kind kind, enum store_outcome outcome,
+				   const struct strbuf *why)
+{
+	if (kind == CSVIN_THERAPISTS)
+		return "conflicts with the stored therapist of this name (different "
+		       "credentials or email); not overwritten (--update-therapists replaces it)";
+	if (kind == CSVIN_PATIENTS)
+		return why->buf;
+	return outcome == STORE_OTHER_COURSE
+		? "this patient has a session on this date in another course (one "
+		  "derived from dates, or another course_id); a patient has one "
+		  "session a day: not stored twice"
+		: "conflicts with a stored session of this patient and course "
+		  "on this date (different scores or attendance or adverse event); not overwritten";
+}
+
 /* Stores one record; 0 ok (reason set when it goes to the rejects), -1 error. */
 static int store_one(struct store *s, enum csvin_kind kind, int update, const struct batch *b,
 		     const struct qrec *q, long latest, struct strbuf *why,
 		     struct store_ingest_counts *c, const char **reason, struct error *err)
 {
 	enum store_outcome outcome;
+	int rc;
 	*reason = at(b, q->reason);
 	c->rows_read++;
 	if (!*reason && kind == CSVIN_SESSIONS && q->date > latest) {
@@ -366,193 +435,184 @@ static int store_one(struct store *s, enum csvin_kind kind, int update, const st
 		c->rejected++;
 		return 0;
 	}
-	if (kind == CSVIN_SESSIONS) {
-		struct csvin_session row;
-		row.patient_id = at(b, q->pid);
-		row.course_id = at(b, q->course);
-		row.therapist = at(b, q->therapist);
-		row.notes = at(b, q->notes);
-		row.date = q->date;
-		row.adverse_event = at(b, q->adverse);
-		row.attendance = q->attendance;
-		memcpy(row.score, q->score, sizeof(row.score));
-		memcpy(row.has, q->has, sizeof(row.has));
-		if (store_ingest_session(s, &row, q->line, &outcome, err) < 0)
-			return -1;
-	} else if (kind == CSVIN_PATIENTS) {
-		struct csvin_patient row;
-		row.patient_id = at(b, q->pid);
-		row.referrer = at(b, q->referrer);
-		row.indication = at(b, q->indication);
-		row.birth_year = q->birth_year;
-		row.name = at(b, q->name);
-		row.referral_reason = at(b, q->ref_reason);
-		row.referral_date = q->ref_date;
-		row.planned_sessions = q->planned;
-		sb_reset(why);
-		if (store_ingest_patient(s, &row, update, why, &outcome, err) < 0)
-			return -1;
-		if (outcome == STORE_CONFLICT) {
-			char *cols = sb_detach(why);
-			sb_addf(why, "differs from the stored patient in %s; not applied "
-				     "(--update-patients applies it)", cols);
-			free(cols);
-		}
-	} else {
-		struct csvin_therapist row;
-		row.therapist = at(b, q->therapist);
-		row.credentials = at(b, q->credentials);
-		row.email = at(b, q->email);
-		if (store_ingest_therapist(s, &row, update, &outcome, err) < 0)
-			return -1;
-	}
+	rc = kind == CSVIN_SESSIONS ? put_session(s, b, q, &outcome, err)
+	     : kind == CSVIN_PATIENTS ? put_patient(s, update, b, q, why, &outcome, err)
+	     : put_therapist(s, update, b, q, &outcome, err);
+	if (rc < 0)
+		return -1;
 	if (outcome == STORE_STORED) {
 		c->stored++;
 	} else if (outcome == STORE_DUPLICATE) {
 		c->duplicates++;
 	} else {
 		c->conflicts++;
-		*reason = kind == CSVIN_THERAPISTS
-			  ? "conflicts with the stored therapist of this name (different "
-			    "credentials or email); not overwritten (--update-therapists replaces it)"
-			  : kind == CSVIN_PATIENTS ? why->buf
-			  : outcome == STORE_OTHER_COURSE
-			  ? "this patient has a session on this date in another course (one "
-			    "derived from dates, or another course_id); a patient has one "
-			    "session a day: not stored twice"
-			  : "conflicts with a stored session of this patient and course "
-			    "on this date (different scores or attendance or adverse event); not overwritten";
+		*reason = conflict_reason(kind, outcome, why);
 	}
+	return 0;
+}
+
+/* One ingest under way: what its steps share. */
+struct ingest_run {
+	struct store *s;
+	const char *path;
+	const struct ingest_opts *o;
+	struct ingest_result *res;
+	struct pipe p;
+	pthread_t th;
+	int started;        /* the reader thread runs */
+	char *rej_path;     /* where the rejects go (NULL in a dry run) */
+	struct outfile rej;
+	int rej_open;       /* the rejects file is being written */
+	struct strbuf why;  /* a reason built for one row */
+	long latest;        /* the last date a session may have */
+	char *enc_setting;
+};
+
+/* Opens the input and decides where its rejects go, before anything is
+ * stored: 0, 1 refused whole (err), -1 with err. */
+static int open_input(struct ingest_run *in, struct error *err)
+{
+	const struct ingest_opts *o = in->o;
+	const char *names[CSVIN_MAX_MEASURES];
+	struct csvin_opts copts = { o->encoding, o->slash_dates };
+	size_t i, nm = store_measure_count(in->s);
+	for (i = 0; i < nm; i++)
+		names[i] = store_measure_name(in->s, i);
+	if (!copts.encoding)
+		copts.encoding = in->enc_setting = store_config_get(in->s, "input_encoding");
+	in->p.r = csvin_open_opts(in->path, o->in, o->kind, names, nm, &copts, err);
+	if (!in->p.r) /* a file that cannot be opened or read as CSV is refused whole */
+		return err->kind == ERR_IO ? -1 : 1;
+	in->res->size = csvin_size(in->p.r);
+	if (!o->dry_run &&
+	    !(in->rej_path = rejects_target(in->s, in->path, o->in, o->rejects_path, err)))
+		return -1;
+	return 0;
+}
+
+/* Stores a batch's records, their rejects to the rejects file: 0, or -1 with err. */
+static int store_batch(struct ingest_run *in, const struct batch *b, struct error *err)
+{
+	const struct ingest_opts *o = in->o;
+	int update = o->kind == CSVIN_PATIENTS ? o->update_patients : o->update_therapists;
+	size_t i;
+	for (i = 0; i < b->n; i++) {
+		const struct qrec *q = &b->rec[i];
+		const char *reason;
+		if (store_one(in->s, o->kind, update, b, q, in->latest, &in->why, &in->res->counts,
+			      &reason, err) < 0)
+			return -1;
+		if (!reason)
+			continue;
+		if (o->on_reject)
+			o->on_reject(o->arg, in->path, q->line, reason);
+		if (o->dry_run)
+			continue;
+		if (!in->rej_open) {
+			if (outfile_open(&in->rej, in->rej_path, err) < 0)
+				return -1;
+			in->rej_open = 1;
+			outfile_write(&in->rej, "line,reason,raw\n", 16);
+		}
+		write_reject(&in->rej, q->line, reason, at(b, q->raw), q->raw_len);
+	}
+	return 0;
+}
+
+/* Reads (on the reader thread) and stores every record: 0, 1 refused whole
+ * (err), -1 with err.  The caller rolls back unless 0. */
+static int store_all(struct ingest_run *in, struct error *err)
+{
+	unsigned long long next_progress = 0;
+	struct pipe *p = &in->p;
+	struct batch *b;
+	if (pthread_create(&in->th, NULL, reader_main, p) != 0) {
+		error_set(err, ERR_IO, NULL, 0, "cannot start the reader thread");
+		return -1;
+	}
+	in->started = 1;
+	while ((b = pop(p))) {
+		int rc = store_batch(in, b, err);
+		if (rc == 0 && in->o->progress && b->offset >= next_progress) {
+			in->o->progress(in->o->arg, b->offset, in->res->size);
+			next_progress = b->offset + (1u << 22);
+		}
+		batch_free(b);
+		if (rc < 0)
+			return -1;
+	}
+	pthread_join(in->th, NULL);
+	in->started = 0;
+	if (p->rc < 0) {
+		error_set(err, p->err.kind, p->err.file, p->err.line, "%s", p->err.reason);
+		/* Not readable in its encoding: refused whole, like a bad header. */
+		return p->err.kind == ERR_INPUT ? 1 : -1;
+	}
+	return 0;
+}
+
+/* The rejects on disk, then the rows committed (or rolled back in a dry
+ * run): 0, or -1 with err. */
+static int finish(struct ingest_run *in, struct error *err)
+{
+	struct ingest_result *res = in->res;
+	memcpy(res->sha256, csvin_sha256(in->p.r), 65);
+	/* The rejects are on disk before the rows are committed: a file whose
+	 * rejects cannot be kept is not stored (nothing is silently dropped). */
+	if (in->rej_open) {
+		in->rej_open = 0;
+		if (outfile_commit(&in->rej, err) < 0) {
+			store_ingest_rollback(in->s);
+			return -1;
+		}
+		res->rejects_path = in->rej_path;
+		in->rej_path = NULL;
+	}
+	if (in->o->dry_run) {
+		store_ingest_rollback(in->s);
+		return 0;
+	}
+	if (store_ingest_commit(in->s, &res->counts, res->size, res->sha256, err) < 0) {
+		if (res->rejects_path)
+			unlink(res->rejects_path);
+		return -1;
+	}
+	if (!res->rejects_path && in->rej_path)
+		res->stale_removed = remove_stale_rejects(in->rej_path);
 	return 0;
 }
 
 int ingest_file(struct store *s, const char *path, const struct ingest_opts *o,
 		struct ingest_result *res, struct error *err)
 {
-	const char *names[CSVIN_MAX_MEASURES];
-	struct pipe p;
-	pthread_t th;
-	int started = 0, ret = -1;
-	struct store_ingest_counts *c = &res->counts;
-	char *rej_path = NULL;
-	struct outfile rej;
-	int rej_open = 0;
-	size_t i, nm = store_measure_count(s);
-	unsigned long long next_progress = 0;
-	struct batch *b;
-	struct strbuf why = STRBUF_INIT;
-	long latest = latest_session_date(o->today);
-	struct csvin_opts copts = { NULL, CSVIN_DATE_NO_SLASH };
-	char *enc_setting = NULL;
-
+	struct ingest_run in = { .s = s, .path = path, .o = o, .res = res, .why = STRBUF_INIT };
+	int ret;
 	memset(res, 0, sizeof(*res));
-	memset(&p, 0, sizeof(p));
-	pthread_mutex_init(&p.mu, NULL);
-	pthread_cond_init(&p.cv, NULL);
-	p.kind = o->kind;
-	for (i = 0; i < nm; i++)
-		names[i] = store_measure_name(s, i);
-	copts.slash_dates = o->slash_dates;
-	copts.encoding = o->encoding;
-	if (!copts.encoding)
-		copts.encoding = enc_setting = store_config_get(s, "input_encoding");
-	p.r = csvin_open_opts(path, o->in, o->kind, names, nm, &copts, err);
-	if (!p.r) {
-		/* A file that cannot be opened or read as CSV is refused whole. */
-		ret = err->kind == ERR_IO ? -1 : 1;
-		goto out;
+	pthread_mutex_init(&in.p.mu, NULL);
+	pthread_cond_init(&in.p.cv, NULL);
+	in.p.kind = o->kind;
+	in.latest = latest_session_date(o->today);
+	ret = open_input(&in, err);
+	if (ret == 0 && store_ingest_begin(s, path, ingest_kind_name(o->kind), err) < 0) {
+		ret = -1;
+	} else if (ret == 0) {
+		ret = store_all(&in, err);
+		if (ret == 0)
+			ret = finish(&in, err);
+		else
+			store_ingest_rollback(s);
 	}
-	res->size = csvin_size(p.r);
-	if (o->dry_run)
-		rej_path = NULL;
-	else if (!(rej_path = rejects_target(s, path, o->in, o->rejects_path, err)))
-		goto out;
-	if (store_ingest_begin(s, path, ingest_kind_name(o->kind), err) < 0)
-		goto out;
-	if (pthread_create(&th, NULL, reader_main, &p) != 0) {
-		error_set(err, ERR_IO, NULL, 0, "cannot start the reader thread");
-		goto fail;
-	}
-	started = 1;
-	while ((b = pop(&p))) {
-		for (i = 0; i < b->n; i++) {
-			const struct qrec *q = &b->rec[i];
-			const char *reason;
-			if (store_one(s, o->kind, o->kind == CSVIN_PATIENTS ? o->update_patients
-					  : o->update_therapists, b, q, latest, &why, c,
-				      &reason, err) < 0) {
-				batch_free(b);
-				goto fail;
-			}
-			if (!reason)
-				continue;
-			if (o->on_reject)
-				o->on_reject(o->arg, path, q->line, reason);
-			if (o->dry_run)
-				continue;
-			if (!rej_open) {
-				if (outfile_open(&rej, rej_path, err) < 0) {
-					batch_free(b);
-					goto fail;
-				}
-				rej_open = 1;
-				outfile_write(&rej, "line,reason,raw\n", 16);
-			}
-			write_reject(&rej, q->line, reason, at(b, q->raw), q->raw_len);
-		}
-		if (o->progress && b->offset >= next_progress) {
-			o->progress(o->arg, b->offset, res->size);
-			next_progress = b->offset + (1u << 22);
-		}
-		batch_free(b);
-	}
-	pthread_join(th, NULL);
-	started = 0;
-	if (p.rc < 0) {
-		error_set(err, p.err.kind, p.err.file, p.err.line, "%s", p.err.reason);
-		/* Not readable in its encoding: refused whole, like a bad header. */
-		if (p.err.kind == ERR_INPUT)
-			ret = 1;
-		goto fail;
-	}
-	memcpy(res->sha256, csvin_sha256(p.r), 65);
-	/* The rejects are on disk before the rows are committed: a file whose
-	 * rejects cannot be kept is not stored (nothing is silently dropped). */
-	if (rej_open) {
-		rej_open = 0;
-		if (outfile_commit(&rej, err) < 0)
-			goto fail;
-		res->rejects_path = rej_path;
-		rej_path = NULL;
-	}
-	if (o->dry_run) {
-		store_ingest_rollback(s);
-		ret = 0;
-		goto out;
-	}
-	if (store_ingest_commit(s, c, res->size, res->sha256, err) < 0) {
-		if (res->rejects_path)
-			unlink(res->rejects_path);
-		goto out;
-	}
-	if (!res->rejects_path)
-		res->stale_removed = remove_stale_rejects(rej_path);
-	ret = 0;
-	goto out;
-fail:
-	store_ingest_rollback(s);
-out:
-	if (started)
-		stop_reader(&p, th);
-	if (rej_open)
-		outfile_abort(&rej);
-	free(rej_path);
-	sb_release(&why);
-	free(enc_setting);
-	csvin_free(p.r);
-	error_release(&p.err);
-	pthread_mutex_destroy(&p.mu);
-	pthread_cond_destroy(&p.cv);
+	if (in.started)
+		stop_reader(&in.p, in.th);
+	if (in.rej_open)
+		outfile_abort(&in.rej);
+	free(in.rej_path);
+	sb_release(&in.why);
+	free(in.enc_setting);
+	csvin_free(in.p.r);
+	error_release(&in.p.err);
+	pthread_mutex_destroy(&in.p.mu);
+	pthread_cond_destroy(&in.p.cv);
 	return ret;
 }
 
