@@ -136,6 +136,14 @@ struct report_nonresp {
 	long from, to;
 };
 
+/* Where a reader of the lists is: one pass at a time, i counting up from 0. */
+struct report_cursor {
+	size_t next; /* 1 + the record the scratch file is at; 0: not yet read */
+	struct report_worse w;
+	struct report_nonresp r;
+	struct strbuf s; /* the current record's strings */
+};
+
 /* Mean score by session number: session numbers reached by 3 or more courses. */
 struct report_means {
 	size_t n;
@@ -172,10 +180,16 @@ struct report_clinic {
 	 * more courses): each a fair_level = 1 - 0.05 / fair_k interval. */
 	size_t fair_k;
 	double fair_level;
+	/* The courses that got worse and those without response, in the order
+	 * found: read them with report_clinic_worse/_nonresp.  The builder keeps
+	 * them in scratch files (a large clinic lists tens of thousands), or in
+	 * these arrays when it cannot make one (and a report made by hand may
+	 * fill the arrays). */
 	struct report_worse *worse;
 	size_t nworse, capworse_;
 	struct report_nonresp *nonresp;
 	size_t nnonresp, capnonresp_;
+	FILE *worse_spool_, *nonresp_spool_;
 	/* Kaplan-Meier fits of the eligible courses, per measure: the chart and
 	 * the numbers at risk under it (and in the text) come from these; the
 	 * numbers at risk are given at session 0, km_step, ... (km_ticks). */
@@ -193,6 +207,14 @@ int report_clinic_build(struct store *s, const struct stats_ctx *sc,
 			const struct report_models *rm, const struct store_filter *f,
 			const char *today, struct report_clinic *out, struct error *err);
 void report_clinic_release(struct report_clinic *c);
+/* The i-th course that got worse and the i-th without response, for i from
+ * 0 to nworse - 1 (nnonresp - 1) in order; the cursor starts zeroed and
+ * holds what is returned until the next call (report_cursor_release). */
+const struct report_worse *report_clinic_worse(const struct report_clinic *c, size_t i,
+					       struct report_cursor *cur);
+const struct report_nonresp *report_clinic_nonresp(const struct report_clinic *c, size_t i,
+						   struct report_cursor *cur);
+void report_cursor_release(struct report_cursor *cur);
 
 /* Views ------------------------------------------------------------------ */
 

@@ -6,7 +6,10 @@
  */
 #include "report_data.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,10 +55,44 @@ static size_t group_get(struct group_acc **g, size_t *n, size_t *cap, const char
 	return (*n)++;
 }
 
+/*
+ * The lists --------------------------------------------------------------
+ * A record in a scratch file: the fixed fields, then each string as its
+ * length with the NUL (0: none) and its bytes.  The file is the process's
+ * own (tmpfile: mode 0600, no name), read back by the same process, so the
+ * static strings (measure names, categories) travel as pointers.
+ */
+struct worse_rec {
+	const char *measure, *category;
+	double baseline, latest, change;
+};
+
+struct nonresp_rec {
+	size_t sessions;
+	long from, to;
+};
+
+static void put_str(FILE *f, const char *s)
+{
+	size_t n = s ? strlen(s) + 1 : 0;
+	fwrite(&n, sizeof(n), 1, f);
+	if (n)
+		fwrite(s, 1, n, f);
+}
+
 static void add_worse(struct report_clinic *c, const struct store_course *k, size_t m,
 		      const struct stats_course *r)
 {
 	struct report_worse *w;
+	if (c->worse_spool_) {
+		struct worse_rec x = { c->names[m], r->clinical_category, r->baseline, r->latest,
+				       r->change };
+		fwrite(&x, sizeof(x), 1, c->worse_spool_);
+		put_str(c->worse_spool_, k->patient_id);
+		put_str(c->worse_spool_, k->course_id);
+		c->nworse++;
+		return;
+	}
 	c->worse = xgrow(c->worse, &c->capworse_, c->nworse + 1, sizeof(*c->worse));
 	w = &c->worse[c->nworse++];
 	w->patient_id = xstrdup(k->patient_id);
@@ -70,6 +107,15 @@ static void add_worse(struct report_clinic *c, const struct store_course *k, siz
 static void add_nonresp(struct report_clinic *c, const struct store_course *k)
 {
 	struct report_nonresp *x;
+	if (c->nonresp_spool_) {
+		struct nonresp_rec y = { k->n, k->date[0], k->date[k->n - 1] };
+		fwrite(&y, sizeof(y), 1, c->nonresp_spool_);
+		put_str(c->nonresp_spool_, k->patient_id);
+		put_str(c->nonresp_spool_, k->course_id);
+		put_str(c->nonresp_spool_, k->therapist);
+		c->nnonresp++;
+		return;
+	}
 	c->nonresp = xgrow(c->nonresp, &c->capnonresp_, c->nnonresp + 1, sizeof(*c->nonresp));
 	x = &c->nonresp[c->nnonresp++];
 	x->patient_id = xstrdup(k->patient_id);
@@ -78,6 +124,117 @@ static void add_nonresp(struct report_clinic *c, const struct store_course *k)
 	x->sessions = k->n;
 	x->from = k->date[0];
 	x->to = k->date[k->n - 1];
+}
+
+/* Reads 'n' strings of a record into cur->s; at[i]: offset, or SIZE_MAX for none. */
+static int get_strs(FILE *f, struct report_cursor *cur, size_t *at, size_t n)
+{
+	size_t i, len;
+	sb_reset(&cur->s);
+	for (i = 0; i < n; i++) {
+		if (fread(&len, sizeof(len), 1, f) != 1 || len > 65536)
+			return -1;
+		at[i] = len ? cur->s.len : SIZE_MAX;
+		if (!len)
+			continue;
+		cur->s.buf = xgrow(cur->s.buf, &cur->s.cap, cur->s.len + len + 1, 1);
+		if (fread(cur->s.buf + cur->s.len, 1, len, f) != len || cur->s.buf[cur->s.len + len - 1])
+			return -1;
+		cur->s.len += len;
+	}
+	return 0;
+}
+
+static char *str_at(struct report_cursor *cur, size_t at)
+{
+	static char unreadable[] = "?";
+	if (at == SIZE_MAX)
+		return NULL;
+	return cur->s.buf ? cur->s.buf + at : unreadable;
+}
+
+/* Puts the scratch file at record i: where the last read left it, else
+ * read from the start (a new reader, or one that skips). */
+static void seek_rec(FILE *f, size_t i, struct report_cursor *cur,
+		     int (*read)(FILE *f, struct report_cursor *cur))
+{
+	size_t at = 0;
+	if (cur->next && cur->next - 1 == i)
+		return;
+	rewind(f);
+	while (at < i && read(f, cur) == 0)
+		at++;
+}
+
+static int read_worse(FILE *f, struct report_cursor *cur)
+{
+	struct worse_rec x;
+	size_t at[2];
+	if (fread(&x, sizeof(x), 1, f) != 1 || get_strs(f, cur, at, 2) < 0)
+		return -1;
+	cur->w.measure = x.measure;
+	cur->w.category = x.category;
+	cur->w.baseline = x.baseline;
+	cur->w.latest = x.latest;
+	cur->w.change = x.change;
+	cur->w.patient_id = str_at(cur, at[0]);
+	cur->w.course_id = str_at(cur, at[1]);
+	return 0;
+}
+
+static int read_nonresp(FILE *f, struct report_cursor *cur)
+{
+	struct nonresp_rec y;
+	size_t at[3];
+	if (fread(&y, sizeof(y), 1, f) != 1 || get_strs(f, cur, at, 3) < 0)
+		return -1;
+	cur->r.sessions = y.sessions;
+	cur->r.from = y.from;
+	cur->r.to = y.to;
+	cur->r.patient_id = str_at(cur, at[0]);
+	cur->r.course_id = str_at(cur, at[1]);
+	cur->r.therapist = str_at(cur, at[2]);
+	return 0;
+}
+
+/* A record that cannot be read back (the scratch file failed under us):
+ * a row of question marks rather than a crash; the build checked every
+ * write. */
+static void unreadable(struct report_cursor *cur)
+{
+	static char q[] = "?";
+	cur->w = (struct report_worse){ q, q, q, NAN, NAN, NAN, NULL };
+	cur->r = (struct report_nonresp){ q, q, NULL, 0, 0, 0 };
+}
+
+const struct report_worse *report_clinic_worse(const struct report_clinic *c, size_t i,
+					       struct report_cursor *cur)
+{
+	if (!c->worse_spool_)
+		return &c->worse[i];
+	seek_rec(c->worse_spool_, i, cur, read_worse);
+	if (read_worse(c->worse_spool_, cur) < 0)
+		unreadable(cur);
+	cur->next = i + 2;
+	return &cur->w;
+}
+
+const struct report_nonresp *report_clinic_nonresp(const struct report_clinic *c, size_t i,
+						   struct report_cursor *cur)
+{
+	if (!c->nonresp_spool_)
+		return &c->nonresp[i];
+	seek_rec(c->nonresp_spool_, i, cur, read_nonresp);
+	if (read_nonresp(c->nonresp_spool_, cur) < 0)
+		unreadable(cur);
+	cur->next = i + 2;
+	return &cur->r;
+}
+
+void report_cursor_release(struct report_cursor *cur)
+{
+	sb_release(&cur->s);
+	memset(cur, 0, sizeof(*cur));
 }
 
 /* Sums of the scores by session number, for the means chart. */
@@ -347,6 +504,22 @@ static void finish(struct clinic_run *run)
 		stats_gmeans_free(run->dv[m]);
 }
 
+/* Every write to the lists' scratch files went through (and the reader
+ * starts from the file, not stdio's buffer). */
+static int spool_failed(const struct report_clinic *c, struct error *err)
+{
+	FILE *f[2] = { c->worse_spool_, c->nonresp_spool_ };
+	int i;
+	for (i = 0; i < 2; i++)
+		if (f[i] && (fflush(f[i]) != 0 || ferror(f[i]))) {
+			error_set(err, ERR_IO, NULL, 0,
+				  "cannot keep the clinic report's lists in a scratch file: %s",
+				  strerror(errno));
+			return 1;
+		}
+	return 0;
+}
+
 static int clinic_course(void *run, const struct store_course *k, struct error *err)
 {
 	(void)err;
@@ -390,7 +563,11 @@ int report_clinic_build(struct store *s, const struct stats_ctx *sc,
 	}
 	for (m = 0; m < STORE_BUILTIN_MEASURES; m++)
 		run->dv[m] = stats_gmeans_new();
+	c->worse_spool_ = tmpfile();
+	c->nonresp_spool_ = tmpfile();
 	rc = store_for_each_course(s, f, clinic_course, run, err);
+	if (rc >= 0 && spool_failed(c, err))
+		rc = -1;
 	finish(run);
 	if (run->periods)
 		report_period_acc_finish(run->periods);
@@ -414,12 +591,16 @@ void report_clinic_release(struct report_clinic *c)
 	free(c->ind);
 	for (i = 0; i < STORE_BUILTIN_MEASURES; i++)
 		free(c->fair[i]);
-	for (i = 0; i < c->nworse; i++) {
+	for (i = 0; c->worse && i < c->nworse; i++) {
 		free(c->worse[i].patient_id);
 		free(c->worse[i].course_id);
 	}
 	free(c->worse);
-	for (i = 0; i < c->nnonresp; i++) {
+	if (c->worse_spool_)
+		fclose(c->worse_spool_);
+	if (c->nonresp_spool_)
+		fclose(c->nonresp_spool_);
+	for (i = 0; c->nonresp && i < c->nnonresp; i++) {
 		free(c->nonresp[i].patient_id);
 		free(c->nonresp[i].course_id);
 		free(c->nonresp[i].therapist);

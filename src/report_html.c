@@ -269,6 +269,7 @@ static void fair_section(struct strbuf *h, const struct report_clinic *c)
 
 static void worse_table(struct strbuf *h, const struct report_clinic *c)
 {
+	struct report_cursor cur = { 0 };
 	char a[32];
 	size_t i;
 	sb_addf(h, "<h2>Courses that got worse (%zu)</h2>\n", c->nworse);
@@ -280,7 +281,7 @@ static void worse_table(struct strbuf *h, const struct report_clinic *c)
 	sb_adds(h, "<table><tr><th>Patient</th><th>Course</th><th>Measure</th><th>Baseline</th>"
 		   "<th>Latest</th><th>Change</th><th>Category</th></tr>\n");
 	for (i = 0; i < c->nworse; i++) {
-		const struct report_worse *w = &c->worse[i];
+		const struct report_worse *w = report_clinic_worse(c, i, &cur);
 		sb_adds(h, "<tr>");
 		td(h, w->patient_id, 0);
 		td(h, w->course_id, 0);
@@ -292,10 +293,12 @@ static void worse_table(struct strbuf *h, const struct report_clinic *c)
 		sb_adds(h, "</tr>\n");
 	}
 	sb_adds(h, "</table>\n");
+	report_cursor_release(&cur);
 }
 
 static void nonresp_table(struct strbuf *h, const struct report_clinic *c)
 {
+	struct report_cursor cur = { 0 };
 	char d1[11], d2[11];
 	size_t i;
 	sb_addf(h, "<h2>No response after %ld or more sessions (%zu)</h2>\n",
@@ -307,7 +310,7 @@ static void nonresp_table(struct strbuf *h, const struct report_clinic *c)
 	sb_adds(h, "<table><tr><th>Patient</th><th>Course</th><th>Sessions</th><th>From</th>"
 		   "<th>To</th><th>Therapist</th></tr>\n");
 	for (i = 0; i < c->nnonresp; i++) {
-		const struct report_nonresp *r = &c->nonresp[i];
+		const struct report_nonresp *r = report_clinic_nonresp(c, i, &cur);
 		date_format(r->from, d1);
 		date_format(r->to, d2);
 		sb_adds(h, "<tr>");
@@ -320,6 +323,7 @@ static void nonresp_table(struct strbuf *h, const struct report_clinic *c)
 		sb_adds(h, "</tr>\n");
 	}
 	sb_adds(h, "</table>\n");
+	report_cursor_release(&cur);
 }
 
 void report_clinic_html(struct strbuf *h, const struct report_clinic *c)

@@ -471,13 +471,14 @@ static void fair_section(struct strbuf *t, const struct report_clinic *c)
 
 static void worse_list(struct strbuf *t, const struct report_clinic *c)
 {
+	struct report_cursor cur = { 0 };
 	struct strbuf x = STRBUF_INIT;
 	char a[32], b[32], d[32];
 	size_t i;
 	sb_addf(t, "\nCourses that got worse (change of at least the MCID, or reliable "
 		   "deterioration): %zu\n", c->nworse);
 	for (i = 0; i < c->nworse; i++) {
-		const struct report_worse *w = &c->worse[i];
+		const struct report_worse *w = report_clinic_worse(c, i, &cur);
 		sb_reset(&x);
 		plain(&x, w->patient_id);
 		sb_adds(&x, " ");
@@ -491,17 +492,19 @@ static void worse_list(struct strbuf *t, const struct report_clinic *c)
 	if (!c->nworse)
 		sb_adds(t, "  none\n");
 	sb_release(&x);
+	report_cursor_release(&cur);
 }
 
 static void nonresp_list(struct strbuf *t, const struct report_clinic *c)
 {
+	struct report_cursor cur = { 0 };
 	struct strbuf x = STRBUF_INIT;
 	char d1[11], d2[11];
 	size_t i;
 	sb_addf(t, "\nNo response on any measure after %ld or more sessions: %zu\n",
 		c->no_response_sessions, c->nnonresp);
 	for (i = 0; i < c->nnonresp; i++) {
-		const struct report_nonresp *r = &c->nonresp[i];
+		const struct report_nonresp *r = report_clinic_nonresp(c, i, &cur);
 		date_format(r->from, d1);
 		date_format(r->to, d2);
 		sb_reset(&x);
@@ -516,6 +519,7 @@ static void nonresp_list(struct strbuf *t, const struct report_clinic *c)
 	if (!c->nnonresp)
 		sb_adds(t, "  none\n");
 	sb_release(&x);
+	report_cursor_release(&cur);
 }
 
 void report_clinic_text(struct strbuf *t, const struct report_clinic *c)
