@@ -194,33 +194,35 @@ static void add_active(struct report_index *x, const struct stats_ctx *sc,
 	}
 }
 
+struct active_run {
+	struct report_index *x;
+	struct store *s;
+	const struct stats_ctx *sc;
+	long today;
+};
+
+static int active_course(void *arg, const struct store_course *k, struct error *err)
+{
+	struct active_run *a = arg;
+	struct store_course_visits v;
+	if (k->n == 0 || !outcome_active(k->date[k->n - 1], a->today, a->x->window))
+		return 0;
+	memset(&v, 0, sizeof(v));
+	/* The name only when the clinic asked for names on the page. */
+	if (a->x->show_names && store_course_visits(a->s, k, &v, err) < 0)
+		return -1;
+	add_active(a->x, a->sc, k, v.name);
+	store_course_visits_release(&v);
+	return 0;
+}
+
 /* The courses with a session in the alert_window days before today. */
 static int find_active(struct report_index *x, struct store *s, const struct stats_ctx *sc,
 		       long today, struct error *err)
 {
 	struct store_filter f = STORE_FILTER_INIT;
-	struct store_iter *it;
-	struct store_course k;
-	struct store_course_visits v;
-	int rc;
-	memset(&k, 0, sizeof(k));
-	if (store_iter_open(s, &f, &it, err) < 0)
-		return -1;
-	while ((rc = store_iter_next(it, &k, err)) == 1) {
-		if (k.n == 0 || !outcome_active(k.date[k.n - 1], today, x->window))
-			continue;
-		memset(&v, 0, sizeof(v));
-		/* The name only when the clinic asked for names on the page. */
-		if (x->show_names && store_course_visits(s, &k, &v, err) < 0) {
-			rc = -1;
-			break;
-		}
-		add_active(x, sc, &k, v.name);
-		store_course_visits_release(&v);
-	}
-	store_iter_free(it);
-	store_course_release(&k);
-	return rc;
+	struct active_run a = { x, s, sc, today };
+	return store_for_each_course(s, &f, active_course, &a, err);
 }
 
 static int find_alerts(struct report_index *x, struct store *s, const char *out_dir,

@@ -68,31 +68,38 @@ void report_period_acc_finish(struct report_period_acc *pa)
 	free(pa);
 }
 
+struct period_run {
+	const struct stats_ctx *sc;
+	struct report_period_acc *pa;
+	size_t nm;
+};
+
+static int period_course(void *arg, const struct store_course *k, struct error *err)
+{
+	struct period_run *p = arg;
+	struct stats_course r;
+	size_t m;
+	(void)err;
+	for (m = 0; m < p->nm; m++) {
+		stats_course_compute(p->sc, k, m, STATS_NO_PLATEAU, &r);
+		report_period_acc_add(p->pa, k->date[0], m, &r);
+	}
+	return 0;
+}
+
 int report_period_compare(struct store *s, const struct stats_ctx *sc, long today, long period,
 			  struct report_periods *out, struct error *err)
 {
 	struct store_filter f = STORE_FILTER_INIT;
-	struct report_period_acc *pa;
-	struct store_iter *it;
-	struct store_course k;
-	struct stats_course r;
-	size_t m, nm = store_measure_count(s);
+	struct period_run p;
 	int rc;
-	memset(&k, 0, sizeof(k));
 	f.from = today - 2 * period + 1;
 	f.to = today;
-	pa = report_period_acc_new(nm, today, period, out);
-	rc = store_iter_open(s, &f, &it, err);
-	if (rc == 0) {
-		while ((rc = store_iter_next(it, &k, err)) == 1)
-			for (m = 0; m < nm; m++) {
-				stats_course_compute(sc, &k, m, STATS_NO_PLATEAU, &r);
-				report_period_acc_add(pa, k.date[0], m, &r);
-			}
-		store_iter_free(it);
-	}
-	store_course_release(&k);
-	report_period_acc_finish(pa);
+	p.sc = sc;
+	p.nm = store_measure_count(s);
+	p.pa = report_period_acc_new(p.nm, today, period, out);
+	rc = store_for_each_course(s, &f, period_course, &p, err);
+	report_period_acc_finish(p.pa);
 	return rc < 0 ? -1 : 0;
 }
 
