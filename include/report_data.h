@@ -253,7 +253,10 @@ const char *report_reliable_basis(const struct report_note_measure *m, char *buf
 /* Response figures count the eligible courses (baseline >= min_baseline): how
  * many of them responded, never did, or lost it; how many were left out. */
 #define REPORT_ELIGIBLE_NOTE "Response figures count the eligible courses: a baseline of at least " \
-	"the measure's min_baseline (a symptom mild at baseline cannot improve by the MCID)."
+	"the measure's min_baseline (a symptom mild at baseline cannot improve by the MCID). " \
+	"A responder's latest score is at least the MCID below baseline. The Kaplan-Meier " \
+	"median counts the sessions to the first score that reached the MCID, also in a " \
+	"course that lost it later."
 /* The numbers at risk under the Kaplan-Meier chart, in both views. */
 #define REPORT_AT_RISK_NOTE "Numbers at risk by session number, as under the Kaplan-Meier " \
 	"chart: the eligible courses that had neither reached the MCID nor had their last " \

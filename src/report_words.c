@@ -201,10 +201,13 @@ const char *report_reliable_basis(const struct report_note_measure *m, char *buf
 
 const char *report_eligible_counts(const struct stats_clinic *r, char *buf, size_t n)
 {
-	snprintf(buf, n, "%ld of %ld eligible courses responded; %ld stopped before responding; "
-		 "%ld responded and lost it; %ld mild at baseline left out",
-		 r->eligible - r->never_responded, r->eligible, r->never_responded, r->response_lost,
-		 r->courses - r->eligible);
+	/* Reached = hold it (the table's responders) + lost it: said so, so the
+	 * two figures visibly agree. */
+	snprintf(buf, n, "%ld of %ld eligible courses reached the MCID; %ld of them lost it, "
+		 "%ld hold it (the responders); %ld had not reached it by their latest score; "
+		 "%ld mild at baseline left out",
+		 r->eligible - r->never_responded, r->eligible, r->response_lost, r->responders,
+		 r->never_responded, r->courses - r->eligible);
 	return buf;
 }
 

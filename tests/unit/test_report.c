@@ -388,8 +388,9 @@ static void test_clinic_text(void **state)
 	assert_non_null(strstr(t.buf, "fatigue         3      7.00   5.00  -2.00 (-3.50 to -0.50) "
 				      "< 0.001   0.250  1.20\n"));
 	assert_non_null(strstr(t.buf, "fatigue        2/3     67 (20 to 94)           not reached\n"));
-	assert_non_null(strstr(t.buf, "  fatigue: 2 of 3 eligible courses responded; 1 stopped before "
-				      "responding; 0\n    responded and lost it; 0 mild at baseline left out\n"));
+	assert_non_null(strstr(t.buf, "  fatigue: 2 of 3 eligible courses reached the MCID; 0 of them "
+				      "lost it, 2 hold\n    it (the responders); 1 had not reached it by "
+				      "their latest score; 0 mild at\n    baseline left out\n"));
 	assert_non_null(strstr(t.buf, "  21-44 days: 1 break; after 0 a score was at least the MCID "
 				      "higher, 0 of them a\n    relapse\n  45-89 days: 0 breaks;"));
 	assert_non_null(strstr(t.buf, "  90+ days: 14 breaks; after 13 a score was at least the MCID "
@@ -511,9 +512,9 @@ static void test_clinic_html(void **state)
 	assert_non_null(strstr(h.buf, "<td>Anna Berg</td><td>fatigue</td><td class=\"n\">3</td>"
 				      "<td class=\"n\">-0.25 (-1.50 to +1.00)</td>"));
 	assert_non_null(strstr(h.buf, "<td class=\"n\">2/3 = 67% (20 to 94)</td>"));
-	assert_non_null(strstr(h.buf, "<li>fatigue: 2 of 3 eligible courses responded; 1 stopped "
-				      "before responding; 0 responded and lost it; 0 mild at baseline "
-				      "left out</li>\n"));
+	assert_non_null(strstr(h.buf, "<li>fatigue: 2 of 3 eligible courses reached the MCID; 0 of "
+				      "them lost it, 2 hold it (the responders); 1 had not reached it by "
+				      "their latest score; 0 mild at baseline left out</li>\n"));
 	sb_release(&h);
 }
 
@@ -543,8 +544,15 @@ static void test_fair_level(void **state)
 
 static void test_words(void **state)
 {
-	char b[32];
+	char b[32], w[256];
+	/* The sample clinic's fatigue: 35 reached the MCID = 34 responders + 1 lost. */
+	struct stats_clinic r = { .courses = 74, .eligible = 69, .responders = 34,
+				  .never_responded = 34, .response_lost = 1 };
 	(void)state;
+	assert_string_equal(report_eligible_counts(&r, w, sizeof(w)),
+			    "35 of 69 eligible courses reached the MCID; 1 of them lost it, 34 hold "
+			    "it (the responders); 34 had not reached it by their latest score; 5 "
+			    "mild at baseline left out");
 	assert_string_equal(report_num(b, sizeof(b), -0.0, 1), "0.0");
 	assert_string_equal(report_num(b, sizeof(b), NAN, 1), "-");
 	assert_string_equal(report_signed(b, sizeof(b), -0.04, 1), "0.0");
