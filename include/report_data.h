@@ -187,6 +187,7 @@ struct report_clinic {
 	 * fill the arrays). */
 	struct report_worse *worse;
 	size_t nworse, capworse_;
+	size_t nworse_courses; /* the courses of the nworse measures */
 	struct report_nonresp *nonresp;
 	size_t nnonresp, capnonresp_;
 	FILE *worse_spool_, *nonresp_spool_;
@@ -257,6 +258,12 @@ const char *report_reliable_basis(const struct report_note_measure *m, char *buf
 	"A responder's latest score is at least the MCID below baseline. The Kaplan-Meier " \
 	"median counts the sessions to the first score that reached the MCID, also in a " \
 	"course that lost it later."
+/* The worse list: its count ("6, with 10 measures worse": a course with two
+ * measures worse is one course), the rule, and each entry's RCI reading. */
+const char *report_worse_count(const struct report_clinic *c, char *buf, size_t n);
+#define REPORT_WORSE_RULE "a measure is worse after a rise of at least the MCID, or a " \
+	"reliable deterioration"
+const char *report_worse_rci(const char *category);
 /* The numbers at risk under the Kaplan-Meier chart, in both views. */
 #define REPORT_AT_RISK_NOTE "Numbers at risk by session number, as under the Kaplan-Meier " \
 	"chart: the eligible courses that had neither reached the MCID nor had their last " \

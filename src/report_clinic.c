@@ -343,13 +343,14 @@ static void add_course(struct clinic_run *run, const struct store_course *k)
 			      k->therapist ? k->therapist : "(unknown)", c->nm);
 	size_t ii = group_get(&run->ind, &run->nind, &run->capind,
 			      k->indication ? k->indication : "(unknown)", c->nm);
-	size_t m;
+	size_t m, worse = c->nworse;
 	c->courses++;
 	c->sessions += (long)k->n;
 	if (k->date[k->n - 1] > c->last_date)
 		c->last_date = k->date[k->n - 1];
 	for (m = 0; m < c->nm; m++)
 		add_measure(run, k, m, ti, ii, &r[m]);
+	c->nworse_courses += c->nworse > worse;
 	if (outcome_no_response(r, c->nm, k->n, c->no_response_sessions))
 		add_nonresp(c, k);
 	course_breaks(run, k);

@@ -270,16 +270,18 @@ static void fair_section(struct strbuf *h, const struct report_clinic *c)
 static void worse_table(struct strbuf *h, const struct report_clinic *c)
 {
 	struct report_cursor cur = { 0 };
-	char a[32];
+	char a[32], count[64];
 	size_t i;
-	sb_addf(h, "<h2>Courses that got worse (%zu)</h2>\n", c->nworse);
+	sb_addf(h, "<h2>Courses that got worse: %s</h2>\n<p>One row per measure that got worse: "
+		   REPORT_WORSE_RULE ".</p>\n",
+		report_worse_count(c, count, sizeof(count)));
 	/* Row by row into the page: it may be on its way to a file. */
 	if (!c->nworse) {
 		sb_adds(h, "<p>None.</p>\n");
 		return;
 	}
 	sb_adds(h, "<table><tr><th>Patient</th><th>Course</th><th>Measure</th><th>Baseline</th>"
-		   "<th>Latest</th><th>Change</th><th>Category</th></tr>\n");
+		   "<th>Latest</th><th>Change</th><th>Reliable change</th></tr>\n");
 	for (i = 0; i < c->nworse; i++) {
 		const struct report_worse *w = report_clinic_worse(c, i, &cur);
 		sb_adds(h, "<tr>");
@@ -289,7 +291,7 @@ static void worse_table(struct strbuf *h, const struct report_clinic *c)
 		td(h, report_num(a, sizeof(a), w->baseline, 1), 1);
 		td(h, report_num(a, sizeof(a), w->latest, 1), 1);
 		td(h, report_signed(a, sizeof(a), w->change, 1), 1);
-		td(h, w->category ? w->category : "-", 0);
+		td(h, report_worse_rci(w->category), 0);
 		sb_adds(h, "</tr>\n");
 	}
 	sb_adds(h, "</table>\n");

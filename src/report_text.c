@@ -308,19 +308,22 @@ void report_note_text(struct strbuf *t, const struct report_note *n)
 
 static void clinic_header(struct strbuf *t, const struct report_clinic *c)
 {
+	struct strbuf x = STRBUF_INIT;
 	char d1[11], d2[11];
-	title_line(t, "CLINIC OUTCOME REPORT");
-	sb_adds(t, "Courses that started ");
 	int from = c->from != STORE_DATE_OPEN, to = c->to != STORE_DATE_OPEN;
+	title_line(t, "CLINIC OUTCOME REPORT");
+	sb_adds(&x, "Courses that started ");
 	date_format(from ? c->from : 0, d1);
 	date_format(to ? c->to : 0, d2);
 	if (from)
-		sb_addf(t, "on or after %s%s", d1, to ? " and " : "");
+		sb_addf(&x, "on or after %s%s", d1, to ? " and " : "");
 	if (to)
-		sb_addf(t, "on or before %s", d2);
+		sb_addf(&x, "on or before %s", d2);
 	if (!from && !to)
-		sb_adds(t, "at any time");
-	sb_addf(t, ": %ld courses, %ld sessions.\n", c->courses, c->sessions);
+		sb_adds(&x, "at any time");
+	sb_addf(&x, ": %ld courses, %ld sessions.", c->courses, c->sessions);
+	wrap(t, x.buf, 0, 0); /* a window's dates take more than a line */
+	sb_release(&x);
 	if (c->last_date != STORE_DATE_OPEN) {
 		date_format(c->last_date, d1);
 		sb_addf(t, "Latest session %s; written %s.\n", d1, c->today);
@@ -473,10 +476,12 @@ static void worse_list(struct strbuf *t, const struct report_clinic *c)
 {
 	struct report_cursor cur = { 0 };
 	struct strbuf x = STRBUF_INIT;
-	char a[32], b[32], d[32];
+	char a[32], b[32], d[32], head[200], count[64];
 	size_t i;
-	sb_addf(t, "\nCourses that got worse (change of at least the MCID, or reliable "
-		   "deterioration): %zu\n", c->nworse);
+	snprintf(head, sizeof(head), "Courses that got worse: %s (%s)",
+		 report_worse_count(c, count, sizeof(count)), REPORT_WORSE_RULE);
+	sb_addc(t, '\n');
+	wrap(t, head, 0, 2);
 	for (i = 0; i < c->nworse; i++) {
 		const struct report_worse *w = report_clinic_worse(c, i, &cur);
 		sb_reset(&x);
@@ -485,7 +490,7 @@ static void worse_list(struct strbuf *t, const struct report_clinic *c)
 		plain(&x, w->course_id);
 		sb_addf(&x, " %s: %s -> %s (%s), %s", w->measure,
 			report_num(a, sizeof(a), w->baseline, 1), report_num(b, sizeof(b), w->latest, 1),
-			report_signed(d, sizeof(d), w->change, 1), w->category ? w->category : "no RCI");
+			report_signed(d, sizeof(d), w->change, 1), report_worse_rci(w->category));
 		sb_adds(t, "  ");
 		wrap(t, x.buf, 2, 6);
 	}

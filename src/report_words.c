@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 const char *report_num(char *buf, size_t n, double v, int decimals)
 {
@@ -271,4 +272,24 @@ int report_km_shown(const struct report_clinic *c)
 		if (report_listed(m, &c->cl[m]) && c->km[m].total > 0)
 			return 1;
 	return 0;
+}
+
+const char *report_worse_count(const struct report_clinic *c, char *buf, size_t n)
+{
+	if (c->nworse_courses == c->nworse)
+		snprintf(buf, n, "%zu", c->nworse);
+	else
+		snprintf(buf, n, "%zu, with %zu measures worse", c->nworse_courses, c->nworse);
+	return buf;
+}
+
+/* The RCI's reading of a worse measure: a rise by the MCID alone may lie
+ * within measurement error. */
+const char *report_worse_rci(const char *category)
+{
+	if (!category)
+		return "no RCI";
+	if (!strcmp(category, "deteriorated"))
+		return "a reliable deterioration";
+	return "not a reliable change (RCI)";
 }

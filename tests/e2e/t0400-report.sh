@@ -45,8 +45,28 @@ expect 2 "report needs --out" report clinic
 expect 2 "report needs note or clinic" report summary --out rep
 expect 0 "clinic report" report clinic --out rep
 golden "clinic report (text)" rep/clinic/report.txt clinic-report.txt
+# 80 columns by display width (UTF-8: a wide character takes two, a
+# combining one none): the clinic report and every patient's text note.
+cat >width.py <<'PY'
+import sys, unicodedata
+def width(s):
+    return sum(0 if unicodedata.combining(c) or unicodedata.category(c) in ('Mn', 'Me', 'Cf')
+               else 2 if unicodedata.east_asian_width(c) in 'WF' else 1 for c in s)
+assert width('Müller') == 6 and width('\u6f22\u5b57') == 4 and width('e\u0301') == 1
+bad = ['%s:%d: %d columns' % (f, i, width(l)) for f in sys.argv[1:]
+       for i, l in enumerate(open(f, encoding='utf-8').read().split('\n'), 1) if width(l) > 80]
+print('\n'.join(bad))
+sys.exit(1 if bad or len(sys.argv) < 3 else 0)
+PY
+check "clinic report text fits in 80 columns (display width)" python3 width.py rep/clinic/report.txt rep/clinic/report.txt
+for p in $(cut -d, -f1 patients.csv | tail -n +2); do
+	SYMTREND_GNUPLOT=/nonexistent st report note --patient "$p" --out all || echo "$p" >>all-failed
+done
+check "a note for every sample patient" test ! -e all-failed
+check "every sample patient's text note fits in 80 columns (display width)" sh -c 'python3 width.py all/*/note.txt'
 expect 0 "clinic report for a window" report clinic --out rep --from 2025-06-01 --to 2025-12-31
 check "window report has its own folder" grep -q 'on or after 2025-06-01 and on or before 2025-12-31' rep/clinic-2025-06-01-2025-12-31/report.txt
+check "window report fits in 80 columns (display width)" python3 width.py rep/clinic-2025-06-01-2025-12-31/report.txt rep/clinic/report.txt
 
 if [ $have_gnuplot = 1 ]; then
 	check "course chart: SVG only, non-empty" sh -c 'test -s rep/P001/course.svg && test ! -e rep/P001/course.png'

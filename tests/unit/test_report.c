@@ -378,7 +378,12 @@ static void test_clinic_text(void **state)
 {
 	struct report_clinic c;
 	struct report_group g;
-	struct report_worse w = { "P7", "P7-C1", "focus", 4, 6.5, 2.5, "deteriorated" };
+	struct report_worse w[4] = {
+		{ "P7", "P7-C1", "focus", 4, 6.5, 2.5, "deteriorated" },
+		{ "P7", "P7-C1", "pain", 5, 7, 2, "unchanged" },
+		{ "P8", "P8-C1", "pain", 5, 7, 2, NULL },
+		{ "P9", "P9-C2", "sleep", 5, 7, 2, "deteriorated" },
+	};
 	struct strbuf t = STRBUF_INIT;
 	(void)state;
 	clinic(&c, &g);
@@ -399,18 +404,36 @@ static void test_clinic_text(void **state)
 	assert_non_null(strstr(t.buf, "  Anna Berg\n    fatigue    3  -2.00 (-3.50 to -0.50)  67% "
 				      "(20 to 94)  not reached\n"));
 	assert_null(strstr(t.buf, "compared fairly")); /* no model: no fair comparison */
-	assert_non_null(strstr(t.buf, "deterioration): 0\n  none\n"));
+	assert_non_null(strstr(t.buf, "\nCourses that got worse: 0 (a measure is worse after a rise of "
+				      "at least the MCID,\n  or a reliable deterioration)\n  none\n"));
 	assert_non_null(strstr(t.buf, "after 6 or more sessions: 0\n  none\n"));
 	sb_reset(&t);
-	c.worse = &w;
-	c.nworse = 1;
+	c.worse = w;
+	c.nworse = c.nworse_courses = 1;
 	c.from = 20089;
 	c.to = 20453;
 	report_clinic_text(&t, &c);
 	assert_non_null(strstr(t.buf, "Courses that started on or after 2025-01-01 and on or before "
 				      "2025-12-31: "));
-	assert_non_null(strstr(t.buf, "deterioration): 1\n  P7 P7-C1 focus: 4.0 -> 6.5 (+2.5), "
-				      "deteriorated\n"));
+	assert_non_null(strstr(t.buf, "\nCourses that got worse: 1 (a measure"));
+	assert_non_null(strstr(t.buf, "deterioration)\n  P7 P7-C1 focus: 4.0 -> 6.5 (+2.5), "
+				      "a reliable deterioration\n"));
+	/* A course with two measures worse is one course. */
+	sb_reset(&t);
+	c.nworse = 4;
+	c.nworse_courses = 3;
+	report_clinic_text(&t, &c);
+	assert_non_null(strstr(t.buf, "\nCourses that got worse: 3, with 4 measures worse (a measure "
+				      "is worse after a\n  rise of at least the MCID, or a reliable "
+				      "deterioration)\n"));
+	assert_non_null(strstr(t.buf, "  P7 P7-C1 pain: 5.0 -> 7.0 (+2.0), not a reliable change "
+				      "(RCI)\n  P8 P8-C1 pain: 5.0 -> 7.0 (+2.0), no RCI\n"));
+	sb_reset(&t);
+	report_clinic_html(&t, &c);
+	assert_non_null(strstr(t.buf, "<h2>Courses that got worse: 3, with 4 measures worse</h2>\n"
+				      "<p>One row per measure that got worse: a measure is worse after a "
+				      "rise of at least the MCID, or a reliable deterioration.</p>\n"));
+	assert_non_null(strstr(t.buf, "<td class=\"n\">+2.0</td><td>not a reliable change (RCI)</td>"));
 	sb_release(&t);
 }
 
@@ -506,7 +529,8 @@ static void test_clinic_html(void **state)
 	for (p = h.buf; (p = strstr(p, REPORT_CHART_MARK)); p++)
 		marks++;
 	assert_int_equal(marks, 5);
-	assert_non_null(strstr(h.buf, "<h2>Courses that got worse (0)</h2>\n<p>None.</p>\n"));
+	assert_non_null(strstr(h.buf, "<h2>Courses that got worse: 0</h2>\n"));
+	assert_non_null(strstr(h.buf, "reliable deterioration.</p>\n<p>None.</p>\n"));
 	assert_non_null(strstr(h.buf, "<td>P&lt;1&gt;</td><td>P1-C1</td><td class=\"n\">8</td>"
 				      "<td>2025-01-01</td><td>2025-02-01</td><td>unknown</td>"));
 	assert_non_null(strstr(h.buf, "<td>Anna Berg</td><td>fatigue</td><td class=\"n\">3</td>"
