@@ -128,7 +128,26 @@ static void mean_change(struct strbuf *h, const struct stats_clinic *cl)
 			report_signed(c, sizeof(c), cl->change_hi, 2));
 }
 
-static void verdict(struct strbuf *h, const struct stats_diff *d, int pct, int html)
+/*
+ * Whether a test may speak for the difference.  Mean change: both periods
+ * have an interval (2 or more courses, and spread: a period whose changes
+ * are all equal would count as measured without error).  Responders: every
+ * expected count of the 2 x 2 table at least 5, where R's prop.test warns
+ * "Chi-squared approximation may be incorrect" (its interval as well).
+ */
+static int change_testable(const struct stats_clinic *a, const struct stats_clinic *b)
+{
+	return isfinite(a->change_lo) && isfinite(b->change_lo);
+}
+
+static int resp_testable(const struct stats_clinic *a, const struct stats_clinic *b)
+{
+	double n1 = (double)a->eligible, n2 = (double)b->eligible;
+	double p = n1 + n2 > 0 ? (double)(a->responders + b->responders) / (n1 + n2) : 0;
+	return fmin(n1, n2) * fmin(p, 1 - p) >= 5;
+}
+
+static void verdict(struct strbuf *h, const struct stats_diff *d, int pct, int html, int testable)
 {
 	char a[32], b[32], c[32], p[32];
 	double f = pct ? 100 : 1;
@@ -138,6 +157,11 @@ static void verdict(struct strbuf *h, const struct stats_diff *d, int pct, int h
 	}
 	sb_addf(h, "%s%s", report_signed(a, sizeof(a), f * d->diff, pct ? 0 : 2),
 		pct ? " points" : "");
+	if (!testable) {
+		sb_adds(h, pct ? "; too few courses to test (an expected count below 5)"
+			       : "; too few courses to test (a period without an interval)");
+		return;
+	}
 	if (!isnan(d->lo))
 		sb_addf(h, " (%s to %s)", report_signed(b, sizeof(b), f * d->lo, pct ? 0 : 2),
 			report_signed(c, sizeof(c), f * d->hi, pct ? 0 : 2));
@@ -203,13 +227,15 @@ void report_periods_html(struct strbuf *h, const char *const *names, size_t nm,
 		sb_adds(h, "</td><td>");
 		mean_change(h, &p->prev.cl[m]);
 		sb_adds(h, "</td><td>");
-		verdict(h, &p->dchange[m], 0, 1);
+		verdict(h, &p->dchange[m], 0, 1,
+			change_testable(&p->cur.cl[m], &p->prev.cl[m]));
 		sb_adds(h, "</td><td>");
 		responders(h, &p->cur.cl[m]);
 		sb_adds(h, "</td><td>");
 		responders(h, &p->prev.cl[m]);
 		sb_adds(h, "</td><td>");
-		verdict(h, &p->dresp[m], 1, 1);
+		verdict(h, &p->dresp[m], 1, 1,
+			resp_testable(&p->cur.cl[m], &p->prev.cl[m]));
 		sb_adds(h, "</td></tr>\n");
 	}
 	sb_adds(h, "</tbody></table>\n<p class=\"note\">Courses of an uncontrolled clinic: a "
@@ -243,13 +269,15 @@ void report_periods_text(struct strbuf *t, const char *const *names, size_t nm,
 		sb_adds(t, "\n    previous:   ");
 		mean_change(t, &p->prev.cl[m]);
 		sb_adds(t, "\n    difference: ");
-		verdict(t, &p->dchange[m], 0, 0);
+		verdict(t, &p->dchange[m], 0, 0,
+			change_testable(&p->cur.cl[m], &p->prev.cl[m]));
 		sb_adds(t, "\n    responders: ");
 		responders(t, &p->cur.cl[m]);
 		sb_adds(t, "\n    previous:   ");
 		responders(t, &p->prev.cl[m]);
 		sb_adds(t, "\n    difference: ");
-		verdict(t, &p->dresp[m], 1, 0);
+		verdict(t, &p->dresp[m], 1, 0,
+			resp_testable(&p->cur.cl[m], &p->prev.cl[m]));
 		sb_addc(t, '\n');
 	}
 	sb_adds(t, "  A difference between periods of an uncontrolled clinic can come from who\n"

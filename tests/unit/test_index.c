@@ -64,6 +64,10 @@ static void page(struct report_index *x, struct report_index_course *c, double *
 	x->p.prev.cl[0].courses = 4;
 	x->p.dchange[0] = (struct stats_diff){ -1.5, -2.5, -0.5, 0.004 };
 	x->p.dresp[0] = (struct stats_diff){ 0.1, -0.2, 0.4, 0.5 };
+	/* 10 of 20 against 8 of 20: every expected count 9 or more */
+	x->p.cur.cl[0].eligible = x->p.prev.cl[0].eligible = 20;
+	x->p.cur.cl[0].responders = 10;
+	x->p.prev.cl[0].responders = 8;
 }
 
 static void test_render(void **state)
@@ -103,6 +107,28 @@ static void test_render(void **state)
 		const char *e = strchr(l, '\n');
 		assert_true((e ? (size_t)(e - l) : strlen(l)) <= 80);
 		l = e ? e + 1 : l + strlen(l);
+	}
+	sb_reset(&h);
+	{ /* A test speaks only where it may: responders with every expected count
+	   * at least 5 (10 and 10 eligible, 10 responders: exactly 5; 9: 4.5),
+	   * a mean change where both periods have an interval. */
+		struct report_periods q = x.p;
+		q.cur.cl[0].eligible = q.prev.cl[0].eligible = 10;
+		q.cur.cl[0].responders = 6;
+		q.prev.cl[0].responders = 4;
+		report_periods_text(&h, x.names, x.nm, &q);
+		assert_non_null(strstr(h.buf, "difference: +10 points (-20 to +40); within chance"));
+		q.cur.cl[0].responders = 5;
+		sb_reset(&h);
+		report_periods_text(&h, x.names, x.nm, &q);
+		assert_non_null(strstr(h.buf, "difference: +10 points; too few courses to test (an "
+					      "expected count below 5)\n"));
+		q.cur.cl[0].change_lo = NAN; /* all its changes equal, or one course */
+		sb_reset(&h);
+		report_periods_text(&h, x.names, x.nm, &q);
+		assert_non_null(strstr(h.buf, "difference: -1.50; too few courses to test (a period "
+					      "without an interval)\n"));
+		assert_null(strstr(h.buf, "CHANCE"));
 	}
 	sb_reset(&h);
 	{ /* no course in either window: one sentence, not a table of nothing */
