@@ -210,7 +210,7 @@ static void group_row(struct strbuf *h, const char *group, const char *measure,
 		 report_signed(b, sizeof(b), r->change_lo, 2),
 		 report_signed(c, sizeof(c), r->change_hi, 2));
 	td(h, x, 1);
-	snprintf(x, sizeof(x), "%ld = %s%% (%s to %s)", r->responders,
+	snprintf(x, sizeof(x), "%ld/%ld = %s%% (%s to %s)", r->responders, r->eligible,
 		 report_num(a, sizeof(a), 100 * r->responder_rate, 0),
 		 report_num(b, sizeof(b), 100 * r->rate_lo, 0),
 		 report_num(c, sizeof(c), 100 * r->rate_hi, 0));
@@ -224,9 +224,12 @@ static void group_section(struct strbuf *h, const struct report_clinic *c,
 			  const struct report_group *g, size_t ng, const char *what)
 {
 	size_t i, m;
-	sb_addf(h, "<h2>By %s</h2>\n<table><tr><th>%s</th><th>Measure</th><th>Courses</th>"
-		   "<th>Mean change (95%% CI)</th><th>Responders (Wilson 95%% CI)</th>"
-		   "<th>Median sessions</th></tr>\n", what, what);
+	sb_addf(h, "<h2>By %s</h2>\n", what);
+	if (!strcmp(what, "therapist") && c->has_fair)
+		sb_adds(h, "<p>(" REPORT_RAW_GROUPS ")</p>\n");
+	sb_addf(h, "<table><tr><th>%s</th><th>Measure</th><th>Courses</th>"
+		   "<th>Mean change (95%% CI)</th><th>Responders/eligible (Wilson 95%% CI)</th>"
+		   "<th>Median sessions to response</th></tr>\n", what);
 	for (i = 0; i < ng; i++)
 		for (m = 0; m < c->nm && m < STORE_BUILTIN_MEASURES; m++)
 			group_row(h, m == 0 ? g[i].name : "", c->names[m], &g[i].r[m]);

@@ -515,6 +515,11 @@ static void test_clinic_html(void **state)
 				      "named counts as (unknown)."));
 	assert_non_null(strstr(h.buf, "No therapist has 2 or more courses: no intervals."));
 	assert_true(strstr(h.buf, "compared with the expected course") < strstr(h.buf, "By therapist"));
+	/* The raw per-therapist figures say they are no ranking, as in the text. */
+	assert_non_null(strstr(h.buf, "<h2>By therapist</h2>\n<p>(raw figures, not a ranking: "));
+	assert_non_null(strstr(h.buf, "<td>Anna Berg</td><td>fatigue</td><td class=\"n\">3</td>"
+				      "<td class=\"n\">-2.00 (-3.50 to -0.50)</td><td class=\"n\">2/3 = "
+				      "67% (20 to 94)</td>"));
 	{
 		char v[512];
 		f[0].d = (struct stats_mean){ 3, -1.0, -1.8, -1e-9 };
