@@ -5,8 +5,11 @@
  * refresh the clinic report.
  *
  * Owns the inbox layout, the lock beside the database, the run log, and
- * the alert rules.  Only regular files that are not links are read from the
- * inbox (others are skipped and said); every name the log and the summary
+ * the order of a night's steps (the alert rules are outcome.c's, the
+ * alerts files alerts.c's).  Only regular files that are not links (symbolic or
+ * hard) are read from the inbox, each from the one open file that was
+ * checked (others are skipped and said); patients and therapists files are
+ * taken before sessions files; every name the log and the summary
  * print is escaped (sb_add_escaped).  Crash safety comes from ordering: a file's rows are
  * committed before the file is moved, a re-delivered file stores nothing
  * twice, and the notes of a run are marked done (setting

@@ -204,6 +204,21 @@ check "... the night's letter is signed from it" \
 	sh -c "grep -A3 '^With kind regards' thr/rep/2026-04-01/notes/T1/note.txt | grep -q '^certified medical massage therapist$'"
 check "... a therapists file's rows are no sessions on the summary line" grep -q ', 2 sessions stored,' thr/out
 
+# More notes than one batch holds (256): drawn batch by batch, a new
+# gnuplot for each, every note with its chart, gnuplot's log gone.
+mkdir -p many/inbox
+{ echo 'patient_id,session_date,fatigue,sleep,focus,pain'
+  i=1; while [ $i -le 258 ]; do echo "B$i,2026-03-20,7,7,7,7"; echo "B$i,2026-03-27,5,5,5,5"; i=$((i + 1)); done; } >many/inbox/b.csv
+old many/inbox/b.csv
+SYMTREND_TODAY=2026-04-01 "$SYMTREND" --db many/db nightly --inbox many/inbox --out many/rep >many/out 2>&1; rc=$?
+check "258 notes in two batches: exit 0, every note written" sh -c "test $rc -eq 0 && test \$(ls many/rep/2026-04-01/notes | wc -l) -eq 258"
+if command -v gnuplot >/dev/null 2>&1; then
+	check "... every note with its chart, in both batches" test "$(ls many/rep/2026-04-01/notes/*/course.svg | wc -l)" -eq 258
+else
+	skip "... every note with its chart" "gnuplot is not installed"
+fi
+check "... gnuplot's log removed after the night" test ! -e many/rep/2026-04-01/.gnuplot.log
+
 # Progress: on a terminal (script(1) gives it one) the notes written are
 # shown; under cron (stderr not a terminal, as in every run above) nothing.
 if command -v script >/dev/null 2>&1; then
