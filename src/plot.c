@@ -699,7 +699,7 @@ static void km_at_risk(struct strbuf *sb, const struct plot_km *curves, size_t n
 		       double step, size_t nticks)
 {
 	size_t i, k;
-	sb_addf(sb, "set bmargin %zu\nset lmargin 14\n", ncurves + 6);
+	sb_addf(sb, "set bmargin %zu\nset lmargin 14\nset rmargin 5\n", ncurves + 6);
 	sb_adds(sb, "set label 'number at risk' at screen 0.01, graph 0 left offset 0, -3.6\n");
 	for (i = 0; i < ncurves; i++) {
 		double row = -4.6 - (double)i;
