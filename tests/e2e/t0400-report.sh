@@ -67,6 +67,29 @@ check "every sample patient's text note fits in 80 columns (display width)" sh -
 expect 0 "clinic report for a window" report clinic --out rep --from 2025-06-01 --to 2025-12-31
 check "window report has its own folder" grep -q 'on or after 2025-06-01 and on or before 2025-12-31' rep/clinic-2025-06-01-2025-12-31/report.txt
 check "window report fits in 80 columns (display width)" python3 width.py rep/clinic-2025-06-01-2025-12-31/report.txt rep/clinic/report.txt
+# The HTML's two long tables, written row by row from the builder's scratch
+# files after the text read them: the text's courses, every one, in order.
+cat >lists_check.py <<'PY'
+import re
+txt = open('rep/clinic/report.txt').read().split('\n')
+html = open('rep/clinic/report.html').read()
+def listed(head):
+    i = next(i for i, l in enumerate(txt) if l.startswith(head))
+    n = int(txt[i].rsplit(': ', 1)[1])
+    rows = [l.split()[:2] for l in txt[i + 1:] if l.startswith('  ') and not l.startswith('   ')][:n]
+    return n, [r[0] + ' ' + r[1].rstrip(':') for r in rows]
+def table(head):
+    part = html.split(head, 1)[1].split('</table>', 1)[0]
+    return [a + ' ' + b for a, b in re.findall(r'<tr><td>([^<]*)</td><td>([^<]*)</td>', part)]
+nw, worse = listed('Courses that got worse')
+nn, nonresp = listed('No response on any measure')
+assert nw == 10 and len(worse) == nw and nn > 0 and len(nonresp) == nn, (nw, worse, nn, nonresp)
+assert worse[0] == 'P007 P007-C1' and nonresp[0] == 'P002 P002-C1', (worse, nonresp)
+assert all(re.fullmatch(r'P\d+ P\d+-C\d+', c) for c in worse + nonresp), (worse, nonresp)
+assert table('<h2>Courses that got worse (%d)</h2>' % nw) == worse, (table('<h2>Courses that got worse'), worse)
+assert table('or more sessions (%d)</h2>' % nn) == nonresp
+PY
+check "clinic HTML lists the text's worse and no-response courses, all, in order" python3 lists_check.py
 
 if [ $have_gnuplot = 1 ]; then
 	check "course chart: SVG only, non-empty" sh -c 'test -s rep/P001/course.svg && test ! -e rep/P001/course.png'
