@@ -206,7 +206,8 @@ struct report_clinic {
 void report_km_ticks(double tmax, double *step, size_t *nticks);
 int report_clinic_build(struct store *s, const struct stats_ctx *sc,
 			const struct report_models *rm, const struct store_filter *f,
-			const char *today, struct report_clinic *out, struct error *err);
+			const char *today, const char *spool_near, struct report_clinic *out,
+			struct error *err);
 void report_clinic_release(struct report_clinic *c);
 /* The i-th course that got worse and the i-th without response, for i from
  * 0 to nworse - 1 (nnonresp - 1) in order; the cursor starts zeroed and

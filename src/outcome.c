@@ -115,7 +115,7 @@ int outcome_active(long last_date, long today, long window)
 int outcome_relapse(double base_a, double y_a, double y_b, long gap_days, double mcid,
 		    long relapse_gap)
 {
-	return gap_days >= relapse_gap && y_b - y_a >= mcid - OUTCOME_EPS &&
+	return outcome_is_break(gap_days, relapse_gap) && y_b - y_a >= mcid - OUTCOME_EPS &&
 	       base_a - y_a >= mcid - OUTCOME_EPS;
 }
 

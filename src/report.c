@@ -176,11 +176,19 @@ int report_clinic(struct report_batch *b, struct store *s, const struct stats_ct
 	struct report_clinic c;
 	char *dir = NULL;
 	int ret = -1;
-	if (report_clinic_build(s, sc, rm, f, today, &c, err) < 0)
-		goto out;
+	char *near;
+	memset(&c, 0, sizeof(c));
 	dir = clinic_dir(out_dir, f);
-	if (ensure_dir(dir, err) < 0 || clinic_files(b, &c, dir, err) < 0)
+	if (ensure_dir(dir, err) < 0)
 		goto out;
+	/* The long lists wait in scratch files in the report's own folder. */
+	near = xasprintf("%s/report.txt", dir);
+	ret = report_clinic_build(s, sc, rm, f, today, near, &c, err);
+	free(near);
+	if (ret < 0 || clinic_files(b, &c, dir, err) < 0) {
+		ret = -1;
+		goto out;
+	}
 	*dir_out = dir;
 	dir = NULL;
 	ret = 0;

@@ -59,7 +59,9 @@ static size_t group_get(struct group_acc **g, size_t *n, size_t *cap, const char
  * The lists --------------------------------------------------------------
  * A record in a scratch file: the fixed fields, then each string as its
  * length with the NUL (0: none) and its bytes.  The file is the process's
- * own (tmpfile: mode 0600, no name), read back by the same process, so the
+ * own (tmp_spool: in the report's private folder, mode 0600, unlinked at
+ * once, so patient ids never wait in a shared /tmp), read back by the same
+ * process, so the
  * static strings (measure names, categories) travel as pointers.
  */
 struct worse_rec {
@@ -316,9 +318,9 @@ static void course_breaks(struct clinic_run *run, const struct store_course *k)
 		for (m = 0; m < STORE_BUILTIN_MEASURES; m++)
 			after[m] = m < nm ? k->score[i * k->nmeasures + m] : NAN;
 		if (i == 0 && run->prev_pid && !strcmp(run->prev_pid, k->patient_id) &&
-		    k->date[0] - run->prev_last >= c->relapse_gap)
+		    outcome_is_break(k->date[0] - run->prev_last, c->relapse_gap))
 			add_break(c, k->date[0] - run->prev_last, run->prev_base, run->prev_y, after);
-		if (i > 0 && k->date[i] - k->date[i - 1] >= c->relapse_gap)
+		if (i > 0 && outcome_is_break(k->date[i] - k->date[i - 1], c->relapse_gap))
 			add_break(c, k->date[i] - k->date[i - 1], base, y, after);
 		for (m = 0; m < nm; m++) {
 			if (isnan(after[m]))
@@ -530,7 +532,8 @@ static int clinic_course(void *run, const struct store_course *k, struct error *
 
 int report_clinic_build(struct store *s, const struct stats_ctx *sc,
 			const struct report_models *rm, const struct store_filter *f,
-			const char *today, struct report_clinic *c, struct error *err)
+			const char *today, const char *spool_near, struct report_clinic *c,
+			struct error *err)
 {
 	struct clinic_run *run = xcalloc(1, sizeof(*run));
 	size_t m;
@@ -564,8 +567,13 @@ int report_clinic_build(struct store *s, const struct stats_ctx *sc,
 	}
 	for (m = 0; m < STORE_BUILTIN_MEASURES; m++)
 		run->dv[m] = stats_gmeans_new();
-	c->worse_spool_ = tmpfile();
-	c->nonresp_spool_ = tmpfile();
+	if (spool_near) {
+		/* Without a scratch file the lists stay in memory, as before. */
+		struct error ignored = ERROR_INIT;
+		c->worse_spool_ = tmp_spool(spool_near, &ignored);
+		c->nonresp_spool_ = tmp_spool(spool_near, &ignored);
+		error_release(&ignored);
+	}
 	rc = store_for_each_course(s, f, clinic_course, run, err);
 	if (rc >= 0 && spool_failed(c, err))
 		rc = -1;
