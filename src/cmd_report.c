@@ -126,49 +126,42 @@ static int check_args(const struct report_args *a, const char *what)
 	return EXIT_OK;
 }
 
-static int cmd_report(struct cmd_ctx *ctx, void *opts, int argc, char **argv)
+/* 'report index', once its --period passes the index_period setting's bounds. */
+static int index_cmd(struct cmd_ctx *ctx, const struct report_args *a)
 {
-	const struct report_args *a = opts;
+	struct error err = ERROR_INIT;
+	int rc;
+	if (a->period && settings_check(ctx->store, "index_period", a->period, &err) < 0) {
+		rc = cmd_usage(&cmd_report_entry, "--period: %s", err.reason);
+		error_release(&err);
+		return rc;
+	}
+	return report_index_cmd(ctx->store, a->out, a->period ? strtol(a->period, NULL, 10) : -1);
+}
+
+/*
+ * The note or the clinic report inside one report run, which holds what
+ * both share (the chart batch, the statistics, the models).  Prints the
+ * folder written; on a failed chart, where gnuplot's messages are.
+ */
+static int write_report(struct cmd_ctx *ctx, const struct report_args *a, const char *what,
+			const struct report_letter_opts *lo)
+{
 	struct store_filter f = STORE_FILTER_INIT;
 	struct error err = ERROR_INIT;
 	struct report_run run;
-	const char *what;
-	struct report_letter_opts lo = { a->comment, a->recommendation, a->with_notes };
-	char day[11], *dir = NULL, *comment_text = NULL;
+	char day[11], *dir = NULL;
 	int rc;
 
-	if (argc < 1 || (strcmp(argv[0], "note") != 0 && strcmp(argv[0], "clinic") != 0 &&
-			  strcmp(argv[0], "index") != 0))
-		return cmd_usage(&cmd_report_entry, "report takes 'note', 'clinic' or 'index'");
-	what = argv[0];
-	rc = check_args(a, what);
-	if (rc != EXIT_OK)
-		return rc;
-	if (!strcmp(what, "index")) {
-		if (a->period && settings_check(ctx->store, "index_period", a->period, &err) < 0) {
-			rc = cmd_usage(&cmd_report_entry, "--period: %s", err.reason);
-			error_release(&err);
-			return rc;
-		}
-		return report_index_cmd(ctx->store, a->out, a->period ? strtol(a->period, NULL, 10)
-								      : -1);
-	}
-	rc = letter_opts(&lo, a->comment_file, &comment_text);
-	if (rc != EXIT_OK) {
-		free(comment_text);
-		return rc;
-	}
 	f.from = a->from;
 	f.to = a->to;
 	cmd_today(day);
 	if (mkdir_p(a->out) != 0) {
 		fprintf(stderr, "symtrend: cannot create folder '%s': %s\n", a->out, strerror(errno));
-		free(comment_text);
 		return EXIT_FAILURE_IO;
 	}
 	if (report_run_start(&run, ctx->store, a->out, 0, &err) < 0) {
 		report_run_release(&run);
-		free(comment_text);
 		return cmd_error(&err);
 	}
 	if (run.no_charts)
@@ -176,7 +169,7 @@ static int cmd_report(struct cmd_ctx *ctx, void *opts, int argc, char **argv)
 	if (a->png)
 		report_batch_png(run.batch);
 	if (!strcmp(what, "note"))
-		rc = report_letter(run.batch, ctx->store, run.sc, run.rm, a->patient, a->course, &lo,
+		rc = report_letter(run.batch, ctx->store, run.sc, run.rm, a->patient, a->course, lo,
 				   a->out, day, &dir, &err);
 	else
 		rc = report_clinic(run.batch, ctx->store, run.sc, run.rm, &f, a->out, day, &dir, &err);
@@ -191,6 +184,29 @@ static int cmd_report(struct cmd_ctx *ctx, void *opts, int argc, char **argv)
 	}
 	report_run_release(&run);
 	free(dir);
+	return rc;
+}
+
+static int cmd_report(struct cmd_ctx *ctx, void *opts, int argc, char **argv)
+{
+	const struct report_args *a = opts;
+	const char *what;
+	struct report_letter_opts lo = { a->comment, a->recommendation, a->with_notes };
+	char *comment_text = NULL;
+	int rc;
+
+	if (argc < 1 || (strcmp(argv[0], "note") != 0 && strcmp(argv[0], "clinic") != 0 &&
+			  strcmp(argv[0], "index") != 0))
+		return cmd_usage(&cmd_report_entry, "report takes 'note', 'clinic' or 'index'");
+	what = argv[0];
+	rc = check_args(a, what);
+	if (rc != EXIT_OK)
+		return rc;
+	if (!strcmp(what, "index"))
+		return index_cmd(ctx, a);
+	rc = letter_opts(&lo, a->comment_file, &comment_text);
+	if (rc == EXIT_OK)
+		rc = write_report(ctx, a, what, &lo);
 	free(comment_text);
 	return rc;
 }
