@@ -90,13 +90,54 @@ char *plot_tmp_path(const char *out_base, const char *ext)
 	return path;
 }
 
+/*
+ * The child's side of plot_start: the script from the pipe 'in', standard
+ * output to /dev/null, gnuplot's messages to errlog.  A failed exec sends
+ * its errno back through 'status'; a successful one closes it (O_CLOEXEC).
+ */
+static _Noreturn void child_exec(const char *prog, const char *errlog, int in, int status,
+				 pid_t parent)
+{
+	int e, null, log;
+	/* The script as a file argument: gnuplot reads a file through stdio's
+	 * buffer, but its standard input a byte per read() call. */
+	char *argv[] = { (char *)prog, (char *)"/dev/stdin", NULL };
+	/* Dies with symtrend: a killed run's gnuplot must not go on writing
+	 * charts (under the dead run's temporary names) while the next runs. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+		_exit(127);
+	null = open("/dev/null", O_WRONLY);
+	log = open(errlog, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
+	if (dup2(in, 0) < 0 || null < 0 || dup2(null, 1) < 0 ||
+	    dup2(log >= 0 ? log : null, 2) < 0)
+		_exit(127);
+	execvp(prog, argv);
+	e = errno;
+	if (write(status, &e, sizeof(e)) < 0)
+		_exit(127);
+	_exit(127);
+}
+
+/* Whether the child's exec failed: it wrote its errno to 'status' (then it is
+ * reaped here) instead of closing it by exec'ing. */
+static int exec_failed(pid_t pid, int status, int *child_errno)
+{
+	ssize_t r;
+	do
+		r = read(status, child_errno, sizeof(*child_errno));
+	while (r < 0 && errno == EINTR);
+	close(status);
+	if (r > 0)
+		waitpid(pid, NULL, 0);
+	return r > 0;
+}
+
 struct plot *plot_start(const char *errlog, struct error *err)
 {
 	const char *prog = getenv("SYMTREND_GNUPLOT");
 	int in[2], status[2], child_errno = 0;
 	struct plot *p;
 	struct sigaction ign;
-	ssize_t r;
 	pid_t pid, parent;
 	if (!prog || !*prog)
 		prog = "gnuplot";
@@ -111,34 +152,11 @@ struct plot *plot_start(const char *errlog, struct error *err)
 		close(in[0]); close(in[1]); close(status[0]); close(status[1]);
 		return NULL;
 	}
-	if (pid == 0) {
-		int e, null;
-		/* Dies with symtrend: a killed run's gnuplot must not go on writing
-		 * charts (under the dead run's temporary names) while the next runs. */
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
-			_exit(127);
-		null = open("/dev/null", O_WRONLY);
-		int log = open(errlog, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
-		/* The script as a file argument: gnuplot reads a file through stdio's
-		 * buffer, but its standard input a byte per read() call. */
-		char *argv[] = { (char *)prog, (char *)"/dev/stdin", NULL };
-		if (dup2(in[0], 0) < 0 || null < 0 || dup2(null, 1) < 0 ||
-		    dup2(log >= 0 ? log : null, 2) < 0)
-			_exit(127);
-		execvp(prog, argv);
-		e = errno;
-		if (write(status[1], &e, sizeof(e)) < 0)
-			_exit(127);
-		_exit(127);
-	}
+	if (pid == 0)
+		child_exec(prog, errlog, in[0], status[1], parent);
 	close(in[0]);
 	close(status[1]);
-	do
-		r = read(status[0], &child_errno, sizeof(child_errno));
-	while (r < 0 && errno == EINTR);
-	close(status[0]);
-	if (r > 0) {
-		waitpid(pid, NULL, 0);
+	if (exec_failed(pid, status[0], &child_errno)) {
 		close(in[1]);
 		error_set(err, child_errno == ENOENT ? ERR_MISSING : ERR_IO, NULL, 0,
 			  "cannot run '%s': %s", prog, strerror(child_errno));
