@@ -475,17 +475,97 @@ static const char *const ink[] = { INK0, INK1, INK2, INK3, INK4, INK5 };
 #define STYLE(i) style[(i) % (sizeof(style) / sizeof(style[0]))]
 #define INK(i) ink[(i) % (sizeof(ink) / sizeof(ink[0]))]
 
+/* The last session over all panels: every panel shares one x axis. */
+static double course_xmax(const struct plot_panel *panels, size_t npanels)
+{
+	size_t i, k;
+	double xmax = 1;
+	for (i = 0; i < npanels; i++)
+		for (k = 0; k < panels[i].n; k++)
+			xmax = panels[i].x[k] > xmax ? panels[i].x[k] : xmax;
+	return xmax;
+}
+
+/* A course panel's frame: title, axes, key, the MCID band under the
+ * baseline and a dotted line at each break. */
+static void course_frame(struct strbuf *body, const struct plot_panel *p, double xmax,
+			 const double *breaks, size_t nbreaks)
+{
+	size_t k;
+	panel_title(body, p->name);
+	sb_addf(body, "set xrange [0.5:%g]\nset yrange [0:10]\n", xmax + 0.5);
+	sb_adds(body, "set xlabel 'session number'\nset ylabel 'score (0-10, lower is better)'\n");
+	/* The key goes where the scores are not: top right while they fall,
+	 * bottom right when they end higher than they started. */
+	sb_addf(body, "set xtics 1\nunset object\nunset arrow\n"
+		      "set key %s right box opaque font ',9'\n",
+		p->n && p->y[p->n - 1] > p->y[0] ? "bottom" : "top");
+	if (isfinite(p->baseline) && isfinite(p->mcid)) {
+		sb_adds(body, "set object 1 rect from graph 0, first ");
+		num(body, p->baseline - p->mcid);
+		sb_adds(body, " to graph 1, first ");
+		num(body, p->baseline);
+		sb_adds(body, " fc rgb '#e4e4e4' fs solid 1.0 noborder behind\n");
+	}
+	for (k = 0; k < nbreaks; k++) {
+		sb_adds(body, "set arrow from ");
+		num(body, breaks[k]);
+		sb_adds(body, ", graph 0 to ");
+		num(body, breaks[k]);
+		sb_adds(body, ", graph 1 nohead dt 3 lw 2 lc rgb '#444444'\n");
+	}
+}
+
+/* The plateau fit c + (b - c) exp(-(x - 1) / tau) as a plot term. */
+static void plateau_curve(struct strbuf *body, const struct plot_panel *p)
+{
+	sb_adds(body, ", [1:*] ");
+	num(body, p->c);
+	sb_adds(body, " + (");
+	num(body, p->b);
+	sb_adds(body, " - ");
+	num(body, p->c);
+	sb_adds(body, ") * exp(-(x - 1) / ");
+	num(body, p->tau);
+	sb_adds(body, ") with lines lw 2 dt 2 lc rgb '#000000' title 'plateau fit'");
+}
+
+/* Panel i's plot command: key entries for the band and the breaks drawn by
+ * course_frame, then the scores, the plateau fit and the expected course. */
+static void course_plot(struct strbuf *body, const struct plot_panel *p, size_t i,
+			size_t nbreaks)
+{
+	char name[32];
+	sb_adds(body, "plot ");
+	if (isfinite(p->baseline) && isfinite(p->mcid))
+		sb_adds(body, "NaN with boxes fc rgb '#e4e4e4' fs solid title 'MCID band from baseline', ");
+	if (nbreaks)
+		sb_adds(body, "NaN with lines dt 3 lw 2 lc rgb '#444444' title 'break', ");
+	if (p->n) {
+		snprintf(name, sizeof(name), "M%zu", i);
+		sb_addf(body, "$%s using 2:3 with linespoints lw 2 %s title 'score'", name, STYLE(0));
+	} else {
+		sb_adds(body, "NaN title 'not recorded'");
+	}
+	if (isfinite(p->c))
+		plateau_curve(body, p);
+	if (p->ex && p->en) {
+		snprintf(name, sizeof(name), "E%zu", i);
+		sb_addf(body, ", $%s using 2:3 with lines lw 2 dt 4 lc rgb '#666666' title 'expected from first score'", name);
+		if (p->fy)
+			sb_addf(body, ", $%s using 2:4 with lines lw 1 dt 1 lc rgb '#999999' title 'this course (model)'", name);
+	}
+	sb_addc(body, '\n');
+}
+
 void plot_script_course(struct strbuf *sb, const char *out_base, const char *title,
 			const struct plot_panel *panels, size_t npanels,
 			const double *breaks, size_t nbreaks, unsigned formats)
 {
 	struct strbuf body = STRBUF_INIT;
-	size_t i, k;
-	double xmax = 1;
+	size_t i;
+	double xmax = course_xmax(panels, npanels);
 	int rows, cols;
-	for (i = 0; i < npanels; i++)
-		for (k = 0; k < panels[i].n; k++)
-			xmax = panels[i].x[k] > xmax ? panels[i].x[k] : xmax;
 	for (i = 0; i < npanels; i++) {
 		const struct plot_panel *p = &panels[i];
 		char name[32];
@@ -496,57 +576,8 @@ void plot_script_course(struct strbuf *sb, const char *out_base, const char *tit
 			snprintf(name, sizeof(name), "E%zu", i);
 			datablock(&body, name, p->en, p->ex, p->ey, p->fy, NULL);
 		}
-		panel_title(&body, p->name);
-		sb_addf(&body, "set xrange [0.5:%g]\nset yrange [0:10]\n", xmax + 0.5);
-		sb_adds(&body, "set xlabel 'session number'\nset ylabel 'score (0-10, lower is better)'\n");
-		/* The key goes where the scores are not: top right while they fall,
-		 * bottom right when they end higher than they started. */
-		sb_addf(&body, "set xtics 1\nunset object\nunset arrow\n"
-			       "set key %s right box opaque font ',9'\n",
-			p->n && p->y[p->n - 1] > p->y[0] ? "bottom" : "top");
-		if (isfinite(p->baseline) && isfinite(p->mcid)) {
-			sb_adds(&body, "set object 1 rect from graph 0, first ");
-			num(&body, p->baseline - p->mcid);
-			sb_adds(&body, " to graph 1, first ");
-			num(&body, p->baseline);
-			sb_adds(&body, " fc rgb '#e4e4e4' fs solid 1.0 noborder behind\n");
-		}
-		for (k = 0; k < nbreaks; k++) {
-			sb_adds(&body, "set arrow from ");
-			num(&body, breaks[k]);
-			sb_adds(&body, ", graph 0 to ");
-			num(&body, breaks[k]);
-			sb_adds(&body, ", graph 1 nohead dt 3 lw 2 lc rgb '#444444'\n");
-		}
-		sb_adds(&body, "plot ");
-		if (isfinite(p->baseline) && isfinite(p->mcid))
-			sb_adds(&body, "NaN with boxes fc rgb '#e4e4e4' fs solid title 'MCID band from baseline', ");
-		if (nbreaks)
-			sb_adds(&body, "NaN with lines dt 3 lw 2 lc rgb '#444444' title 'break', ");
-		if (p->n) {
-			snprintf(name, sizeof(name), "M%zu", i);
-			sb_addf(&body, "$%s using 2:3 with linespoints lw 2 %s title 'score'", name, STYLE(0));
-		} else {
-			sb_adds(&body, "NaN title 'not recorded'");
-		}
-		if (isfinite(p->c)) {
-			sb_adds(&body, ", [1:*] ");
-			num(&body, p->c);
-			sb_adds(&body, " + (");
-			num(&body, p->b);
-			sb_adds(&body, " - ");
-			num(&body, p->c);
-			sb_adds(&body, ") * exp(-(x - 1) / ");
-			num(&body, p->tau);
-			sb_adds(&body, ") with lines lw 2 dt 2 lc rgb '#000000' title 'plateau fit'");
-		}
-		if (p->ex && p->en) {
-			snprintf(name, sizeof(name), "E%zu", i);
-			sb_addf(&body, ", $%s using 2:3 with lines lw 2 dt 4 lc rgb '#666666' title 'expected from first score'", name);
-			if (p->fy)
-				sb_addf(&body, ", $%s using 2:4 with lines lw 1 dt 1 lc rgb '#999999' title 'this course (model)'", name);
-		}
-		sb_addc(&body, '\n');
+		course_frame(&body, p, xmax, breaks, nbreaks);
+		course_plot(&body, p, i, nbreaks);
 	}
 	layout(npanels, &rows, &cols);
 	two_terminals(sb, out_base, title, &body, 1, rows, cols, formats);
