@@ -127,14 +127,11 @@ static void visit_dates(struct strbuf *x, const struct store_course_visits *v,
 	}
 }
 
-static void course(struct strbuf *t, const struct report_letter *l)
+/* "Course C1: 2025-01-06 to 2025-03-03 (course 2 of 2), therapist X" */
+static void course_line(struct strbuf *t, const struct report_note *n)
 {
-	const struct report_note *n = &l->note;
-	const struct store_course_visits *v = &l->visits;
 	struct strbuf x = STRBUF_INIT;
 	char d1[11], d2[11];
-	size_t i;
-	heading(t, "THE COURSE");
 	date_format(n->from, d1);
 	date_format(n->to, d2);
 	sb_adds(&x, "Course ");
@@ -147,33 +144,44 @@ static void course(struct strbuf *t, const struct report_letter *l)
 		report_text_plain(&x, n->therapist);
 	}
 	report_text_wrap(t, x.buf, 0, 2);
-	sb_reset(&x);
-	sb_addf(&x, "Sessions attended: %zu", n->sessions);
-	if (l->planned > 0 && n->sessions > (size_t)l->planned)
+	sb_release(&x);
+}
+
+/* "; cancelled: 2 (2025-03-06, 2025-04-02)": the visits missed one way, each dated. */
+static void missed(struct strbuf *x, const char *what, long count,
+		   const struct store_course_visits *v, enum csvin_attendance a)
+{
+	sb_addf(x, "; %s: %ld", what, count);
+	if (count) {
+		sb_adds(x, " (");
+		visit_dates(x, v, a);
+		sb_addc(x, ')');
+	}
+}
+
+/* Sessions attended against planned, then the cancelled and missed ones. */
+static void attendance_line(struct strbuf *t, const struct report_letter *l)
+{
+	const struct store_course_visits *v = &l->visits;
+	struct strbuf x = STRBUF_INIT;
+	size_t sessions = l->note.sessions;
+	sb_addf(&x, "Sessions attended: %zu", sessions);
+	if (l->planned > 0 && sessions > (size_t)l->planned)
 		sb_addf(&x, "; %d had been planned", l->planned);
 	else if (l->planned > 0)
 		sb_addf(&x, " of %d planned", l->planned);
-	sb_addf(&x, "; cancelled: %ld", v->cancelled);
-	if (v->cancelled) {
-		sb_adds(&x, " (");
-		visit_dates(&x, v, CSVIN_CANCELLED);
-		sb_addc(&x, ')');
-	}
-	sb_addf(&x, "; no-show: %ld", v->no_show);
-	if (v->no_show) {
-		sb_adds(&x, " (");
-		visit_dates(&x, v, CSVIN_NO_SHOW);
-		sb_addc(&x, ')');
-	}
+	missed(&x, "cancelled", v->cancelled, v, CSVIN_CANCELLED);
+	missed(&x, "no-show", v->no_show, v, CSVIN_NO_SHOW);
 	report_text_wrap(t, x.buf, 0, 2);
-	sb_reset(&x);
-	for (i = 0; i < l->note.npauses; i++) {
-		date_format(l->note.pauses[i].from, d1);
-		date_format(l->note.pauses[i].to, d2);
-		sb_addf(t, "Pause: %ld days between sessions %zu and %zu (%s to %s)\n",
-			l->note.pauses[i].days, l->note.pauses[i].session,
-			l->note.pauses[i].session + 1, d1, d2);
-	}
+	sb_release(&x);
+}
+
+/* Each adverse event with its date, as the client reported it after the session. */
+static void adverse_events(struct strbuf *t, const struct store_course_visits *v)
+{
+	struct strbuf x = STRBUF_INIT;
+	char d[11];
+	size_t i;
 	if (!v->adverse_events)
 		sb_adds(t, "Adverse events: none recorded.\n");
 	else
@@ -181,14 +189,31 @@ static void course(struct strbuf *t, const struct report_letter *l)
 	for (i = 0; i < v->n; i++) {
 		if (!v->visit[i].adverse_event)
 			continue;
-		date_format(v->visit[i].date, d1);
-		sb_addf(&x, "%s: ", d1);
+		date_format(v->visit[i].date, d);
+		sb_addf(&x, "%s: ", d);
 		one_line(&x, v->visit[i].adverse_event);
 		sb_adds(t, "  ");
 		report_text_wrap(t, x.buf, 2, 4);
 		sb_reset(&x);
 	}
 	sb_release(&x);
+}
+
+static void course(struct strbuf *t, const struct report_letter *l)
+{
+	char d1[11], d2[11];
+	size_t i;
+	heading(t, "THE COURSE");
+	course_line(t, &l->note);
+	attendance_line(t, l);
+	for (i = 0; i < l->note.npauses; i++) {
+		date_format(l->note.pauses[i].from, d1);
+		date_format(l->note.pauses[i].to, d2);
+		sb_addf(t, "Pause: %ld days between sessions %zu and %zu (%s to %s)\n",
+			l->note.pauses[i].days, l->note.pauses[i].session,
+			l->note.pauses[i].session + 1, d1, d2);
+	}
+	adverse_events(t, &l->visits);
 }
 
 static void scores(struct strbuf *t, const struct report_letter *l)
