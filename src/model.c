@@ -262,41 +262,38 @@ static double minimise(struct crit_arg *a, const double *start, double step, dou
 	return best;
 }
 
-int model_fit_reml(const struct model_data *d, const double *from, struct model_fit *f)
+/*
+ * The REML optimum: Nelder-Mead from 'from' (a previous fit's theta, when
+ * finite) or from (1, 0, 1), then again from its optimum, since Nelder-Mead
+ * can stall on a ridge; the lower wins.  Returns its criterion; th and *ok
+ * its theta and whether it converged.
+ */
+static double reml_optimum(struct crit_arg *a, const double *from, double *th, int *ok)
 {
-	struct model_data ds = *d;
-	struct crit_arg a = { &ds, d->nobs };
-	double th[3], th2[3], start[3] = { 1, 0, 1 }, v1, v2, s00, s01, s11, tq;
-	struct pls p;
+	double th2[3], start[3] = { 1, 0, 1 }, v1, v2;
 	gsl_error_handler_t *old;
-	int ok, ok2;
-	memset(f, 0, sizeof(*f));
-	nan_fit(f);
-	f->groups = (long)d->ngroups;
-	f->nobs = (long)a.n;
-	if (d->ngroups < 3 || a.n < 6)
-		return -1;
-	ds.d = xmalloc(d->ndesigns * sizeof(*ds.d));
-	memcpy(ds.d, d->d, d->ndesigns * sizeof(*ds.d));
-	qsort(ds.d, ds.ndesigns, sizeof(*ds.d), cmp_design);
-	ds.slot = NULL; /* the copy is not looked up */
+	int ok2;
 	if (from && isfinite(from[0]) && isfinite(from[1]) && isfinite(from[2]))
 		memcpy(start, from, sizeof(start));
 	old = gsl_set_error_handler_off();
-	v1 = minimise(&a, start, from ? 0.2 : 0.5, th, &ok);
-	/* Restart from the optimum: Nelder-Mead can stall on a ridge. */
-	v2 = minimise(&a, th, 0.05, th2, &ok2);
+	v1 = minimise(a, start, from ? 0.2 : 0.5, th, ok);
+	v2 = minimise(a, th, 0.05, th2, &ok2);
 	gsl_set_error_handler(old);
 	if (v2 <= v1) {
-		memcpy(th, th2, sizeof(th));
+		memcpy(th, th2, sizeof(th2));
 		v1 = v2;
-		ok = ok2;
+		*ok = ok2;
 	}
-	if (!isfinite(v1) || pls_solve(&ds, th, &p) < 0) {
-		free(ds.d);
-		return -1;
-	}
-	free(ds.d);
+	return v1;
+}
+
+/*
+ * The fit as lme4 reports it, from the optimum's theta th (its sign made
+ * canonical here) and the PLS solution p there, over n observations.
+ */
+static void fit_report(struct model_fit *f, double *th, const struct pls *p, double n)
+{
+	double s00, s01, s11, tq;
 	/* The criterion depends on Lambda Lambda' only: report the canonical sign. */
 	if (th[0] < 0) {
 		th[0] = -th[0];
@@ -304,15 +301,14 @@ int model_fit_reml(const struct model_data *d, const double *from, struct model_
 	}
 	if (th[2] < 0)
 		th[2] = -th[2];
-	memcpy(f->theta, th, sizeof(th));
-	f->reml = v1;
-	f->sigma = sqrt(p.r2 / (a.n - 2));
-	f->beta[0] = p.beta[0];
-	f->beta[1] = p.beta[1];
+	memcpy(f->theta, th, sizeof(f->theta));
+	f->sigma = sqrt(p->r2 / (n - 2));
+	f->beta[0] = p->beta[0];
+	f->beta[1] = p->beta[1];
 	{
-		double det = p.M[0] * p.M[2] - p.M[1] * p.M[1], s2 = f->sigma * f->sigma;
-		f->beta_se[0] = sqrt(s2 * p.M[2] / det);
-		f->beta_se[1] = sqrt(s2 * p.M[0] / det);
+		double det = p->M[0] * p->M[2] - p->M[1] * p->M[1], s2 = f->sigma * f->sigma;
+		f->beta_se[0] = sqrt(s2 * p->M[2] / det);
+		f->beta_se[1] = sqrt(s2 * p->M[0] / det);
 	}
 	/* Wald intervals, as lme4's confint(method = "Wald"). */
 	tq = gsl_cdf_ugaussian_Qinv(0.025);
@@ -327,6 +323,33 @@ int model_fit_reml(const struct model_data *d, const double *from, struct model_
 	f->sd_intercept = f->sigma * sqrt(s00);
 	f->sd_slope = f->sigma * sqrt(s11);
 	f->corr = (s00 > 0 && s11 > 0) ? s01 / sqrt(s00 * s11) : NAN;
+}
+
+int model_fit_reml(const struct model_data *d, const double *from, struct model_fit *f)
+{
+	struct model_data ds = *d;
+	struct crit_arg a = { &ds, d->nobs };
+	double th[3], v1;
+	struct pls p;
+	int ok;
+	memset(f, 0, sizeof(*f));
+	nan_fit(f);
+	f->groups = (long)d->ngroups;
+	f->nobs = (long)a.n;
+	if (d->ngroups < 3 || a.n < 6)
+		return -1;
+	ds.d = xmalloc(d->ndesigns * sizeof(*ds.d));
+	memcpy(ds.d, d->d, d->ndesigns * sizeof(*ds.d));
+	qsort(ds.d, ds.ndesigns, sizeof(*ds.d), cmp_design);
+	ds.slot = NULL; /* the copy is not looked up */
+	v1 = reml_optimum(&a, from, th, &ok);
+	if (!isfinite(v1) || pls_solve(&ds, th, &p) < 0) {
+		free(ds.d);
+		return -1;
+	}
+	free(ds.d);
+	fit_report(f, th, &p, a.n);
+	f->reml = v1;
 	f->converged = ok;
 	return 0;
 }
