@@ -242,15 +242,63 @@ static int plateau_min(struct profile *p, double lo, double mid, double hi, doub
 	return st == GSL_SUCCESS ? 0 : -1;
 }
 
+/*
+ * A log grid over the admissible taus, 0.05 to 10 * span, and one step
+ * beyond each end, finds the basins of the minima.  When the grid's best
+ * point lies beyond an end the least-squares tau is not admissible: -1.
+ */
+static int plateau_grid(struct profile *p, double lo, double step, double *grid)
+{
+	double best = INFINITY;
+	int k, kbest = 0;
+	for (k = 0; k < PLATEAU_GRID + 3; k++) {
+		grid[k] = profile_sse(lo + (k - 1) * step, p);
+		if (grid[k] < best) {
+			best = grid[k];
+			kbest = k;
+		}
+	}
+	if (!isfinite(best) || kbest == 0 || kbest == PLATEAU_GRID + 2)
+		return -1;
+	return 0;
+}
+
+/*
+ * Brent's method polishes each basin of the grid and the lowest wins (two
+ * basins can lie within a hair of each other).  Returns its sum of squares,
+ * infinite when none converged; *lt its log tau.
+ */
+static double plateau_polish(struct profile *p, const double *grid, double lo, double step,
+			     double *lt)
+{
+	double best = INFINITY;
+	gsl_error_handler_t *old = gsl_set_error_handler_off();
+	int k;
+	for (k = 1; k < PLATEAU_GRID + 2; k++) {
+		double x, fx;
+		if (!(grid[k] < grid[k - 1] && grid[k] < grid[k + 1]))
+			continue;
+		if (plateau_min(p, lo + (k - 2) * step, lo + (k - 1) * step, lo + k * step, grid[k],
+				&x) < 0)
+			continue;
+		fx = profile_sse(x, p);
+		if (fx < best) {
+			best = fx;
+			*lt = x;
+		}
+	}
+	gsl_set_error_handler(old);
+	return best;
+}
+
 int stats_plateau_fit(const double *s, const double *y, size_t n, double *c, double *b,
 		      double *tau)
 {
-	double ymin = y[0], ymax = y[0], span, lo, step, best = INFINITY, lt = 0, sse, ebuf[64];
+	double ymin = y[0], ymax = y[0], span, lo, step, lt = 0, sse, ebuf[64];
 	double grid[PLATEAU_GRID + 3];
 	struct profile p = { s, y, ebuf, n, 0, 0 };
 	size_t i;
-	int k, kbest = 0, ret = -1;
-	gsl_error_handler_t *old;
+	int ret = -1;
 	if (n < 5)
 		return -1;
 	for (i = 1; i < n; i++) {
@@ -263,41 +311,10 @@ int stats_plateau_fit(const double *s, const double *y, size_t n, double *c, dou
 		return -1;
 	if (n > sizeof(ebuf) / sizeof(ebuf[0]))
 		p.e = xmalloc(n * sizeof(*p.e));
-	/*
-	 * A log grid over the admissible taus, 0.05 to 10 * span, and one step
-	 * beyond each end, finds the basins of the minima; Brent's method
-	 * polishes each basin and the lowest wins (two basins can lie within a
-	 * hair of each other).  When the grid's best point lies beyond an end the
-	 * least-squares tau is not admissible.
-	 */
 	lo = log(0.05);
 	step = (log(10 * span) - lo) / PLATEAU_GRID;
-	for (k = 0; k < PLATEAU_GRID + 3; k++) {
-		grid[k] = profile_sse(lo + (k - 1) * step, &p);
-		if (grid[k] < best) {
-			best = grid[k];
-			kbest = k;
-		}
-	}
-	if (!isfinite(best) || kbest == 0 || kbest == PLATEAU_GRID + 2)
-		goto out;
-	best = INFINITY;
-	old = gsl_set_error_handler_off();
-	for (k = 1; k < PLATEAU_GRID + 2; k++) {
-		double x, fx;
-		if (!(grid[k] < grid[k - 1] && grid[k] < grid[k + 1]))
-			continue;
-		if (plateau_min(&p, lo + (k - 2) * step, lo + (k - 1) * step, lo + k * step, grid[k],
-				&x) < 0)
-			continue;
-		fx = profile_sse(x, &p);
-		if (fx < best) {
-			best = fx;
-			lt = x;
-		}
-	}
-	gsl_set_error_handler(old);
-	if (!isfinite(best))
+	if (plateau_grid(&p, lo, step, grid) < 0 ||
+	    !isfinite(plateau_polish(&p, grid, lo, step, &lt)))
 		goto out;
 	sse = profile_sse(lt, &p); /* leaves e, c and b at the optimum */
 	if (!isfinite(sse))
