@@ -350,11 +350,9 @@ void stats_course_arrays(const double *s, const double *y, size_t n,
 }
 
 /* tq_table: the t quantiles by df below TQ_TABLE, or NULL. */
-static void course_arrays(const double *s, const double *y, size_t n,
-			  const struct stats_settings *set, double sd, int plateau,
-			  const double *tq_table, struct stats_course *o)
+/* Every figure unknown (NaN, NULL or 0), as a course with no scores has it. */
+static void course_unknown(struct stats_course *o, size_t n)
 {
-	size_t i;
 	o->n = n;
 	o->baseline = o->latest = o->change = o->pct_change = NAN;
 	o->slope = o->slope_se = o->slope_lo = o->slope_hi = o->slope_p = o->intercept = NAN;
@@ -365,6 +363,66 @@ static void course_arrays(const double *s, const double *y, size_t n,
 	o->rci = NAN;
 	o->reliable_change = o->clinical_category = NULL;
 	o->plateau = o->s90 = o->plateau_b = o->plateau_tau = NAN;
+}
+
+/* The least-squares slope over the sessions, its 95% interval and p (n >= 3). */
+static void course_slope(const double *s, const double *y, size_t n, const double *tq_table,
+			 struct stats_course *o)
+{
+	double c0, c1, cov00, cov01, cov11, sumsq;
+	gsl_fit_linear(s, 1, y, 1, n, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
+	o->slope = c1;
+	o->intercept = c0;
+	o->slope_se = sqrt(cov11);
+	if (isfinite(o->slope_se)) {
+		double tq = tq_table && n - 2 < TQ_TABLE ? tq_table[n - 2]
+						       : gsl_cdf_tdist_Qinv(0.025, (double)(n - 2));
+		o->slope_lo = c1 - tq * o->slope_se;
+		o->slope_hi = c1 + tq * o->slope_se;
+		/* A perfect fit has no error to test against: p undefined. */
+		if (o->slope_se > 1e-12 * (fabs(c1) + 1))
+			o->slope_p = 2 * gsl_cdf_tdist_Q(fabs(c1) / o->slope_se, (double)(n - 2));
+	} else {
+		o->slope_se = NAN;
+	}
+}
+
+/* The reliable change index against the measure's sd, and its category. */
+static void course_rci(const struct stats_settings *set, double sd, struct stats_course *o)
+{
+	double sdiff = sqrt(2.0) * sd * sqrt(1 - set->reliability);
+	if (!(sdiff > 0))
+		return;
+	o->rci = o->change / sdiff;
+	if (o->rci <= -CLINIC_Z95) {
+		o->reliable_change = "improved";
+		o->clinical_category = o->latest <= set->cutoff + EPS ? "recovered" : "improved";
+	} else if (o->rci >= CLINIC_Z95) {
+		o->reliable_change = o->clinical_category = "deteriorated";
+	} else {
+		o->reliable_change = o->clinical_category = "unchanged";
+	}
+}
+
+/* The plateau, when its fit is sound and its level on the scale. */
+static void course_plateau(const double *s, const double *y, size_t n, struct stats_course *o)
+{
+	double c, b, tau;
+	/* A level outside the 0-10 scale is no plateau (CONTRACT.md). */
+	if (stats_plateau_fit(s, y, n, &c, &b, &tau) == 0 && c >= 0 && c <= 10) {
+		o->plateau = c;
+		o->plateau_b = b;
+		o->plateau_tau = tau;
+		o->s90 = 1 + tau * log(10.0);
+	}
+}
+
+static void course_arrays(const double *s, const double *y, size_t n,
+			  const struct stats_settings *set, double sd, int plateau,
+			  const double *tq_table, struct stats_course *o)
+{
+	size_t i;
+	course_unknown(o, n);
 	if (n == 0)
 		return;
 	o->first_session = (int)s[0];
@@ -381,48 +439,12 @@ static void course_arrays(const double *s, const double *y, size_t n,
 			o->sessions_to_response = (int)s[i];
 			break;
 		}
-	if (n >= 3) {
-		double c0, c1, cov00, cov01, cov11, sumsq;
-		gsl_fit_linear(s, 1, y, 1, n, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
-		o->slope = c1;
-		o->intercept = c0;
-		o->slope_se = sqrt(cov11);
-		if (isfinite(o->slope_se)) {
-			double tq = tq_table && n - 2 < TQ_TABLE ? tq_table[n - 2]
-							       : gsl_cdf_tdist_Qinv(0.025, (double)(n - 2));
-			o->slope_lo = c1 - tq * o->slope_se;
-			o->slope_hi = c1 + tq * o->slope_se;
-			/* A perfect fit has no error to test against: p undefined. */
-			if (o->slope_se > 1e-12 * (fabs(c1) + 1))
-				o->slope_p = 2 * gsl_cdf_tdist_Q(fabs(c1) / o->slope_se, (double)(n - 2));
-		} else {
-			o->slope_se = NAN;
-		}
-	}
-	if (isfinite(sd) && sd > 0) {
-		double sdiff = sqrt(2.0) * sd * sqrt(1 - set->reliability);
-		if (sdiff > 0) {
-			o->rci = o->change / sdiff;
-			if (o->rci <= -CLINIC_Z95) {
-				o->reliable_change = "improved";
-				o->clinical_category = o->latest <= set->cutoff + EPS ? "recovered" : "improved";
-			} else if (o->rci >= CLINIC_Z95) {
-				o->reliable_change = o->clinical_category = "deteriorated";
-			} else {
-				o->reliable_change = o->clinical_category = "unchanged";
-			}
-		}
-	}
-	if (n >= 5 && plateau) {
-		double c, b, tau;
-		/* A level outside the 0-10 scale is no plateau (CONTRACT.md). */
-		if (stats_plateau_fit(s, y, n, &c, &b, &tau) == 0 && c >= 0 && c <= 10) {
-			o->plateau = c;
-			o->plateau_b = b;
-			o->plateau_tau = tau;
-			o->s90 = 1 + tau * log(10.0);
-		}
-	}
+	if (n >= 3)
+		course_slope(s, y, n, tq_table, o);
+	if (isfinite(sd) && sd > 0)
+		course_rci(set, sd, o);
+	if (n >= 5 && plateau)
+		course_plateau(s, y, n, o);
 }
 
 void stats_course_compute(const struct stats_ctx *ctx, const struct store_course *c, size_t m,
