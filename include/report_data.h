@@ -92,6 +92,11 @@ struct report_note {
 	long relapse_gap;
 	struct report_break *breaks;
 	size_t nbreaks;
+	/* The pauses inside the course shorter than relapse_gap, read the same
+	 * way for the letter's answer ("did the pause hurt?"); never a relapse,
+	 * which needs relapse_gap days. */
+	struct report_break *short_pauses;
+	size_t nshort_pauses;
 	size_t nm;
 	struct report_note_measure m[CSVIN_MAX_MEASURES];
 	struct report_other_course *others; /* every course, when more than one */

@@ -67,6 +67,10 @@ const char *report_letter_measure_sentence(const struct report_letter *l, size_t
 					   size_t n);
 const char *report_letter_break_sentence(const struct report_letter *l,
 					 const struct report_break *b, char *buf, size_t n);
+/* The course's therapist and who else treated it (three names at most),
+ * with session counts; NULL when no therapist is recorded. */
+#define REPORT_LETTER_WHO (4 * (4 * CSVIN_MAX_NAME + 32) + 64) /* UTF-8: 4 bytes a character */
+const char *report_letter_therapists(const struct report_letter *l, char *buf, size_t n);
 const char *report_letter_status_sentence(const struct report_letter *l, char *buf, size_t n);
 const char *report_letter_step_sentence(const struct report_letter *l, char *buf, size_t n);
 /* "14 of 14 planned sessions, 1 cancelled", "20 sessions attended (6 had been

@@ -173,8 +173,12 @@ const char *report_letter_measure_sentence(const struct report_letter *l, size_t
 		from_to(&sb, r->baseline, r->latest);
 		if (x->levelling == OUTCOME_LEVEL_REACHED)
 			sb_adds(&sb, past ? " and had levelled off." : " and has levelled off.");
-		else if (x->levelling == OUTCOME_LEVEL_CHANGING || x->levelling == OUTCOME_LEVEL_STEADY)
-			sb_adds(&sb, past ? ", still improving at the end." : " and is still improving.");
+		else if (!past && (x->levelling == OUTCOME_LEVEL_CHANGING ||
+				   x->levelling == OUTCOME_LEVEL_STEADY))
+			/* Only the fitted curve says so (the last scores may be flat):
+			 * "not yet levelled off", never "still improving"; the details
+			 * give the curve.  A completed course just improved. */
+			sb_adds(&sb, ", not yet levelled off.");
 		else
 			sb_addc(&sb, '.');
 		break;
@@ -189,11 +193,62 @@ const char *report_letter_measure_sentence(const struct report_letter *l, size_t
 		sb_adds(&sb, " - please review.");
 		break;
 	default:
-		sb_adds(&sb, ": no clear change (");
+		/* Below the MCID and not reliable: say the size and direction, so
+		 * a steady rise is not read as nothing. */
+		if (fabs(r->latest - r->baseline) < OUTCOME_EPS)
+			sb_adds(&sb, ": no change (");
+		else
+			sb_addf(&sb, ": %s %s (", r->latest > r->baseline ? "rose" : "fell",
+				report_num(v, sizeof(v), fabs(r->latest - r->baseline), 1));
 		from_to(&sb, r->baseline, r->latest);
-		sb_adds(&sb, ").");
+		sb_adds(&sb, fabs(r->latest - r->baseline) < OUTCOME_EPS ? ")." : "), less than the MCID.");
 		break;
 	}
+	return done(&sb, buf, n);
+}
+
+/* Attended visits of v[from..) treated by t. */
+static size_t treated_by(const struct store_course_visits *v, size_t from, const char *t)
+{
+	size_t k, c = 0;
+	for (k = from; k < v->n; k++)
+		c += v->visit[k].attendance == CSVIN_ATTENDED && v->visit[k].therapist &&
+		     !strcmp(v->visit[k].therapist, t);
+	return c;
+}
+
+/* The course's therapist (most sessions) and who else treated, with counts,
+ * in order of first session ('buf' of REPORT_LETTER_WHO bytes holds it): "Anna Berg (18 of 20 sessions; also Marta
+ * Nowak 1, Jonas Weber 1)". */
+const char *report_letter_therapists(const struct report_letter *l, char *buf, size_t n)
+{
+	const struct store_course_visits *v = &l->visits;
+	const char *own = l->note.therapist;
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, others = 0, total = 0;
+	if (!own)
+		return NULL;
+	for (i = 0; i < v->n; i++)
+		total += v->visit[i].attendance == CSVIN_ATTENDED && v->visit[i].therapist;
+	sb_adds(&sb, own);
+	if (treated_by(v, 0, own) == total)
+		return done(&sb, buf, n);
+	sb_addf(&sb, " (%zu of %zu sessions; also ", treated_by(v, 0, own), total);
+	for (i = 0; i < v->n; i++) {
+		const char *t = v->visit[i].therapist;
+		size_t c;
+		if (v->visit[i].attendance != CSVIN_ATTENDED || !t || !strcmp(t, own))
+			continue;
+		c = treated_by(v, i, t);
+		if (c != treated_by(v, 0, t)) /* named at its first session */
+			continue;
+		/* Three names at most, so the line (and 'buf') stays bounded. */
+		if (others++ < 3)
+			sb_addf(&sb, "%s%s %zu", others > 1 ? ", " : "", t, c);
+	}
+	if (others > 3)
+		sb_addf(&sb, " and %zu more", others - 3);
+	sb_addc(&sb, ')');
 	return done(&sb, buf, n);
 }
 
@@ -308,8 +363,7 @@ const char *report_letter_attendance(const struct report_letter *l, char *buf, s
 	const struct store_course_visits *v = &l->visits;
 	struct strbuf sb = STRBUF_INIT;
 	if (l->planned > 0 && l->note.sessions > (size_t)l->planned)
-		sb_addf(&sb, "%zu sessions attended (%d had been planned)", l->note.sessions,
-			l->planned);
+		sb_addf(&sb, "%zu sessions (%d planned)", l->note.sessions, l->planned);
 	else if (l->planned > 0)
 		sb_addf(&sb, "%zu of %d planned sessions", l->note.sessions, l->planned);
 	else

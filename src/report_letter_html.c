@@ -131,6 +131,9 @@ static void answer(struct strbuf *h, const struct report_letter *l)
 			li(h, report_letter_measure_sentence(l, m, buf, sizeof(buf)), NULL);
 	for (i = 0; i < l->note.nbreaks; i++)
 		li(h, report_letter_break_sentence(l, &l->note.breaks[i], buf, sizeof(buf)), NULL);
+	for (i = 0; i < l->note.nshort_pauses; i++)
+		li(h, report_letter_break_sentence(l, &l->note.short_pauses[i], buf, sizeof(buf)),
+		   NULL);
 	li(h, report_letter_status_sentence(l, buf, sizeof(buf)), NULL);
 	li(h, report_letter_step_sentence(l, buf, sizeof(buf)), "step");
 	sb_adds(h, "</ul></div>\n");
@@ -160,7 +163,7 @@ static void course(struct strbuf *h, const struct report_letter *l)
 {
 	const struct report_note *n = &l->note;
 	const struct store_course_visits *v = &l->visits;
-	char d1[11], d2[11];
+	char d1[11], d2[11], who[REPORT_LETTER_WHO];
 	size_t i;
 	sb_adds(h, "<h2>The course</h2>\n<p>Course ");
 	html_escape(h, n->course_id);
@@ -169,9 +172,9 @@ static void course(struct strbuf *h, const struct report_letter *l)
 	sb_addf(h, ": %s to %s", d1, d2);
 	if (n->ncourses > 1)
 		sb_addf(h, " (course %zu of %zu)", n->course_no, n->ncourses);
-	if (n->therapist) {
+	if (report_letter_therapists(l, who, sizeof(who))) {
 		sb_adds(h, ", therapist ");
-		html_escape(h, n->therapist);
+		html_escape(h, who);
 	}
 	sb_addf(h, "<br>Sessions attended: %zu", n->sessions);
 	if (l->planned > 0 && n->sessions > (size_t)l->planned)

@@ -107,6 +107,9 @@ static void answer(struct strbuf *t, const struct report_letter *l)
 	for (i = 0; i < l->note.nbreaks; i++)
 		labelled(t, "", report_letter_break_sentence(l, &l->note.breaks[i], buf, sizeof(buf)),
 			 2);
+	for (i = 0; i < l->note.nshort_pauses; i++)
+		labelled(t, "", report_letter_break_sentence(l, &l->note.short_pauses[i], buf,
+							     sizeof(buf)), 2);
 	labelled(t, "", report_letter_status_sentence(l, buf, sizeof(buf)), 2);
 	labelled(t, "", report_letter_step_sentence(l, buf, sizeof(buf)), 2);
 }
@@ -128,10 +131,11 @@ static void visit_dates(struct strbuf *x, const struct store_course_visits *v,
 }
 
 /* "Course C1: 2025-01-06 to 2025-03-03 (course 2 of 2), therapist X" */
-static void course_line(struct strbuf *t, const struct report_note *n)
+static void course_line(struct strbuf *t, const struct report_letter *l)
 {
 	struct strbuf x = STRBUF_INIT;
-	char d1[11], d2[11];
+	const struct report_note *n = &l->note;
+	char d1[11], d2[11], who[REPORT_LETTER_WHO];
 	date_format(n->from, d1);
 	date_format(n->to, d2);
 	sb_adds(&x, "Course ");
@@ -139,9 +143,9 @@ static void course_line(struct strbuf *t, const struct report_note *n)
 	sb_addf(&x, ": %s to %s", d1, d2);
 	if (n->ncourses > 1)
 		sb_addf(&x, " (course %zu of %zu)", n->course_no, n->ncourses);
-	if (n->therapist) {
+	if (report_letter_therapists(l, who, sizeof(who))) {
 		sb_adds(&x, ", therapist ");
-		report_text_plain(&x, n->therapist);
+		report_text_plain(&x, who);
 	}
 	report_text_wrap(t, x.buf, 0, 2);
 	sb_release(&x);
@@ -204,7 +208,7 @@ static void course(struct strbuf *t, const struct report_letter *l)
 	char d1[11], d2[11];
 	size_t i;
 	heading(t, "THE COURSE");
-	course_line(t, &l->note);
+	course_line(t, l);
 	attendance_line(t, l);
 	for (i = 0; i < l->note.npauses; i++) {
 		date_format(l->note.pauses[i].from, d1);

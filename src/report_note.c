@@ -177,14 +177,15 @@ static double score_from(const struct store_course *c, size_t start, size_t m)
 	return NAN;
 }
 
-static void add_break(struct report_note *n, size_t *cap, const struct store_course *a,
-		      size_t a_end, const struct store_course *b, size_t b_start)
+static void add_break(struct report_note *n, struct report_break **v, size_t *nv, size_t *cap,
+		      const struct store_course *a, size_t a_end, const struct store_course *b,
+		      size_t b_start)
 {
 	struct report_break *x;
 	double mcid[CSVIN_MAX_MEASURES];
 	size_t m;
-	n->breaks = xgrow(n->breaks, cap, n->nbreaks + 1, sizeof(*n->breaks));
-	x = &n->breaks[n->nbreaks++];
+	*v = xgrow(*v, cap, *nv + 1, sizeof(**v));
+	x = &(*v)[(*nv)++];
 	memset(x, 0, sizeof(*x));
 	x->from = a->date[a_end - 1];
 	x->to = b->date[b_start];
@@ -209,16 +210,20 @@ static void add_break(struct report_note *n, size_t *cap, const struct store_cou
 static void find_breaks(struct report_note *n, struct store *s)
 {
 	const struct store_course *c = n->course;
-	size_t i, cap = 0;
+	size_t i, cap = 0, pcap = 0;
 	n->relapse_gap = settings_long(s, "relapse_gap");
 	if (n->course_no > 1) {
 		const struct store_course *p = c - 1;
 		if (outcome_is_break(c->date[0] - p->date[p->n - 1], n->relapse_gap))
-			add_break(n, &cap, p, p->n, c, 0);
+			add_break(n, &n->breaks, &n->nbreaks, &cap, p, p->n, c, 0);
 	}
 	for (i = 1; i < c->n; i++)
 		if (outcome_is_break(c->date[i] - c->date[i - 1], n->relapse_gap))
-			add_break(n, &cap, c, i, c, i);
+			add_break(n, &n->breaks, &n->nbreaks, &cap, c, i, c, i);
+	for (i = 0; i < n->npauses; i++)
+		if (!outcome_is_break(n->pauses[i].days, n->relapse_gap))
+			add_break(n, &n->short_pauses, &n->nshort_pauses, &pcap, c,
+				  n->pauses[i].session, c, n->pauses[i].session);
 }
 
 static void missing_scores(struct report_note *n, const struct store_course *c)
@@ -303,6 +308,7 @@ void report_note_release(struct report_note *n)
 	free(n->courses_);
 	free(n->pauses);
 	free(n->breaks);
+	free(n->short_pauses);
 	free(n->others);
 	free(n->missing);
 	memset(n, 0, sizeof(*n));

@@ -120,8 +120,9 @@ const char *report_levelling(const struct report_note_measure *m, char *buf, siz
 				 r->last_session);
 			break;
 		}
-		snprintf(buf, n, "still changing: levelling off near %s expected by about session %d "
-			 "(now at session %d)", report_num(a, sizeof(a), r->plateau, 1),
+		/* The course may have ended: the fit's forecast, not a promise. */
+		snprintf(buf, n, "still changing: the fitted curve levels off near %s by about "
+			 "session %d (latest score at session %d)", report_num(a, sizeof(a), r->plateau, 1),
 			 whole_session(r->s90), r->last_session);
 		break;
 	}

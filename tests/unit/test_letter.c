@@ -134,9 +134,9 @@ static void test_measure_sentences(void **state)
 	expect_sentence(OUTCOME_IMPROVED, OUTCOME_LEVEL_REACHED, REPORT_COMPLETED, 3.5,
 			"Fatigue improved from 8.0 to 3.5 and had levelled off.");
 	expect_sentence(OUTCOME_IMPROVED, OUTCOME_LEVEL_CHANGING, REPORT_ONGOING, 3.5,
-			"Fatigue improved from 8.0 to 3.5 and is still improving.");
+			"Fatigue improved from 8.0 to 3.5, not yet levelled off.");
 	expect_sentence(OUTCOME_IMPROVED, OUTCOME_LEVEL_STEADY, REPORT_COMPLETED, 3.5,
-			"Fatigue improved from 8.0 to 3.5, still improving at the end.");
+			"Fatigue improved from 8.0 to 3.5.");
 	expect_sentence(OUTCOME_IMPROVED, OUTCOME_LEVEL_UNCLEAR, REPORT_ONGOING, 3.5,
 			"Fatigue improved from 8.0 to 3.5.");
 	expect_sentence(OUTCOME_RELIABLY_IMPROVED, OUTCOME_LEVEL_UNCLEAR, REPORT_ONGOING, 6.5,
@@ -144,7 +144,11 @@ static void test_measure_sentences(void **state)
 	expect_sentence(OUTCOME_WORSE, OUTCOME_LEVEL_UNCLEAR, REPORT_ONGOING, 10,
 			"Fatigue worsened from 8.0 to 10.0 - please review.");
 	expect_sentence(OUTCOME_NO_CLEAR_CHANGE, OUTCOME_LEVEL_UNCLEAR, REPORT_ONGOING, 7,
-			"Fatigue: no clear change (8.0 to 7.0).");
+			"Fatigue: fell 1.0 (8.0 to 7.0), less than the MCID.");
+	expect_sentence(OUTCOME_NO_CLEAR_CHANGE, OUTCOME_LEVEL_UNCLEAR, REPORT_ONGOING, 9.5,
+			"Fatigue: rose 1.5 (8.0 to 9.5), less than the MCID.");
+	expect_sentence(OUTCOME_NO_CLEAR_CHANGE, OUTCOME_LEVEL_UNCLEAR, REPORT_ONGOING, 8,
+			"Fatigue: no change (8.0 to 8.0).");
 	expect_sentence(OUTCOME_ONE_SESSION, OUTCOME_LEVEL_TOO_FEW, REPORT_ONGOING, 8,
 			"Fatigue: one score so far (8.0).");
 }
@@ -165,6 +169,41 @@ static void test_step_sentence(void **state)
 	l.opts.recommendation = "Refer to neurology.";
 	assert_string_equal(report_letter_step_sentence(&l, buf, sizeof(buf)),
 			    "Recommended next step: Refer to neurology.");
+}
+
+/* The course's therapist with who else treated: attended sessions only, in
+ * order of first session, three names at most. */
+static void test_therapists(void **state)
+{
+	struct report_letter l;
+	struct store_visit v[7];
+	char main_t[] = "Anna", b[] = "Ben", c[] = "Cleo", d[] = "Dora", e[] = "Emil";
+	char *who[7] = { main_t, b, main_t, c, main_t, d, e };
+	char buf[REPORT_LETTER_WHO];
+	size_t i;
+	(void)state;
+	letter(&l, 1100, 1100);
+	memset(v, 0, sizeof(v));
+	for (i = 0; i < 7; i++) {
+		v[i].therapist = who[i];
+		v[i].attendance = CSVIN_ATTENDED;
+	}
+	l.note.therapist = main_t;
+	l.visits.visit = v;
+	l.visits.n = 3;
+	v[1].attendance = CSVIN_CANCELLED; /* a cancelled visit treats no one */
+	assert_string_equal(report_letter_therapists(&l, buf, sizeof(buf)), "Anna");
+	v[1].attendance = CSVIN_ATTENDED;
+	assert_string_equal(report_letter_therapists(&l, buf, sizeof(buf)),
+			    "Anna (2 of 3 sessions; also Ben 1)");
+	l.visits.n = 6;
+	assert_string_equal(report_letter_therapists(&l, buf, sizeof(buf)),
+			    "Anna (3 of 6 sessions; also Ben 1, Cleo 1, Dora 1)");
+	l.visits.n = 7;
+	assert_string_equal(report_letter_therapists(&l, buf, sizeof(buf)),
+			    "Anna (3 of 7 sessions; also Ben 1, Cleo 1, Dora 1 and 1 more)");
+	l.note.therapist = NULL;
+	assert_null(report_letter_therapists(&l, buf, sizeof(buf)));
 }
 
 /* The status line and the step come from one rule: at exactly course_gap
@@ -275,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_ago),
 		cmocka_unit_test(test_measure_sentences),
 		cmocka_unit_test(test_step_sentence),
+		cmocka_unit_test(test_therapists),
 		cmocka_unit_test(test_step_follows_status),
 		cmocka_unit_test(test_planned_belongs_to_the_referral),
 		cmocka_unit_test(test_svg_inline),

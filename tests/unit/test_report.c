@@ -165,8 +165,8 @@ static void test_note_levelling_and_expected(void **state)
 	n.m[0].fit = &fit;
 	n.m[0].model_state = REPORT_MODEL_UNCONVERGED;
 	t = text_of(&n);
-	assert_non_null(strstr(t, "fatigue    still changing: levelling off near 4.0 expected by about "
-				  "session 12\n           (now at session 6)\n"));
+	assert_non_null(strstr(t, "fatigue    still changing: the fitted curve levels off near 4.0 by "
+				  "about session\n           12 (latest score at session 6)\n"));
 	assert_non_null(strstr(t, "fatigue    no comparison: the expected-course model did not "
 				  "converge (the whole\n           clinic's model, 74 courses)\n"));
 	assert_null(strstr(t, "ahead of"));
