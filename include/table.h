@@ -33,6 +33,8 @@ void table_begin(struct table *t, FILE *out, enum table_format fmt,
 		 const struct table_col *cols, size_t ncols);
 void table_str(struct table *t, const char *s);  /* NULL: undefined */
 void table_num(struct table *t, double v);
+/* Finite v exactly as printf's "%.10g" writes it (0 for -0), faster. */
+void table_format_g10(double v, char out[32]);
 /* A p-value: as table_num, but a tiny one reads "<0.0001" in text, not 0. */
 void table_p(struct table *t, double p);       /* NAN: undefined */
 void table_int(struct table *t, long v);

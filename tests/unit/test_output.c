@@ -244,6 +244,60 @@ static void test_waterfall_runs(void **state)
 	}
 }
 
+/* table_format_g10 is printf's "%.10g", byte for byte: short decimals of up
+ * to four places, the edges of its plain range (1e-4, 1e10) and of powers of
+ * ten, values one ulp from a rounding tie, and random doubles of every
+ * magnitude. */
+static void expect_g10(double v)
+{
+	char want[64], got[32];
+	snprintf(want, sizeof(want), "%.10g", v == 0 ? 0.0 : v);
+	table_format_g10(v, got);
+	if (strcmp(want, got) != 0)
+		fail_msg("%.17g: want %s, got %s", v, want, got);
+}
+
+static void test_format_g10(void **state)
+{
+	static const double scale[] = { 1, 10, 100, 1000, 10000 };
+	static const double edge[] = { 999999999, 1000000000, 1000000001, 9999999999.4,
+				       9999999999.5, 9999999999.6, 99999999.95, 0.001, 0.0001,
+				       0.00009999999999, 0.000099999999995, 0.00015, 1e-5,
+				       123456789.5, 1.0000000005, 1.0000000015, 2.0000000025, 1e10,
+				       1e15, -0.0, 0.1 + 0.2, 1.0 / 3, 2.5e-300, 1.7e308 };
+	unsigned long long x = 88172645463325252ULL;
+	long k;
+	size_t d, i;
+	int e;
+	(void)state;
+	for (d = 0; d < 5; d++)
+		for (k = -30000; k <= 30000; k++)
+			expect_g10((double)k / scale[d]);
+	for (i = 0; i < sizeof(edge) / sizeof(*edge); i++) {
+		expect_g10(edge[i]);
+		expect_g10(-edge[i]);
+		expect_g10(nextafter(edge[i], 0));
+		expect_g10(nextafter(edge[i], 1e300));
+	}
+	for (e = -6; e <= 11; e++) {
+		expect_g10(pow(10, e));
+		expect_g10(nextafter(pow(10, e), 0));
+		expect_g10(nextafter(pow(10, e), 1e300));
+	}
+	for (i = 0; i < 400000; i++) {
+		double v;
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17; /* xorshift64 */
+		memcpy(&v, &x, sizeof(v));
+		if (isfinite(v))
+			expect_g10(v);
+		/* in the plain range: a random mantissa at a random power of ten */
+		v = (double)(x >> 11) / 9007199254740992.0 * pow(10, (int)(x % 17) - 6);
+		expect_g10(v);
+		expect_g10(-v);
+		expect_g10((double)(x % 2000000001) / scale[x % 5] - 1e6);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -252,6 +306,7 @@ int main(void)
 		cmocka_unit_test(test_waterfall_runs),
 		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_format_g10),
 		cmocka_unit_test(test_dirname),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
