@@ -120,6 +120,9 @@ void report_note_release(struct report_note *n);
 struct report_group {
 	char *name;
 	struct stats_clinic r[STORE_BUILTIN_MEASURES];
+	/* An indication's: bit m set when its courses' expected change of
+	 * measure m came from its own model, not the whole clinic's. */
+	unsigned own_model;
 };
 
 /* A therapist's courses against the expected change (stats_group_mean). */
@@ -169,6 +172,7 @@ struct report_clinic {
 	long from, to;             /* course start window, STORE_DATE_OPEN when open */
 	const char *today;
 	long courses, sessions, last_date; /* last_date STORE_DATE_OPEN: none */
+	long patients, patients_multi;     /* the courses' patients; those with 2 or more */
 	long no_response_sessions;
 	long relapse_gap;
 	struct report_break_band bands[REPORT_BREAK_BANDS];
@@ -282,13 +286,20 @@ const char *report_band(const struct report_clinic *c, size_t b, char *buf, size
 #define REPORT_BREAKS_HEAD "Did symptoms come back after a break? Pauses of relapse_gap days or " \
 	"more, inside a course or between a patient's courses, by length; a relapse is a rise " \
 	"by the MCID after an improvement by the MCID."
-/* The fair comparison's plain verdict: no interval excludes 0, or which do. */
+/* The fair comparison's plain verdict: which intervals exclude 0, or that
+ * none does and how far from 0 they reach. */
 const char *report_fair_verdict(const struct report_clinic *c, char *buf, size_t n);
 #define REPORT_ATTRIBUTION "A course counts for the therapist who gave most of its sessions " \
 	"that name a therapist (a tie: the one who treated first); a course with none named " \
 	"counts as (unknown)."
 /* "Intervals Bonferroni-adjusted for the 4 therapists compared: ..." */
 const char *report_fair_level(const struct report_clinic *c, char *buf, size_t n);
+/* Which model gave the expected change: "the change expected by the whole
+ * clinic's model (...)", naming the indications that had their own. */
+const char *report_fair_basis(const struct report_clinic *c, char *buf, size_t n);
+/* "74 courses from 60 patients (14 patients with more than one course); the
+ * tests and intervals treat courses as independent." */
+const char *report_independence(const struct report_clinic *c, char *buf, size_t n);
 #define REPORT_RAW_GROUPS "raw figures, not a ranking: therapists see different patients; " \
 	"the fair comparison is above"
 const char *report_eligible_counts(const struct stats_clinic *r, char *buf, size_t n);

@@ -19,6 +19,7 @@
 struct group_acc {
 	char *name;
 	struct stats_acc *acc[CSVIN_MAX_MEASURES];
+	unsigned own_model; /* report_group's */
 };
 
 /* What the builder keeps while it reads the courses. */
@@ -34,9 +35,11 @@ struct clinic_run {
 	double sum[STORE_BUILTIN_MEASURES][REPORT_MAX_SESSION_NO];
 	double sum2[STORE_BUILTIN_MEASURES][REPORT_MAX_SESSION_NO];
 	long cnt[STORE_BUILTIN_MEASURES][REPORT_MAX_SESSION_NO];
-	/* The patient's previous course, for the break between courses. */
+	/* The patient's previous course, for the break between courses and
+	 * the count of patients (courses come patient by patient). */
 	char *prev_pid;
 	long prev_last;
+	long prev_courses; /* the patient's courses so far */
 	struct report_period_acc *periods; /* NULL: a dated window, no comparison */
 	double prev_base[STORE_BUILTIN_MEASURES], prev_y[STORE_BUILTIN_MEASURES];
 };
@@ -271,6 +274,10 @@ static void add_measure(struct clinic_run *run, const struct store_course *k, si
 	add_session_sums(run, k, m);
 	if (r->n >= 2) {
 		const struct model_fit *fit = report_model_for(run->rm, m, k->indication);
+		/* Said in the report: indication is adjusted for only where it has
+		 * a model of its own. */
+		if (fit && fit != report_model_for(run->rm, m, NULL))
+			run->ind[ii].own_model |= 1u << m;
 		if (fit)
 			stats_gmeans_add(run->dv[m], ti, r->change - fit->beta[1] *
 					 (log((double)r->last_session) - log((double)r->first_session)),
@@ -355,6 +362,12 @@ static void add_course(struct clinic_run *run, const struct store_course *k)
 	c->nworse_courses += c->nworse > worse;
 	if (outcome_no_response(r, c->nm, k->n, c->no_response_sessions))
 		add_nonresp(c, k);
+	if (!run->prev_pid || strcmp(run->prev_pid, k->patient_id)) {
+		c->patients++;
+		run->prev_courses = 1;
+	} else if (++run->prev_courses == 2) {
+		c->patients_multi++;
+	}
 	course_breaks(run, k);
 }
 
@@ -425,6 +438,7 @@ static struct report_group *finish_groups(struct group_acc *g, size_t n, size_t 
 	size_t i, m;
 	for (i = 0; i < n; i++) {
 		out[i].name = g[i].name;
+		out[i].own_model = g[i].own_model;
 		for (m = 0; m < nm && m < STORE_BUILTIN_MEASURES; m++)
 			stats_acc_finish(g[i].acc[m], &out[i].r[m]);
 		for (m = 0; m < nm; m++)

@@ -238,13 +238,14 @@ static void group_section(struct strbuf *h, const struct report_clinic *c,
 
 static void fair_section(struct strbuf *h, const struct report_clinic *c)
 {
-	char a[32], b[32], x[32], ci[256];
+	char a[32], b[32], x[32], ci[512], basis[1024];
 	size_t m, k;
 	if (!c->has_fair)
 		return;
 	sb_adds(h, "<h2>Therapists compared with the expected course</h2>\n<p>Mean deviation of "
-		   "each therapist's courses from the change expected for their indication (mixed "
-		   "model), adjusted for baseline; negative is better than expected. ");
+		   "each therapist's courses from ");
+	html_escape(h, report_fair_basis(c, basis, sizeof(basis)));
+	sb_adds(h, ", adjusted for baseline; negative is better than expected. ");
 	html_escape(h, report_fair_level(c, ci, sizeof(ci)));
 	sb_adds(h, "</p>\n<table><tr><th>Therapist</th><th>Measure</th><th>Courses</th>"
 		   "<th>Mean deviation (adjusted interval)</th></tr>\n");
@@ -333,7 +334,7 @@ static void nonresp_table(struct strbuf *h, const struct report_clinic *c)
 
 void report_clinic_html(struct strbuf *h, const struct report_clinic *c)
 {
-	char d[11];
+	char d[11], who[200];
 	html_head(h, "Clinic outcome report", "");
 	sb_adds(h, "<h1>Clinic outcome report</h1>\n<p class=\"meta\">");
 	sb_addf(h, "%ld courses, %ld sessions", c->courses, c->sessions);
@@ -341,8 +342,12 @@ void report_clinic_html(struct strbuf *h, const struct report_clinic *c)
 		date_format(c->last_date, d);
 		sb_addf(h, "; latest session %s; written %s", d, c->today);
 	}
-	sb_adds(h, ".<br>Scores 0-10, lower is better; change = latest - baseline.</p>\n"
-		   "<h2>The clinic, per measure</h2>\n");
+	sb_adds(h, ".<br>Scores 0-10, lower is better; change = latest - baseline.");
+	if (report_independence(c, who, sizeof(who))) {
+		sb_adds(h, "<br>");
+		html_escape(h, who);
+	}
+	sb_adds(h, "</p>\n<h2>The clinic, per measure</h2>\n");
 	clinic_table(h, c);
 	{
 		char buf[200];

@@ -309,7 +309,7 @@ void report_note_text(struct strbuf *t, const struct report_note *n)
 static void clinic_header(struct strbuf *t, const struct report_clinic *c)
 {
 	struct strbuf x = STRBUF_INIT;
-	char d1[11], d2[11];
+	char d1[11], d2[11], who[200];
 	int from = c->from != STORE_DATE_OPEN, to = c->to != STORE_DATE_OPEN;
 	title_line(t, "CLINIC OUTCOME REPORT");
 	sb_adds(&x, "Courses that started ");
@@ -329,7 +329,10 @@ static void clinic_header(struct strbuf *t, const struct report_clinic *c)
 		sb_addf(t, "Latest session %s; written %s.\n", d1, c->today);
 	}
 	sb_adds(t, "\nScores 0-10, lower is better; change = latest - baseline, negative is better.\n"
-		   "Clinic figures cover courses with 2 or more scored sessions of the measure.\n\n");
+		   "Clinic figures cover courses with 2 or more scored sessions of the measure.\n");
+	if (report_independence(c, who, sizeof(who)))
+		wrap(t, who, 0, 0);
+	sb_adds(t, "\n");
 }
 
 static void clinic_table(struct strbuf *t, const struct report_clinic *c)
@@ -412,10 +415,10 @@ static void break_table(struct strbuf *t, const struct report_clinic *c)
 static void group_section(struct strbuf *t, const struct report_clinic *c,
 			  const struct report_group *g, size_t ng, const char *what)
 {
-	char a[32], b[32], x[32], d[32], e[32], f[32], k[32];
+	char a[32], b[32], x[32], d[32], e[32], f[32], k[32], rate[128];
 	size_t i, m;
-	sb_addf(t, "\nBy %s: courses, mean change (95%% CI), responders %% (Wilson 95%% CI),\n"
-		   "median sessions to response\n", what);
+	sb_addf(t, "\nBy %s: courses, mean change (95%% CI),\nresponders/eligible %% (Wilson 95%% "
+		   "CI), median sessions to response\n", what);
 	if (!strcmp(what, "therapist") && c->has_fair) {
 		sb_adds(t, "(");
 		wrap(t, REPORT_RAW_GROUPS ")", 1, 0);
@@ -426,28 +429,44 @@ static void group_section(struct strbuf *t, const struct report_clinic *c,
 		sb_addc(t, '\n');
 		for (m = 0; m < c->nm && m < STORE_BUILTIN_MEASURES; m++) {
 			const struct stats_clinic *r = &g[i].r[m];
-			sb_addf(t, "    %-8s %3ld  %s (%s to %s)  %s%% (%s to %s)  %s\n", c->names[m],
-				r->courses, report_signed(a, sizeof(a), r->mean_change, 2),
-				report_signed(b, sizeof(b), r->change_lo, 2),
-				report_signed(x, sizeof(x), r->change_hi, 2),
-				report_num(d, sizeof(d), 100 * r->responder_rate, 0),
-				report_num(e, sizeof(e), 100 * r->rate_lo, 0),
-				report_num(f, sizeof(f), 100 * r->rate_hi, 0),
-				isfinite(r->km_median_sessions)
-				? report_num(k, sizeof(k), r->km_median_sessions, 1) : "not reached");
+			const char *med = isfinite(r->km_median_sessions)
+					  ? report_num(k, sizeof(k), r->km_median_sessions, 1)
+					  : "not reached";
+			char row[256];
+			int w;
+			/* The rate with its denominator, as in the HTML: "0/3 0% (0-56)". */
+			snprintf(rate, sizeof(rate), "%ld/%ld %s%% (%s-%s)", r->responders, r->eligible,
+				 report_num(d, sizeof(d), 100 * r->responder_rate, 0),
+				 report_num(e, sizeof(e), 100 * r->rate_lo, 0),
+				 report_num(f, sizeof(f), 100 * r->rate_hi, 0));
+			w = snprintf(row, sizeof(row), "    %-8s %3ld  %s (%s to %s)  %-17s", c->names[m],
+				     r->courses, report_signed(a, sizeof(a), r->mean_change, 2),
+				     report_signed(b, sizeof(b), r->change_lo, 2),
+				     report_signed(x, sizeof(x), r->change_hi, 2), rate);
+			/* Large counts or wide intervals: the median on a line of its own. */
+			if (w > 0 && (size_t)w + 2 + strlen(med) > REPORT_WIDTH)
+				sb_addf(t, "%s\n%13s%s\n", row, "", med);
+			else
+				sb_addf(t, "%s  %s\n", row, med);
 		}
 	}
 }
 
 static void fair_section(struct strbuf *t, const struct report_clinic *c)
 {
-	char a[32], b[32], x[32], ci[256];
+	char a[32], b[32], x[32], ci[512], basis[1024];
 	size_t m, k;
+	struct strbuf head = STRBUF_INIT;
 	if (!c->has_fair)
 		return;
-	sb_adds(t, "\nTherapists compared fairly: mean deviation of their courses' change from\n"
-		   "the change expected for the indication (mixed model), adjusted for baseline;\n"
-		   "negative = better than expected; courses, mean deviation (interval).\n");
+	/* The basis names indications: data, made plain. */
+	sb_adds(&head, "Therapists compared fairly: mean deviation of their courses' change from ");
+	plain(&head, report_fair_basis(c, basis, sizeof(basis)));
+	sb_adds(&head, ", adjusted for baseline; negative = better than expected; courses, mean "
+		       "deviation (interval).");
+	sb_addc(t, '\n');
+	wrap(t, head.buf, 0, 0);
+	sb_release(&head);
 	wrap(t, report_fair_level(c, ci, sizeof(ci)), 0, 0);
 	for (m = 0; m < c->nm && m < STORE_BUILTIN_MEASURES; m++) {
 		sb_addf(t, "  %s\n", c->names[m]);

@@ -227,10 +227,29 @@ const char *report_band(const struct report_clinic *c, size_t b, char *buf, size
 	return buf;
 }
 
+/* How far from 0 the fair comparison's intervals reach; NAN: none. */
+static double fair_reach(const struct report_clinic *c)
+{
+	double reach = NAN;
+	size_t m, k;
+	for (m = 0; c->has_fair && m < c->nm && m < STORE_BUILTIN_MEASURES; m++)
+		for (k = 0; k < c->nther; k++) {
+			const struct stats_mean *d = &c->fair[m][k].d;
+			if (!isfinite(d->lo) || !isfinite(d->hi))
+				continue;
+			if (!(reach >= -d->lo))
+				reach = -d->lo;
+			if (!(reach >= d->hi))
+				reach = d->hi;
+		}
+	return reach;
+}
+
 const char *report_fair_verdict(const struct report_clinic *c, char *buf, size_t n)
 {
 	size_t m, k, used = 0;
 	int any = 0;
+	char r[32];
 	buf[0] = '\0';
 	for (m = 0; m < c->nm && m < STORE_BUILTIN_MEASURES; m++)
 		for (k = 0; k < c->nther; k++) {
@@ -246,9 +265,14 @@ const char *report_fair_verdict(const struct report_clinic *c, char *buf, size_t
 			used += (size_t)w;
 			any = 1;
 		}
-	if (!any)
-		snprintf(buf, n, "No therapist's courses differ from the change expected for them: "
-			 "every adjusted interval contains 0.");
+	/* An interval that contains 0 does not show equality: say how wide. */
+	if (!any && isnan(fair_reach(c)))
+		snprintf(buf, n, "No therapist could be compared: none has 2 or more courses.");
+	else if (!any)
+		snprintf(buf, n, "No difference from the expected change was detected: every "
+			 "adjusted interval contains 0, but the intervals reach as far as %s points "
+			 "from 0, so differences that large cannot be ruled out.",
+			 report_num(r, sizeof(r), fair_reach(c), 2));
 	else if (used + 2 < n)
 		snprintf(buf + used, n - used, ".");
 	return buf;
@@ -256,13 +280,82 @@ const char *report_fair_verdict(const struct report_clinic *c, char *buf, size_t
 
 const char *report_fair_level(const struct report_clinic *c, char *buf, size_t n)
 {
-	if (!c->fair_k)
+	size_t nm = c->nm < STORE_BUILTIN_MEASURES ? c->nm : STORE_BUILTIN_MEASURES;
+	char together[64], over[64] = "";
+	if (!c->fair_k) {
 		snprintf(buf, n, "No therapist has 2 or more courses: no intervals.");
+		return buf;
+	}
+	/* The correction is for the k intervals of one measure, not all k x nm. */
+	if (c->fair_k == 1)
+		snprintf(together, sizeof(together), "the interval has");
 	else
-		snprintf(buf, n, "Intervals Bonferroni-adjusted for the %zu therapist%s compared "
-			 "(2 or more courses): each a %.4g%% interval (1 - 0.05/%zu), so that the "
-			 "whole comparison has a 5%% chance of a false difference.", c->fair_k,
-			 c->fair_k == 1 ? "" : "s", 100 * c->fair_level, c->fair_k);
+		snprintf(together, sizeof(together), "the %zu intervals together have", c->fair_k);
+	if (nm > 1)
+		snprintf(over, sizeof(over), " (for all %zu measures together, at most %zu%%)", nm,
+			 5 * nm);
+	snprintf(buf, n, "Intervals Bonferroni-adjusted for the %zu therapist%s compared "
+		 "(2 or more courses): each a %.4g%% interval (1 - 0.05/%zu), so that for each "
+		 "measure %s at most a 5%% chance of showing a difference that is not there%s.",
+		 c->fair_k, c->fair_k == 1 ? "" : "s", 100 * c->fair_level, c->fair_k, together,
+		 over);
+	return buf;
+}
+
+/* Appends to buf (used so far in *used); 0, or -1 when it did not fit. */
+static int add_words(char *buf, size_t n, size_t *used, const char *a, const char *b)
+{
+	int w = snprintf(buf + *used, n - *used, "%s%s", a, b);
+	if (w < 0 || (size_t)w >= n - *used)
+		return -1;
+	*used += (size_t)w;
+	return 0;
+}
+
+const char *report_fair_basis(const struct report_clinic *c, char *buf, size_t n)
+{
+	unsigned all = 0;
+	size_t m, i, own = 0, named = 0, used = 0;
+	for (m = 0; m < c->nm && m < STORE_BUILTIN_MEASURES; m++)
+		all |= 1u << m;
+	for (i = 0; i < c->nind; i++)
+		own += (c->ind[i].own_model & all) != 0;
+	if (!own) {
+		snprintf(buf, n, "the change expected by the whole clinic's model (no indication "
+			 "has a model of its own, which needs %d courses, so indication is not "
+			 "adjusted for)", REPORT_MODEL_MIN_COURSES);
+		return buf;
+	}
+	buf[0] = '\0';
+	if (add_words(buf, n, &used, own == c->nind ? "the change expected by each indication's "
+			      "own model (" : "the change expected by an indication's own model "
+			      "where it has one (", "") < 0)
+		return buf;
+	for (i = 0; i < c->nind; i++) {
+		unsigned o = c->ind[i].own_model & all;
+		if (!o)
+			continue;
+		if (add_words(buf, n, &used, named++ ? ", " : "", c->ind[i].name) < 0 ||
+		    add_words(buf, n, &used, o != all ? " (some measures)" : "", "") < 0)
+			return buf;
+	}
+	add_words(buf, n, &used, own == c->nind ? ")" : "), else by the whole clinic's model",
+		  "");
+	return buf;
+}
+
+const char *report_independence(const struct report_clinic *c, char *buf, size_t n)
+{
+	if (!c->courses)
+		return NULL;
+	if (!c->patients_multi)
+		snprintf(buf, n, "%ld course%s from %ld patient%s, one course each.", c->courses,
+			 c->courses == 1 ? "" : "s", c->patients, c->patients == 1 ? "" : "s");
+	else
+		snprintf(buf, n, "%ld courses from %ld patients (%ld patient%s with more than one "
+			 "course); the tests and intervals treat courses as independent.",
+			 c->courses, c->patients, c->patients_multi,
+			 c->patients_multi == 1 ? "" : "s");
 	return buf;
 }
 

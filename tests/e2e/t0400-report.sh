@@ -87,6 +87,56 @@ assert table('<h2>No response after') == nonresp, (table('<h2>No response after'
 PY
 check "clinic HTML lists the text's worse and no-response courses, all, in order" python3 lists_check.py
 
+# What the clinic report says about its own figures, checked against the
+# data: the patients behind the courses (from the per-course statistics),
+# the model the fair comparison used (from 'model --by indication'), and the
+# responders' denominators (the text's, the HTML's).
+st stats --format csv; cp out course-stats.csv
+st model --by indication --format json; cp out models.json
+cat >claims_check.py <<'PY'
+import csv, collections, json, re, sys
+rep = sys.argv[1]
+txt = open(rep + '/report.txt').read()
+flat = ' '.join(txt.split())
+html = open(rep + '/report.html').read()
+what = sys.argv[2]
+if what == 'patients':
+    courses = {(r['patient_id'], r['course_id']) for r in csv.DictReader(open('course-stats.csv'))}
+    k = collections.Counter(p for p, _ in courses)
+    want = ('%d courses from %d patients (%d patients with more than one course); the tests '
+            'and intervals treat courses as independent.'
+            % (len(courses), len(k), sum(v > 1 for v in k.values())))
+    assert want.startswith('74 courses from 60 patients (14 patients'), want
+    assert want in flat and want in html, want
+elif what == 'model':
+    own = sorted({r['group'] for r in json.load(open(sys.argv[3]))
+                  if r['group'] and r['courses'] >= 20 and r['converged']})
+    if own:
+        want = ("from the change expected by an indication's own model where it has one (%s), "
+                "else by the whole clinic's model, adjusted for baseline" % ', '.join(own))
+    else:
+        want = ("from the change expected by the whole clinic's model (no indication has a "
+                "model of its own, which needs 20 courses, so indication is not adjusted for), "
+                "adjusted for baseline")
+    assert want in flat and want.replace("'", '&#39;') in html, (want, flat[:3000])
+    assert 'expected for the indication' not in flat and 'for their indication' not in html
+elif what == 'rates':
+    t = re.findall(r'(?m)^    \S+ +\d+  \S+ \(\S+ to \S+\)  (\d+/\d+) (\d+)% \(', txt)
+    h = re.findall(r'<td class="n">(\d+/\d+) = (\d+)%', html)
+    measures = len(re.findall(r'(?m)^Measure   Courses', txt))
+    assert len(t) == 4 * (10) and t == h[4:], (len(t), t[:3], h[:7])
+    assert ('0/3', '0') in t, t  # low back pain's focus: 0 of 3 eligible, not of its 9 courses
+PY
+check "clinic report: courses from how many patients, from the data" python3 claims_check.py rep/clinic patients
+check "clinic report: the fair comparison names the model it used (no indication has 20 courses)" python3 claims_check.py rep/clinic model models.json
+check "clinic report: the text's responders by group have the HTML's denominators" python3 claims_check.py rep/clinic rates
+# Neck pain's courses counted as low back pain: 23 courses, its own model.
+sed 's/,neck pain,/,low back pain,/' patients.csv >patients-merged.csv
+SYMTREND_TODAY=2026-03-31 "$SYMTREND" --db "$T/db2" ingest --patients patients-merged.csv sessions-2025-h1.csv sessions-2025-h2.csv >/dev/null 2>&1
+"$SYMTREND" --db "$T/db2" model --by indication --format json >models2.json 2>/dev/null
+"$SYMTREND" --db "$T/db2" report clinic --out rep2 >/dev/null 2>&1
+check "an indication with 20 courses: its own model, named (the others: the clinic's)" sh -c "python3 claims_check.py rep2/clinic model models2.json && grep -q '\"low back pain\"' models2.json && python3 width.py rep2/clinic/report.txt rep2/clinic/report.txt"
+
 if [ $have_gnuplot = 1 ]; then
 	check "course chart: SVG only, non-empty" sh -c 'test -s rep/P001/course.svg && test ! -e rep/P001/course.png'
 	for c in means waterfall rates-therapist rates-indication km; do

@@ -332,6 +332,8 @@ static void clinic(struct report_clinic *c, struct report_group *g)
 	c->from = c->to = STORE_DATE_OPEN;
 	c->today = "2026-01-15";
 	c->courses = 3;
+	c->patients = 2;
+	c->patients_multi = 1;
 	c->sessions = 20;
 	c->last_date = 20120;
 	c->no_response_sessions = 6;
@@ -390,6 +392,10 @@ static void test_clinic_text(void **state)
 	report_clinic_text(&t, &c);
 	assert_non_null(strstr(t.buf, "Courses that started at any time: 3 courses, 20 sessions.\n"));
 	assert_non_null(strstr(t.buf, "Latest session 2025-02-01; written 2026-01-15.\n"));
+	/* Courses of one patient are not independent: said where the figures start. */
+	assert_non_null(strstr(t.buf, "of the measure.\n3 courses from 2 patients (1 patient with "
+				      "more than one course); the tests and\nintervals treat courses as "
+				      "independent.\n\nMeasure "));
 	assert_non_null(strstr(t.buf, "fatigue         3      7.00   5.00  -2.00 (-3.50 to -0.50) "
 				      "< 0.001   0.250  1.20\n"));
 	assert_non_null(strstr(t.buf, "fatigue        2/3     67 (20 to 94)           not reached\n"));
@@ -400,9 +406,11 @@ static void test_clinic_text(void **state)
 				      "higher, 0 of them a\n    relapse\n  45-89 days: 0 breaks;"));
 	assert_non_null(strstr(t.buf, "  90+ days: 14 breaks; after 13 a score was at least the MCID "
 				      "higher, 8 of them\n    a relapse\n"));
-	assert_non_null(strstr(t.buf, "\nBy therapist: "));
-	assert_non_null(strstr(t.buf, "  Anna Berg\n    fatigue    3  -2.00 (-3.50 to -0.50)  67% "
-				      "(20 to 94)  not reached\n"));
+	assert_non_null(strstr(t.buf, "\nBy therapist: courses, mean change (95% CI),\nresponders/"
+				      "eligible % (Wilson 95% CI), median sessions to response\n"));
+	/* The rate with its denominator, as the HTML has it. */
+	assert_non_null(strstr(t.buf, "  Anna Berg\n    fatigue    3  -2.00 (-3.50 to -0.50)  2/3 67% "
+				      "(20-94)    not reached\n"));
 	assert_null(strstr(t.buf, "compared fairly")); /* no model: no fair comparison */
 	assert_non_null(strstr(t.buf, "\nCourses that got worse: 0 (a measure is worse after a rise of "
 				      "at least the MCID,\n  or a reliable deterioration)\n  none\n"));
@@ -508,12 +516,22 @@ static void test_clinic_html(void **state)
 	}
 	report_clinic_html(&h, &c);
 	/* The fair comparison first, with a plain verdict and the attribution rule. */
-	assert_non_null(strstr(h.buf, "<b>No therapist&#39;s courses differ from the change expected "
-				      "for them: every adjusted interval contains 0.</b> A course counts "
+	assert_non_null(strstr(h.buf, "<b>No difference from the expected change was detected: every "
+				      "adjusted interval contains 0, but the intervals reach as far as "
+				      "1.50 points from 0, so differences that large cannot be ruled "
+				      "out.</b> A course counts "
 				      "for the therapist who gave most of its sessions that name a "
 				      "therapist (a tie: the one who treated first); a course with none "
 				      "named counts as (unknown)."));
 	assert_non_null(strstr(h.buf, "No therapist has 2 or more courses: no intervals."));
+	/* What the expected change was: here the whole clinic's model. */
+	assert_non_null(strstr(h.buf, "courses from the change expected by the whole clinic&#39;s "
+				      "model (no indication has a model of its own, which needs 20 "
+				      "courses, so indication is not adjusted for), adjusted for "
+				      "baseline;"));
+	assert_non_null(strstr(h.buf, "change = latest - baseline.<br>3 courses from 2 patients (1 "
+				      "patient with more than one course); the tests and intervals treat "
+				      "courses as independent.</p>"));
 	assert_true(strstr(h.buf, "compared with the expected course") < strstr(h.buf, "By therapist"));
 	/* The raw per-therapist figures say they are no ranking, as in the text. */
 	assert_non_null(strstr(h.buf, "<h2>By therapist</h2>\n<p>(raw figures, not a ranking: "));
@@ -529,7 +547,18 @@ static void test_clinic_html(void **state)
 				    "expected; pain, Anna Berg: worse than expected.");
 		f[0].d.hi = 0; /* an interval ending at 0 contains it */
 		f[3].d.lo = 0;
-		assert_non_null(strstr(report_fair_verdict(&c, v, sizeof(v)), "No therapist"));
+		/* How far the intervals reach: the farthest end, either side. */
+		assert_string_equal(report_fair_verdict(&c, v, sizeof(v)),
+				    "No difference from the expected change was detected: every "
+				    "adjusted interval contains 0, but the intervals reach as far as "
+				    "1.80 points from 0, so differences that large cannot be ruled out.");
+		f[3].d.hi = 1.79;
+		f[0].d.lo = -1.81;
+		assert_non_null(strstr(report_fair_verdict(&c, v, sizeof(v)), " as far as 1.81 "));
+		for (m = 0; m < STORE_BUILTIN_MEASURES; m++)
+			f[m].d = (struct stats_mean){ 1, -0.25, NAN, NAN };
+		assert_string_equal(report_fair_verdict(&c, v, sizeof(v)),
+				    "No therapist could be compared: none has 2 or more courses.");
 	}
 	for (p = h.buf; (p = strstr(p, REPORT_CHART_MARK)); p++)
 		marks++;
@@ -551,24 +580,126 @@ static void test_clinic_html(void **state)
 static void test_fair_level(void **state)
 {
 	struct report_clinic c;
-	char v[256];
+	char v[512];
 	(void)state;
 	memset(&c, 0, sizeof(c));
 	c.fair_k = 4;
 	c.fair_level = 1 - 0.05 / 4;
+	c.nm = 4;
+	/* The correction covers the k intervals of one measure, not all k x 4. */
 	assert_string_equal(report_fair_level(&c, v, sizeof(v)),
 			    "Intervals Bonferroni-adjusted for the 4 therapists compared (2 or more "
-			    "courses): each a 98.75% interval (1 - 0.05/4), so that the whole "
-			    "comparison has a 5% chance of a false difference.");
+			    "courses): each a 98.75% interval (1 - 0.05/4), so that for each "
+			    "measure the 4 intervals together have at most a 5% chance of showing a "
+			    "difference that is not there (for all 4 measures together, at most "
+			    "20%).");
+	c.nm = 6; /* measures beyond the built-in four have no fair comparison */
+	assert_non_null(strstr(report_fair_level(&c, v, sizeof(v)), "(for all 4 measures "
+					"together, at most 20%)."));
+	c.nm = 1;
 	c.fair_k = 1;
 	c.fair_level = 0.95;
-	assert_non_null(strstr(report_fair_level(&c, v, sizeof(v)), "the 1 therapist compared "
-					"(2 or more courses): each a 95% interval (1 - 0.05/1)"));
+	assert_string_equal(report_fair_level(&c, v, sizeof(v)),
+			    "Intervals Bonferroni-adjusted for the 1 therapist compared (2 or more "
+			    "courses): each a 95% interval (1 - 0.05/1), so that for each measure "
+			    "the interval has at most a 5% chance of showing a difference that is not "
+			    "there.");
 	/* 1 - 0.05/k widens a 95% t interval by t(0.025/k)/t(0.025): k = 4, 15 df. */
 	assert_float_equal(stats_t_quantile_upper(0.025 / 4, 15) / stats_t_quantile(15),
 			   2.836627 / 2.131450, 1e-5); /* R: qt(1 - 0.025/4, 15) / qt(0.975, 15) */
 	assert_true(isnan(stats_t_quantile_upper(0, 15)));
 	assert_true(isnan(stats_t_quantile_upper(0.01, 0)));
+}
+
+/* The expected change's model, named: the whole clinic's, or the
+ * indications' own (every measure, or some). */
+static void test_fair_basis(void **state)
+{
+	struct report_clinic c;
+	struct report_group g[3];
+	char v[512];
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	memset(g, 0, sizeof(g));
+	g[0].name = "back pain";
+	g[1].name = "neck pain";
+	g[2].name = "stress";
+	c.ind = g;
+	c.nind = 3;
+	c.nm = 4;
+	assert_string_equal(report_fair_basis(&c, v, sizeof(v)),
+			    "the change expected by the whole clinic's model (no indication has a "
+			    "model of its own, which needs 20 courses, so indication is not adjusted "
+			    "for)");
+	g[0].own_model = 0xf;
+	g[2].own_model = 0x1;
+	assert_string_equal(report_fair_basis(&c, v, sizeof(v)),
+			    "the change expected by an indication's own model where it has one (back "
+			    "pain, stress (some measures)), else by the whole clinic's model");
+	g[1].own_model = 0xf;
+	g[2].own_model = 0xf;
+	assert_string_equal(report_fair_basis(&c, v, sizeof(v)),
+			    "the change expected by each indication's own model (back pain, neck "
+			    "pain, stress)");
+	/* Only the measures compared count: with one measure, bit 1 is no model. */
+	c.nm = 1;
+	g[0].own_model = g[1].own_model = g[2].own_model = 0x2;
+	assert_non_null(strstr(report_fair_basis(&c, v, sizeof(v)), "whole clinic's model (no "));
+	/* A short buffer is cut, never overrun. */
+	g[0].own_model = 0x1;
+	assert_true(strlen(report_fair_basis(&c, v, 20)) < 20);
+}
+
+/* Courses and patients: the caveat that courses are not independent. */
+static void test_independence(void **state)
+{
+	struct report_clinic c;
+	char v[256];
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	assert_null(report_independence(&c, v, sizeof(v)));
+	c.courses = 74;
+	c.patients = 60;
+	c.patients_multi = 14;
+	assert_string_equal(report_independence(&c, v, sizeof(v)),
+			    "74 courses from 60 patients (14 patients with more than one course); "
+			    "the tests and intervals treat courses as independent.");
+	c.courses = 3;
+	c.patients = 3;
+	c.patients_multi = 0;
+	assert_string_equal(report_independence(&c, v, sizeof(v)),
+			    "3 courses from 3 patients, one course each.");
+	c.courses = c.patients = 1;
+	assert_string_equal(report_independence(&c, v, sizeof(v)),
+			    "1 course from 1 patient, one course each.");
+}
+
+/* A by-group row keeps 80 columns: the median moves to a line of its own
+ * when the row would pass 80, and stays when it ends exactly at 80. */
+static void test_clinic_group_rows(void **state)
+{
+	struct report_clinic c;
+	struct report_group g;
+	struct strbuf t = STRBUF_INIT;
+	(void)state;
+	clinic(&c, &g);
+	g.r[0].responders = 50000;
+	g.r[0].eligible = 100000;
+	g.r[0].responder_rate = 0.5;
+	g.r[0].rate_lo = 0.49;
+	g.r[0].rate_hi = 0.51;
+	g.r[0].change_lo = -13.5;
+	report_clinic_text(&t, &c);
+	assert_non_null(strstr(t.buf, "\n    fatigue    3  -2.00 (-13.50 to -0.50)  50000/100000 50% "
+				      "(49-51)  not reached\n"));
+	assert_non_null(strstr(t.buf, "\n    fatigue    3  -2.00 (-13.50 to -0.50)  50000/100000 50% "
+				      "(49-51)  not reached\n    sleep"));
+	sb_reset(&t);
+	g.r[0].change_lo = -113.5;
+	report_clinic_text(&t, &c);
+	assert_non_null(strstr(t.buf, "\n    fatigue    3  -2.00 (-113.50 to -0.50)  50000/100000 50% "
+				      "(49-51)\n             not reached\n    sleep"));
+	sb_release(&t);
 }
 
 static void test_words(void **state)
@@ -608,6 +739,9 @@ int main(void)
 		cmocka_unit_test(test_km_ticks),
 		cmocka_unit_test(test_clinic_at_risk),
 		cmocka_unit_test(test_fair_level),
+		cmocka_unit_test(test_fair_basis),
+		cmocka_unit_test(test_independence),
+		cmocka_unit_test(test_clinic_group_rows),
 		cmocka_unit_test(test_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
