@@ -362,7 +362,7 @@ static void add_course(struct clinic_run *run, const struct store_course *k)
 	c->nworse_courses += c->nworse > worse;
 	if (outcome_no_response(r, c->nm, k->n, c->no_response_sessions))
 		add_nonresp(c, k);
-	if (!run->prev_pid || strcmp(run->prev_pid, k->patient_id)) {
+	if (!run->prev_pid || strcmp(run->prev_pid, k->patient_id) != 0) {
 		c->patients++;
 		run->prev_courses = 1;
 	} else if (++run->prev_courses == 2) {
