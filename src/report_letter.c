@@ -207,44 +207,54 @@ const char *report_letter_measure_sentence(const struct report_letter *l, size_t
 	return done(&sb, buf, n);
 }
 
-/* Attended visits of v[from..) treated by t. */
-static size_t treated_by(const struct store_course_visits *v, size_t from, const char *t)
+static int attended_with(const struct store_visit *x, const char *t)
+{
+	return x->attendance == CSVIN_ATTENDED && x->therapist && (!t || !strcmp(x->therapist, t));
+}
+
+/* Attended visits of v treated by t (NULL: by anyone recorded). */
+static size_t treated_by(const struct store_course_visits *v, const char *t)
 {
 	size_t k, c = 0;
-	for (k = from; k < v->n; k++)
-		c += v->visit[k].attendance == CSVIN_ATTENDED && v->visit[k].therapist &&
-		     !strcmp(v->visit[k].therapist, t);
+	for (k = 0; k < v->n; k++)
+		c += attended_with(&v->visit[k], t);
 	return c;
 }
 
+/* Whether visit i is t's first attended visit of the course. */
+static int first_of(const struct store_course_visits *v, size_t i, const char *t)
+{
+	size_t k;
+	for (k = 0; k < i; k++)
+		if (attended_with(&v->visit[k], t))
+			return 0;
+	return 1;
+}
+
 /* The course's therapist (most sessions) and who else treated, with counts,
- * in order of first session ('buf' of REPORT_LETTER_WHO bytes holds it): "Anna Berg (18 of 20 sessions; also Marta
- * Nowak 1, Jonas Weber 1)". */
+ * in order of first session ('buf' of REPORT_LETTER_WHO bytes holds it):
+ * "Anna Berg (18 of 20 sessions; also Marta Nowak 1, Jonas Weber 1)". */
 const char *report_letter_therapists(const struct report_letter *l, char *buf, size_t n)
 {
 	const struct store_course_visits *v = &l->visits;
 	const char *own = l->note.therapist;
 	struct strbuf sb = STRBUF_INIT;
-	size_t i, others = 0, total = 0;
+	size_t i, others = 0, mine, total;
 	if (!own)
 		return NULL;
-	for (i = 0; i < v->n; i++)
-		total += v->visit[i].attendance == CSVIN_ATTENDED && v->visit[i].therapist;
+	mine = treated_by(v, own);
+	total = treated_by(v, NULL);
 	sb_adds(&sb, own);
-	if (treated_by(v, 0, own) == total)
+	if (mine == total)
 		return done(&sb, buf, n);
-	sb_addf(&sb, " (%zu of %zu sessions; also ", treated_by(v, 0, own), total);
+	sb_addf(&sb, " (%zu of %zu sessions; also ", mine, total);
 	for (i = 0; i < v->n; i++) {
 		const char *t = v->visit[i].therapist;
-		size_t c;
-		if (v->visit[i].attendance != CSVIN_ATTENDED || !t || !strcmp(t, own))
-			continue;
-		c = treated_by(v, i, t);
-		if (c != treated_by(v, 0, t)) /* named at its first session */
+		if (!attended_with(&v->visit[i], NULL) || !strcmp(t, own) || !first_of(v, i, t))
 			continue;
 		/* Three names at most, so the line (and 'buf') stays bounded. */
 		if (others++ < 3)
-			sb_addf(&sb, "%s%s %zu", others > 1 ? ", " : "", t, c);
+			sb_addf(&sb, "%s%s %zu", others > 1 ? ", " : "", t, treated_by(v, t));
 	}
 	if (others > 3)
 		sb_addf(&sb, " and %zu more", others - 3);

@@ -174,9 +174,7 @@ static int plain_g10(double v, char *out)
 
 void table_format_g10(double v, char out[32])
 {
-	if (v == 0)
-		v = 0; /* no "-0" */
-	if (v == 0)
+	if (v == 0) /* -0 too: no "-0" */
 		snprintf(out, 32, "0");
 	else if (!plain_g10(v, out))
 		snprintf(out, 32, "%.10g", v);
