@@ -19,7 +19,7 @@ FUZZ_SECONDS ?= 60
 LIB_SRC  = src/util.c src/decode.c src/xlsx.c src/opts.c src/settings.c src/reportrun.c src/csvin.c src/store.c src/ingest.c src/stats.c src/table.c src/plot.c src/report.c src/report_models.c src/report_note.c src/report_clinic.c src/report_words.c src/report_text.c src/report_html.c src/report_charts.c src/nightly.c src/model.c src/outcome.c
 LIB_SRC += src/report_letter.c src/report_letter_text.c src/report_letter_html.c src/report_letter_svg.c
 LIB_SRC += src/stats_compare.c
-LIB_SRC += src/alerts.c
+LIB_SRC += src/alerts.c src/reading.c
 LIB_SRC += src/report_index.c src/report_index_html.c src/report_period.c
 
 CMD_SRC  = src/main.c src/cmd_init.c src/cmd_ingest.c src/cmd_stats.c src/cmd_config.c src/cmd_report.c src/cmd_nightly.c src/cmd_alerts.c src/cmd_model.c src/cmd_template.c

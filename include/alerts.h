@@ -14,6 +14,8 @@
 
 #include <stdio.h>
 
+#include "outcome.h"
+#include "reading.h"
 #include "stats.h"
 #include "store.h"
 #include "table.h"
@@ -30,17 +32,20 @@ enum alert_kind {
 const char *alert_kind_name(enum alert_kind k);
 
 struct alerts_cfg {
-	long today;        /* the run date, days since 1970-01-01 */
-	long alert_window; /* a course is active with a session this many days before today */
-	long relapse_gap;  /* days between two sessions that make a break */
-	long no_response_sessions;
+	long today;                /* the run date, days since 1970-01-01 */
+	struct outcome_rules rules; /* the reading's rules (alert_window: active courses) */
 };
-/* The settings of the store (relapse_gap, alert_window, no_response_sessions). */
+/* The settings of the store (the reading's rules). */
 void alerts_cfg_init(struct alerts_cfg *cfg, struct store *s, long today);
 
-/* Appends the alerts raised by the active courses of patient 'pid'. */
+/* Appends the alerts raised by the active courses of patient 'pid': the
+ * states of their reading (reading.h), rendered. */
 int alerts_patient(struct store *s, const struct stats_ctx *sc, const char *pid,
 		   const struct alerts_cfg *cfg, struct store_alerts *out, struct error *err);
+
+/* The same for a reading already made. */
+void alerts_of_reading(struct store *s, const struct stats_ctx *sc, const struct reading *rd,
+		       struct store_alerts *out);
 
 /* Writes alerts in the contract's columns (text, csv or json). */
 void alerts_table(FILE *out, enum table_format fmt, const struct store_alerts *l);

@@ -123,27 +123,87 @@ int outcome_eligible(const struct stats_course *r, double min_baseline);
 int outcome_course_finished(long last_date, long today, long course_gap, int later_course,
 			    long attended, long planned);
 
-/*
- * The referral letter's suggested next step for a course, first match wins.
- * A finished course (outcome_course_finished) is not continued:
- *   refer back  a measure is worse (outcome_worse), or 'relapsed';
- *   none        otherwise: the course was completed.
- * A course still going on:
- *   refer back  a measure is worse, or 'relapsed';
- *   stop        no response after min_sessions (outcome_no_response);
- *   taper       a measure improved by its MCID, and every measure that did
- *               has reached its plateau (outcome_plateau_reached);
- *   continue    otherwise.
- * r and mcid hold nm measures; 'relapsed' says a relapse after a pause inside
- * this course was seen (outcome_relapse; for a finished course one that still
- * holds at its end, outcome_relapse_holds).  A suggestion only: the
- * therapist's own recommendation replaces it.
- */
+/* The next step of a patient's latest course (CONTRACT.md, first match):
+ * refer back (worse, or a relapse still present), review (an ongoing course
+ * that lost a response), none (finished), stop (no response), taper (every
+ * measure that responded has levelled off), continue.  A suggestion only:
+ * the therapist's own recommendation replaces it. */
 enum outcome_step { OUTCOME_STEP_CONTINUE, OUTCOME_STEP_TAPER, OUTCOME_STEP_STOP,
-		    OUTCOME_STEP_REFER_BACK, OUTCOME_STEP_NONE };
-enum outcome_step outcome_next_step(const struct stats_course *r, const double *mcid, size_t nm,
-				    size_t sessions, long min_sessions, int relapsed,
-				    int finished);
+		    OUTCOME_STEP_REFER_BACK, OUTCOME_STEP_NONE, OUTCOME_STEP_REVIEW };
+
+/*
+ * The one reading of a course (CONTRACT.md, "One reading, every output"):
+ * per measure its states with their evidence, per course whether it goes on
+ * and the next step with its reason.  Computed once by outcome_read_course;
+ * alerts.csv, the letter and note, the morning page and the clinic report
+ * render it and decide nothing of their own.
+ */
+
+/* The clinic's rules a reading needs, loaded once from the settings. */
+struct outcome_rules {
+	long relapse_gap;          /* days between two scored sessions that make a break */
+	long no_response_sessions; /* sessions without a response before "no response" */
+	long course_gap;           /* days without a session after which a course is over */
+	long alert_window;         /* days a course stays active after its last session */
+};
+
+/* A measure's states (several may hold), as bits of outcome_measure.states. */
+enum outcome_state {
+	OUTCOME_NOT_JUDGED = 1u << 0,  /* n < OUTCOME_JUDGE_MIN, or mild at baseline */
+	OUTCOME_WORSE_ST = 1u << 1,    /* outcome_worse */
+	OUTCOME_RELAPSE_ST = 1u << 2,  /* a relapse after a break (evidence: relapse) */
+	OUTCOME_LOST_ST = 1u << 3,     /* outcome_response_lost */
+	OUTCOME_LEVELLED_ST = 1u << 4, /* outcome_plateau_reached: the only levelling-off rule */
+	OUTCOME_RESPONDED_ST = 1u << 5, /* reached the MCID and still there */
+	OUTCOME_NO_RESPONSE_ST = 1u << 6, /* no_response_sessions scored, MCID never reached */
+	OUTCOME_IMPROVING_ST = 1u << 7, /* none of the above, latest < baseline */
+};
+/* Scored sessions a measure needs before it is judged. */
+#define OUTCOME_JUDGE_MIN 3
+
+/* The evidence of a relapse: the scored sessions a, b around the break. */
+struct outcome_relapse_at {
+	long date_a, date_b;
+	double y_a, y_b, base_a; /* base_a: the baseline of a's course */
+	int across;              /* a is the last scored session of the previous course */
+	int present;             /* still present at the latest score: latest >= y_a + MCID */
+};
+
+struct outcome_measure {
+	unsigned states;       /* enum outcome_state bits; 0 when not recorded */
+	int mild;              /* baseline below min_baseline */
+	double min_baseline;   /* the threshold said with "mild" */
+	struct outcome_relapse_at relapse; /* OUTCOME_RELAPSE_ST: the latest relapse */
+	int best_session;      /* OUTCOME_LOST_ST: the scored session with the best score */
+	double best;           /*   after the response, and that score */
+};
+
+struct outcome_course {
+	size_t nm;
+	struct outcome_measure m[CSVIN_MAX_MEASURES];
+	int active;            /* a session in the alert_window days before the run date */
+	int finished;          /* outcome_course_finished */
+	int no_response;       /* outcome_no_response over every measure */
+	enum outcome_step step;
+};
+
+/* Whether measure m holds state st. */
+#define OUTCOME_HAS(oc, mi, st) (((oc)->m[(mi)].states & (st)) != 0)
+
+/*
+ * Reads course c of a patient: r[m] its statistics and set[m] its settings
+ * for each of the nm measures, prev the patient's course before it (NULL:
+ * none), later_course whether one after it exists, planned its planned
+ * sessions (0: none), today the run date (days).
+ */
+void outcome_read_course(const struct outcome_rules *rules, const struct stats_settings *set,
+			 const struct store_course *c, const struct store_course *prev,
+			 const struct stats_course *r, size_t nm, long today, int later_course,
+			 long planned, struct outcome_course *out);
+/* The next step from the measures' states (the contract's first match). */
+enum outcome_step outcome_step_of(const struct outcome_course *oc);
+/* The next step as the letter and the morning page write it ("refer back"). */
+const char *outcome_step_word(enum outcome_step s);
 
 /* A course against the clinic's expected course: its random slope effect
  * (lower is better) and that effect's SD, 95% bounds. */

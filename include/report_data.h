@@ -13,6 +13,7 @@
 
 #include "model.h"
 #include "outcome.h"
+#include "reading.h"
 #include "report.h"
 #include "report_index.h"
 #include "stats.h"
@@ -31,6 +32,7 @@ struct report_note_measure {
 	int shown;  /* in the table and the chart: recorded, or a built-in measure */
 	double mcid;
 	struct stats_course r;
+	const struct outcome_measure *o; /* its states in the course's reading */
 	enum outcome_change reading;
 	enum outcome_levelling levelling;
 	double reliability, sd;         /* what "reliable" rests on (sd NAN: none) */
@@ -105,7 +107,10 @@ struct report_note {
 	struct report_missing *missing;
 	size_t nmissing;
 	const struct store_course *course; /* the course itself, for the chart */
-	struct store_course *courses_;     /* owned: the patient's courses */
+	const struct outcome_course *oc;   /* its reading */
+	struct outcome_rules rules;
+	struct reading rd;                 /* owned: the patient's reading */
+	struct store_course *courses_;     /* the patient's courses (rd's) */
 	size_t ncourses_;
 };
 

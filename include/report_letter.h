@@ -65,6 +65,13 @@ enum outcome_step report_letter_next_step(const struct report_letter *l);
 /* The sentences of the letter's answer, shared by both views ('buf' holds them). */
 const char *report_letter_measure_sentence(const struct report_letter *l, size_t m, char *buf,
 					   size_t n);
+/* A relapse of measure m that no break of the letter shows (it spans a
+ * session where m was not scored); NULL when there is none to add. */
+const char *report_letter_relapse_sentence(const struct report_letter *l, size_t m, char *buf,
+					   size_t n);
+/* The change since referral when the episode holds more than one course;
+ * NULL otherwise. */
+const char *report_letter_episode_sentence(const struct report_letter *l, char *buf, size_t n);
 const char *report_letter_break_sentence(const struct report_letter *l,
 					 const struct report_break *b, char *buf, size_t n);
 /* The course's therapist and who else treated it (three names at most),
@@ -96,6 +103,17 @@ const char *report_letter_levelling(const struct report_letter *l, size_t m, cha
 	"no score improved by its minimal important change after the configured number of " \
 	"sessions; taper when every improved score has levelled off; else continue. The " \
 	"therapist's own recommendation replaces it."
+
+/* IN SHORT as lines, in order, for every view (text, HTML, PDF): the
+ * episode, each measure (and a relapse no break shows), the breaks, the
+ * status, the next step (step[i] 1). */
+struct report_answer {
+	size_t n, cap;
+	char **line;
+	int *step;
+};
+void report_letter_answer(const struct report_letter *l, struct report_answer *a);
+void report_answer_release(struct report_answer *a);
 
 void report_letter_text(struct strbuf *t, const struct report_letter *l);
 void report_letter_html(struct strbuf *h, const struct report_letter *l);

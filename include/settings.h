@@ -13,6 +13,7 @@
 
 #include <stdio.h>
 
+#include "outcome.h"
 #include "store.h"
 
 enum setting_type {
@@ -57,6 +58,10 @@ long settings_long(struct store *s, const char *key);
 double settings_number(struct store *s, const char *key);
 /* Caller frees; "" for an unknown key. */
 char *settings_text(struct store *s, const char *key);
+
+/* The clinic's rules of a reading (relapse_gap, no_response_sessions,
+ * course_gap, alert_window), read once. */
+void settings_rules(struct store *s, struct outcome_rules *out);
 
 /* Calls fn with every key, in the order of 'config list': the rows, each
  * per-measure row once per measure (the first such row's place). */

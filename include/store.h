@@ -187,6 +187,11 @@ int store_course_visits(struct store *s, const struct store_course *c,
 			struct store_course_visits *v, struct error *err);
 void store_course_visits_release(struct store_course_visits *v);
 
+/* The patient's referral date (CSVIN_NO_DATE: none) and planned sessions
+ * (0: none), for the reading's episode of care and finished courses; 0 or -1. */
+int store_patient_referral(struct store *s, const char *pid, long *referral_date,
+			   int *planned, struct error *err);
+
 /* A therapist's signature block; fields NULL when not given. */
 struct store_therapist {
 	char *name, *credentials, *email;

@@ -1023,7 +1023,7 @@ static int number_score(const char *v, size_t n, double *out)
 	x = strtod(tmp, &end);
 	if (*end || !isfinite(x))
 		return -1;
-	if (x < 0 || x > 10)
+	if (x < CLINIC_SCORE_MIN || x > CLINIC_SCORE_MAX)
 		return -2;
 	*out = x == 0 ? 0 : x; /* no -0 */
 	return 0;

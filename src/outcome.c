@@ -168,26 +168,171 @@ int outcome_course_finished(long last_date, long today, long course_gap, int lat
 	       (planned > 0 && attended >= planned);
 }
 
-enum outcome_step outcome_next_step(const struct stats_course *r, const double *mcid, size_t nm,
-				    size_t sessions, long min_sessions, int relapsed,
-				    int finished)
+/* The reading of a course ---------------------------------------------- */
+
+static double score_at(const struct store_course *c, size_t i, size_t m)
 {
-	size_t m, improved = 0, levelled = 0;
-	for (m = 0; m < nm; m++)
-		if (outcome_worse(&r[m], mcid[m]))
-			relapsed = 1;
-	if (relapsed)
-		return OUTCOME_STEP_REFER_BACK;
-	/* A course that ended is not continued, tapered or stopped. */
-	if (finished)
-		return OUTCOME_STEP_NONE;
-	if (outcome_no_response(r, nm, sessions, min_sessions))
-		return OUTCOME_STEP_STOP;
-	for (m = 0; m < nm; m++) {
-		if (!outcome_improved(&r[m], mcid[m]))
+	return c->score[i * c->nmeasures + m];
+}
+
+/* The last scored session of measure m in course p as a relapse's 'a'. */
+static int last_scored(const struct store_course *p, size_t m, struct outcome_relapse_at *a)
+{
+	size_t i;
+	int found = 0;
+	a->base_a = NAN;
+	for (i = 0; i < p->n; i++) {
+		double y = score_at(p, i, m);
+		if (isnan(y))
 			continue;
-		improved++;
-		levelled += outcome_plateau_reached(&r[m], mcid[m]) != 0;
+		if (!found)
+			a->base_a = y;
+		a->date_a = p->date[i];
+		a->y_a = y;
+		found = 1;
 	}
-	return improved > 0 && levelled == improved ? OUTCOME_STEP_TAPER : OUTCOME_STEP_CONTINUE;
+	return found;
+}
+
+/*
+ * The one break finder: consecutive *scored* sessions a, b of measure m with
+ * b in course c and a in c or the last scored of prev (CONTRACT.md, the
+ * relapse alert).  Keeps the latest pair the rule calls a relapse.
+ */
+static int find_relapse(const struct outcome_rules *rules, double mcid,
+			const struct store_course *c, const struct store_course *prev, size_t m,
+			struct outcome_relapse_at *hit)
+{
+	struct outcome_relapse_at a = { 0, 0, NAN, NAN, NAN, 1, 0 };
+	double base = NAN;
+	size_t i;
+	int have_a = prev && last_scored(prev, m, &a), found = 0;
+	for (i = 0; i < c->n; i++) {
+		double y = score_at(c, i, m);
+		if (isnan(y))
+			continue;
+		if (isnan(base))
+			base = y;
+		if (have_a && outcome_relapse(a.base_a, a.y_a, y, c->date[i] - a.date_a, mcid,
+					      rules->relapse_gap)) {
+			*hit = a;
+			hit->date_b = c->date[i];
+			hit->y_b = y;
+			found = 1;
+		}
+		a.date_a = c->date[i];
+		a.y_a = y;
+		a.base_a = base;
+		a.across = 0;
+		have_a = 1;
+	}
+	return found;
+}
+
+/* The best score after the response was reached, for "improved to 5.5 by
+ * session 4 but rose again". */
+static void best_after_response(const struct store_course *c, size_t m,
+				const struct stats_course *r, struct outcome_measure *x)
+{
+	size_t i, no = 0;
+	x->best = NAN;
+	for (i = 0; i < c->n; i++) {
+		double y = score_at(c, i, m);
+		if (isnan(y))
+			continue;
+		no = i + 1;
+		if ((int)no >= r->sessions_to_response && (isnan(x->best) || y < x->best)) {
+			x->best = y;
+			x->best_session = (int)no;
+		}
+	}
+}
+
+static void read_measure(const struct outcome_rules *rules, const struct stats_settings *set,
+			 const struct store_course *c, const struct store_course *prev, size_t m,
+			 const struct stats_course *r, struct outcome_measure *x)
+{
+	unsigned st = 0;
+	memset(x, 0, sizeof(*x));
+	x->min_baseline = set->min_baseline;
+	if (r->n == 0)
+		return;
+	x->mild = !outcome_eligible(r, set->min_baseline);
+	if (r->n < OUTCOME_JUDGE_MIN || x->mild)
+		st |= OUTCOME_NOT_JUDGED;
+	if (outcome_worse(r, set->mcid))
+		st |= OUTCOME_WORSE_ST;
+	if (find_relapse(rules, set->mcid, c, prev, m, &x->relapse)) {
+		st |= OUTCOME_RELAPSE_ST;
+		x->relapse.present = outcome_relapse_holds(x->relapse.y_a, r->latest, set->mcid);
+	}
+	if (outcome_response_lost(r, set->mcid)) {
+		st |= OUTCOME_LOST_ST;
+		best_after_response(c, m, r, x);
+	}
+	if (outcome_plateau_reached(r, set->mcid) && !(st & OUTCOME_WORSE_ST))
+		st |= OUTCOME_LEVELLED_ST;
+	if (!(st & OUTCOME_NOT_JUDGED)) {
+		if (outcome_response_reached(r) && outcome_improved(r, set->mcid))
+			st |= OUTCOME_RESPONDED_ST;
+		else if (!outcome_response_reached(r) &&
+			 (long)r->n >= rules->no_response_sessions)
+			st |= OUTCOME_NO_RESPONSE_ST;
+	}
+	if (st == 0 && r->latest < r->baseline - OUTCOME_EPS)
+		st |= OUTCOME_IMPROVING_ST;
+	x->states = st;
+}
+
+void outcome_read_course(const struct outcome_rules *rules, const struct stats_settings *set,
+			 const struct store_course *c, const struct store_course *prev,
+			 const struct stats_course *r, size_t nm, long today, int later_course,
+			 long planned, struct outcome_course *out)
+{
+	size_t m;
+	long last = c->n ? c->date[c->n - 1] : 0;
+	memset(out, 0, sizeof(*out));
+	out->nm = nm;
+	for (m = 0; m < nm; m++)
+		read_measure(rules, &set[m], c, prev, m, &r[m], &out->m[m]);
+	out->active = c->n > 0 && outcome_active(last, today, rules->alert_window);
+	out->finished = outcome_course_finished(last, today, rules->course_gap, later_course,
+						(long)c->n, planned);
+	out->no_response = outcome_no_response(r, nm, c->n, rules->no_response_sessions);
+	out->step = outcome_step_of(out);
+}
+
+enum outcome_step outcome_step_of(const struct outcome_course *oc)
+{
+	size_t m, responded = 0, levelled = 0;
+	for (m = 0; m < oc->nm; m++)
+		if (OUTCOME_HAS(oc, m, OUTCOME_WORSE_ST) ||
+		    (OUTCOME_HAS(oc, m, OUTCOME_RELAPSE_ST) && oc->m[m].relapse.present))
+			return OUTCOME_STEP_REFER_BACK;
+	if (!oc->finished)
+		for (m = 0; m < oc->nm; m++)
+			if (OUTCOME_HAS(oc, m, OUTCOME_LOST_ST))
+				return OUTCOME_STEP_REVIEW;
+	/* A course that ended is not continued, tapered or stopped. */
+	if (oc->finished)
+		return OUTCOME_STEP_NONE;
+	if (oc->no_response)
+		return OUTCOME_STEP_STOP;
+	for (m = 0; m < oc->nm; m++) {
+		if (!OUTCOME_HAS(oc, m, OUTCOME_RESPONDED_ST))
+			continue;
+		responded++;
+		levelled += OUTCOME_HAS(oc, m, OUTCOME_LEVELLED_ST);
+	}
+	return responded > 0 && levelled == responded ? OUTCOME_STEP_TAPER : OUTCOME_STEP_CONTINUE;
+}
+
+const char *outcome_step_word(enum outcome_step s)
+{
+	static const char *const words[] = {
+		[OUTCOME_STEP_CONTINUE] = "continue", [OUTCOME_STEP_TAPER] = "taper",
+		[OUTCOME_STEP_STOP] = "stop", [OUTCOME_STEP_REFER_BACK] = "refer back",
+		[OUTCOME_STEP_NONE] = "none", [OUTCOME_STEP_REVIEW] = "review",
+	};
+	return words[s];
 }

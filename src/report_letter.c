@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const char *mcid_num(char *buf, size_t n, double v);
+
 static void settings(struct report_letter *l, struct store *s)
 {
 	size_t m, first = (size_t)-1;
@@ -50,47 +52,12 @@ int report_letter_planned(const struct report_note *n, const struct store_course
 
 enum report_status report_letter_status(const struct report_letter *l)
 {
-	const struct store_course_visits *v = &l->visits;
-	return outcome_course_finished(l->note.to, l->today, l->course_gap,
-				       l->note.course_no < l->note.ncourses, v->attended, l->planned)
-		       ? REPORT_COMPLETED
-		       : REPORT_ONGOING;
-}
-
-/* A relapse after a pause inside the course that counts for the next step:
- * any, while the course goes on; one that still holds at its end, once it
- * is completed. */
-static int relapse_counts(const struct report_letter *l)
-{
-	size_t k, m;
-	for (k = 0; k < l->note.nbreaks; k++) {
-		const struct report_break *b = &l->note.breaks[k];
-		if (b->before_course)
-			continue; /* this course's starting point, read in its own sentence */
-		for (m = 0; m < l->note.nm; m++) {
-			const struct report_note_measure *x = &l->note.m[m];
-			if (x->shown && b->reading[m] == OUTCOME_BREAK_RELAPSE &&
-			    (l->status != REPORT_COMPLETED ||
-			     outcome_relapse_holds(b->before[m], x->r.latest, x->mcid)))
-				return 1;
-		}
-	}
-	return 0;
+	return l->note.oc->finished ? REPORT_COMPLETED : REPORT_ONGOING;
 }
 
 enum outcome_step report_letter_next_step(const struct report_letter *l)
 {
-	struct stats_course r[CSVIN_MAX_MEASURES];
-	double mcid[CSVIN_MAX_MEASURES];
-	size_t m, k = 0;
-	for (m = 0; m < l->note.nm; m++) {
-		if (!l->note.m[m].shown)
-			continue;
-		r[k] = l->note.m[m].r;
-		mcid[k++] = l->note.m[m].mcid;
-	}
-	return outcome_next_step(r, mcid, k, l->note.sessions, l->no_response_sessions,
-				 relapse_counts(l), l->status == REPORT_COMPLETED);
+	return l->note.oc->step;
 }
 
 int report_letter_build(struct store *s, const struct stats_ctx *sc,
@@ -151,59 +118,122 @@ static void from_to(struct strbuf *sb, double a, double b)
 	sb_addf(sb, "%s to %s", report_num(x, sizeof(x), a, 1), report_num(y, sizeof(y), b, 1));
 }
 
+/* The change of a measure that reached no MCID: its size and direction, so
+ * a steady rise is not read as nothing. */
+static void small_change(struct strbuf *sb, const struct report_note_measure *x)
+{
+	const struct stats_course *r = &x->r;
+	char v[32];
+	if (fabs(r->latest - r->baseline) < OUTCOME_EPS)
+		sb_adds(sb, ": no change (");
+	else
+		sb_addf(sb, ": %s %s (", r->latest > r->baseline ? "rose" : "fell",
+			report_num(v, sizeof(v), fabs(r->latest - r->baseline), 1));
+	from_to(sb, r->baseline, r->latest);
+	if (fabs(r->latest - r->baseline) < OUTCOME_EPS)
+		sb_adds(sb, ")");
+	else
+		sb_adds(sb, "), less than the MCID");
+	if (x->o->states & OUTCOME_NO_RESPONSE_ST)
+		sb_addf(sb, " after %zu scored sessions: no response", r->n);
+	sb_addc(sb, '.');
+}
+
+static void improved(struct strbuf *sb, const struct report_letter *l,
+		     const struct report_note_measure *x)
+{
+	int past = l->status == REPORT_COMPLETED;
+	sb_adds(sb, " improved from ");
+	from_to(sb, x->r.baseline, x->r.latest);
+	if (x->o->states & OUTCOME_LEVELLED_ST)
+		sb_adds(sb, past ? " and had levelled off." : " and has levelled off.");
+	else if (!past && (x->levelling == OUTCOME_LEVEL_CHANGING ||
+			   x->levelling == OUTCOME_LEVEL_STEADY))
+		/* Only the fitted curve says so (the last scores may be flat):
+		 * "not yet levelled off", never "still improving". */
+		sb_adds(sb, ", not yet levelled off.");
+	else
+		sb_addc(sb, '.');
+}
+
 const char *report_letter_measure_sentence(const struct report_letter *l, size_t m, char *buf,
 					   size_t n)
 {
 	const struct report_note_measure *x = &l->note.m[m];
 	const struct stats_course *r = &x->r;
-	int past = l->status == REPORT_COMPLETED;
+	unsigned st = x->o->states;
 	struct strbuf sb = STRBUF_INIT;
-	char v[32];
+	char u[32], v[32], w[32];
 	sb_adds(&sb, l->label[m]);
 	if (r->n == 0) {
 		sb_adds(&sb, ": not recorded in this course.");
-		return done(&sb, buf, n);
-	}
-	switch (x->reading) {
-	case OUTCOME_ONE_SESSION:
-		sb_addf(&sb, ": one score so far (%s).", report_num(v, sizeof(v), r->latest, 1));
-		break;
-	case OUTCOME_IMPROVED:
-		sb_adds(&sb, " improved from ");
-		from_to(&sb, r->baseline, r->latest);
-		if (x->levelling == OUTCOME_LEVEL_REACHED)
-			sb_adds(&sb, past ? " and had levelled off." : " and has levelled off.");
-		else if (!past && (x->levelling == OUTCOME_LEVEL_CHANGING ||
-				   x->levelling == OUTCOME_LEVEL_STEADY))
-			/* Only the fitted curve says so (the last scores may be flat):
-			 * "not yet levelled off", never "still improving"; the details
-			 * give the curve.  A completed course just improved. */
-			sb_adds(&sb, ", not yet levelled off.");
-		else
-			sb_addc(&sb, '.');
-		break;
-	case OUTCOME_RELIABLY_IMPROVED:
-		sb_adds(&sb, " improved slightly but reliably, from ");
-		from_to(&sb, r->baseline, r->latest);
-		sb_addc(&sb, '.');
-		break;
-	case OUTCOME_WORSE:
+	} else if (st & OUTCOME_WORSE_ST) {
 		sb_adds(&sb, " worsened from ");
 		from_to(&sb, r->baseline, r->latest);
 		sb_adds(&sb, " - please review.");
-		break;
-	default:
-		/* Below the MCID and not reliable: say the size and direction, so
-		 * a steady rise is not read as nothing. */
-		if (fabs(r->latest - r->baseline) < OUTCOME_EPS)
-			sb_adds(&sb, ": no change (");
-		else
-			sb_addf(&sb, ": %s %s (", r->latest > r->baseline ? "rose" : "fell",
-				report_num(v, sizeof(v), fabs(r->latest - r->baseline), 1));
+	} else if (st & OUTCOME_LOST_ST) {
+		sb_addf(&sb, " improved from %s to %s by session %d but rose again to %s: the "
+			"response was lost.", report_num(v, sizeof(v), r->baseline, 1),
+			report_num(w, sizeof(w), x->o->best, 1), x->o->best_session,
+			report_num(u, sizeof(u), r->latest, 1));
+	} else if (r->n == 1) {
+		sb_addf(&sb, ": one score so far (%s).", report_num(v, sizeof(v), r->latest, 1));
+	} else if (r->n < OUTCOME_JUDGE_MIN) {
+		sb_adds(&sb, ": ");
 		from_to(&sb, r->baseline, r->latest);
-		sb_adds(&sb, fabs(r->latest - r->baseline) < OUTCOME_EPS ? ")." : "), less than the MCID.");
-		break;
+		sb_addf(&sb, " in the first two scores; judged from %d.", OUTCOME_JUDGE_MIN);
+	} else if (x->o->mild) {
+		sb_addf(&sb, " was mild at the start (%s); a response is judged from a baseline of "
+			"%s. Latest %s.", report_num(v, sizeof(v), r->baseline, 1),
+			mcid_num(w, sizeof(w), x->o->min_baseline), report_num(u, sizeof(u), r->latest, 1));
+	} else if (x->reading == OUTCOME_IMPROVED) {
+		improved(&sb, l, x);
+	} else if (x->reading == OUTCOME_RELIABLY_IMPROVED) {
+		sb_adds(&sb, " improved slightly but reliably, from ");
+		from_to(&sb, r->baseline, r->latest);
+		sb_addc(&sb, '.');
+	} else {
+		small_change(&sb, x);
 	}
+	return done(&sb, buf, n);
+}
+
+/* Whether a break of the letter shows measure m's relapse (report_note.c
+ * marks a break's measure a relapse only when the reading's relapse spans it). */
+static int is_the_relapse(const struct report_letter *l, const struct report_break *b, size_t m)
+{
+	const struct outcome_relapse_at *a = &l->note.m[m].o->relapse;
+	return b->reading[m] == OUTCOME_BREAK_RELAPSE && (l->note.m[m].o->states & OUTCOME_RELAPSE_ST) &&
+	       b->from >= a->date_a && b->to <= a->date_b;
+}
+
+static int relapse_shown(const struct report_letter *l, size_t m)
+{
+	size_t k;
+	for (k = 0; k < l->note.nbreaks; k++)
+		if (is_the_relapse(l, &l->note.breaks[k], m))
+			return 1;
+	return 0;
+}
+
+const char *report_letter_relapse_sentence(const struct report_letter *l, size_t m, char *buf,
+					   size_t n)
+{
+	const struct report_note_measure *x = &l->note.m[m];
+	const struct outcome_relapse_at *a = &x->o->relapse;
+	struct strbuf sb = STRBUF_INIT;
+	char d1[11], d2[11], v[32];
+	if (!x->shown || !(x->o->states & OUTCOME_RELAPSE_ST) || relapse_shown(l, m))
+		return NULL;
+	date_format(a->date_a, d1);
+	date_format(a->date_b, d2);
+	sb_addf(&sb, "%s rose from ", l->label[m]);
+	from_to(&sb, a->y_a, a->y_b);
+	sb_addf(&sb, " after %ld days without a score (%s to %s): a relapse", a->date_b - a->date_a,
+		d1, d2);
+	if (a->present)
+		sb_addf(&sb, ", still present (latest %s)", report_num(v, sizeof(v), x->r.latest, 1));
+	sb_addc(&sb, '.');
 	return done(&sb, buf, n);
 }
 
@@ -278,6 +308,8 @@ static void list_rises(struct strbuf *sb, const struct report_letter *l,
 		sb_adds(sb, l->label[m]);
 		sb_addc(sb, ' ');
 		from_to(sb, b->before[m], b->after[m]);
+		if (is_the_relapse(l, b, m) && l->note.m[m].o->relapse.present)
+			sb_adds(sb, ", still present");
 		any = 1;
 	}
 }
@@ -385,23 +417,84 @@ const char *report_letter_attendance(const struct report_letter *l, char *buf, s
 	return done(&sb, buf, n);
 }
 
+/* The labels of the shown measures whose states have every bit of 'all' and
+ * none of 'none': "Pain", "Fatigue and Pain", "Fatigue, Sleep and Pain". */
+static size_t count_with(const struct report_letter *l, unsigned all, unsigned none)
+{
+	size_t m, total = 0;
+	for (m = 0; m < l->note.nm; m++) {
+		unsigned st = l->note.m[m].o->states;
+		total += l->note.m[m].shown && (st & all) == all && !(st & none);
+	}
+	return total;
+}
+
+static size_t labels_with(struct strbuf *sb, const struct report_letter *l, unsigned all,
+			  unsigned none)
+{
+	size_t m, k = 0, total = count_with(l, all, none);
+	for (m = 0; m < l->note.nm; m++) {
+		unsigned st = l->note.m[m].o->states;
+		if (!l->note.m[m].shown || (st & all) != all || (st & none))
+			continue;
+		k++;
+		sb_adds(sb, k == 1 ? "" : k == total ? " and " : ", ");
+		sb_adds(sb, l->label[m]);
+	}
+	return total;
+}
+
+/* refer back: the worse measures, then the relapses still present. */
+static void refer_back_reason(struct strbuf *sb, const struct report_letter *l)
+{
+	size_t m, k = 0;
+	char v[32], w[32];
+	if (count_with(l, OUTCOME_WORSE_ST, 0)) {
+		sb_adds(sb, "worse: ");
+		labels_with(sb, l, OUTCOME_WORSE_ST, 0);
+		k = 1;
+	}
+	for (m = 0; m < l->note.nm; m++) {
+		const struct outcome_measure *o = l->note.m[m].o;
+		if (!l->note.m[m].shown || !(o->states & OUTCOME_RELAPSE_ST) || !o->relapse.present ||
+		    (o->states & OUTCOME_WORSE_ST))
+			continue;
+		sb_addf(sb, "%sa relapse of %s after a break, still present (%s against %s before "
+			"the break)", k++ ? "; " : "", l->label[m],
+			report_num(v, sizeof(v), l->note.m[m].r.latest, 1),
+			report_num(w, sizeof(w), o->relapse.y_a, 1));
+	}
+}
+
+/* continue: what is still going on, in the reading's words. */
+static void continue_reason(struct strbuf *sb, const struct report_letter *l)
+{
+	int past = l->status == REPORT_COMPLETED;
+	if (count_with(l, OUTCOME_RESPONDED_ST, OUTCOME_LEVELLED_ST)) {
+		sb_adds(sb, past ? "still improving at the end: " : "improving, not yet levelled off: ");
+		labels_with(sb, l, OUTCOME_RESPONDED_ST, OUTCOME_LEVELLED_ST);
+	} else if ((long)l->note.sessions < l->no_response_sessions) {
+		sb_addf(sb, "%zu session%s so far; a response is judged after %ld",
+			l->note.sessions, l->note.sessions == 1 ? "" : "s", l->no_response_sessions);
+	} else {
+		/* No measure responded and none lost a response, yet one reached
+		 * its MCID at some session: from a mild start or in too few scores. */
+		sb_adds(sb, "a score reached its minimal important change, from a mild start or "
+			    "in too few scores to judge");
+	}
+}
+
 /* Why the rule chose the step, in words a reader can check against the table. */
 static void step_reason(struct strbuf *sb, const struct report_letter *l)
 {
-	size_t m, k = 0;
 	int past = l->status == REPORT_COMPLETED;
 	switch (l->step) {
 	case OUTCOME_STEP_REFER_BACK:
-		if (relapse_counts(l)) {
-			sb_adds(sb, past ? "relapse after a pause, still up at the end"
-					 : "a relapse after a pause");
-			return;
-		}
-		for (m = 0; m < l->note.nm; m++)
-			if (l->note.m[m].shown && outcome_worse(&l->note.m[m].r, l->note.m[m].mcid)) {
-				sb_adds(sb, k++ ? ", " : "worse: ");
-				sb_adds(sb, l->label[m]);
-			}
+		refer_back_reason(sb, l);
+		return;
+	case OUTCOME_STEP_REVIEW:
+		sb_adds(sb, "the response was lost: ");
+		labels_with(sb, l, OUTCOME_LOST_ST, 0);
 		return;
 	case OUTCOME_STEP_NONE: {
 		char d[11];
@@ -414,33 +507,24 @@ static void step_reason(struct strbuf *sb, const struct report_letter *l)
 			l->note.sessions);
 		return;
 	case OUTCOME_STEP_TAPER:
-		sb_adds(sb, past ? "the improvement had levelled off" : "the improvement has levelled off");
+		sb_adds(sb, past ? "the improvement had levelled off: " : "the improvement has levelled off: ");
+		labels_with(sb, l, OUTCOME_LEVELLED_ST, 0);
 		return;
 	default:
-		for (m = 0; m < l->note.nm; m++)
-			k += l->note.m[m].shown && outcome_improved(&l->note.m[m].r, l->note.m[m].mcid);
-		if (k)
-			sb_adds(sb, past ? "still improving at the end" : "improving, not yet levelled off");
-		else if ((long)l->note.sessions < l->no_response_sessions)
-			sb_addf(sb, "%zu session%s so far; a response is judged after %ld",
-				l->note.sessions, l->note.sessions == 1 ? "" : "s",
-				l->no_response_sessions);
-		else
-			sb_adds(sb, "a response was reached during the course");
+		continue_reason(sb, l);
 		return;
 	}
 }
 
 const char *report_letter_step_sentence(const struct report_letter *l, char *buf, size_t n)
 {
-	static const char *const words[] = { "continue", "taper", "stop", "refer back", "none" };
 	struct strbuf sb = STRBUF_INIT;
 	if (l->opts.recommendation) {
 		sb_adds(&sb, "Recommended next step: ");
 		sb_adds(&sb, l->opts.recommendation);
 		return done(&sb, buf, n);
 	}
-	sb_addf(&sb, "Suggested next step: %s (", words[l->step]);
+	sb_addf(&sb, "Suggested next step: %s (", outcome_step_word(l->step));
 	step_reason(&sb, l);
 	sb_adds(&sb, ").");
 	return done(&sb, buf, n);
@@ -530,4 +614,78 @@ const char *report_letter_legend(const struct report_letter *l, char *buf, size_
 	}
 	sb_adds(&sb, "); reliable: beyond measurement error (|RCI| >= 1.96).");
 	return done(&sb, buf, n);
+}
+
+/* The answer as lines ------------------------------------------------------ */
+
+const char *report_letter_episode_sentence(const struct report_letter *l, char *buf, size_t n)
+{
+	const struct reading_episode *ep = &l->note.rd.ep;
+	struct strbuf sb = STRBUF_INIT;
+	char d1[11], d2[11], d3[11];
+	size_t m;
+	int any = 0;
+	if (ep->courses < 2)
+		return NULL;
+	date_format(ep->from, d1);
+	date_format(l->note.courses_[ep->first].date[0], d2);
+	date_format(l->note.courses_[l->note.ncourses_ - 1].date[l->note.courses_[l->note.ncourses_ - 1].n - 1], d3);
+	sb_addf(&sb, "Since %s %s (%zu courses, %zu sessions, %s to %s): ",
+		ep->referral_given ? "referral on" : "the first course on", d1, ep->courses,
+		ep->sessions, d2, d3);
+	for (m = 0; m < l->note.nm; m++) {
+		const struct reading_episode_measure *e = &ep->m[m];
+		if (!l->note.m[m].shown || e->n < 2)
+			continue;
+		sb_adds(&sb, any ? ", " : "");
+		sb_adds(&sb, l->label[m]);
+		sb_addc(&sb, ' ');
+		from_to(&sb, e->first, e->last);
+		any = 1;
+	}
+	if (!any)
+		sb_adds(&sb, "no score recorded twice");
+	sb_addc(&sb, '.');
+	return done(&sb, buf, n);
+}
+
+static void answer_add(struct report_answer *a, const char *line, int step)
+{
+	if (!line)
+		return;
+	a->line = xgrow(a->line, &a->cap, a->n + 1, sizeof(*a->line));
+	a->step = xrealloc(a->step, a->cap * sizeof(*a->step));
+	a->line[a->n] = xstrdup(line);
+	a->step[a->n++] = step;
+}
+
+void report_letter_answer(const struct report_letter *l, struct report_answer *a)
+{
+	char buf[2048];
+	size_t m, i;
+	memset(a, 0, sizeof(*a));
+	answer_add(a, report_letter_episode_sentence(l, buf, sizeof(buf)), 0);
+	for (m = 0; m < l->note.nm; m++) {
+		if (!l->note.m[m].shown)
+			continue;
+		answer_add(a, report_letter_measure_sentence(l, m, buf, sizeof(buf)), 0);
+		answer_add(a, report_letter_relapse_sentence(l, m, buf, sizeof(buf)), 0);
+	}
+	for (i = 0; i < l->note.nbreaks; i++)
+		answer_add(a, report_letter_break_sentence(l, &l->note.breaks[i], buf, sizeof(buf)), 0);
+	for (i = 0; i < l->note.nshort_pauses; i++)
+		answer_add(a, report_letter_break_sentence(l, &l->note.short_pauses[i], buf,
+							   sizeof(buf)), 0);
+	answer_add(a, report_letter_status_sentence(l, buf, sizeof(buf)), 0);
+	answer_add(a, report_letter_step_sentence(l, buf, sizeof(buf)), 1);
+}
+
+void report_answer_release(struct report_answer *a)
+{
+	size_t i;
+	for (i = 0; i < a->n; i++)
+		free(a->line[i]);
+	free(a->line);
+	free(a->step);
+	memset(a, 0, sizeof(*a));
 }

@@ -123,19 +123,13 @@ static void li(struct strbuf *h, const char *s, const char *cls)
 
 static void answer(struct strbuf *h, const struct report_letter *l)
 {
-	char buf[1024];
-	size_t m, i;
+	struct report_answer a;
+	size_t i;
 	sb_adds(h, "<div class=\"answer\"><h2>In short</h2><ul>\n");
-	for (m = 0; m < l->note.nm; m++)
-		if (l->note.m[m].shown)
-			li(h, report_letter_measure_sentence(l, m, buf, sizeof(buf)), NULL);
-	for (i = 0; i < l->note.nbreaks; i++)
-		li(h, report_letter_break_sentence(l, &l->note.breaks[i], buf, sizeof(buf)), NULL);
-	for (i = 0; i < l->note.nshort_pauses; i++)
-		li(h, report_letter_break_sentence(l, &l->note.short_pauses[i], buf, sizeof(buf)),
-		   NULL);
-	li(h, report_letter_status_sentence(l, buf, sizeof(buf)), NULL);
-	li(h, report_letter_step_sentence(l, buf, sizeof(buf)), "step");
+	report_letter_answer(l, &a);
+	for (i = 0; i < a.n; i++)
+		li(h, a.line[i], a.step[i] ? "step" : NULL);
+	report_answer_release(&a);
 	sb_adds(h, "</ul></div>\n");
 }
 

@@ -98,20 +98,13 @@ static void addressee(struct strbuf *t, const struct report_letter *l)
 /* The answer: one sentence per measure, each break, the status, the next step. */
 static void answer(struct strbuf *t, const struct report_letter *l)
 {
-	char buf[1024];
-	size_t m, i;
+	struct report_answer a;
+	size_t i;
 	heading(t, "IN SHORT");
-	for (m = 0; m < l->note.nm; m++)
-		if (l->note.m[m].shown)
-			labelled(t, "", report_letter_measure_sentence(l, m, buf, sizeof(buf)), 2);
-	for (i = 0; i < l->note.nbreaks; i++)
-		labelled(t, "", report_letter_break_sentence(l, &l->note.breaks[i], buf, sizeof(buf)),
-			 2);
-	for (i = 0; i < l->note.nshort_pauses; i++)
-		labelled(t, "", report_letter_break_sentence(l, &l->note.short_pauses[i], buf,
-							     sizeof(buf)), 2);
-	labelled(t, "", report_letter_status_sentence(l, buf, sizeof(buf)), 2);
-	labelled(t, "", report_letter_step_sentence(l, buf, sizeof(buf)), 2);
+	report_letter_answer(l, &a);
+	for (i = 0; i < a.n; i++)
+		labelled(t, "", a.line[i], 2);
+	report_answer_release(&a);
 }
 
 /* Dates of the visits with attendance a, "2025-03-06, 2025-04-02". */

@@ -11,20 +11,6 @@
 
 #include "settings.h"
 
-static int load_patient(struct store *s, const char *pid, struct report_note *n,
-			struct error *err)
-{
-	struct store_filter f = STORE_FILTER_INIT;
-	f.patient_id = pid;
-	return store_list_courses(s, &f, &n->courses_, &n->ncourses_, err);
-}
-
-static int cmp_course_start(const void *a, const void *b)
-{
-	const struct store_course *x = a, *y = b;
-	return (x->date[0] > y->date[0]) - (x->date[0] < y->date[0]);
-}
-
 static int cmp_long(const void *a, const void *b)
 {
 	long x = *(const long *)a, y = *(const long *)b;
@@ -121,7 +107,8 @@ static void measures(struct report_note *n, struct store *s, const struct stats_
 		struct report_note_measure *x = &n->m[m];
 		x->name = store_measure_name(s, m);
 		x->mcid = stats_ctx_settings(sc, m)->mcid;
-		stats_course_compute(sc, c, m, STATS_ALL, &x->r);
+		x->r = n->rd.r[n->course_no - 1][m];
+		x->o = &n->oc->m[m];
 		x->shown = x->r.n > 0 || m < STORE_BUILTIN_MEASURES;
 		x->reading = outcome_change_reading(&x->r, x->mcid);
 		x->levelling = outcome_levelling(&x->r);
@@ -207,11 +194,10 @@ static void add_break(struct report_note *n, struct report_break **v, size_t *nv
 
 /* The break before this course and the pauses inside it of at least
  * relapse_gap days: did the symptoms come back? */
-static void find_breaks(struct report_note *n, struct store *s)
+static void find_breaks(struct report_note *n)
 {
 	const struct store_course *c = n->course;
 	size_t i, cap = 0, pcap = 0;
-	n->relapse_gap = settings_long(s, "relapse_gap");
 	if (n->course_no > 1) {
 		const struct store_course *p = c - 1;
 		if (outcome_is_break(c->date[0] - p->date[p->n - 1], n->relapse_gap))
@@ -259,6 +245,7 @@ static int select_course(struct report_note *n, const char *pid, const char *cou
 		}
 	}
 	n->course = &n->courses_[i];
+	n->oc = &n->rd.oc[i];
 	n->course_no = i + 1;
 	n->ncourses = n->ncourses_;
 	return 0;
@@ -269,15 +256,25 @@ int report_note_build(struct store *s, const struct stats_ctx *sc, const struct 
 		      struct report_note *n, struct error *err)
 {
 	const struct store_course *c;
+	long day;
 	int rc;
 	memset(n, 0, sizeof(*n));
-	if (load_patient(s, pid, n, err) < 0)
+	if (date_parse(today, strlen(today), &day) < 0)
+		BUG("the run date is not a date");
+	settings_rules(s, &n->rules);
+	n->relapse_gap = n->rules.relapse_gap;
+	/* Every course fully only when an earlier one is asked for: the
+	 * latest is always read in full. */
+	rc = reading_patient(s, sc, &n->rules, pid, day, course_id ? READING_ALL : READING_ACTIVE,
+			     &n->rd, err);
+	if (rc < 0)
 		return -1;
-	if (n->ncourses_ == 0) {
+	if (rc == 1) {
 		error_set(err, ERR_INPUT, NULL, 0, "no sessions for patient '%s'", pid);
 		return 1;
 	}
-	qsort(n->courses_, n->ncourses_, sizeof(*n->courses_), cmp_course_start);
+	n->courses_ = n->rd.course;
+	n->ncourses_ = n->rd.n;
 	rc = select_course(n, pid, course_id, err);
 	if (rc)
 		return rc;
@@ -294,7 +291,7 @@ int report_note_build(struct store *s, const struct stats_ctx *sc, const struct 
 	n->sessions = c->n;
 	find_pauses(n, c);
 	measures(n, s, sc, rm);
-	find_breaks(n, s);
+	find_breaks(n);
 	other_courses(n, n->nm);
 	missing_scores(n, c);
 	return 0;
@@ -302,10 +299,7 @@ int report_note_build(struct store *s, const struct stats_ctx *sc, const struct 
 
 void report_note_release(struct report_note *n)
 {
-	size_t i;
-	for (i = 0; i < n->ncourses_; i++)
-		store_course_release(&n->courses_[i]);
-	free(n->courses_);
+	reading_release(&n->rd);
 	free(n->pauses);
 	free(n->breaks);
 	free(n->short_pauses);

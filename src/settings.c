@@ -258,3 +258,11 @@ void settings_help(FILE *out)
 		fprintf(out, "%s\n", h);
 	}
 }
+
+void settings_rules(struct store *s, struct outcome_rules *out)
+{
+	out->relapse_gap = settings_long(s, "relapse_gap");
+	out->no_response_sessions = settings_long(s, "no_response_sessions");
+	out->course_gap = settings_long(s, "course_gap");
+	out->alert_window = settings_long(s, "alert_window");
+}

@@ -394,10 +394,13 @@ static void course_rci(const struct stats_settings *set, double sd, struct stats
 	if (!(sdiff > 0))
 		return;
 	o->rci = o->change / sdiff;
-	if (o->rci <= -CLINIC_Z95) {
+	/* |RCI| >= 1.96 with the MCID rules' slack in score units: a change of
+	 * exactly 1.96 S_diff (7.96 -> 6 with S_diff 1) computes as
+	 * 1.9599999999999995 and must count. */
+	if (o->change <= -CLINIC_Z95 * sdiff + EPS) {
 		o->reliable_change = "improved";
 		o->clinical_category = o->latest <= set->cutoff + EPS ? "recovered" : "improved";
-	} else if (o->rci >= CLINIC_Z95) {
+	} else if (o->change >= CLINIC_Z95 * sdiff - EPS) {
 		o->reliable_change = o->clinical_category = "deteriorated";
 	} else {
 		o->reliable_change = o->clinical_category = "unchanged";

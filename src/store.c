@@ -1595,6 +1595,21 @@ static int patient_letter_fields(struct store *s, const char *pid, sqlite3_int64
 	return 0;
 }
 
+int store_patient_referral(struct store *s, const char *pid, long *referral_date,
+			   int *planned, struct error *err)
+{
+	struct store_course_visits v;
+	sqlite3_int64 rowid = 0;
+	int rc;
+	memset(&v, 0, sizeof(v));
+	v.referral_date = CSVIN_NO_DATE;
+	rc = patient_letter_fields(s, pid, &rowid, &v, err);
+	*referral_date = v.referral_date;
+	*planned = v.planned_sessions;
+	visits_clear(&v);
+	return rc;
+}
+
 /* The patient's last attended derived-course session before 'date' into
  * *d (STORE_DATE_OPEN when none); 0 or -1. */
 static int previous_date(struct store *s, sqlite3_int64 patient, long date, long *d,

@@ -3,6 +3,7 @@
  * text validation, atomic file writes.  See util.h.
  */
 #include "util.h"
+#include "clinic.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -458,7 +459,7 @@ int score_parse(const char *s, size_t n, double *v)
 		tmp[n] = '\0';
 		x = strtod(tmp, NULL);
 	}
-	if (x > 10.0)
+	if (x > CLINIC_SCORE_MAX)
 		return -2;
 	*v = x;
 	return 0;

@@ -154,4 +154,32 @@ grep_err "the column limit is named" "header has more than 64 columns"
 awk 'BEGIN { printf "%s\nL1,2025-01-01,1,1,1,1,Anna,", "'"$H"',therapist,notes"; for (i = 0; i < 10001; i++) printf "n"; print "" }' >long.csv
 expect 1 "notes over 10,000 bytes: the row is rejected" ingest long.csv
 check "the reason names the limit" grep -q 'notes are longer than 10000 bytes' long.csv.rejects.csv
+# --- edges of the course split and of the scale (issue 20) -------------------
+printf '%s\nE9,2025-01-01,5,5,5,5\nE9,2025-04-01,4,4,4,4\nE9,2025-07-01,3,3,3,3\n' "$H" >gap90.csv
+expect 0 "ingest: gaps of exactly 90 and then 91 days" ingest --course-gap 90 gap90.csv
+st stats --patient E9 --measure fatigue --format csv
+check "a gap of exactly course_gap (90) days stays in the course; 91 starts one" test "$(cut -d, -f2,4 out | tail -n +2 | tr '\n' ' ')" = "E9-C1,2 E9-C2,1 "
+printf '%s\nS9,2025-01-01,10,5,5,5\nS9,2025-01-02,10.01,5,5,5\nS9,2025-01-03,10.000001,5,5,5\n' "$H" >limit.csv
+expect 1 "scores at and just above the scale's limit" ingest limit.csv
+check "10 is stored; 10.01 and 10.000001 are out of range" sh -c "test \"\$(sqlite3 '$T/db' \"SELECT count(*) FROM sessions s JOIN patients p ON p.id=s.patient WHERE p.patient_id='S9'\")\" = 1 && grep -q \"^3,fatigue is out of range 0-10: '10.01'\" limit.csv.rejects.csv && grep -q \"^4,fatigue is out of range 0-10: '10.000001'\" limit.csv.rejects.csv"
+python3 - <<'PY'
+import zipfile
+H = ["patient_id", "session_date", "fatigue", "sleep", "focus", "pain"]
+rows = [["X9", "2025-01-01", 10, 5, 5, 5], ["X9", "2025-01-02", 10.01, 5, 5, 5],
+        ["X9", "2025-01-03", 10.000001, 5, 5, 5]]
+def cell(v):
+    if isinstance(v, str):
+        return '<c t="inlineStr"><is><t>%s</t></is></c>' % v
+    return '<c><v>%r</v></c>' % v
+sheet = ('<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+         + "".join('<row>%s</row>' % "".join(cell(v) for v in r) for r in [H] + rows)
+         + '</sheetData></worksheet>')
+with zipfile.ZipFile("limit.xlsx", "w") as z:
+    z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+    z.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+    z.writestr("xl/worksheets/sheet1.xml", sheet)
+PY
+expect 1 "number cells at and just above the scale's limit" ingest limit.xlsx
+check "xlsx: 10 is stored; 10.01 and 10.000001 are out of range" sh -c "test \"\$(sqlite3 '$T/db' \"SELECT count(*) FROM sessions s JOIN patients p ON p.id=s.patient WHERE p.patient_id='X9'\")\" = 1 && grep -q \"fatigue is out of range 0-10: '10.01'\" limit.xlsx.rejects.csv && grep -q \"fatigue is out of range 0-10: '10.000001'\" limit.xlsx.rejects.csv"
 finish

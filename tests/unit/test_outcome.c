@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <math.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "outcome.h"
@@ -353,47 +354,171 @@ static void test_pace(void **state)
 	assert_int_equal(outcome_pace(-3, INFINITY), OUTCOME_PACE_UNKNOWN);
 }
 
-/* The letter's suggested next step: each rule at its edge, and the order. */
-static void test_next_step(void **state)
+/* The next step's order (CONTRACT.md): refer back, review, none, stop,
+ * taper, continue: each rule against the one after it. */
+static void test_step_order(void **state)
 {
-	static const double mcid[2] = { MCID, MCID };
-	struct stats_course r[2];
+	struct outcome_course oc;
 	(void)state;
-	/* improved on one measure, still changing: continue */
-	r[0] = course(8, 7.0, 5.0);
-	r[0].sessions_to_response = 6;
-	r[0].plateau = 4.5;
-	r[0].s90 = 8.000001;
-	r[1] = course(8, 3.0, 3.0);
-	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 0, 0), OUTCOME_STEP_CONTINUE);
-	/* levelled off exactly at the last session: taper */
-	r[0].s90 = 8;
-	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 0, 0), OUTCOME_STEP_TAPER);
-	/* a second improved measure still changing: continue */
-	r[1] = course(8, 6.0, 4.0);
-	r[1].sessions_to_response = 7;
-	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 0, 0), OUTCOME_STEP_CONTINUE);
-	r[1].plateau = 3.9;
-	r[1].s90 = 7.5;
-	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 0, 0), OUTCOME_STEP_TAPER);
-	/* a relapse after a break outranks everything */
-	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 1, 0), OUTCOME_STEP_REFER_BACK);
-	/* worse by exactly the MCID on one measure: refer back; a hair less: not */
-	r[1] = course(8, 3.0, 5.0);
-	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 0, 0), OUTCOME_STEP_REFER_BACK);
-	r[1] = course(8, 3.0, 5.0 - 1e-6);
-	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 0, 0), OUTCOME_STEP_TAPER);
-	/* no response after exactly min_sessions: stop; one session fewer: continue */
-	r[0] = course(6, 7.0, 6.0);
-	r[1] = course(6, 5.0, 4.5);
-	assert_int_equal(outcome_next_step(r, mcid, 2, 6, 6, 0, 0), OUTCOME_STEP_STOP);
-	r[0] = course(5, 7.0, 6.0);
-	r[1] = course(5, 5.0, 4.5);
-	assert_int_equal(outcome_next_step(r, mcid, 2, 5, 6, 0, 0), OUTCOME_STEP_CONTINUE);
-	/* worse and no response: refer back comes first */
-	r[0] = course(6, 4.0, 6.0);
-	r[1] = course(6, 5.0, 4.5);
-	assert_int_equal(outcome_next_step(r, mcid, 2, 6, 6, 0, 0), OUTCOME_STEP_REFER_BACK);
+	memset(&oc, 0, sizeof(oc));
+	oc.nm = 2;
+	assert_int_equal(outcome_step_of(&oc), OUTCOME_STEP_CONTINUE);
+	oc.m[0].states = OUTCOME_RESPONDED_ST;
+	assert_int_equal(outcome_step_of(&oc), OUTCOME_STEP_CONTINUE);
+	oc.m[0].states |= OUTCOME_LEVELLED_ST;
+	assert_int_equal(outcome_step_of(&oc), OUTCOME_STEP_TAPER);
+	/* a second measure that responded and goes on: continue */
+	oc.m[1].states = OUTCOME_RESPONDED_ST;
+	assert_int_equal(outcome_step_of(&oc), OUTCOME_STEP_CONTINUE);
+	oc.m[1].states = OUTCOME_RESPONDED_ST | OUTCOME_LEVELLED_ST;
+	assert_int_equal(outcome_step_of(&oc), OUTCOME_STEP_TAPER);
+	/* levelled off without responding (a mild start) is not a taper */
+	oc.m[0].states = OUTCOME_NOT_JUDGED | OUTCOME_LEVELLED_ST;
+	oc.m[1].states = 0;
+	assert_int_equal(outcome_step_of(&oc), OUTCOME_STEP_CONTINUE);
+	oc.no_response = 1;
+	assert_int_equal(outcome_step_of(&oc), OUTCOME_STEP_STOP);
+	oc.finished = 1;
+	assert_int_equal(outcome_step_of(&oc), OUTCOME_STEP_NONE);
+	/* a lost response: review while the course goes on, none once finished */
+	oc.m[1].states = OUTCOME_LOST_ST;
+	assert_int_equal(outcome_step_of(&oc), OUTCOME_STEP_NONE);
+	oc.finished = 0;
+	assert_int_equal(outcome_step_of(&oc), OUTCOME_STEP_REVIEW);
+	/* a relapse: refer back only while still present */
+	oc.m[0].states |= OUTCOME_RELAPSE_ST;
+	assert_int_equal(outcome_step_of(&oc), OUTCOME_STEP_REVIEW);
+	oc.m[0].relapse.present = 1;
+	assert_int_equal(outcome_step_of(&oc), OUTCOME_STEP_REFER_BACK);
+	oc.m[0].relapse.present = 0;
+	oc.m[0].states = OUTCOME_WORSE_ST;
+	oc.finished = 1;
+	assert_int_equal(outcome_step_of(&oc), OUTCOME_STEP_REFER_BACK);
+	assert_string_equal(outcome_step_word(OUTCOME_STEP_REVIEW), "review");
+	assert_string_equal(outcome_step_word(OUTCOME_STEP_REFER_BACK), "refer back");
+}
+
+/* A course of n sessions on dates 'date' with two measures' scores y0, y1
+ * (NAN: not recorded), read as of 'today' with the default rules. */
+#define RN 16
+struct fx {
+	struct store_course c;
+	long date[RN];
+	double score[RN * 2];
+	struct stats_course r[2];
+	struct outcome_course oc;
+};
+static const struct outcome_rules rules = { 21, 6, 90, 28 };
+
+static void read_fx(struct fx *f, const double *y0, const double *y1, const long *date, size_t n,
+		    long today)
+{
+	static const struct stats_settings set[2] = { { 2, 0.8, NAN, 3, 4 }, { 2, 0.8, NAN, 3, 4 } };
+	double s[RN], y[RN];
+	size_t i, m, k;
+	memset(f, 0, sizeof(*f));
+	for (i = 0; i < n; i++) {
+		f->date[i] = date[i];
+		f->score[i * 2] = y0[i];
+		f->score[i * 2 + 1] = y1[i];
+	}
+	f->c.n = n;
+	f->c.date = f->date;
+	f->c.score = f->score;
+	f->c.nmeasures = 2;
+	for (m = 0; m < 2; m++) {
+		for (i = k = 0; i < n; i++)
+			if (!isnan(f->score[i * 2 + m])) {
+				s[k] = (double)(i + 1);
+				y[k++] = f->score[i * 2 + m];
+			}
+		stats_course_arrays(s, y, k, &set[m], NAN, &f->r[m]);
+	}
+	outcome_read_course(&rules, set, &f->c, NULL, f->r, 2, today, 0, 0, &f->oc);
+}
+
+/* Pain 8 -> 5.5 by session 4, then 7.5: the response was lost (issue 20's
+ * letter said "continue"); the best score and its session are the evidence. */
+static void test_reading_lost(void **state)
+{
+	static const double y0[] = { 8, 7, 6, 5.5, 7.5 }, y1[] = { 5, 5, 5, 5, 5 };
+	static const long d[] = { 100, 107, 114, 121, 128 };
+	struct fx f;
+	(void)state;
+	read_fx(&f, y0, y1, d, 5, 128);
+	assert_true(f.oc.m[0].states & OUTCOME_LOST_ST);
+	assert_false(f.oc.m[0].states & OUTCOME_RESPONDED_ST);
+	assert_int_equal(f.oc.m[0].best_session, 4);
+	assert_true(f.oc.m[0].best == 5.5);
+	assert_int_equal(f.oc.step, OUTCOME_STEP_REVIEW);
+	/* once finished (more than course_gap days later): none */
+	read_fx(&f, y0, y1, d, 5, 128 + 91);
+	assert_int_equal(f.oc.step, OUTCOME_STEP_NONE);
+	read_fx(&f, y0, y1, d, 5, 128 + 90);
+	assert_int_equal(f.oc.step, OUTCOME_STEP_REVIEW);
+}
+
+/* Pain 8 -> 5, a session without pain, then 7 or 8: the break is counted
+ * between *scored* sessions (the letter once paired all sessions). */
+static void test_reading_relapse_scored(void **state)
+{
+	static const double y1[] = { 5, 5, 5, 5 };
+	double y0[] = { 8, 5, NAN, 8 };
+	long d[] = { 100, 110, 120, 131 }; /* pain scored 110 and 131: 21 days */
+	struct fx f;
+	(void)state;
+	read_fx(&f, y0, y1, d, 4, 131);
+	assert_true(f.oc.m[0].states & OUTCOME_RELAPSE_ST);
+	assert_true(f.oc.m[0].relapse.present);
+	assert_int_equal(f.oc.m[0].relapse.date_a, 110);
+	assert_int_equal(f.oc.m[0].relapse.date_b, 131);
+	assert_int_equal(f.oc.step, OUTCOME_STEP_REFER_BACK);
+	d[3] = 130; /* 20 days: no break */
+	read_fx(&f, y0, y1, d, 4, 130);
+	assert_false(f.oc.m[0].states & OUTCOME_RELAPSE_ST);
+	/* risen by a hair less than the MCID: no relapse */
+	d[3] = 131;
+	y0[3] = 7 - 1e-6;
+	read_fx(&f, y0, y1, d, 4, 131);
+	assert_false(f.oc.m[0].states & OUTCOME_RELAPSE_ST);
+	/* a relapse of exactly the MCID, later eased: present only at y_a + MCID */
+	y0[3] = 7;
+	read_fx(&f, y0, y1, d, 4, 131);
+	assert_true(f.oc.m[0].states & OUTCOME_RELAPSE_ST);
+	assert_true(f.oc.m[0].relapse.present);
+}
+
+/* A mild baseline is not judged: never "no response". */
+static void test_reading_mild(void **state)
+{
+	static const double y0[] = { 3, 3, 2.5, 2.5, 2, 2, 1.5 }, y1[] = { 4, 4, 4, 4, 4, 4, 4 };
+	static const long d[] = { 100, 107, 114, 121, 128, 135, 142 };
+	struct fx f;
+	(void)state;
+	read_fx(&f, y0, y1, d, 7, 142);
+	assert_true(f.oc.m[0].mild);
+	assert_true(f.oc.m[0].states & OUTCOME_NOT_JUDGED);
+	assert_false(f.oc.m[0].states & OUTCOME_NO_RESPONSE_ST);
+	/* a baseline of exactly min_baseline is judged: no response after 7 */
+	assert_false(f.oc.m[1].mild);
+	assert_true(f.oc.m[1].states & OUTCOME_NO_RESPONSE_ST);
+	assert_int_equal(f.oc.step, OUTCOME_STEP_STOP);
+}
+
+/* Fewer than 3 scored sessions are not judged; 3 are. */
+static void test_reading_few(void **state)
+{
+	static const double y0[] = { 8, 6, 5 }, y1[] = { 5, NAN, NAN };
+	static const long d[] = { 100, 107, 114 };
+	struct fx f;
+	(void)state;
+	read_fx(&f, y0, y1, d, 2, 107);
+	assert_true(f.oc.m[0].states & OUTCOME_NOT_JUDGED);
+	assert_false(f.oc.m[0].states & OUTCOME_RESPONDED_ST);
+	read_fx(&f, y0, y1, d, 3, 114);
+	assert_false(f.oc.m[0].states & OUTCOME_NOT_JUDGED);
+	assert_true(f.oc.m[0].states & OUTCOME_RESPONDED_ST);
+	assert_int_equal(f.oc.m[1].states, OUTCOME_NOT_JUDGED); /* one score */
 }
 
 /* Finished: exactly course_gap days after the last session is still going on. */
@@ -406,32 +531,6 @@ static void test_course_finished(void **state)
 	assert_false(outcome_course_finished(1000, 1000, 90, 0, 5, 6)); /* one planned to go */
 	assert_true(outcome_course_finished(1000, 1000, 90, 0, 6, 6));  /* all attended */
 	assert_false(outcome_course_finished(1000, 999, 90, 0, 5, 0));  /* dated after today */
-}
-
-/* A finished course: refer back when worse or a relapse holds, else none. */
-static void test_next_step_finished(void **state)
-{
-	static const double mcid[2] = { MCID, MCID };
-	struct stats_course r[2];
-	(void)state;
-	/* improved, still changing at the end: continue while it goes on, none once finished */
-	r[0] = course(8, 7.0, 5.0);
-	r[0].sessions_to_response = 6;
-	r[1] = course(8, 3.0, 3.0);
-	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 0, 0), OUTCOME_STEP_CONTINUE);
-	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 0, 1), OUTCOME_STEP_NONE);
-	/* a relapse that still holds: refer back */
-	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 1, 1), OUTCOME_STEP_REFER_BACK);
-	/* worse by exactly the MCID: refer back; a hair less: none */
-	r[1] = course(8, 3.0, 5.0);
-	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 0, 1), OUTCOME_STEP_REFER_BACK);
-	r[1] = course(8, 3.0, 5.0 - 1e-6);
-	assert_int_equal(outcome_next_step(r, mcid, 2, 8, 6, 0, 1), OUTCOME_STEP_NONE);
-	/* no response after min_sessions: stop only while it goes on */
-	r[0] = course(6, 7.0, 6.0);
-	r[1] = course(6, 5.0, 4.5);
-	assert_int_equal(outcome_next_step(r, mcid, 2, 6, 6, 0, 0), OUTCOME_STEP_STOP);
-	assert_int_equal(outcome_next_step(r, mcid, 2, 6, 6, 0, 1), OUTCOME_STEP_NONE);
 }
 
 int main(void)
@@ -452,9 +551,12 @@ int main(void)
 		cmocka_unit_test(test_eligible),
 		cmocka_unit_test(test_levelling),
 		cmocka_unit_test(test_pace),
-		cmocka_unit_test(test_next_step),
+		cmocka_unit_test(test_step_order),
 		cmocka_unit_test(test_course_finished),
-		cmocka_unit_test(test_next_step_finished),
+		cmocka_unit_test(test_reading_lost),
+		cmocka_unit_test(test_reading_relapse_scored),
+		cmocka_unit_test(test_reading_mild),
+		cmocka_unit_test(test_reading_few),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

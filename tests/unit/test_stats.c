@@ -384,6 +384,29 @@ static void test_group_means(void **state)
 }
 
 /* Response figures count only courses whose baseline is at least min_baseline. */
+/* |RCI| >= 1.96 is reliable: 1.95 is not, exactly 1.96 is, and so is the
+ * float case of issue 20 (sd 1, r 0.5: S_diff 1; 7.96 -> 6 computes as
+ * -1.9599999999999995). */
+static void test_rci_edge(void **state)
+{
+	struct stats_settings set = defaults;
+	const double s[] = { 1, 2, 3 };
+	const double exact[] = { 7.96, 7, 6 }, short_[] = { 7.95, 7, 6 };
+	const double up[] = { 6, 7, 7.96 }, up_short[] = { 6, 7, 7.95 };
+	struct stats_course r;
+	(void)state;
+	set.reliability = 0.5;
+	stats_course_arrays(s, exact, 3, &set, 1.0, &r);
+	assert_true(fabs(r.rci + 1.96) < 1e-12);
+	assert_string_equal(r.reliable_change, "improved");
+	stats_course_arrays(s, short_, 3, &set, 1.0, &r);
+	assert_string_equal(r.reliable_change, "unchanged");
+	stats_course_arrays(s, up, 3, &set, 1.0, &r);
+	assert_string_equal(r.reliable_change, "deteriorated");
+	stats_course_arrays(s, up_short, 3, &set, 1.0, &r);
+	assert_string_equal(r.reliable_change, "unchanged");
+}
+
 static void test_eligible(void **state)
 {
 	struct stats_settings set = defaults;
@@ -439,6 +462,7 @@ int main(void)
 		cmocka_unit_test(test_group_means),
 		cmocka_unit_test(test_compare),
 		cmocka_unit_test(test_eligible),
+		cmocka_unit_test(test_rci_edge),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

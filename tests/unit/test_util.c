@@ -85,6 +85,10 @@ static void test_scores(void **state)
 	assert_int_equal(score_parse("0", 1, &v), 0);
 	assert_true(v == 0.0);
 	assert_int_equal(score_parse("10.0", 4, &v), 0);
+	/* the scale's limit at its edge: 10 is a score, a hair above is not */
+	assert_int_equal(score_parse("10", 2, &v), 0);
+	assert_int_equal(score_parse("10.01", 5, &v), -2);
+	assert_int_equal(score_parse("10.000001", 9, &v), -2);
 	assert_true(v == 10.0);
 	assert_int_equal(score_parse("0.1", 3, &v), 0);
 	assert_true(v == 0.1);
