@@ -98,11 +98,11 @@ const char *report_letter_levelling(const struct report_letter *l, size_t m, cha
 
 /* How the next step is chosen (outcome_next_step), said under the details. */
 #define REPORT_LETTER_RULES "The next step is suggested by fixed rules, first match: refer " \
-	"back when a score is worse or relapsed after a pause (once the course is completed, " \
-	"a relapse still there at its end); none when the course is completed; stop when " \
-	"no score improved by its minimal important change after the configured number of " \
-	"sessions; taper when every improved score has levelled off; else continue. The " \
-	"therapist's own recommendation replaces it."
+	"back when a score is worse, or relapsed after a break and is still up; review when " \
+	"a response was lost while the course goes on; none when the course is completed; " \
+	"stop when no score improved by its minimal important change after the configured " \
+	"number of sessions; taper when every score that responded has levelled off; else " \
+	"continue. The therapist's own recommendation replaces it."
 
 /* IN SHORT as lines, in order, for every view (text, HTML, PDF): the
  * episode, each measure (and a relapse no break shows), the breaks, the

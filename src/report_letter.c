@@ -459,8 +459,8 @@ static void refer_back_reason(struct strbuf *sb, const struct report_letter *l)
 		if (!l->note.m[m].shown || !(o->states & OUTCOME_RELAPSE_ST) || !o->relapse.present ||
 		    (o->states & OUTCOME_WORSE_ST))
 			continue;
-		sb_addf(sb, "%sa relapse of %s after a break, still present (%s against %s before "
-			"the break)", k++ ? "; " : "", l->label[m],
+		sb_addf(sb, "%s%s relapsed after a break and is still up: %s against %s before it",
+			k++ ? "; " : "", l->label[m],
 			report_num(v, sizeof(v), l->note.m[m].r.latest, 1),
 			report_num(w, sizeof(w), o->relapse.y_a, 1));
 	}
@@ -598,6 +598,23 @@ const char *report_letter_reading(const struct report_letter *l, size_t m, char 
 	return buf;
 }
 
+/* Why a measure has no reliable-change reading: its SD is estimated from
+ * the baselines of two or more courses, or set by the clinic. */
+static void no_rci(struct strbuf *sb, const struct report_letter *l)
+{
+	size_t m, k = 0;
+	for (m = 0; m < l->note.nm; m++) {
+		const struct report_note_measure *x = &l->note.m[m];
+		if (!x->shown || x->r.n < 2 || !isnan(x->r.rci))
+			continue;
+		sb_adds(sb, k++ ? ", " : " No reliable-change reading yet for ");
+		sb_adds(sb, l->label[m]);
+	}
+	if (k)
+		sb_adds(sb, ": the SD it needs is estimated from the baselines of two or more "
+			    "courses, or set with 'config set MEASURE.sd'.");
+}
+
 const char *report_letter_legend(const struct report_letter *l, char *buf, size_t n)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -612,7 +629,8 @@ const char *report_letter_legend(const struct report_letter *l, char *buf, size_
 		}
 		sb_release(&w);
 	}
-	sb_adds(&sb, "); reliable: beyond measurement error (|RCI| >= 1.96).");
+	sb_addf(&sb, "); reliable: beyond measurement error (|RCI| >= %.2f).", OUTCOME_Z95);
+	no_rci(&sb, l);
 	return done(&sb, buf, n);
 }
 

@@ -325,7 +325,7 @@ static void details(struct strbuf *h, const struct report_letter *l)
 		sb_adds(h, "</tr>\n");
 	}
 	sb_adds(h, "</table>\n<p class=\"small\">");
-	html_escape(h, "Reliable change is the Jacobson-Truax index (|RCI| >= 1.96). "
+	html_escape(h, "Reliable change is the Jacobson-Truax index (|RCI| >= " CLINIC_STR(CLINIC_Z95) "). "
 		    REPORT_LETTER_RULES);
 	sb_adds(h, "</p>\n");
 }

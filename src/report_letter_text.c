@@ -284,7 +284,7 @@ static void details(struct strbuf *t, const struct report_letter *l)
 			report_text_wrap(t, e, 2, 4);
 		}
 	}
-	report_text_wrap(t, "Reliable change is the Jacobson-Truax index (|RCI| >= 1.96). "
+	report_text_wrap(t, "Reliable change is the Jacobson-Truax index (|RCI| >= " CLINIC_STR(CLINIC_Z95) "). "
 		REPORT_LETTER_RULES, 0, 0);
 }
 

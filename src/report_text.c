@@ -212,7 +212,7 @@ static void definitions(struct strbuf *t, const struct report_note *n)
 	size_t m;
 	int first = 1;
 	sb_adds(&x, "Definitions: baseline is the first and latest the last recorded score of the "
-		    "course; reliable change is the Jacobson-Truax index (|RCI| >= 1.96), which "
+		    "course; reliable change is the Jacobson-Truax index (|RCI| >= " CLINIC_STR(CLINIC_Z95) "), which "
 		    "rests on a reliability r and an SD of the scores (the SD of the clinic's "
 		    "baselines unless configured, so it moves as courses are added):");
 	for (m = 0; m < n->nm; m++) {

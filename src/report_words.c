@@ -140,8 +140,12 @@ const char *report_expected(const struct report_note_measure *m, char *buf, size
 	};
 	char model[96];
 	double b = m->effect[1], sd = m->effect_sd[1];
-	if (!m->fit || m->model_state == REPORT_MODEL_NONE)
-		return NULL;
+	if (!m->fit || m->model_state == REPORT_MODEL_NONE) {
+		/* Say why, never a bare "-": the model is fitted only from enough courses. */
+		snprintf(buf, n, "no expected course yet: the clinic's model is fitted once %d "
+			 "courses have this score", REPORT_MODEL_MIN_COURSES);
+		return buf;
+	}
 	snprintf(model, sizeof(model), "the %s model, %ld courses",
 		 m->fit_is_indication ? "indication's" : "whole clinic's", m->fit->groups);
 	if (m->model_state == REPORT_MODEL_UNCONVERGED) {
@@ -154,8 +158,10 @@ const char *report_expected(const struct report_note_measure *m, char *buf, size
 			 "(%ld, %d needed)", m->fit->groups, REPORT_MODEL_MIN_COURSES);
 		return buf;
 	}
-	if (m->pace == OUTCOME_PACE_UNKNOWN)
-		return NULL;
+	if (m->pace == OUTCOME_PACE_UNKNOWN) {
+		snprintf(buf, n, "no comparison: this course has fewer than 2 scores of it");
+		return buf;
+	}
 	/* A slope per log session, said per doubling of the sessions: * ln 2. */
 	snprintf(buf, n, "%s the expected course (%s): %+.2f points per doubling of sessions, "
 		 "expected %+.2f (difference %+.2f, 95%% %+.2f to %+.2f)", pace[m->pace], model,

@@ -47,7 +47,8 @@ SYMTREND_GNUPLOT=/nonexistent expect 0 "the clinic report of the scenarios" repo
 check "breaks of 21-44 days: 1, 1 rose, 1 relapse" grep -q '^  21-44 days: 1 break; after 1 a score was at least the MCID higher, 1 of them a$' cr/clinic/report.txt
 check "breaks of 90+ days: 2, 1 rose, 1 relapse" grep -q '^  90+ days: 2 breaks; after 1 a score was at least the MCID higher, 1 of them a$' cr/clinic/report.txt
 st report note --patient RX --out cn
-check "RX's note: the break before the course, a relapse" grep -q '^Break of 100 days before this course: relapse - Fatigue 6.0 to 8.5\.$' cn/RX/note.txt
+check "RX's note: the break before the course, a relapse" grep -q '^Break of 100 days before this course: relapse - Fatigue 6.0 to 8.5, still$' cn/RX/note.txt
+check "RX's note: the relapse still present refers back (the letter once said continue)" grep -q '^Suggested next step: refer back (Fatigue relapsed after a break and is still up:' cn/RX/note.txt
 st report note --patient RH --out cn
 check "RH's note: the break before the course, held" grep -q '^Break of 100 days before this course: no score rose by 2 points or more\.$' cn/RH/note.txt
 st report note --patient PH --out cn

@@ -13,11 +13,21 @@
 #include "report_letter.h"
 
 static char label[] = "Fatigue";
+static struct outcome_course oc;
 
-/* A letter of one measure (MCID 2) whose course ran from day 1000 to 'to'. */
+/* A letter of one measure (MCID 2) whose course ran from day 1000 to 'to',
+ * its reading a response (finished more than course_gap days after 'to'). */
 static void letter(struct report_letter *l, long to, long today)
 {
 	memset(l, 0, sizeof(*l));
+	memset(&oc, 0, sizeof(oc));
+	oc.nm = 1;
+	oc.m[0].states = OUTCOME_RESPONDED_ST;
+	oc.m[0].min_baseline = 4;
+	oc.finished = today - to > 90;
+	oc.step = outcome_step_of(&oc);
+	l->note.oc = &oc;
+	l->note.m[0].o = &oc.m[0];
 	l->note.nm = 1;
 	l->note.m[0].shown = 1;
 	l->note.m[0].mcid = 2;
@@ -70,22 +80,15 @@ static void test_break_sentence(void **state)
 			    "Break of 30 days before this course: no score rose by 2 points or more.");
 }
 
+/* The status is the reading's: finished or not (outcome_course_finished's
+ * edges are test_outcome's). */
 static void test_status_edges(void **state)
 {
 	struct report_letter l;
 	(void)state;
 	letter(&l, 1100, 1190); /* exactly course_gap days after the last session */
 	assert_int_equal(report_letter_status(&l), REPORT_ONGOING);
-	l.today = 1191;
-	assert_int_equal(report_letter_status(&l), REPORT_COMPLETED);
-	l.today = 1100;
-	l.planned = 6;
-	l.visits.attended = 5;
-	assert_int_equal(report_letter_status(&l), REPORT_ONGOING);
-	l.visits.attended = 6;
-	assert_int_equal(report_letter_status(&l), REPORT_COMPLETED);
-	l.visits.attended = 5;
-	l.note.ncourses = 2; /* a later course has started */
+	letter(&l, 1100, 1191);
 	assert_int_equal(report_letter_status(&l), REPORT_COMPLETED);
 }
 
@@ -113,17 +116,33 @@ static void test_ago(void **state)
 				 "6 sessions.");
 }
 
-static void expect_sentence(enum outcome_change reading, enum outcome_levelling lev,
-			    enum report_status status, double latest, const char *want)
+static void expect_states(enum outcome_change reading, enum outcome_levelling lev,
+			  unsigned states, enum report_status status, double latest,
+			  const char *want)
 {
 	struct report_letter l;
 	char buf[256];
 	letter(&l, 1100, 1100);
+	oc.m[0].states = states;
 	l.note.m[0].reading = reading;
 	l.note.m[0].levelling = lev;
 	l.note.m[0].r.latest = latest;
+	if (reading == OUTCOME_ONE_SESSION)
+		l.note.m[0].r.n = 1;
 	l.status = status;
 	assert_string_equal(report_letter_measure_sentence(&l, 0, buf, sizeof(buf)), want);
+}
+
+/* The states a measure of this reading would hold: levelled off only by the
+ * reading's rule (the plateau alert's), never by the curve alone. */
+static void expect_sentence(enum outcome_change reading, enum outcome_levelling lev,
+			    enum report_status status, double latest, const char *want)
+{
+	unsigned st = reading == OUTCOME_WORSE ? OUTCOME_WORSE_ST
+		      : reading == OUTCOME_IMPROVED ? OUTCOME_RESPONDED_ST : 0;
+	if (reading == OUTCOME_IMPROVED && lev == OUTCOME_LEVEL_REACHED)
+		st |= OUTCOME_LEVELLED_ST;
+	expect_states(reading, lev, st, status, latest, want);
 }
 
 static void test_measure_sentences(void **state)
@@ -151,6 +170,50 @@ static void test_measure_sentences(void **state)
 			"Fatigue: no change (8.0 to 8.0).");
 	expect_sentence(OUTCOME_ONE_SESSION, OUTCOME_LEVEL_TOO_FEW, REPORT_ONGOING, 8,
 			"Fatigue: one score so far (8.0).");
+	/* the fitted curve has levelled off, the reading's rule has not: no claim */
+	expect_states(OUTCOME_IMPROVED, OUTCOME_LEVEL_REACHED, OUTCOME_RESPONDED_ST, REPORT_ONGOING,
+		      3.5, "Fatigue improved from 8.0 to 3.5.");
+	/* no response after the sessions that judge it */
+	expect_states(OUTCOME_NO_CLEAR_CHANGE, OUTCOME_LEVEL_UNCLEAR, OUTCOME_NO_RESPONSE_ST,
+		      REPORT_ONGOING, 7,
+		      "Fatigue: fell 1.0 (8.0 to 7.0), less than the MCID after 6 scored "
+		      "sessions: no response.");
+}
+
+/* A lost response, said plainly with its best score (issue 20: the letter
+ * said "fell 0.5 ... less than the MCID" and "continue"). */
+static void test_lost_and_mild(void **state)
+{
+	struct report_letter l;
+	char buf[256];
+	(void)state;
+	letter(&l, 1100, 1100);
+	oc.m[0].states = OUTCOME_LOST_ST;
+	oc.m[0].best = 5.5;
+	oc.m[0].best_session = 4;
+	l.note.m[0].r.latest = 7.5;
+	assert_string_equal(report_letter_measure_sentence(&l, 0, buf, sizeof(buf)),
+			    "Fatigue improved from 8.0 to 5.5 by session 4 but rose again to 7.5: "
+			    "the response was lost.");
+	oc.step = outcome_step_of(&oc);
+	l.step = oc.step;
+	assert_string_equal(report_letter_step_sentence(&l, buf, sizeof(buf)),
+			    "Suggested next step: review (the response was lost: Fatigue).");
+	/* mild at the start: said so, never "no response" */
+	letter(&l, 1100, 1100);
+	oc.m[0].states = OUTCOME_NOT_JUDGED;
+	oc.m[0].mild = 1;
+	l.note.m[0].r.baseline = 3;
+	l.note.m[0].r.latest = 1.5;
+	assert_string_equal(report_letter_measure_sentence(&l, 0, buf, sizeof(buf)),
+			    "Fatigue was mild at the start (3.0); a response is judged from a "
+			    "baseline of 4. Latest 1.5.");
+	/* two scores: not judged yet */
+	letter(&l, 1100, 1100);
+	oc.m[0].states = OUTCOME_NOT_JUDGED;
+	l.note.m[0].r.n = 2;
+	assert_string_equal(report_letter_measure_sentence(&l, 0, buf, sizeof(buf)),
+			    "Fatigue: 8.0 to 3.5 in the first two scores; judged from 3.");
 }
 
 static void test_step_sentence(void **state)
@@ -206,21 +269,23 @@ static void test_therapists(void **state)
 	assert_null(report_letter_therapists(&l, buf, sizeof(buf)));
 }
 
-/* The status line and the step come from one rule: at exactly course_gap
- * days the course goes on (continue), a day later it is completed (none). */
+/* The status line and the step come from one reading: at exactly
+ * course_gap days the course goes on (continue), a day later it is
+ * completed (none). */
 static void test_step_follows_status(void **state)
 {
 	struct report_letter l;
 	char buf[256];
 	(void)state;
 	letter(&l, 1100, 1190);
-	l.note.m[0].r.sessions_to_response = 3;
-	l.note.m[0].r.plateau = l.note.m[0].r.s90 = NAN; /* no plateau fit */
 	l.status = report_letter_status(&l);
 	assert_int_equal(l.status, REPORT_ONGOING);
 	l.step = report_letter_next_step(&l);
 	assert_int_equal(l.step, OUTCOME_STEP_CONTINUE);
-	l.today = 1191;
+	assert_string_equal(report_letter_step_sentence(&l, buf, sizeof(buf)),
+			    "Suggested next step: continue (improving, not yet levelled off: "
+			    "Fatigue).");
+	letter(&l, 1100, 1191);
 	l.status = report_letter_status(&l);
 	assert_int_equal(l.status, REPORT_COMPLETED);
 	l.step = report_letter_next_step(&l);
@@ -313,6 +378,7 @@ int main(void)
 		cmocka_unit_test(test_status_edges),
 		cmocka_unit_test(test_ago),
 		cmocka_unit_test(test_measure_sentences),
+		cmocka_unit_test(test_lost_and_mild),
 		cmocka_unit_test(test_step_sentence),
 		cmocka_unit_test(test_therapists),
 		cmocka_unit_test(test_step_follows_status),
