@@ -21,15 +21,13 @@
 #define REPORT_INDEX_PERIOD 90   /* days, the default of --period */
 #define REPORT_INDEX_MAX_DAYS 14 /* previous days' pages linked */
 
-/* The reading the page gives a measure of an active course. */
-enum report_index_reading {
-	INDEX_ONE_SESSION, INDEX_IMPROVING, INDEX_LEVELLED, INDEX_NO_CHANGE, INDEX_WORSE,
-};
-
+/* A measure of an active course: its figures and its states in the
+ * course's reading (reading.h), which the page renders and never decides. */
 struct report_index_measure {
 	size_t n;          /* scored sessions */
 	double baseline, latest, change;
-	enum report_index_reading reading;
+	unsigned states;   /* enum outcome_state bits */
+	int mild;
 };
 
 struct report_index_course {
@@ -41,13 +39,19 @@ struct report_index_course {
 	size_t nscores;                      /* sessions x nm, NAN: not recorded */
 	double *scores;
 	struct report_index_measure m[CSVIN_MAX_MEASURES];
+	enum outcome_step step;              /* the reading's next step */
 };
 
-/* One of today's alerts, with the href of the patient's letter (or NULL). */
+/* An open alert, with the href of the patient's letter (or NULL). */
 struct report_index_alert {
 	const struct store_alert *a;
 	char *letter;
 };
+
+/* The needs the headline counts patients by, in the order a director reads
+ * them; plateaus are good news, apart. */
+enum report_index_need { INDEX_WORSE, INDEX_RELAPSE, INDEX_LOST, INDEX_NO_RESPONSE,
+			 INDEX_NEEDS };
 
 /* The clinic over the courses that started in [from, to]. */
 struct report_index_period {
@@ -72,10 +76,13 @@ struct report_index {
 	int show_names;
 	size_t nm;
 	const char *names[CSVIN_MAX_MEASURES];
-	struct store_alerts alerts_; /* owned */
+	struct store_alerts alerts_; /* owned: every open alert, oldest first */
 	struct report_index_alert *alerts;
 	size_t nalerts;
+	size_t need_patients[INDEX_NEEDS]; /* patients with an open, unacknowledged alert */
+	size_t plateau_patients, acked;    /* good news; acknowledged alerts */
 	char *alert_runs;          /* "HH:MM" of today's runs, NULL: no run today */
+	char *clinic_report;       /* href of the clinic report, or NULL */
 	struct report_index_course *c;
 	size_t nc;
 	struct report_periods p;
@@ -112,7 +119,10 @@ void report_periods_text(struct strbuf *t, const char *const *names, size_t nm,
 /* The page; 'prefix' goes before every href ("" for OUT/index.html,
  * "../" for the copy in OUT/DATE/). */
 void report_index_html(struct strbuf *h, const struct report_index *x, const char *prefix);
-const char *report_index_word(enum report_index_reading r);
+/* A measure's states as the page's word ("worse", "response lost", ...). */
+const char *report_index_word(unsigned states, int mild);
+/* The need an alert kind stands for; INDEX_NEEDS for a plateau. */
+enum report_index_need report_index_need_of(const char *kind);
 
 /* Writes OUT/index.html and OUT/TODAY/index.html (when that folder exists). */
 int report_index_write(struct store *s, const struct stats_ctx *sc, const char *out_dir,

@@ -20,7 +20,7 @@
 #include "csvin.h"
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 #define STORE_BUILTIN_MEASURES CLINIC_MEASURES
 
 enum store_open_flags {
@@ -229,6 +229,9 @@ struct store_alert {
 	char *detail;       /* a short human sentence */
 	char *key;          /* what makes it the same alert as before (NULL as read back) */
 	char *day;          /* the nightly day that reported it (as read back) */
+	/* store_alerts_open: the day first raised, and who acknowledged it
+	 * when (NULL: not acknowledged). */
+	char *first_seen, *ack_user, *ack_day, *ack_note;
 };
 struct store_alerts {
 	struct store_alert *v;
@@ -241,10 +244,22 @@ void store_alerts_add(struct store_alerts *l, const char *pid, const char *cid,
 		      const char *detail, const char *key);
 void store_alerts_release(struct store_alerts *l);
 /* One nightly run on 'day' (at "HH:MM"), one transaction: the alerts of l
- * that are new or changed are marked said and stored as that run's report;
- * *reported says how many. */
+ * that are new or changed (or raised again after they closed) are marked
+ * said and stored as that run's report; *reported says how many.  The open
+ * alerts of the patients 'read' (NULL-ended; their reading was made
+ * tonight) that l does not raise again are closed. */
 int store_alerts_record(struct store *s, const char *day, const char *at,
-			const struct store_alerts *l, long *reported, struct error *err);
+			const struct store_alerts *l, char *const *read, long *reported,
+			struct error *err);
+/* The patients with an open alert (strv_free), or NULL with err. */
+char **store_alerts_open_patients(struct store *s, struct error *err);
+/* Every open alert, oldest first, with the day first raised and its
+ * acknowledgement (store_alert's first_seen, ack_*). */
+int store_alerts_open(struct store *s, struct store_alerts *out, struct error *err);
+/* Acknowledges the open alerts of kind of patient pid, by 'user' on 'day';
+ * *acked says how many (0: none open). */
+int store_alerts_ack(struct store *s, const char *pid, const char *kind, const char *day,
+		     const char *user, const char *note, long *acked, struct error *err);
 /* Days with a run whose alerts files are not written yet (strv_free), or NULL. */
 char **store_alerts_unwritten(struct store *s, struct error *err);
 /* The files of 'day' are written. */

@@ -480,6 +480,40 @@ out:
 	return ret;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* pids and the patients with an open alert, each once (strv_free), or NULL. */
+static char **alerts_read_set(struct store *s, char **pids, struct error *err)
+{
+	char **open = store_alerts_open_patients(s, err), **v;
+	size_t n = 0, k = 0, i;
+	if (!open)
+		return NULL;
+	for (i = 0; pids[i]; i++)
+		n++;
+	for (i = 0; open[i]; i++)
+		n++;
+	v = xcalloc(n + 1, sizeof(*v));
+	for (i = 0; pids[i]; i++)
+		v[k++] = xstrdup(pids[i]);
+	for (i = 0; open[i]; i++)
+		v[k++] = xstrdup(open[i]);
+	qsort(v, k, sizeof(*v), cmp_str);
+	for (i = n = 0; i < k; i++) {
+		if (n && !strcmp(v[n - 1], v[i])) {
+			free(v[i]);
+			continue;
+		}
+		v[n++] = v[i];
+	}
+	v[n] = NULL;
+	strv_free(open);
+	return v;
+}
+
 /*
  * The alerts of the active courses of the patients with new sessions.  They
  * are marked said and stored as this run's report in one transaction, and
@@ -491,7 +525,7 @@ static int alerts_step(struct run *run, char **pids, const struct stats_ctx *sc,
 {
 	struct store_alerts l = STORE_ALERTS_INIT;
 	struct alerts_cfg cfg;
-	char **days = NULL, at[32];
+	char **days = NULL, **read = NULL, at[32];
 	time_t now = time(NULL);
 	struct tm tm;
 	size_t i;
@@ -500,12 +534,17 @@ static int alerts_step(struct run *run, char **pids, const struct stats_ctx *sc,
 	if (date_parse(run->o->today, 10, &today) < 0)
 		BUG("the run date is not a date");
 	alerts_cfg_init(&cfg, run->s, today);
-	for (i = 0; pids[i]; i++)
-		if (alerts_patient(run->s, sc, pids[i], &cfg, &l, err) < 0)
+	/* Read again tonight: the patients with new sessions, and those with an
+	 * open alert (it stays open until their reading no longer raises it). */
+	read = alerts_read_set(run->s, pids, err);
+	if (!read)
+		goto out;
+	for (i = 0; read[i]; i++)
+		if (alerts_patient(run->s, sc, read[i], &cfg, &l, err) < 0)
 			goto out;
 	gmtime_r(&now, &tm);
 	strftime(at, sizeof(at), "%H:%M UTC", &tm);
-	if (store_alerts_record(run->s, run->o->today, at, &l, &run->r->alerts, err) < 0)
+	if (store_alerts_record(run->s, run->o->today, at, &l, read, &run->r->alerts, err) < 0)
 		goto out;
 	days = store_alerts_unwritten(run->s, err);
 	if (!days)
@@ -516,6 +555,7 @@ static int alerts_step(struct run *run, char **pids, const struct stats_ctx *sc,
 	ret = 0;
 out:
 	strv_free(days);
+	strv_free(read);
 	store_alerts_release(&l);
 	return ret;
 }

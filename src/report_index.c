@@ -3,6 +3,7 @@
  * alerts, the active courses, two periods compared, the day's files.
  */
 #include "report_index.h"
+#include "reading.h"
 #include "report.h"
 
 #include <dirent.h>
@@ -136,84 +137,115 @@ static void find_links(struct report_index *x, const char *out_dir, char **days)
 	}
 }
 
-static enum report_index_reading reading_of(const struct stats_course *r, double mcid)
+const char *report_index_word(unsigned st, int mild)
 {
-	switch (outcome_change_reading(r, mcid)) {
-	case OUTCOME_ONE_SESSION:
-		return INDEX_ONE_SESSION;
-	case OUTCOME_WORSE:
-		return INDEX_WORSE;
-	case OUTCOME_IMPROVED:
-	case OUTCOME_RELIABLY_IMPROVED:
-		return outcome_plateau_reached(r, mcid) ? INDEX_LEVELLED : INDEX_IMPROVING;
-	default:
-		return INDEX_NO_CHANGE;
-	}
+	if (st & OUTCOME_WORSE_ST)
+		return "worse";
+	if (st & OUTCOME_RELAPSE_ST)
+		return "relapse";
+	if (st & OUTCOME_LOST_ST)
+		return "response lost";
+	if (st & OUTCOME_NO_RESPONSE_ST)
+		return "no response";
+	if (st & OUTCOME_LEVELLED_ST)
+		return "improved, levelled off";
+	if (st & OUTCOME_RESPONDED_ST)
+		return "improved";
+	if (st & OUTCOME_IMPROVING_ST)
+		return "improving";
+	if (st & OUTCOME_NOT_JUDGED)
+		return mild ? "mild at the start" : "too few scores";
+	return "no clear change";
 }
 
-const char *report_index_word(enum report_index_reading r)
+enum report_index_need report_index_need_of(const char *kind)
 {
-	static const char *const words[] = {
-		[INDEX_ONE_SESSION] = "one session", [INDEX_IMPROVING] = "improving",
-		[INDEX_LEVELLED] = "improved, levelled off", [INDEX_NO_CHANGE] = "no clear change",
-		[INDEX_WORSE] = "worse",
-	};
-	return words[r];
+	static const char *const need[INDEX_NEEDS] = { "worse", "relapse", "response_lost",
+						      "no_response" };
+	int k;
+	for (k = 0; k < INDEX_NEEDS; k++)
+		if (!strcmp(kind, need[k]))
+			return (enum report_index_need)k;
+	return INDEX_NEEDS;
 }
 
-static void add_active(struct report_index *x, const struct stats_ctx *sc,
-		       const struct store_course *k, const char *name)
+static void add_active(struct report_index *x, const struct reading *rd, size_t k,
+		       const char *name)
 {
+	const struct store_course *kc = &rd->course[k];
 	struct report_index_course *c;
-	struct stats_course r;
 	size_t cap = x->nc, m;
 	x->c = xgrow(x->c, &cap, x->nc + 1, sizeof(*x->c));
 	c = &x->c[x->nc++];
 	memset(c, 0, sizeof(*c));
-	c->patient_id = xstrdup(k->patient_id);
-	c->course_id = xstrdup(k->course_id);
+	c->patient_id = xstrdup(kc->patient_id);
+	c->course_id = xstrdup(kc->course_id);
 	c->name = name ? xstrdup(name) : NULL;
-	c->indication = k->indication ? xstrdup(k->indication) : NULL;
-	c->therapist = k->therapist ? xstrdup(k->therapist) : NULL;
-	c->sessions = k->n;
-	c->from = k->date[0];
-	c->to = k->date[k->n - 1];
-	c->nscores = k->n;
-	c->scores = xmalloc(k->n * x->nm * sizeof(double));
+	c->indication = kc->indication ? xstrdup(kc->indication) : NULL;
+	c->therapist = kc->therapist ? xstrdup(kc->therapist) : NULL;
+	c->sessions = kc->n;
+	c->from = kc->date[0];
+	c->to = kc->date[kc->n - 1];
+	c->nscores = kc->n;
+	c->step = rd->oc[k].step;
+	c->scores = xmalloc(kc->n * x->nm * sizeof(double));
 	for (m = 0; m < x->nm; m++) {
+		const struct stats_course *r = &rd->r[k][m];
 		size_t i;
-		for (i = 0; i < k->n; i++)
+		for (i = 0; i < kc->n; i++)
 			c->scores[i * x->nm + m] =
-				m < k->nmeasures ? k->score[i * k->nmeasures + m] : NAN;
-		stats_course_compute(sc, k, m, STATS_ALL, &r);
-		c->m[m].n = r.n;
-		c->m[m].baseline = r.baseline;
-		c->m[m].latest = r.latest;
-		c->m[m].change = r.change;
-		c->m[m].reading = reading_of(&r, stats_ctx_settings(sc, m)->mcid);
+				m < kc->nmeasures ? kc->score[i * kc->nmeasures + m] : NAN;
+		c->m[m].n = r->n;
+		c->m[m].baseline = r->baseline;
+		c->m[m].latest = r->latest;
+		c->m[m].change = r->change;
+		c->m[m].states = rd->oc[k].m[m].states;
+		c->m[m].mild = rd->oc[k].m[m].mild;
 	}
 }
 
 struct active_run {
 	struct report_index *x;
 	struct store *s;
-	const struct stats_ctx *sc;
 	long today;
+	char **pids; /* the patients with an active course, in order, each once */
+	size_t n, cap;
 };
 
 static int active_course(void *arg, const struct store_course *k, struct error *err)
 {
 	struct active_run *a = arg;
-	struct store_course_visits v;
+	(void)err;
 	if (k->n == 0 || !outcome_active(k->date[k->n - 1], a->today, a->x->window))
 		return 0;
-	memset(&v, 0, sizeof(v));
-	/* The name only when the clinic asked for names on the page. */
-	if (a->x->show_names && store_course_visits(a->s, k, &v, err) < 0)
-		return -1;
-	add_active(a->x, a->sc, k, v.name);
-	store_course_visits_release(&v);
+	if (a->n && !strcmp(a->pids[a->n - 1], k->patient_id))
+		return 0; /* courses come patient by patient */
+	a->pids = xgrow(a->pids, &a->cap, a->n + 1, sizeof(*a->pids));
+	a->pids[a->n++] = xstrdup(k->patient_id);
 	return 0;
+}
+
+/* The active courses of one patient, from the patient's reading. */
+static int active_patient(struct active_run *a, const struct stats_ctx *sc,
+			  const struct outcome_rules *rules, const char *pid, struct error *err)
+{
+	struct reading rd;
+	struct store_course_visits v;
+	size_t k;
+	int rc = reading_patient(a->s, sc, rules, pid, a->today, READING_ACTIVE, &rd, err);
+	memset(&v, 0, sizeof(v));
+	for (k = 0; rc == 0 && k < rd.n; k++) {
+		if (!rd.oc[k].active)
+			continue;
+		/* The name only when the clinic asked for names on the page. */
+		if (a->x->show_names && !v.name && store_course_visits(a->s, &rd.course[k], &v, err) < 0)
+			rc = -1;
+		else
+			add_active(a->x, &rd, k, v.name);
+	}
+	store_course_visits_release(&v);
+	reading_release(&rd);
+	return rc < 0 ? -1 : 0;
 }
 
 /* The courses with a session in the alert_window days before today. */
@@ -221,20 +253,62 @@ static int find_active(struct report_index *x, struct store *s, const struct sta
 		       long today, struct error *err)
 {
 	struct store_filter f = STORE_FILTER_INIT;
-	struct active_run a = { x, s, sc, today };
-	return store_for_each_course(s, &f, active_course, &a, err);
+	struct active_run a = { x, s, today, NULL, 0, 0 };
+	struct outcome_rules rules;
+	size_t i;
+	int rc;
+	settings_rules(s, &rules);
+	rc = store_for_each_course(s, &f, active_course, &a, err);
+	for (i = 0; rc == 0 && i < a.n; i++)
+		rc = active_patient(&a, sc, &rules, a.pids[i], err);
+	for (i = 0; i < a.n; i++)
+		free(a.pids[i]);
+	free(a.pids);
+	return rc;
+}
+
+/* Patients counted once per need: the alerts are sorted by first raised,
+ * so a patient may come back; a small set of seen (need, patient). */
+static void count_needs(struct report_index *x)
+{
+	size_t i, j;
+	for (i = 0; i < x->nalerts; i++) {
+		const struct store_alert *a = x->alerts[i].a;
+		enum report_index_need k = report_index_need_of(a->kind);
+		int seen = 0;
+		if (a->ack_user) {
+			x->acked++;
+			continue;
+		}
+		for (j = 0; j < i && !seen; j++) {
+			const struct store_alert *b = x->alerts[j].a;
+			seen = !b->ack_user && report_index_need_of(b->kind) == k &&
+			       !strcmp(a->patient_id, b->patient_id);
+		}
+		if (seen)
+			continue;
+		if (k == INDEX_NEEDS)
+			x->plateau_patients++;
+		else
+			x->need_patients[k]++;
+	}
 }
 
 static int find_alerts(struct report_index *x, struct store *s, const char *out_dir,
 		       char **days, struct error *err)
 {
+	struct store_alerts today = STORE_ALERTS_INIT;
 	size_t i;
-	if (store_alerts_of_day(s, x->today, &x->alerts_, &x->alert_runs, err) < 0)
+	/* Today's runs, for the line that says when the page was brought up to date. */
+	if (store_alerts_of_day(s, x->today, &today, &x->alert_runs, err) < 0)
 		return -1;
+	store_alerts_release(&today);
 	if (x->alert_runs && !*x->alert_runs) { /* no run on that day */
 		free(x->alert_runs);
 		x->alert_runs = NULL;
 	}
+	if (store_alerts_open(s, &x->alerts_, err) < 0)
+		return -1;
 	x->nalerts = x->alerts_.n;
 	x->alerts = xcalloc(x->nalerts ? x->nalerts : 1, sizeof(*x->alerts));
 	for (i = 0; i < x->nalerts; i++) {
@@ -242,6 +316,7 @@ static int find_alerts(struct report_index *x, struct store *s, const char *out_
 		x->alerts[i].letter = find_letter(out_dir, days, x->today,
 						  x->alerts_.v[i].patient_id);
 	}
+	count_needs(x);
 	return 0;
 }
 
@@ -268,6 +343,8 @@ int report_index_build(struct store *s, const struct stats_ctx *sc, const char *
 		goto out;
 	for (i = 0; i < x->nc; i++)
 		x->c[i].letter = find_letter(out_dir, days, today, x->c[i].patient_id);
+	if (is_file(out_dir, "clinic/report.html"))
+		x->clinic_report = xstrdup("clinic/report.html");
 	find_links(x, out_dir, days);
 	rc = 0;
 out:
@@ -304,6 +381,7 @@ void report_index_release(struct report_index *x)
 	free(x->alerts);
 	store_alerts_release(&x->alerts_);
 	free(x->alert_runs);
+	free(x->clinic_report);
 	links_free(x->links, x->nlinks);
 	links_free(x->days, x->ndays);
 	memset(x, 0, sizeof(*x));

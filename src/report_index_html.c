@@ -24,7 +24,8 @@ static const char style[] =
 	"th[aria-sort]{cursor:pointer}.worse{color:#a00;font-weight:bold}"
 	"table.alerts td:nth-child(-n+4){white-space:nowrap}.better{color:#060}svg{vertical-align:middle}.note{color:#444;font-size:.9em}"
 	"@media print{body{margin:0;max-width:none;font-size:10pt}a{color:#000}"
-	"th[aria-sort]{cursor:auto}h2{break-after:avoid}tr{break-inside:avoid}}";
+	"th[aria-sort]{cursor:auto}h2{break-after:avoid}tr{break-inside:avoid}"
+	"section.act{break-after:page}table.alerts{font-size:9pt}}";
 
 /* Sorts a table by the clicked header: data-sort values, else the text. */
 static const char script[] =
@@ -44,7 +45,8 @@ static const char script[] =
 	"th.addEventListener('click',go);"
 	"th.addEventListener('keydown',function(e){if(e.key==='Enter')go();});});});";
 
-/* The alert kinds in the order a director reads them, with their headings. */
+/* The alert kinds in the order a director reads them, with their headings
+ * (index: enum report_index_need; the last, plateaus, is good news). */
 static const char *const kinds[][2] = {
 	{ "worse", "Worse: please review" },
 	{ "relapse", "Relapse after a break" },
@@ -53,6 +55,8 @@ static const char *const kinds[][2] = {
 	{ "plateau", "Levelled off after improving" },
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+static const char *const need_words[INDEX_NEEDS] = { "worse", "relapse", "response lost",
+						     "no response" };
 
 static void esc(struct strbuf *h, const char *s)
 {
@@ -100,61 +104,108 @@ static void sparkline(struct strbuf *h, const struct report_index *x,
 	sb_adds(h, "\"/></svg>");
 }
 
-static void reading_cell(struct strbuf *h, enum report_index_reading r)
+static void reading_cell(struct strbuf *h, const struct report_index_measure *im)
 {
-	if (r == INDEX_WORSE)
-		sb_adds(h, " <span class=\"worse\">&#9650; worse</span>");
+	const char *w = report_index_word(im->states, im->mild);
+	if (im->states & (OUTCOME_WORSE_ST | OUTCOME_RELAPSE_ST | OUTCOME_LOST_ST))
+		sb_addf(h, " <span class=\"worse\">&#9650; %s</span>", w);
 	else
-		sb_addf(h, " %s", report_index_word(r));
+		sb_addf(h, " %s", w);
 }
 
-static void alert_group(struct strbuf *h, const struct report_index *x, size_t k,
-			const char *prefix)
+/* The open alerts of kind k: acknowledged ones (acked 1) or those that still
+ * need a look (acked 0). */
+static size_t kind_count(const struct report_index *x, size_t k, int acked)
 {
 	size_t i, n = 0;
 	for (i = 0; i < x->nalerts; i++)
-		n += strcmp(x->alerts[i].a->kind, kinds[k][0]) == 0;
+		n += !strcmp(x->alerts[i].a->kind, kinds[k][0]) && !x->alerts[i].a->ack_user == !acked;
+	return n;
+}
+
+static void alert_row(struct strbuf *h, const struct report_index *x, size_t i, int acked,
+		      const char *prefix)
+{
+	const struct store_alert *a = x->alerts[i].a;
+	sb_adds(h, "<tr><td>");
+	link_or_text(h, prefix, x->alerts[i].letter, a->patient_id);
+	sb_adds(h, "</td><td>");
+	esc(h, a->course_id);
+	sb_adds(h, "</td><td>");
+	esc(h, a->measure && *a->measure ? a->measure : "(course)");
+	sb_adds(h, "</td><td>");
+	esc(h, a->session_date);
+	sb_adds(h, "</td><td>");
+	esc(h, a->first_seen);
+	if (a->first_seen && !strcmp(a->first_seen, x->today))
+		sb_adds(h, " (new)");
+	sb_adds(h, "</td><td>");
+	esc(h, a->detail);
+	if (acked) {
+		sb_adds(h, "</td><td>");
+		esc(h, a->ack_user);
+		sb_adds(h, ", ");
+		esc(h, a->ack_day);
+		if (a->ack_note) {
+			sb_adds(h, ": ");
+			esc(h, a->ack_note);
+		}
+	}
+	sb_adds(h, "</td></tr>\n");
+}
+
+static void alert_group(struct strbuf *h, const struct report_index *x, size_t k, int acked,
+			const char *prefix)
+{
+	size_t i, n = kind_count(x, k, acked);
 	if (!n)
 		return;
-	sb_addf(h, "<h3 id=\"alerts-%s\">%s%s (%zu)</h3>\n<table class=\"alerts\"><caption>", kinds[k][0],
-		k == 0 ? "&#9650; " : "", kinds[k][1], n);
+	sb_addf(h, "<h3 id=\"%s-%s\">%s%s (%zu)</h3>\n<table class=\"alerts\"><caption>",
+		acked ? "acked" : "alerts", kinds[k][0], k == 0 && !acked ? "&#9650; " : "",
+		kinds[k][1], n);
 	sb_addf(h, "%s: each patient links to the latest letter</caption>\n"
 		   "<thead><tr><th scope=\"col\">Patient</th><th scope=\"col\">Course</th>"
 		   "<th scope=\"col\">Measure</th><th scope=\"col\">Session</th>"
-		   "<th scope=\"col\">What</th></tr></thead><tbody>\n", kinds[k][1]);
-	for (i = 0; i < x->nalerts; i++) {
-		const struct store_alert *a = x->alerts[i].a;
-		if (strcmp(a->kind, kinds[k][0]) != 0)
-			continue;
-		sb_adds(h, "<tr><td>");
-		link_or_text(h, prefix, x->alerts[i].letter, a->patient_id);
-		sb_adds(h, "</td><td>");
-		esc(h, a->course_id);
-		sb_adds(h, "</td><td>");
-		esc(h, a->measure && *a->measure ? a->measure : "(course)");
-		sb_adds(h, "</td><td>");
-		esc(h, a->session_date);
-		sb_adds(h, "</td><td>");
-		esc(h, a->detail);
-		sb_adds(h, "</td></tr>\n");
-	}
+		   "<th scope=\"col\">First raised</th><th scope=\"col\">What</th>%s</tr></thead>"
+		   "<tbody>\n", kinds[k][1],
+		acked ? "<th scope=\"col\">Acknowledged</th>" : "");
+	for (i = 0; i < x->nalerts; i++)
+		if (!strcmp(x->alerts[i].a->kind, kinds[k][0]) && !x->alerts[i].a->ack_user == !acked)
+			alert_row(h, x, i, acked, prefix);
 	sb_adds(h, "</tbody></table>\n");
 }
 
 static void alerts_section(struct strbuf *h, const struct report_index *x, const char *prefix)
 {
-	size_t k;
-	sb_adds(h, "<h2 id=\"alerts\">Today's alerts</h2>\n");
-	if (!x->alert_runs) {
-		sb_adds(h, "<p>No nightly run today yet: no alerts to show.</p>\n");
-		return;
+	size_t k, open = 0;
+	for (k = 0; k < INDEX_NEEDS; k++)
+		open += kind_count(x, k, 0);
+	sb_adds(h, "<section class=\"act\"><h2 id=\"alerts\">Needs a look</h2>\n");
+	if (x->alert_runs) {
+		sb_adds(h, "<p>Brought up to date by today's run");
+		sb_adds(h, strchr(x->alert_runs, ',') ? "s at " : " at ");
+		esc(h, x->alert_runs);
+		sb_adds(h, ".");
+	} else {
+		sb_adds(h, "<p>No nightly run today yet: the alerts as the last run left them.");
 	}
-	sb_addf(h, "<p>%zu alert%s raised or changed by today's run%s at ", x->nalerts,
-		x->nalerts == 1 ? "" : "s", strchr(x->alert_runs, ',') ? "s" : "");
-	esc(h, x->alert_runs);
-	sb_adds(h, " (alerts concern active courses only).</p>\n");
+	sb_adds(h, " An alert stays here, with the day it was first raised, until the "
+		   "patient's reading no longer raises it or someone acknowledges it "
+		   "(<code>symtrend alerts ack PATIENT KIND</code>). Alerts concern active "
+		   "courses only.</p>\n");
+	if (!open)
+		sb_adds(h, "<p>Nothing open.</p>\n");
+	for (k = 0; k < INDEX_NEEDS; k++)
+		alert_group(h, x, k, 0, prefix);
+	sb_adds(h, "</section>\n<h2 id=\"plateaus\">Good news: levelled off after improving</h2>\n");
+	if (!kind_count(x, INDEX_NEEDS, 0))
+		sb_adds(h, "<p>None open.</p>\n");
+	alert_group(h, x, INDEX_NEEDS, 0, prefix);
+	if (!x->acked)
+		return;
+	sb_adds(h, "<h2 id=\"acked\">Acknowledged, still open</h2>\n");
 	for (k = 0; k < NKINDS; k++)
-		alert_group(h, x, k, prefix);
+		alert_group(h, x, k, 1, prefix);
 }
 
 static void course_row(struct strbuf *h, const struct report_index *x,
@@ -183,10 +234,10 @@ static void course_row(struct strbuf *h, const struct report_index *x,
 		sb_addf(h, "<td data-sort=\"%.3f\">", im->n >= 2 ? im->change : NAN);
 		sparkline(h, x, c, m);
 		sb_addf(h, " %s", im->n >= 2 ? report_signed(b, sizeof(b), im->change, 1) : "");
-		reading_cell(h, im->reading);
+		reading_cell(h, im);
 		sb_adds(h, "</td>");
 	}
-	sb_adds(h, "</tr>\n");
+	sb_addf(h, "<td>%s</td></tr>\n", outcome_step_word(c->step));
 }
 
 static void courses_section(struct strbuf *h, const struct report_index *x, const char *prefix)
@@ -200,8 +251,8 @@ static void courses_section(struct strbuf *h, const struct report_index *x, cons
 	}
 	sb_addf(h, "<table class=\"sortable\"><caption>Courses with a session in the %ld days "
 		   "before today; per measure the scores as a line (0 at the bottom, 10 at the "
-		   "top), the change since the first session and the reading. Click a header to "
-		   "sort.</caption>\n<thead><tr><th scope=\"col\">Patient</th>"
+		   "top), the change since the first session and the reading, and the course's "
+		   "suggested next step. Click a header to sort.</caption>\n<thead><tr><th scope=\"col\">Patient</th>"
 		   "<th scope=\"col\">Indication</th><th scope=\"col\">Therapist</th>"
 		   "<th scope=\"col\">Sessions</th><th scope=\"col\">Last session</th>",
 		x->window);
@@ -210,7 +261,7 @@ static void courses_section(struct strbuf *h, const struct report_index *x, cons
 		esc(h, x->names[m]);
 		sb_adds(h, "</th>");
 	}
-	sb_adds(h, "</tr></thead><tbody>\n");
+	sb_adds(h, "<th scope=\"col\">Next step</th></tr></thead><tbody>\n");
 	for (i = 0; i < x->nc; i++)
 		course_row(h, x, &x->c[i], prefix);
 	sb_adds(h, "</tbody></table>\n");
@@ -242,24 +293,49 @@ static void links_section(struct strbuf *h, const struct report_index *x, const 
 	sb_adds(h, "</ul>\n");
 }
 
+/* The headline: patients (not alerts) by need, plateaus apart. */
+static void headline(struct strbuf *h, const struct report_index *x)
+{
+	size_t k, any = 0;
+	for (k = 0; k < INDEX_NEEDS; k++)
+		any += x->need_patients[k];
+	if (!any) {
+		sb_adds(h, "<p>No patient needs a look today.");
+	} else {
+		sb_adds(h, "<p class=\"worse\">&#9650; Patients who need a look: ");
+		for (k = 0, any = 0; k < INDEX_NEEDS; k++) {
+			if (!x->need_patients[k])
+				continue;
+			sb_addf(h, "%s<a href=\"#alerts-%s\">%zu %s</a>", any++ ? ", " : "",
+				kinds[k][0], x->need_patients[k], need_words[k]);
+		}
+		sb_adds(h, " (a patient may have several needs).");
+	}
+	if (x->plateau_patients)
+		sb_addf(h, " Good news: <a href=\"#plateaus\">%zu patient%s levelled off after "
+			   "improving</a>.", x->plateau_patients, x->plateau_patients == 1 ? "" : "s");
+	if (x->acked)
+		sb_addf(h, " <a href=\"#acked\">%zu acknowledged</a>.", x->acked);
+	sb_adds(h, "</p>\n");
+}
+
 void report_index_html(struct strbuf *h, const struct report_index *x, const char *prefix)
 {
-	size_t nworse = 0, i;
-	for (i = 0; i < x->nalerts; i++)
-		nworse += strcmp(x->alerts[i].a->kind, "worse") == 0;
 	sb_addf(h, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 		   "<meta name=\"viewport\" content=\"width=device-width\">"
 		   "<title>symtrend: the clinic on %s</title><style>%s</style></head>\n<body>\n"
 		   "<h1>The clinic on %s</h1>\n<p>", x->today, style, x->today);
-	sb_addf(h, "<a href=\"#alerts\">%zu alert%s today</a> &middot; "
+	sb_addf(h, "<a href=\"#alerts\">needs a look</a> &middot; "
 		   "<a href=\"#active\">%zu active course%s</a> &middot; "
-		   "<a href=\"#period\">the last %ld days against the %ld before</a> &middot; "
-		   "<a href=\"#files\">today's files</a></p>\n",
-		x->nalerts, x->nalerts == 1 ? "" : "s", x->nc, x->nc == 1 ? "" : "s", x->p.period,
-		x->p.period);
-	if (nworse)
-		sb_addf(h, "<p class=\"worse\">&#9650; %zu alert%s of worsening: please review "
-			   "first.</p>\n", nworse, nworse == 1 ? "" : "s");
+		   "<a href=\"#period\">the last %ld days against the %ld before</a> &middot; ",
+		x->nc, x->nc == 1 ? "" : "s", x->p.period, x->p.period);
+	if (x->clinic_report) {
+		sb_addf(h, "<a href=\"%s", prefix);
+		esc(h, x->clinic_report);
+		sb_adds(h, "\">the clinic report</a> &middot; ");
+	}
+	sb_adds(h, "<a href=\"#files\">today's files</a></p>\n");
+	headline(h, x);
 	alerts_section(h, x, prefix);
 	courses_section(h, x, prefix);
 	report_periods_html(h, x->names, x->nm, &x->p);

@@ -100,6 +100,16 @@ static const char *const migration[STORE_SCHEMA_VERSION] = {
 	"  detail TEXT NOT NULL, PRIMARY KEY(run, seq)) WITHOUT ROWID;",
 	/* 5: ids folded (NFKC) as ingest folds them now: refold_ids. */
 	"",
+	/* 6: alerts carried from night to night until the reading no longer
+	 * raises them (open), with what they said; acknowledgements by a person. */
+	"ALTER TABLE alerts ADD COLUMN open INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE alerts ADD COLUMN said TEXT;"
+	"ALTER TABLE alerts ADD COLUMN session_date TEXT;"
+	"ALTER TABLE alerts ADD COLUMN closed TEXT;"
+	"CREATE TABLE alert_acks(patient_id TEXT NOT NULL, course_id TEXT NOT NULL,"
+	"  measure TEXT NOT NULL, kind TEXT NOT NULL, first_seen TEXT NOT NULL,"
+	"  day TEXT NOT NULL, user TEXT NOT NULL, note TEXT,"
+	"  PRIMARY KEY(patient_id, course_id, measure, kind, first_seen)) WITHOUT ROWID;",
 };
 
 static int sql_fail(struct store *s, struct error *err, const char *what)
@@ -1816,6 +1826,7 @@ void store_alerts_release(struct store_alerts *l)
 		struct store_alert *a = &l->v[i];
 		free(a->patient_id); free(a->course_id); free(a->measure); free(a->kind);
 		free(a->session_date); free(a->detail); free(a->key); free(a->day);
+		free(a->first_seen); free(a->ack_user); free(a->ack_day); free(a->ack_note);
 	}
 	free(l->v);
 	memset(l, 0, sizeof(*l));
@@ -1825,23 +1836,30 @@ void store_alerts_release(struct store_alerts *l)
 static int alert_changed(struct store *s, const struct store_alert *a, const char *day,
 			 struct error *err)
 {
-	sqlite3_stmt *st = bound(s, err, "SELECT detail FROM alerts WHERE patient_id=? AND"
+	sqlite3_stmt *st = bound(s, err, "SELECT detail, open FROM alerts WHERE patient_id=? AND"
 				    " course_id=? AND measure=? AND kind=?", "tttt",
 				 a->patient_id, a->course_id, a->measure, a->kind);
 	int rc, same = 0;
 	if (!st)
 		return -1;
 	rc = sqlite3_step(st);
+	/* Said again when its key changed, or when it had closed and is raised anew
+	 * (open 2: open before tonight, still to be confirmed). */
 	if (rc == SQLITE_ROW)
-		same = !strcmp((const char *)sqlite3_column_text(st, 0), a->key);
+		same = !strcmp((const char *)sqlite3_column_text(st, 0), a->key) &&
+		       sqlite3_column_int(st, 1) != 0;
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return sql_fail(s, err, "cannot read alerts");
 	if (run_once(s, bound(s, err, "INSERT INTO alerts(patient_id, course_id, measure, kind,"
-				  " detail, first_seen, last_seen) VALUES(?1,?2,?3,?4,?5,?6,?6)"
+				  " detail, first_seen, last_seen, open, said, session_date)"
+				  " VALUES(?1,?2,?3,?4,?5,?6,?6,1,?7,?8)"
 				  " ON CONFLICT DO UPDATE SET detail=excluded.detail,"
-				  " last_seen=excluded.last_seen", "tttttt", a->patient_id,
-				  a->course_id, a->measure, a->kind, a->key, day),
+				  " first_seen=CASE WHEN open=0 THEN excluded.first_seen ELSE first_seen END,"
+				  " last_seen=excluded.last_seen, open=1, closed=NULL, said=excluded.said,"
+				  " session_date=excluded.session_date", "tttttttt", a->patient_id,
+				  a->course_id, a->measure, a->kind, a->key, day, a->detail,
+				  a->session_date),
 		     "cannot record alert", err) < 0)
 		return -1;
 	return same ? 0 : 1;
@@ -1857,8 +1875,21 @@ static int report_row(struct store *s, sqlite3_int64 run, long seq, const struct
 			"cannot record alert", err);
 }
 
+/* The open alerts of the patients read tonight, to be confirmed (open 2):
+ * what the reading raises again becomes 1, the rest closes. */
+static int alerts_pending(struct store *s, char *const *pids, struct error *err)
+{
+	size_t i;
+	for (i = 0; pids && pids[i]; i++)
+		if (run_once(s, bound(s, err, "UPDATE alerts SET open=2 WHERE patient_id=? AND open=1",
+				      "t", pids[i]), "cannot record alert", err) < 0)
+			return -1;
+	return 0;
+}
+
 int store_alerts_record(struct store *s, const char *day, const char *at,
-			const struct store_alerts *l, long *reported, struct error *err)
+			const struct store_alerts *l, char *const *read, long *reported,
+			struct error *err)
 {
 	sqlite3_int64 run;
 	size_t i;
@@ -1867,6 +1898,8 @@ int store_alerts_record(struct store *s, const char *day, const char *at,
 	*reported = 0;
 	if (exec(s, "BEGIN IMMEDIATE", err) < 0)
 		return -1;
+	if (alerts_pending(s, read, err) < 0)
+		goto fail;
 	if (run_once(s, bound(s, err, "INSERT INTO alert_runs(day, at) VALUES(?, ?)", "tt", day,
 			      at), "cannot record the alerts run", err) < 0)
 		goto fail;
@@ -1876,6 +1909,9 @@ int store_alerts_record(struct store *s, const char *day, const char *at,
 		if (rc < 0 || (rc == 1 && report_row(s, run, seq++, &l->v[i], err) < 0))
 			goto fail;
 	}
+	if (run_once(s, bound(s, err, "UPDATE alerts SET open=0, closed=? WHERE open=2", "t", day),
+		     "cannot close alerts", err) < 0)
+		goto fail;
 	if (exec(s, "COMMIT", err) < 0)
 		goto fail;
 	*reported = seq;
@@ -1959,4 +1995,67 @@ int store_alerts_of_day(struct store *s, const char *day, struct store_alerts *o
 	else
 		sb_release(&at);
 	return 0;
+}
+
+/* Open alerts and acknowledgements ---------------------------------------- */
+
+int store_alerts_open(struct store *s, struct store_alerts *out, struct error *err)
+{
+	sqlite3_stmt *st = prepare(s, "SELECT a.patient_id, a.course_id, a.measure, a.kind,"
+				      " coalesce(a.session_date, ''), coalesce(a.said, a.detail),"
+				      " a.first_seen, k.user, k.day, k.note FROM alerts a"
+				      " LEFT JOIN alert_acks k ON k.patient_id=a.patient_id AND"
+				      " k.course_id=a.course_id AND k.measure=a.measure AND"
+				      " k.kind=a.kind AND k.first_seen=a.first_seen"
+				      " WHERE a.open=1 ORDER BY a.first_seen, a.patient_id, a.course_id,"
+				      " a.kind, a.measure", err);
+	int rc;
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_alert *a;
+		store_alerts_add(out, (const char *)sqlite3_column_text(st, 0),
+				 (const char *)sqlite3_column_text(st, 1),
+				 (const char *)sqlite3_column_text(st, 2),
+				 (const char *)sqlite3_column_text(st, 3),
+				 (const char *)sqlite3_column_text(st, 4),
+				 (const char *)sqlite3_column_text(st, 5), NULL);
+		a = &out->v[out->n - 1];
+		a->first_seen = col_dup(st, 6);
+		a->ack_user = col_dup(st, 7);
+		a->ack_day = col_dup(st, 8);
+		a->ack_note = col_dup(st, 9);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sql_fail(s, err, "cannot read alerts");
+	return 0;
+}
+
+int store_alerts_ack(struct store *s, const char *pid, const char *kind, const char *day,
+		     const char *user, const char *note, long *acked, struct error *err)
+{
+	sqlite3_stmt *st = bound(s, err, "INSERT OR IGNORE INTO alert_acks(patient_id, course_id,"
+				    " measure, kind, first_seen, day, user, note)"
+				    " SELECT patient_id, course_id, measure, kind, first_seen, ?3, ?4, ?5"
+				    " FROM alerts WHERE patient_id=?1 AND kind=?2 AND open=1", "ttttt",
+				 pid, kind, day, user, note);
+	int rc;
+	if (!st)
+		return -1;
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sql_fail(s, err, "cannot record the acknowledgement");
+	*acked = sqlite3_changes(s->db);
+	return 0;
+}
+
+char **store_alerts_open_patients(struct store *s, struct error *err)
+{
+	sqlite3_stmt *st = prepare(s, "SELECT DISTINCT patient_id FROM alerts WHERE open=1"
+				      " ORDER BY patient_id", err);
+	if (!st)
+		return NULL;
+	return text_rows(s, st, 0, NULL, "cannot read alerts", err);
 }

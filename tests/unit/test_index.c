@@ -19,9 +19,11 @@ static size_t count(const char *h, const char *needle)
 }
 
 static struct store_alert alert_worse = { "P<1>", "P1-C1", "pain", "worse", "2026-03-10",
-					  "pain 4.0 -> 6.5 (+2.5)", NULL, "2026-03-12" };
+					  "pain 4.0 -> 6.5 (+2.5)", NULL, "2026-03-12",
+					  "2026-03-12", NULL, NULL, NULL };
 static struct store_alert alert_plateau = { "P2", "P2-C1", "fatigue", "plateau", "2026-03-09",
-					    "levelled off", NULL, "2026-03-12" };
+					    "levelled off", NULL, "2026-03-12",
+					    "2026-03-05", NULL, NULL, NULL };
 
 static void page(struct report_index *x, struct report_index_course *c, double *scores,
 		 struct report_index_alert *al, struct report_index_link *ln)
@@ -42,8 +44,10 @@ static void page(struct report_index *x, struct report_index_course *c, double *
 	c->sessions = 3;
 	c->nscores = 3;
 	c->scores = scores;
-	c->m[0] = (struct report_index_measure){ 3, 8, 5, -3, INDEX_IMPROVING };
-	c->m[1] = (struct report_index_measure){ 2, 4, 6.5, 2.5, INDEX_WORSE };
+	c->m[0] = (struct report_index_measure){ 3, 8, 5, -3, OUTCOME_IMPROVING_ST, 0 };
+	c->m[1] = (struct report_index_measure){ 2, 4, 6.5, 2.5,
+						 OUTCOME_WORSE_ST | OUTCOME_NOT_JUDGED, 0 };
+	c->step = OUTCOME_STEP_REFER_BACK;
 	x->c = c;
 	x->nc = 1;
 	al[0].a = &alert_plateau;
@@ -51,6 +55,8 @@ static void page(struct report_index *x, struct report_index_course *c, double *
 	al[1].letter = c->letter;
 	x->alerts = al;
 	x->nalerts = 2;
+	x->need_patients[INDEX_WORSE] = 1;
+	x->plateau_patients = 1;
 	x->alert_runs = "02:00";
 	ln[0].href = "clinic/report.html";
 	ln[0].label = "Clinic report";
@@ -88,7 +94,12 @@ static void test_render(void **state)
 	/* worse first, as a word and a mark, and the review line */
 	assert_true(strstr(h.buf, "id=\"alerts-worse\"") < strstr(h.buf, "id=\"alerts-plateau\""));
 	assert_non_null(strstr(h.buf, "&#9650; worse"));
-	assert_non_null(strstr(h.buf, "1 alert of worsening: please review"));
+	/* the headline counts patients by need; plateaus apart, as good news */
+	assert_non_null(strstr(h.buf, "Patients who need a look: <a href=\"#alerts-worse\">1 worse</a>"));
+	assert_non_null(strstr(h.buf, "Good news: <a href=\"#plateaus\">1 patient levelled off"));
+	assert_true(strstr(h.buf, "id=\"plateaus\"") < strstr(h.buf, "id=\"alerts-plateau\""));
+	/* the course's next step, as the letter says it */
+	assert_non_null(strstr(h.buf, "<td>refer back</td></tr>"));
 	/* the letter link with the prefix; every table captioned */
 	assert_int_equal(count(h.buf, "href=\"2026-03-12/notes/P_1_-abc/note.html\""), 2);
 	assert_int_equal(count(h.buf, "<table"), count(h.buf, "<caption>"));
@@ -159,12 +170,19 @@ static void test_render(void **state)
 	sb_release(&h);
 }
 
+/* The page's word for a measure renders its states, the most urgent first. */
 static void test_words(void **state)
 {
 	(void)state;
-	assert_string_equal(report_index_word(INDEX_WORSE), "worse");
-	assert_string_equal(report_index_word(INDEX_LEVELLED), "improved, levelled off");
-	assert_string_equal(report_index_word(INDEX_NO_CHANGE), "no clear change");
+	assert_string_equal(report_index_word(OUTCOME_WORSE_ST | OUTCOME_LEVELLED_ST, 0), "worse");
+	assert_string_equal(report_index_word(OUTCOME_RESPONDED_ST | OUTCOME_LEVELLED_ST, 0),
+			    "improved, levelled off");
+	assert_string_equal(report_index_word(OUTCOME_LOST_ST | OUTCOME_RELAPSE_ST, 0), "relapse");
+	assert_string_equal(report_index_word(OUTCOME_NOT_JUDGED, 1), "mild at the start");
+	assert_string_equal(report_index_word(OUTCOME_NOT_JUDGED, 0), "too few scores");
+	assert_string_equal(report_index_word(0, 0), "no clear change");
+	assert_int_equal(report_index_need_of("response_lost"), INDEX_LOST);
+	assert_int_equal(report_index_need_of("plateau"), INDEX_NEEDS);
 }
 
 int main(void)
