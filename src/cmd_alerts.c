@@ -43,7 +43,9 @@ static int ack(struct cmd_ctx *ctx, const struct alerts_args *a, int argc, char 
 {
 	struct error err = ERROR_INIT;
 	char today[11], user[256];
+	struct store *w;
 	long n = 0, cp;
+	int rc;
 	size_t k;
 	if (argc != 3)
 		return cmd_usage(&cmd_alerts_entry, "alerts ack takes PATIENT_ID KIND");
@@ -58,7 +60,12 @@ static int ack(struct cmd_ctx *ctx, const struct alerts_args *a, int argc, char 
 				 "--note is one line of plain text, at most 500 bytes");
 	cmd_today(today);
 	user_name(user, sizeof(user));
-	if (store_alerts_ack(ctx->store, argv[1], argv[2], today, user, a->note, &n, &err) < 0)
+	/* Listing reads; acknowledging writes: the database again, read-write. */
+	if (store_open(store_path(ctx->store), STORE_WRITE, &w, &err) < 0)
+		return cmd_error(&err);
+	rc = store_alerts_ack(w, argv[1], argv[2], today, user, a->note, &n, &err);
+	store_free(w);
+	if (rc < 0)
 		return cmd_error(&err);
 	if (n == 0) {
 		error_set(&err, ERR_INPUT, NULL, 0, "no open %s alert for that patient", argv[2]);

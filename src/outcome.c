@@ -266,7 +266,9 @@ static void read_measure(const struct outcome_rules *rules, const struct stats_s
 		st |= OUTCOME_RELAPSE_ST;
 		x->relapse.present = outcome_relapse_holds(x->relapse.y_a, r->latest, set->mcid);
 	}
-	if (outcome_response_lost(r, set->mcid)) {
+	/* From a mild start a response is not judged, nor is its loss (the
+	 * clinic's response figures leave such courses out too). */
+	if (!x->mild && outcome_response_lost(r, set->mcid)) {
 		st |= OUTCOME_LOST_ST;
 		best_after_response(c, m, r, x);
 	}

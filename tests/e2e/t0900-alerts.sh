@@ -60,6 +60,18 @@ expect 0 "a second night" nightly --inbox in --out rep
 check "the second night says nothing again" sh -c 'test "$(wc -l <rep/2026-02-01/alerts.csv)" -eq 1 && grep -q ": 0 new or changed" rep/2026-02-01/alerts.txt'
 expect 0 "symtrend alerts: the latest night's, none" alerts --format csv
 check "symtrend alerts: header only" test "$(wc -l <out)" -eq 1
+# ... but the morning page still lists yesterday's open alerts, with the day
+# first raised (issue 20: the next night showed "0 alerts today").
+check "the second night's page keeps the open alerts, first raised the night before" grep -q '<td>RL-C1</td><td>fatigue</td><td>2026-01-27</td><td>2026-01-31</td>' rep/index.html
+check "the headline counts patients, not alerts: RI and RL lost a response, RG too" grep -q '>3 response lost<' rep/index.html
+check "plateaus are apart, as good news" grep -q 'Good news: <a href="#plateaus">1 patient levelled off' rep/index.html
+expect 0 "alerts ack: a person has seen RL's lost response" alerts ack RL response_lost --note "called, booked two more"
+check "ack says how many and who" grep -q '^alerts: 1 open response_lost alert acknowledged by .* on 2026-02-01$' out
+expect 1 "alerts ack of an alert that is not open" alerts ack RL worse
+expect 2 "alerts ack of an unknown kind" alerts ack RL nonsense
+expect 2 "alerts ack: a note with a bidi control is refused" alerts ack RL response_lost --note "$(printf 'a\342\200\256b')"
+st report index --out rep
+check "the acknowledged alert is listed apart, with its note" sh -c "grep -q 'id=\"acked-response_lost\"' rep/index.html && grep -q 'called, booked two more' rep/index.html && grep -q '>2 response lost<' rep/index.html"
 
 # A reliable deterioration below the MCID is worse too (a small SD: S_diff 0.32).
 mkdir -p in2 && cp "$DATA/scenarios.csv" in2/ && touch -d '10 minutes ago' in2/scenarios.csv
@@ -74,6 +86,16 @@ SYMTREND_TODAY=2026-02-03
 expect 0 "a night with a patient id that looks like a formula" nightly --inbox in --out rep
 check "one file, one alert: singular" grep -q ': 1 file (0 refused, 0 waiting), 2 sessions stored, 0 rejected, 0 conflicts, 1 note, 1 alert ->' out
 check "alerts.csv: the formula is quoted and neutralised" grep -q "^\"'=W9\",\"'=W9-C1\",fatigue,worse," rep/2026-02-03/alerts.csv
+
+# RL responds again: its reading no longer raises the lost response, which
+# closes (and is no longer on the page).
+printf 'patient_id,session_date,fatigue,sleep,focus,pain\nRL,2026-02-03,4,,,\n' >in/rl.csv
+touch -d '10 minutes ago' in/rl.csv
+SYMTREND_TODAY=2026-02-04
+expect 0 "a night in which RL responds again" nightly --inbox in --out rep
+check "RL's lost response is closed on that night" test "$(sqlv "SELECT open || ' ' || closed FROM alerts WHERE patient_id='RL' AND kind='response_lost'")" = "0 2026-02-04"
+check "and is gone from the page" sh -c "! grep -q '<td>RL-C1</td><td>fatigue</td><td>2026-01-27</td>' rep/index.html"
+check "RI's, whose reading did not change, is still open" test "$(sqlv "SELECT open || ' ' || first_seen FROM alerts WHERE patient_id='RI' AND kind='response_lost'")" = "1 2026-01-31"
 
 # No nightly run yet: symtrend alerts lists nothing.
 "$SYMTREND" --db "$T/empty.db" init >/dev/null 2>&1
