@@ -268,6 +268,11 @@ const char *report_reliable_basis(const struct report_note_measure *m, char *buf
 	"are high at referral tend to fall on their own (regression to the mean)."
 /* Response figures count the eligible courses (baseline >= min_baseline): how
  * many of them responded, never did, or lost it; how many were left out. */
+/* Beside the before/after table: what an uncontrolled change can and cannot say. */
+#define REPORT_UNCONTROLLED_NOTE "These are before/after changes of uncontrolled courses: " \
+	"natural recovery, regression to the mean, other care and who came to the clinic are " \
+	"not separated from the treatment. The p values say the scores changed, not that the " \
+	"treatment changed them."
 #define REPORT_ELIGIBLE_NOTE "Response figures count the eligible courses: a baseline of at least " \
 	"the measure's min_baseline (a symptom mild at baseline cannot improve by the MCID). " \
 	"A responder's latest score is at least the MCID below baseline. The Kaplan-Meier " \
@@ -302,6 +307,9 @@ const char *report_fair_level(const struct report_clinic *c, char *buf, size_t n
 /* Which model gave the expected change: "the change expected by the whole
  * clinic's model (...)", naming the indications that had their own. */
 const char *report_fair_basis(const struct report_clinic *c, char *buf, size_t n);
+/* 1 when every indication's courses were compared with its own model for
+ * every measure: only then is the comparison of therapists called fair. */
+int report_fair_adjusted(const struct report_clinic *c);
 /* "74 courses from 60 patients (14 patients with more than one course); the
  * tests and intervals treat courses as independent." */
 const char *report_independence(const struct report_clinic *c, char *buf, size_t n);

@@ -162,7 +162,8 @@ static void clinic_table(struct strbuf *h, const struct report_clinic *c)
 	for (m = 0; m < c->nm; m++)
 		if (report_listed(m, &c->cl[m]))
 			clinic_row(h, c->names[m], &c->cl[m]);
-	sb_adds(h, "</table>\n<p>" REPORT_ELIGIBLE_NOTE "</p>\n<ul>\n");
+	sb_adds(h, "</table>\n<p class=\"note\">" REPORT_UNCONTROLLED_NOTE "</p>\n<p>"
+		   REPORT_ELIGIBLE_NOTE "</p>\n<ul>\n");
 	for (m = 0; m < c->nm; m++) {
 		char w[256];
 		if (!report_listed(m, &c->cl[m]))
@@ -242,8 +243,11 @@ static void fair_section(struct strbuf *h, const struct report_clinic *c)
 	size_t m, k;
 	if (!c->has_fair)
 		return;
-	sb_adds(h, "<h2>Therapists compared with the expected course</h2>\n<p>Mean deviation of "
-		   "each therapist's courses from ");
+	sb_adds(h, report_fair_adjusted(c)
+		   ? "<h2>Therapists compared fairly with the expected course</h2>\n"
+		   : "<h2>Therapists against the expected course</h2>\n<p><strong>Not a fair "
+		     "comparison:</strong> indication is not adjusted for everywhere (see below).</p>\n");
+	sb_adds(h, "<p>Mean deviation of each therapist's courses from ");
 	html_escape(h, report_fair_basis(c, basis, sizeof(basis)));
 	sb_adds(h, ", adjusted for baseline; negative is better than expected. ");
 	html_escape(h, report_fair_level(c, ci, sizeof(ci)));

@@ -460,7 +460,11 @@ static void fair_section(struct strbuf *t, const struct report_clinic *c)
 	if (!c->has_fair)
 		return;
 	/* The basis names indications: data, made plain. */
-	sb_adds(&head, "Therapists compared fairly: mean deviation of their courses' change from ");
+	sb_adds(&head, report_fair_adjusted(c)
+			       ? "Therapists compared fairly: mean deviation of their courses' change from "
+			       : "Therapists against the expected course (not a fair comparison: "
+				 "indication is not adjusted for everywhere): mean deviation of their "
+				 "courses' change from ");
 	plain(&head, report_fair_basis(c, basis, sizeof(basis)));
 	sb_adds(&head, ", adjusted for baseline; negative = better than expected; courses, mean "
 		       "deviation (interval).");
@@ -550,6 +554,7 @@ void report_clinic_text(struct strbuf *t, const struct report_clinic *c)
 {
 	clinic_header(t, c);
 	clinic_table(t, c);
+	wrap(t, REPORT_UNCONTROLLED_NOTE, 0, 0);
 	at_risk_table(t, c);
 	break_table(t, c);
 	if (c->periods.period > 0)

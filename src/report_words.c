@@ -318,6 +318,18 @@ static int add_words(char *buf, size_t n, size_t *used, const char *a, const cha
 	return 0;
 }
 
+int report_fair_adjusted(const struct report_clinic *c)
+{
+	unsigned all = 0;
+	size_t m, i;
+	for (m = 0; m < c->nm && m < STORE_BUILTIN_MEASURES; m++)
+		all |= 1u << m;
+	for (i = 0; i < c->nind; i++)
+		if ((c->ind[i].own_model & all) != all)
+			return 0;
+	return c->nind > 0;
+}
+
 const char *report_fair_basis(const struct report_clinic *c, char *buf, size_t n)
 {
 	unsigned all = 0;
