@@ -25,6 +25,11 @@
  * change of exactly the MCID counts. */
 #define CLINIC_SCORE_EPS 1e-9
 
+/* The clinic report's break lengths: relapse_gap to 44 days, 45 to 89, 90
+ * or more (a break of 90 days or more starts a new derived course). */
+#define CLINIC_BREAK_MID 45
+#define CLINIC_BREAK_LONG 90
+
 /* Days without a session that start a new derived course (course_gap). */
 #define CLINIC_COURSE_GAP_DEFAULT 90
 

@@ -16,6 +16,8 @@
 #include "outcome.h"
 #include "store.h"
 
+#include <stddef.h>
+
 enum setting_type {
 	SETTING_INT,    /* whole number, min..max inclusive */
 	SETTING_NUMBER, /* decimal number, min..max (SETTING_MIN_OPEN/MAX_OPEN exclude them) */
@@ -40,7 +42,29 @@ struct setting {
 	const char *(*def_of)(const struct store *s, size_t measure);
 	/* A check of its own after the type's (an encoding iconv knows), or NULL. */
 	int (*check)(const char *value, struct error *err);
+	/* Where settings_load puts the value: an offset into struct
+	 * clinic_settings, or for a per-measure row into struct
+	 * settings_measure (long for SETTING_INT, double for SETTING_NUMBER,
+	 * char * for SETTING_TEXT). */
+	size_t off;
 };
+
+/* The settings as the clinic's rules, typed, loaded once per command. */
+struct settings_measure {
+	double mcid, reliability, sd, cutoff, min_baseline; /* sd NAN: "auto" */
+	char *label, *instrument;
+};
+struct clinic_settings {
+	long alert_window, course_gap, index_period, index_show_names;
+	long no_response_sessions, relapse_gap, settle_seconds;
+	char *input_encoding, *clinic_name, *clinic_address, *clinic_phone, *clinic_email;
+	size_t nm;
+	struct settings_measure m[CSVIN_MAX_MEASURES];
+};
+/* Every row of the table into cs: the stored value when valid, else the
+ * default (the one place settings are read by key). */
+void settings_load(struct store *s, struct clinic_settings *cs);
+void settings_release(struct clinic_settings *cs);
 
 extern const struct setting settings_table[];
 
@@ -52,7 +76,9 @@ int settings_check(const struct store *s, const char *key, const char *value,
 /* The default of a key as text, or NULL for an unknown key. */
 const char *settings_default(const struct store *s, const char *key);
 
-/* Typed getters: the stored value, or the default when unset or not valid. */
+/* Typed getters by key, for settings_load and the settings' own tests:
+ * the stored value, or the default when unset or not valid.  Everything
+ * else reads struct clinic_settings. */
 long settings_long(struct store *s, const char *key);
 /* NAN for the row's word ("auto") and for an unknown key. */
 double settings_number(struct store *s, const char *key);
@@ -60,7 +86,9 @@ double settings_number(struct store *s, const char *key);
 char *settings_text(struct store *s, const char *key);
 
 /* The clinic's rules of a reading (relapse_gap, no_response_sessions,
- * course_gap, alert_window), read once. */
+ * course_gap, alert_window). */
+void settings_rules_of(const struct clinic_settings *cs, struct outcome_rules *out);
+/* The same, loading the settings for it. */
 void settings_rules(struct store *s, struct outcome_rules *out);
 
 /* Calls fn with every key, in the order of 'config list': the rows, each

@@ -33,6 +33,9 @@ struct store;
 /* Opens the database; on success *out is freed with store_free. */
 int store_open(const char *path, int flags, struct store **out, struct error *err);
 void store_free(struct store *s);
+/* Days without a session that start a new derived course: the course_gap
+ * setting as settings_load read it (the contract's default until set). */
+void store_set_course_gap(struct store *s, long days);
 /* The database file's path as opened. */
 const char *store_path(const struct store *s);
 /* Schema version of the file as opened (after any migration). */

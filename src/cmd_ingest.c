@@ -151,6 +151,8 @@ static int apply_settings(struct cmd_ctx *ctx, const struct ingest_args *a)
 		if (r == 0)
 			fprintf(stderr, "ingest: measure '%s' declared\n", a->measures.v[i]);
 	}
+	if (a->course_gap)
+		store_set_course_gap(ctx->store, strtol(a->course_gap, NULL, 10));
 	if (a->course_gap && store_config_set(ctx->store, "course_gap", a->course_gap, &err) < 0)
 		return cmd_error(&err);
 	return EXIT_OK;

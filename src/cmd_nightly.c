@@ -70,6 +70,7 @@ static const struct opt nightly_options[] = {
 
 static int cmd_nightly(struct cmd_ctx *ctx, void *opts, int argc, char **argv)
 {
+	struct clinic_settings cs;
 	const struct nightly_args *a = opts;
 	struct nightly_opts o = { 0 };
 	struct progress prog;
@@ -90,8 +91,9 @@ static int cmd_nightly(struct cmd_ctx *ctx, void *opts, int argc, char **argv)
 			       a->settle);
 	if (rc != EXIT_OK)
 		return rc;
-	o.settle_seconds = a->settle ? strtol(a->settle, NULL, 10)
-				     : settings_long(ctx->store, "settle_seconds");
+	settings_load(ctx->store, &cs);
+	o.settle_seconds = a->settle ? strtol(a->settle, NULL, 10) : cs.settle_seconds;
+	settings_release(&cs);
 	cmd_today(day);
 	o.today = day;
 	if (isatty(STDERR_FILENO)) {

@@ -56,8 +56,12 @@ static int report_index_cmd(struct store *s, const char *out, long period)
 		fprintf(stderr, "symtrend: cannot create folder '%s': %s\n", out, strerror(errno));
 		return EXIT_FAILURE_IO;
 	}
-	if (period < 1)
-		period = settings_long(s, "index_period");
+	if (period < 1) {
+		struct clinic_settings cs;
+		settings_load(s, &cs);
+		period = cs.index_period;
+		settings_release(&cs);
+	}
 	sc = stats_ctx_new(s, &err);
 	if (!sc)
 		return cmd_error(&err);

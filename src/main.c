@@ -173,6 +173,7 @@ static int finish_stdout(int rc)
 
 static int open_db(const struct cmd_entry *e, struct cmd_ctx *ctx, struct error *err)
 {
+	struct clinic_settings cs;
 	int flags = 0;
 	if (!ctx->db_path)
 		ctx->db_path = getenv("SYMTREND_DB");
@@ -184,7 +185,13 @@ static int open_db(const struct cmd_entry *e, struct cmd_ctx *ctx, struct error 
 		flags |= STORE_WRITE;
 	if (e->flags & CMD_CREATE)
 		flags |= STORE_CREATE;
-	return store_open(ctx->db_path, flags, &ctx->store, err);
+	if (store_open(ctx->db_path, flags, &ctx->store, err) < 0)
+		return -1;
+	/* The settings the store itself needs, read and bounded by settings.c. */
+	settings_load(ctx->store, &cs);
+	store_set_course_gap(ctx->store, cs.course_gap);
+	settings_release(&cs);
+	return 0;
 }
 
 /* Parses the command's options (and the global ones after its name), sets up, runs it. */

@@ -37,6 +37,7 @@ struct run {
 	char **files;             /* the inbox's, in the order taken */
 	struct strbuf plan;
 	struct report_run rr; /* the reports' setup, kept for the morning page */
+	struct clinic_settings cs; /* the settings, loaded once */
 };
 
 static void logf_(struct run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -630,7 +631,7 @@ static char **note_patients(struct run *run, long min_file, struct error *err)
 	if (date_parse(run->o->today, 10, &today) < 0)
 		BUG("the run date is not a date");
 	pids = store_patients_active_since(run->s, min_file,
-					   today - settings_long(run->s, "alert_window"),
+					   today - run->cs.alert_window,
 					   &run->r->notes_left, err);
 	if (!pids)
 		return NULL;
@@ -695,7 +696,7 @@ static int write_summary(struct run *run, struct error *err)
 	if (r->notes_left)
 		sb_addf(&sm, "          %ld with no session in the last %ld days (history): no note "
 			     "tonight, 'symtrend report note --patient ID' writes one\n",
-			r->notes_left, settings_long(run->s, "alert_window"));
+			r->notes_left, run->cs.alert_window);
 	if (r->chart_error) {
 		sb_adds(&sm, "charts:   FAILED, notes and the clinic report have none tonight: ");
 		sb_adds(&sm, r->chart_error); /* escaped */
@@ -812,7 +813,7 @@ static int night_reports(struct run *run, struct error *err)
 static int write_index(struct run *run, struct error *err)
 {
 	return report_index_write(run->s, run->rr.sc, run->o->out, run->o->today,
-				  settings_long(run->s, "index_period"), err);
+				  run->cs.index_period, err);
 }
 
 static int say_done(struct run *run, struct error *err)
@@ -845,6 +846,7 @@ int nightly_run(struct store *s, const struct nightly_opts *o, struct nightly_re
 	memset(r, 0, sizeof(*r));
 	memset(&run, 0, sizeof(run));
 	run.s = s;
+	settings_load(s, &run.cs);
 	run.o = o;
 	run.r = r;
 	run.lock = -1;
@@ -876,6 +878,7 @@ out:
 	if (run.lock >= 0)
 		close(run.lock);
 	report_run_release(&run.rr);
+	settings_release(&run.cs);
 	sb_release(&run.plan);
 	strv_free(run.files);
 	free(run.day_dir);

@@ -549,6 +549,7 @@ int report_clinic_build(struct store *s, const struct stats_ctx *sc,
 			const char *today, const char *spool_near, struct report_clinic *c,
 			struct error *err)
 {
+	struct clinic_settings cs;
 	struct clinic_run *run = xcalloc(1, sizeof(*run));
 	size_t m;
 	long day;
@@ -561,19 +562,19 @@ int report_clinic_build(struct store *s, const struct stats_ctx *sc,
 	c->to = f->to;
 	c->today = today;
 	c->last_date = STORE_DATE_OPEN;
-	c->no_response_sessions = settings_long(s, "no_response_sessions");
-	c->relapse_gap = settings_long(s, "relapse_gap");
+	settings_load(s, &cs);
+	c->no_response_sessions = cs.no_response_sessions;
+	c->relapse_gap = cs.relapse_gap;
 	/* Break lengths: relapse_gap (21) to 44 days, 45 to 89, 90 or more. */
 	c->bands[0].lo = c->relapse_gap;
-	c->bands[1].lo = c->relapse_gap > 45 ? c->relapse_gap : 45;
-	c->bands[2].lo = c->relapse_gap > 90 ? c->relapse_gap : 90;
+	c->bands[1].lo = c->relapse_gap > CLINIC_BREAK_MID ? c->relapse_gap : CLINIC_BREAK_MID;
+	c->bands[2].lo = c->relapse_gap > CLINIC_BREAK_LONG ? c->relapse_gap : CLINIC_BREAK_LONG;
 	c->nm = store_measure_count(s);
 	/* The periods before today, from the same pass; a dated window has none. */
 	if (f->from == STORE_DATE_OPEN && f->to == STORE_DATE_OPEN &&
 	    date_parse(today, strlen(today), &day) == 0)
-		run->periods = report_period_acc_new(c->nm, day,
-						     settings_long(s, "index_period"),
-						     &c->periods);
+		run->periods = report_period_acc_new(c->nm, day, cs.index_period, &c->periods);
+	settings_release(&cs);
 	for (m = 0; m < c->nm; m++) {
 		c->names[m] = store_measure_name(s, m);
 		c->mcid[m] = stats_ctx_settings(sc, m)->mcid;

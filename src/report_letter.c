@@ -12,20 +12,27 @@
 
 static const char *mcid_num(char *buf, size_t n, double v);
 
+/* Takes a loaded setting's string (settings_release then frees nothing of it). */
+static char *take(char **p)
+{
+	char *v = *p;
+	*p = NULL;
+	return v;
+}
+
 static void settings(struct report_letter *l, struct store *s)
 {
+	struct clinic_settings cs;
 	size_t m, first = (size_t)-1;
-	char key[64];
-	l->clinic_name = settings_text(s, "clinic_name");
-	l->clinic_address = settings_text(s, "clinic_address");
-	l->clinic_phone = settings_text(s, "clinic_phone");
-	l->clinic_email = settings_text(s, "clinic_email");
+	settings_load(s, &cs);
+	l->clinic_name = take(&cs.clinic_name);
+	l->clinic_address = take(&cs.clinic_address);
+	l->clinic_phone = take(&cs.clinic_phone);
+	l->clinic_email = take(&cs.clinic_email);
 	l->same_instrument = 1;
 	for (m = 0; m < l->note.nm; m++) {
-		snprintf(key, sizeof(key), "%s.label", l->note.m[m].name);
-		l->label[m] = settings_text(s, key);
-		snprintf(key, sizeof(key), "%s.instrument", l->note.m[m].name);
-		l->instrument[m] = settings_text(s, key);
+		l->label[m] = take(&cs.m[m].label);
+		l->instrument[m] = take(&cs.m[m].instrument);
 		if (!l->note.m[m].shown)
 			continue;
 		if (first == (size_t)-1)
@@ -33,9 +40,10 @@ static void settings(struct report_letter *l, struct store *s)
 		else if (strcmp(l->instrument[m], l->instrument[first]) != 0)
 			l->same_instrument = 0;
 	}
-	l->course_gap = settings_long(s, "course_gap");
-	l->relapse_gap = settings_long(s, "relapse_gap");
-	l->no_response_sessions = settings_long(s, "no_response_sessions");
+	l->course_gap = cs.course_gap;
+	l->relapse_gap = cs.relapse_gap;
+	l->no_response_sessions = cs.no_response_sessions;
+	settings_release(&cs);
 }
 
 int report_letter_planned(const struct report_note *n, const struct store_course_visits *v)

@@ -4,6 +4,7 @@
 #include "settings.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,45 +17,53 @@ static const char *measure_label(const struct store *s, size_t m);
  * to say (MEASURE.instrument). */
 #define INSTRUMENT_DEFAULT "0-10 rating, 0 = no symptom, 10 = worst imaginable"
 
-#define INT_ROW(k, d, lo, hi, h) { (k), SETTING_INT, 0, (d), (lo), (hi), NULL, (h), NULL, NULL }
-#define TEXT_ROW(k, f, d, len, h, fn) { (k), SETTING_TEXT, (f), (d), 0, (len), NULL, (h), (fn), NULL }
+#define CS(field) offsetof(struct clinic_settings, field)
+#define SM(field) offsetof(struct settings_measure, field)
+#define INT_ROW(k, d, lo, hi, h) \
+	{ #k, SETTING_INT, 0, (d), (lo), (hi), NULL, (h), NULL, NULL, CS(k) }
+#define TEXT_ROW(k, f, d, len, h, fn, o) \
+	{ #k, SETTING_TEXT, (f), (d), 0, (len), NULL, (h), (fn), NULL, (o) }
 #define PM SETTING_PER_MEASURE
 
 const struct setting settings_table[] = {
-	INT_ROW("alert_window", "28", 0, 3650,
+	INT_ROW(alert_window, "28", 0, 3650,
 		"nightly: notes and alerts for patients with a session\n"
 		"in the days before the run date, this many"),
-	INT_ROW("course_gap", CLINIC_STR(CLINIC_COURSE_GAP_DEFAULT), 1, 3650,
+	INT_ROW(course_gap, CLINIC_STR(CLINIC_COURSE_GAP_DEFAULT), 1, 3650,
 		"days without a session that start a new course"),
-	INT_ROW("index_period", "90", 1, 3650, "morning page: days compared with the days before"),
-	INT_ROW("index_show_names", "0", 0, 1, "morning page: 1 shows patient names beside ids"),
-	INT_ROW("no_response_sessions", "6", 2, 1000,
+	INT_ROW(index_period, "90", 1, 3650, "morning page: days compared with the days before"),
+	INT_ROW(index_show_names, "0", 0, 1, "morning page: 1 shows patient names beside ids"),
+	INT_ROW(no_response_sessions, "6", 2, 1000,
 		"nightly: sessions without response before an alert"),
-	INT_ROW("relapse_gap", "21", 1, 3650, "nightly: days of pause that count as a break"),
-	INT_ROW("settle_seconds", "60", 0, 86400, "nightly: files modified more recently wait"),
+	INT_ROW(relapse_gap, "21", 1, 3650, "nightly: days of pause that count as a break"),
+	INT_ROW(settle_seconds, "60", 0, 86400, "nightly: files modified more recently wait"),
 	{ "input_encoding", SETTING_TEXT, 0, "UTF-8", 0, 32, NULL,
-	  "encoding of CSV files without a BOM (ingest, nightly)", NULL, decode_check_encoding },
+	  "encoding of CSV files without a BOM (ingest, nightly)", NULL, decode_check_encoding,
+	  CS(input_encoding) },
 	{ "mcid", SETTING_NUMBER, PM | SETTING_MIN_OPEN, "2", 0, CLINIC_SCORE_MAX, NULL,
-	  "minimal clinically important difference", NULL, NULL },
+	  "minimal clinically important difference", NULL, NULL, SM(mcid) },
 	{ "reliability", SETTING_NUMBER, PM | SETTING_MAX_OPEN, "0.8", 0, 1, NULL,
-	  "r of the reliable change index", NULL, NULL },
+	  "r of the reliable change index", NULL, NULL, SM(reliability) },
 	{ "sd", SETTING_NUMBER, PM | SETTING_MIN_OPEN, "auto", 0, CLINIC_SCORE_MAX, "auto",
-	  "SD for the RCI (auto: SD of the baselines)", NULL, NULL },
+	  "SD for the RCI (auto: SD of the baselines)", NULL, NULL, SM(sd) },
 	{ "cutoff", SETTING_NUMBER, PM, "3", CLINIC_SCORE_MIN, CLINIC_SCORE_MAX, NULL,
-	  "'recovered' at or below this score", NULL, NULL },
+	  "'recovered' at or below this score", NULL, NULL, SM(cutoff) },
 	{ "min_baseline", SETTING_NUMBER, PM, "4", CLINIC_SCORE_MIN, CLINIC_SCORE_MAX, NULL,
-	  "response figures count courses with a baseline at least this", NULL, NULL },
-	TEXT_ROW("label", PM, "", 40, "the measure's name in letters (fatigue: Fatigue)",
-		 measure_label),
-	TEXT_ROW("instrument", PM, INSTRUMENT_DEFAULT, 200,
+	  "response figures count courses with a baseline at least this", NULL, NULL,
+	  SM(min_baseline) },
+	TEXT_ROW(label, PM, "", 40, "the measure's name in letters (fatigue: Fatigue)",
+		 measure_label, SM(label)),
+	TEXT_ROW(instrument, PM, INSTRUMENT_DEFAULT, 200,
 		 "what the score is, for letters (e.g. 'single-item\n"
-		 "0-10 numeric rating, rated by the patient')", NULL),
-	TEXT_ROW("clinic_name", 0, "", 128, "letterhead of referral letters: the clinic's name",
-		 NULL),
-	TEXT_ROW("clinic_address", 0, "", 200, "letterhead: the address, one line", NULL),
-	TEXT_ROW("clinic_phone", 0, "", 64, "letterhead: the phone number", NULL),
-	TEXT_ROW("clinic_email", 0, "", 254, "letterhead: the email address", NULL),
-	{ NULL, SETTING_INT, 0, NULL, 0, 0, NULL, NULL, NULL, NULL },
+		 "0-10 numeric rating, rated by the patient')", NULL, SM(instrument)),
+	TEXT_ROW(clinic_name, 0, "", 128, "letterhead of referral letters: the clinic's name",
+		 NULL, CS(clinic_name)),
+	TEXT_ROW(clinic_address, 0, "", 200, "letterhead: the address, one line", NULL,
+		 CS(clinic_address)),
+	TEXT_ROW(clinic_phone, 0, "", 64, "letterhead: the phone number", NULL, CS(clinic_phone)),
+	TEXT_ROW(clinic_email, 0, "", 254, "letterhead: the email address", NULL,
+		 CS(clinic_email)),
+	{ NULL, SETTING_INT, 0, NULL, 0, 0, NULL, NULL, NULL, NULL, 0 },
 };
 
 static const char *measure_label(const struct store *s, size_t m)
@@ -259,10 +268,76 @@ void settings_help(FILE *out)
 	}
 }
 
+/* One row's value into base + row->off. */
+static void load_row(struct store *s, const struct setting *row, const char *key, char *base)
+{
+	switch (row->type) {
+	case SETTING_INT:
+		*(long *)(void *)(base + row->off) = settings_long(s, key);
+		break;
+	case SETTING_NUMBER:
+		*(double *)(void *)(base + row->off) = settings_number(s, key);
+		break;
+	default:
+		*(char **)(void *)(base + row->off) = settings_text(s, key);
+		break;
+	}
+}
+
+void settings_load(struct store *s, struct clinic_settings *cs)
+{
+	const struct setting *row;
+	size_t m;
+	memset(cs, 0, sizeof(*cs));
+	cs->nm = store_measure_count(s);
+	for (row = settings_table; row->key; row++) {
+		if (!(row->flags & SETTING_PER_MEASURE)) {
+			load_row(s, row, row->key, (char *)cs);
+			continue;
+		}
+		for (m = 0; m < cs->nm; m++) {
+			char key[96];
+			snprintf(key, sizeof(key), "%s.%s", store_measure_name(s, m), row->key);
+			load_row(s, row, key, (char *)&cs->m[m]);
+		}
+	}
+}
+
+/* The text rows' strings, freed through the same offsets. */
+static void release_row(const struct setting *row, char *base)
+{
+	if (row->type == SETTING_TEXT) {
+		char **p = (char **)(void *)(base + row->off);
+		free(*p);
+		*p = NULL;
+	}
+}
+
+void settings_release(struct clinic_settings *cs)
+{
+	const struct setting *row;
+	size_t m;
+	for (row = settings_table; row->key; row++) {
+		if (!(row->flags & SETTING_PER_MEASURE))
+			release_row(row, (char *)cs);
+		else
+			for (m = 0; m < cs->nm; m++)
+				release_row(row, (char *)&cs->m[m]);
+	}
+}
+
+void settings_rules_of(const struct clinic_settings *cs, struct outcome_rules *out)
+{
+	out->relapse_gap = cs->relapse_gap;
+	out->no_response_sessions = cs->no_response_sessions;
+	out->course_gap = cs->course_gap;
+	out->alert_window = cs->alert_window;
+}
+
 void settings_rules(struct store *s, struct outcome_rules *out)
 {
-	out->relapse_gap = settings_long(s, "relapse_gap");
-	out->no_response_sessions = settings_long(s, "no_response_sessions");
-	out->course_gap = settings_long(s, "course_gap");
-	out->alert_window = settings_long(s, "alert_window");
+	struct clinic_settings cs;
+	settings_load(s, &cs);
+	settings_rules_of(&cs, out);
+	settings_release(&cs);
 }

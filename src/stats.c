@@ -69,19 +69,13 @@ static int add_baselines(void *arg, const struct store_course *c, struct error *
 	return 0;
 }
 
-static double measure_setting(struct store *s, const char *measure, const char *what)
-{
-	char key[64];
-	snprintf(key, sizeof(key), "%s.%s", measure, what);
-	return settings_number(s, key);
-}
-
 struct stats_ctx *stats_ctx_new_visit(struct store *s,
 				      void (*visit)(void *arg, const struct store_course *c),
 				      void *arg, struct error *err)
 {
 	struct stats_ctx *ctx = xcalloc(1, sizeof(*ctx));
 	struct store_filter f = STORE_FILTER_INIT;
+	struct clinic_settings cs;
 	struct baselines b;
 	size_t m, i;
 	int need_pass = 0;
@@ -90,17 +84,19 @@ struct stats_ctx *stats_ctx_new_visit(struct store *s,
 	for (i = 1; i < TQ_TABLE; i++)
 		ctx->tq[i] = gsl_cdf_tdist_Qinv(0.025, (double)i);
 	ctx->nmeasures = store_measure_count(s);
+	settings_load(s, &cs);
 	for (m = 0; m < ctx->nmeasures; m++) {
-		const char *name = store_measure_name(s, m);
-		ctx->set[m].mcid = measure_setting(s, name, "mcid");
-		ctx->set[m].reliability = measure_setting(s, name, "reliability");
-		ctx->set[m].sd = measure_setting(s, name, "sd");
-		ctx->set[m].cutoff = measure_setting(s, name, "cutoff");
-		ctx->set[m].min_baseline = measure_setting(s, name, "min_baseline");
+		const struct settings_measure *sm = &cs.m[m];
+		ctx->set[m].mcid = sm->mcid;
+		ctx->set[m].reliability = sm->reliability;
+		ctx->set[m].sd = sm->sd;
+		ctx->set[m].cutoff = sm->cutoff;
+		ctx->set[m].min_baseline = sm->min_baseline;
 		ctx->sd[m] = ctx->set[m].sd;
 		if (isnan(ctx->sd[m]))
 			need_pass = 1;
 	}
+	settings_release(&cs);
 	if (!need_pass && !visit)
 		return ctx;
 	/* The RCI's SD is that of the baselines over every course. */

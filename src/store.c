@@ -33,6 +33,7 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	int version;
+	long course_gap; /* the course_gap setting (store_set_course_gap) */
 	size_t nmeasures;
 	char *measure[CSVIN_MAX_MEASURES];
 	sqlite3_int64 measure_id[CSVIN_MAX_MEASURES];
@@ -1267,13 +1268,16 @@ size_t store_course_points(const struct store_course *c, size_t m, double *s, do
 	return n;
 }
 
-/* The course_gap setting (validated when set; settings.h has its row). */
+/* The course_gap setting: settings.c reads and bounds it, the command sets
+ * it here (store_set_course_gap); the contract's default until then. */
 static long course_gap(struct store *s)
 {
-	char *g = store_config_get(s, "course_gap");
-	long gap = g ? strtol(g, NULL, 10) : 0;
-	free(g);
-	return gap > 0 ? gap : CLINIC_COURSE_GAP_DEFAULT;
+	return s->course_gap > 0 ? s->course_gap : CLINIC_COURSE_GAP_DEFAULT;
+}
+
+void store_set_course_gap(struct store *s, long days)
+{
+	s->course_gap = days;
 }
 
 int store_iter_open(struct store *s, const struct store_filter *f,

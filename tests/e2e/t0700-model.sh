@@ -33,7 +33,10 @@ check "note: one expected-course line per measure, naming its model" test "$(gre
 check "note: P001's steady improvement is ahead of the clinic's" sh -c "grep -A4 '^Fatigue\$' rep/P001/note.txt | grep -q '^  ahead of the expected course'"
 check "note: the expected trajectory is in the chart script" sh -c "command -v gnuplot >/dev/null || exit 0; grep -q 'expected from first score' rep/P001/course.svg"
 st report clinic --out rep
-check "clinic report: therapists compared against the expected change" grep -q '^Therapists compared fairly' rep/clinic/report.txt
-check "clinic report: every therapist per measure, with an interval" test "$(sed -n '/^Therapists compared fairly/,/^A course counts for/p' rep/clinic/report.txt | grep -c ' to ')" -eq 16
+# The sample's indications have too few courses for models of their own: the
+# comparison is against the clinic's model, and says it is not fair (issue 20).
+check "clinic report: therapists against the expected change, not called fair" sh -c "grep -q '^Therapists against the expected course (not a fair comparison:' rep/clinic/report.txt && ! grep -q 'compared fairly' rep/clinic/report.txt"
+check "clinic report: every therapist per measure, with an interval" test "$(sed -n '/^Therapists against the expected course/,/^A course counts for/p' rep/clinic/report.txt | grep -c ' to ')" -eq 16
+check "clinic report: the uncontrolled-course caveat beside the before/after table" grep -q '^These are before/after changes of uncontrolled courses' rep/clinic/report.txt
 check "clinic report: the fair comparison says plainly that no interval excludes 0, and how far they reach" grep -q "^No difference from the expected change was detected: every adjusted interval\$" rep/clinic/report.txt
 finish

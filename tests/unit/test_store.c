@@ -207,7 +207,7 @@ static void test_courses(void **state)
 	assert_int_equal(store_iter_next(it, &co, &err), 0);
 	store_iter_free(it);
 	/* A wider gap merges them; filters pick one course. */
-	assert_int_equal(store_config_set(s, "course_gap", "100", &err), 0);
+	store_set_course_gap(s, 100); /* the command sets what settings_load read */
 	f.course_id = "P1-C1";
 	assert_int_equal(store_iter_open(s, &f, &it, &err), 0);
 	assert_int_equal(store_iter_next(it, &co, &err), 1);
@@ -239,7 +239,10 @@ static void test_migrate_v2(void **state)
 	assert_int_equal(store_ingest_session(s, &r, 2, &o, &err), 0);
 	assert_int_equal(store_ingest_commit(s, &c, 0, "", &err), 0);
 	store_free(s);
-	cmd = xasprintf("sqlite3 '%s' 'DROP TABLE alert_reports; DROP TABLE alert_runs;"
+	cmd = xasprintf("sqlite3 '%s' 'DROP TABLE alert_acks; ALTER TABLE alerts DROP COLUMN open;"
+			" ALTER TABLE alerts DROP COLUMN said; ALTER TABLE alerts DROP COLUMN session_date;"
+			" ALTER TABLE alerts DROP COLUMN closed;"
+			" DROP TABLE alert_reports; DROP TABLE alert_runs;"
 			" DROP TABLE therapists;"
 			" ALTER TABLE sessions DROP COLUMN attendance;"
 			" ALTER TABLE sessions DROP COLUMN adverse_event;"
