@@ -118,7 +118,7 @@ st ingest relapse.csv
 st report note --patient R1 --out relapse
 st report note --patient R2 --out relapse
 check "completed, a relapse that still holds: refer back" sh -c \
-	"grep -q '^Pause of 21 days after session 4: relapse - Fatigue 5.0 to 7.5\.$' relapse/R1/note.txt && grep -q '^Suggested next step: refer back (relapse after a pause, still up at the end)\.$' relapse/R1/note.txt"
+	"grep -q '^Pause of 21 days after session 4: relapse - Fatigue 5.0 to 7.5, still present\.$' relapse/R1/note.txt && grep -q '^Suggested next step: refer back (Fatigue relapsed after a break and is still up:$' relapse/R1/note.txt"
 check "completed, the relapse came back down: none" sh -c \
 	"grep -q '^Pause of 21 days after session 4: relapse - Fatigue 5.0 to 7.5\.$' relapse/R2/note.txt && grep -q '^Suggested next step: none (the course was completed on 2026-02-19)\.$' relapse/R2/note.txt"
 # A worse course: refer back.
