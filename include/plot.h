@@ -78,6 +78,22 @@ void plot_script_course(struct strbuf *sb, const char *out_base, const char *tit
 			const struct plot_panel *panels, size_t npanels,
 			const double *breaks, size_t nbreaks, unsigned formats);
 
+/*
+ * The episode of care on a date axis: one panel per measure, each course's
+ * scores a line of their own (a course ends where course[k] changes), the
+ * breaks shaded (pairs from, to in days) and each course's start marked.
+ */
+struct plot_dated {
+	const char *name;  /* the measure's label */
+	size_t n;
+	const double *day; /* days since 1970-01-01 */
+	const double *y;
+	const size_t *course; /* the course index of each point */
+};
+void plot_script_episode(struct strbuf *sb, const char *out_base, const char *title,
+			 const struct plot_dated *panels, size_t npanels, const double *breaks,
+			 size_t nbreaks, const double *starts, size_t nstarts, unsigned formats);
+
 /* Mean score by session number with its 95% band, one panel per measure. */
 struct plot_band {
 	const char *name;

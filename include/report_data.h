@@ -320,7 +320,18 @@ const char *report_eligible_counts(const struct stats_clinic *r, char *buf, size
 /* Charts and files (report_charts.c) ------------------------------------- */
 
 /* Queues the note's course chart OUT/.../course.{svg,png} (base without extension). */
-void report_charts_note(struct report_batch *b, const struct report_note *n, const char *base);
+/* The course chart; labels[m] the measure's name as the letter says it
+ * (NULL: the measure's name). */
+void report_charts_note(struct report_batch *b, const struct report_note *n,
+			char *const *labels, const char *base);
+/* Its caption, naming only what the chart draws (caller frees). */
+char *report_charts_note_caption(const struct report_note *n);
+/* The episode of care on a date axis, when it holds more than one course
+ * (report_charts_has_episode); its caption (caller frees). */
+int report_charts_has_episode(const struct report_note *n);
+void report_charts_episode(struct report_batch *b, const struct report_note *n,
+			   char *const *labels, const char *base);
+char *report_charts_episode_caption(const struct report_note *n);
 /* Queues the clinic charts; bases[5] (caller frees): means, waterfall,
  * rates-therapist, rates-indication, km. */
 void report_charts_clinic(struct report_batch *b, const struct report_clinic *c, const char *dir,

@@ -540,7 +540,7 @@ static void course_plot(struct strbuf *body, const struct plot_panel *p, size_t 
 	if (isfinite(p->baseline) && isfinite(p->mcid))
 		sb_adds(body, "NaN with boxes fc rgb '#e4e4e4' fs solid title 'MCID band from baseline', ");
 	if (nbreaks)
-		sb_adds(body, "NaN with lines dt 3 lw 2 lc rgb '#444444' title 'break', ");
+		sb_adds(body, "NaN with lines dt 3 lw 2 lc rgb '#444444' title 'pause', ");
 	if (p->n) {
 		snprintf(name, sizeof(name), "M%zu", i);
 		sb_addf(body, "$%s using 2:3 with linespoints lw 2 %s title 'score'", name, STYLE(0));
@@ -579,6 +579,80 @@ void plot_script_course(struct strbuf *sb, const char *out_base, const char *tit
 		course_frame(&body, p, xmax, breaks, nbreaks);
 		course_plot(&body, p, i, nbreaks);
 	}
+	layout(npanels, &rows, &cols);
+	two_terminals(sb, out_base, title, &body, 1, rows, cols, formats);
+	sb_release(&body);
+}
+
+/* The dated scores as one block, a blank line between courses (gnuplot
+ * draws no line across it); x in seconds for the time axis. */
+static void dated_block(struct strbuf *sb, const char *name, const struct plot_dated *p)
+{
+	size_t i;
+	sb_addf(sb, "$%s << EOD\n", name);
+	for (i = 0; i < p->n; i++) {
+		if (i && p->course[i] != p->course[i - 1])
+			sb_addc(sb, '\n');
+		num(sb, p->day[i] * 86400.0);
+		sb_addc(sb, ' ');
+		num(sb, p->y[i]);
+		sb_addc(sb, '\n');
+	}
+	sb_adds(sb, "EOD\n");
+}
+
+/* A dated panel's frame: the time axis, the shaded breaks, the starts. */
+static void dated_frame(struct strbuf *body, const struct plot_dated *p, const double *breaks,
+			size_t nbreaks, const double *starts, size_t nstarts)
+{
+	size_t k;
+	panel_title(body, p->name);
+	sb_adds(body, "set xdata time\nset timefmt '%s'\nset format x '%b %y'\n"
+		      "set yrange [0:10]\nset xlabel 'date'\n"
+		      "set ylabel 'score (0-10, lower is better)'\nunset object\nunset arrow\n"
+		      "set xtics rotate by -30\nset key top right box opaque font ',9'\n");
+	for (k = 0; k < nbreaks; k++) {
+		sb_addf(body, "set object %zu rect from first ", k + 1);
+		num(body, breaks[2 * k] * 86400.0);
+		sb_adds(body, ", graph 0 to first ");
+		num(body, breaks[2 * k + 1] * 86400.0);
+		sb_adds(body, ", graph 1 fc rgb '#e8e8e8' fs solid 1.0 noborder behind\n");
+	}
+	for (k = 0; k < nstarts; k++) {
+		sb_adds(body, "set arrow from first ");
+		num(body, starts[k] * 86400.0);
+		sb_adds(body, ", graph 0 to first ");
+		num(body, starts[k] * 86400.0);
+		sb_adds(body, ", graph 1 nohead dt 2 lw 1 lc rgb '#444444'\n");
+	}
+}
+
+void plot_script_episode(struct strbuf *sb, const char *out_base, const char *title,
+			 const struct plot_dated *panels, size_t npanels, const double *breaks,
+			 size_t nbreaks, const double *starts, size_t nstarts, unsigned formats)
+{
+	struct strbuf body = STRBUF_INIT;
+	size_t i;
+	int rows, cols;
+	for (i = 0; i < npanels; i++) {
+		const struct plot_dated *p = &panels[i];
+		char name[32];
+		snprintf(name, sizeof(name), "D%zu", i);
+		if (p->n)
+			dated_block(&body, name, p);
+		dated_frame(&body, p, breaks, nbreaks, starts, nstarts);
+		sb_adds(&body, "plot ");
+		if (nbreaks)
+			sb_adds(&body, "NaN with boxes fc rgb '#e8e8e8' fs solid title 'break', ");
+		if (nstarts)
+			sb_adds(&body, "NaN with lines dt 2 lw 1 lc rgb '#444444' title 'course starts', ");
+		if (p->n)
+			sb_addf(&body, "$%s using 1:2 with linespoints lw 2 %s title 'score'\n", name,
+				STYLE(0));
+		else
+			sb_adds(&body, "NaN title 'not recorded'\n");
+	}
+	sb_adds(&body, "set xdata\n");
 	layout(npanels, &rows, &cols);
 	two_terminals(sb, out_base, title, &body, 1, rows, cols, formats);
 	sb_release(&body);

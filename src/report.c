@@ -34,32 +34,38 @@ static int write_in(const char *dir, const char *name, const struct strbuf *sb,
 	return rc;
 }
 
-/* The letter's files: note.txt now, its chart and note.html with the batch. */
+/* The letter's files: note.txt now, its charts and note.html with the batch. */
 static int note_files(struct report_batch *b, const struct report_letter *l, const char *dir,
 		      struct error *err)
 {
 	const struct report_note *n = &l->note;
 	struct strbuf t = STRBUF_INIT, h = STRBUF_INIT;
-	char *base = xasprintf("%s/course", dir), *path = xasprintf("%s/note.html", dir);
-	char *caption = xasprintf("Scores by session; grey band: MCID from baseline; dashed: "
-				  "plateau fit; dotted: pause of %ld days or more; dash-dot: the "
-				  "clinic's expected course; thin grey: this course as the model "
-				  "fits it", n->pause_days);
+	char *base[2], *caption[2], *path = xasprintf("%s/note.html", dir);
+	size_t nc = 1 + (size_t)report_charts_has_episode(n), i;
 	int rc;
+	base[0] = xasprintf("%s/course", dir);
+	base[1] = xasprintf("%s/episode", dir);
+	caption[0] = report_charts_note_caption(n);
+	caption[1] = report_charts_episode_caption(n);
 	report_letter_text(&t, l);
 	rc = write_in(dir, "note.txt", &t, err);
 	if (rc == 0) {
-		if (report_batch_charts(b))
-			report_charts_note(b, n, base);
+		if (report_batch_charts(b)) {
+			report_charts_note(b, n, l->label, base[0]);
+			if (nc > 1)
+				report_charts_episode(b, n, l->label, base[1]);
+		}
 		report_letter_html(&h, l);
-		report_batch_add_html(b, path, &h, &base, &caption, 1);
-		report_batch_inline_svg(b); /* the letter's one chart: inline (issue 12) */
+		report_batch_add_html(b, path, &h, base, caption, nc);
+		report_batch_inline_svg(b); /* the letter's charts: inline (issue 12) */
 	}
 	sb_release(&t);
 	sb_release(&h);
-	free(base);
+	for (i = 0; i < 2; i++) {
+		free(base[i]);
+		free(caption[i]);
+	}
 	free(path);
-	free(caption);
 	return rc;
 }
 

@@ -310,7 +310,8 @@ static void expected_lines(struct plot_panel *p, const struct report_note_measur
 	p->en = n;
 }
 
-void report_charts_note(struct report_batch *b, const struct report_note *n, const char *base)
+void report_charts_note(struct report_batch *b, const struct report_note *n,
+			char *const *labels, const char *base)
 {
 	const struct store_course *c = n->course;
 	struct plot_panel panels[CSVIN_MAX_MEASURES];
@@ -327,7 +328,7 @@ void report_charts_note(struct report_batch *b, const struct report_note *n, con
 		np++;
 		memset(p, 0, sizeof(*p));
 		p->n = store_course_points(c, m, xs, ys);
-		p->name = x->name;
+		p->name = labels && labels[m] && *labels[m] ? labels[m] : x->name;
 		p->x = xs;
 		p->y = ys;
 		p->baseline = x->r.baseline;
@@ -348,6 +349,121 @@ void report_charts_note(struct report_batch *b, const struct report_note *n, con
 	add_chart(b, base);
 	sb_release(&title);
 	free(buf);
+}
+
+/* What the course chart draws, for its caption: 1 when any shown measure
+ * has what 'what' asks (0 band, 1 plateau fit, 2 expected course, 3 the
+ * course as the model fits it). */
+static int drawn(const struct report_note *n, int what)
+{
+	size_t m;
+	for (m = 0; m < n->nm; m++) {
+		const struct report_note_measure *x = &n->m[m];
+		if (!x->shown || x->r.n == 0)
+			continue;
+		if ((what == 0 && isfinite(x->r.baseline) && isfinite(x->mcid)) ||
+		    (what == 1 && isfinite(x->r.plateau)) ||
+		    (what == 2 && x->fit && isfinite(x->r.baseline)) ||
+		    (what == 3 && x->fit && isfinite(x->effect[0]) && isfinite(x->effect[1])))
+			return 1;
+	}
+	return 0;
+}
+
+char *report_charts_note_caption(const struct report_note *n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sb_adds(&sb, "Scores by session");
+	if (drawn(n, 0))
+		sb_adds(&sb, "; grey band: MCID from baseline");
+	if (drawn(n, 1))
+		sb_adds(&sb, "; dashed: plateau fit");
+	if (n->npauses)
+		sb_addf(&sb, "; dotted: pause of %ld days or more", n->pause_days);
+	if (drawn(n, 2))
+		sb_adds(&sb, "; dash-dot: the clinic's expected course");
+	if (drawn(n, 3))
+		sb_adds(&sb, "; thin grey: this course as the model fits it");
+	return sb_detach(&sb);
+}
+
+int report_charts_has_episode(const struct report_note *n)
+{
+	return n->rd.ep.courses > 1;
+}
+
+/* The episode's breaks (between its courses, and pauses of relapse_gap days
+ * or more inside them) as from/to pairs, and each later course's start. */
+static void episode_marks(const struct report_note *n, double *brk, size_t *nbrk, double *starts,
+			  size_t *nstarts)
+{
+	const struct reading *rd = &n->rd;
+	size_t k, i;
+	*nbrk = *nstarts = 0;
+	for (k = rd->ep.first; k < rd->n; k++) {
+		const struct store_course *c = &rd->course[k];
+		if (k > rd->ep.first && *nbrk < MAX_BREAKS) {
+			const struct store_course *p = c - 1;
+			brk[2 * *nbrk] = (double)p->date[p->n - 1];
+			brk[2 * (*nbrk)++ + 1] = (double)c->date[0];
+			starts[(*nstarts)++] = (double)c->date[0];
+		}
+		for (i = 1; i < c->n && *nbrk < MAX_BREAKS; i++)
+			if (outcome_is_break(c->date[i] - c->date[i - 1], n->rules.relapse_gap)) {
+				brk[2 * *nbrk] = (double)c->date[i - 1];
+				brk[2 * (*nbrk)++ + 1] = (double)c->date[i];
+			}
+	}
+}
+
+void report_charts_episode(struct report_batch *b, const struct report_note *n,
+			   char *const *labels, const char *base)
+{
+	const struct reading *rd = &n->rd;
+	struct plot_dated panels[CSVIN_MAX_MEASURES];
+	double brk[2 * MAX_BREAKS], starts[MAX_BREAKS], *day, *y;
+	size_t *course, total = 0, k, i, m, np = 0, nbrk, nstarts;
+	for (k = rd->ep.first; k < rd->n; k++)
+		total += rd->course[k].n;
+	day = xcalloc(total * n->nm + 1, sizeof(double));
+	y = xcalloc(total * n->nm + 1, sizeof(double));
+	course = xcalloc(total * n->nm + 1, sizeof(size_t));
+	for (m = 0; m < n->nm; m++) {
+		struct plot_dated *p = &panels[np];
+		size_t at = total * m, cnt = 0;
+		if (!n->m[m].shown)
+			continue;
+		np++;
+		for (k = rd->ep.first; k < rd->n; k++)
+			for (i = 0; i < rd->course[k].n; i++) {
+				const struct store_course *c = &rd->course[k];
+				double v = c->score[i * c->nmeasures + m];
+				if (isnan(v))
+					continue;
+				day[at + cnt] = (double)c->date[i];
+				y[at + cnt] = v;
+				course[at + cnt++] = k;
+			}
+		*p = (struct plot_dated){ labels && labels[m] && *labels[m] ? labels[m] : n->m[m].name,
+					  cnt, day + at, y + at, course + at };
+	}
+	episode_marks(n, brk, &nbrk, starts, &nstarts);
+	plot_script_episode(&b->script, base, rd->ep.referral_given
+			    ? "Since referral: every course by date (0-10, lower is better)"
+			    : "Every course by date (0-10, lower is better)",
+			    panels, np, brk, nbrk, starts, nstarts, b->formats);
+	add_chart(b, base);
+	free(day);
+	free(y);
+	free(course);
+}
+
+char *report_charts_episode_caption(const struct report_note *n)
+{
+	return xasprintf("The %zu courses since %s by date; shaded: breaks (between courses, "
+			 "and pauses of %ld days or more); dashed: a course starts",
+			 n->rd.ep.courses, n->rd.ep.referral_given ? "referral" : "the first",
+			 n->rules.relapse_gap);
 }
 
 /* The clinic's charts ------------------------------------------------------ */

@@ -232,6 +232,9 @@ static void scores(struct strbuf *h, const struct report_letter *l)
 	sb_adds(h, "</table>\n<p class=\"small\">");
 	html_escape(h, report_letter_legend(l, rd, sizeof(rd)));
 	sb_adds(h, "</p>\n" REPORT_CHART_MARK "\n");
+	/* The episode of care on a date axis, when it holds more than one course. */
+	if (report_charts_has_episode(&l->note))
+		sb_adds(h, REPORT_CHART_MARK "\n");
 }
 
 static void what_scores_are(struct strbuf *h, const struct report_letter *l)

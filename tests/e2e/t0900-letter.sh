@@ -58,6 +58,9 @@ expect 0 "letter for P041 with a comment and the notes" report note --patient P0
 golden "P041 letter (text): two courses, relapse after the break, cancelled, adverse event" rep/P041/note.txt letter-P041.txt
 strip_chart rep/P041/note.html >p041.html
 golden "P041 letter (HTML, chart aside)" p041.html letter-P041.html
+check "P041: the change since referral opens the letter (6.5 to 3.0, not this course's 4.0 to 3.0)" sh -c "grep -q '^Since referral on 2025-04-29 (2 courses, 25 sessions, 2025-05-14 to 2026-03-10):\$' rep/P041/note.txt && grep -q '^  Fatigue 6.5 to 3.0, ' rep/P041/note.txt"
+check "P041: the episode on a date axis, captioned with what it draws" sh -c "grep -q '<figcaption>The 2 courses since referral by date; shaded: breaks' rep/P041/note.html && { ! command -v gnuplot >/dev/null || grep -q 'course starts' rep/P041/episode.svg; }"
+check "P041: chart panels carry the letter's labels" sh -c "! command -v gnuplot >/dev/null || grep -q 'Difficulty concentrating' rep/P041/course.svg"
 check "P041: the break before the course is read as a relapse" grep -q '^Break of 162 days before this course: relapse - Pain 4.5 to 6.5\.$' rep/P041/note.txt
 check "P041: cancelled and no-show with their dates, the adverse event with its date" sh -c \
 	"grep -q 'cancelled: 1 (2026-01-24); no-show: 1' rep/P041/note.txt && grep -q '^  2026-01-10: muscle soreness for a day$' rep/P041/note.txt"
@@ -106,6 +109,7 @@ check "90 days after the last session: ongoing, continue" sh -c \
 SYMTREND_TODAY=2026-06-09 st report note --patient O1 --out gap91
 check "91 days after the last session: completed, no next step" sh -c \
 	"grep -q '^Completed 2026-03-10 (3 months ago); 3 sessions\.$' gap91/O1/note.txt && grep -q '^Suggested next step: none (the course was completed on 2026-03-10)\.$' gap91/O1/note.txt"
+check "a course of 3 sessions: one chart, its caption names no plateau fit and no pause" sh -c "test \"\$(grep -c '<figcaption>' gap91/O1/note.html)\" = 1 && ! grep -q 'plateau fit\|dotted: pause' gap91/O1/note.html"
 # A completed course with a relapse after a 21-day pause: refer back while
 # the relapse still holds at the end (last score exactly the MCID above the
 # score before the pause), none when it has come back down (a hair less).

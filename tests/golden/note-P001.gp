@@ -38,7 +38,7 @@ $E0 << EOD
 12 13 6.2192179 3.937984348
 13 14 6.167766533 3.805122154
 EOD
-set title 'fatigue' noenhanced
+set title 'Fatigue' noenhanced
 set xrange [0.5:14.5]
 set yrange [0:10]
 set xlabel 'session number'
@@ -49,7 +49,7 @@ unset arrow
 set key top right box opaque font ',9'
 set object 1 rect from graph 0, first 6 to graph 1, first 8 fc rgb '#e4e4e4' fs solid 1.0 noborder behind
 set arrow from 9.5, graph 0 to 9.5, graph 1 nohead dt 3 lw 2 lc rgb '#444444'
-plot NaN with boxes fc rgb '#e4e4e4' fs solid title 'MCID band from baseline', NaN with lines dt 3 lw 2 lc rgb '#444444' title 'break', $M0 using 2:3 with linespoints lw 2 lc rgb '#1b3a6b' dt 1 pt 7 title 'score', [1:*] 1.756813371 + (8.068933532 - 1.756813371) * exp(-(x - 1) / 9.972219774) with lines lw 2 dt 2 lc rgb '#000000' title 'plateau fit', $E0 using 2:3 with lines lw 2 dt 4 lc rgb '#666666' title 'expected from first score', $E0 using 2:4 with lines lw 1 dt 1 lc rgb '#999999' title 'this course (model)'
+plot NaN with boxes fc rgb '#e4e4e4' fs solid title 'MCID band from baseline', NaN with lines dt 3 lw 2 lc rgb '#444444' title 'pause', $M0 using 2:3 with linespoints lw 2 lc rgb '#1b3a6b' dt 1 pt 7 title 'score', [1:*] 1.756813371 + (8.068933532 - 1.756813371) * exp(-(x - 1) / 9.972219774) with lines lw 2 dt 2 lc rgb '#000000' title 'plateau fit', $E0 using 2:3 with lines lw 2 dt 4 lc rgb '#666666' title 'expected from first score', $E0 using 2:4 with lines lw 1 dt 1 lc rgb '#999999' title 'this course (model)'
 $M1 << EOD
 0 1 7.5
 1 2 7
@@ -82,7 +82,7 @@ $E1 << EOD
 12 13 5.690767783 3.814160848
 13 14 5.638494419 3.690004667
 EOD
-set title 'sleep' noenhanced
+set title 'Sleep disturbance' noenhanced
 set xrange [0.5:14.5]
 set yrange [0:10]
 set xlabel 'session number'
@@ -93,7 +93,7 @@ unset arrow
 set key top right box opaque font ',9'
 set object 1 rect from graph 0, first 5.5 to graph 1, first 7.5 fc rgb '#e4e4e4' fs solid 1.0 noborder behind
 set arrow from 9.5, graph 0 to 9.5, graph 1 nohead dt 3 lw 2 lc rgb '#444444'
-plot NaN with boxes fc rgb '#e4e4e4' fs solid title 'MCID band from baseline', NaN with lines dt 3 lw 2 lc rgb '#444444' title 'break', $M1 using 2:3 with linespoints lw 2 lc rgb '#1b3a6b' dt 1 pt 7 title 'score', [1:*] 1.057887745 + (7.630581563 - 1.057887745) * exp(-(x - 1) / 12.0413552) with lines lw 2 dt 2 lc rgb '#000000' title 'plateau fit', $E1 using 2:3 with lines lw 2 dt 4 lc rgb '#666666' title 'expected from first score', $E1 using 2:4 with lines lw 1 dt 1 lc rgb '#999999' title 'this course (model)'
+plot NaN with boxes fc rgb '#e4e4e4' fs solid title 'MCID band from baseline', NaN with lines dt 3 lw 2 lc rgb '#444444' title 'pause', $M1 using 2:3 with linespoints lw 2 lc rgb '#1b3a6b' dt 1 pt 7 title 'score', [1:*] 1.057887745 + (7.630581563 - 1.057887745) * exp(-(x - 1) / 12.0413552) with lines lw 2 dt 2 lc rgb '#000000' title 'plateau fit', $E1 using 2:3 with lines lw 2 dt 4 lc rgb '#666666' title 'expected from first score', $E1 using 2:4 with lines lw 1 dt 1 lc rgb '#999999' title 'this course (model)'
 $M2 << EOD
 0 1 8
 1 2 7.5
@@ -126,7 +126,7 @@ $E2 << EOD
 12 13 6.266203993 3.46796195
 13 14 6.216110175 3.317562559
 EOD
-set title 'focus' noenhanced
+set title 'Difficulty concentrating' noenhanced
 set xrange [0.5:14.5]
 set yrange [0:10]
 set xlabel 'session number'
@@ -137,7 +137,7 @@ unset arrow
 set key top right box opaque font ',9'
 set object 1 rect from graph 0, first 6 to graph 1, first 8 fc rgb '#e4e4e4' fs solid 1.0 noborder behind
 set arrow from 9.5, graph 0 to 9.5, graph 1 nohead dt 3 lw 2 lc rgb '#444444'
-plot NaN with boxes fc rgb '#e4e4e4' fs solid title 'MCID band from baseline', NaN with lines dt 3 lw 2 lc rgb '#444444' title 'break', $M2 using 2:3 with linespoints lw 2 lc rgb '#1b3a6b' dt 1 pt 7 title 'score', [1:*] 0.7368818154 + (8.154484933 - 0.7368818154) * exp(-(x - 1) / 10.52003158) with lines lw 2 dt 2 lc rgb '#000000' title 'plateau fit', $E2 using 2:3 with lines lw 2 dt 4 lc rgb '#666666' title 'expected from first score', $E2 using 2:4 with lines lw 1 dt 1 lc rgb '#999999' title 'this course (model)'
+plot NaN with boxes fc rgb '#e4e4e4' fs solid title 'MCID band from baseline', NaN with lines dt 3 lw 2 lc rgb '#444444' title 'pause', $M2 using 2:3 with linespoints lw 2 lc rgb '#1b3a6b' dt 1 pt 7 title 'score', [1:*] 0.7368818154 + (8.154484933 - 0.7368818154) * exp(-(x - 1) / 10.52003158) with lines lw 2 dt 2 lc rgb '#000000' title 'plateau fit', $E2 using 2:3 with lines lw 2 dt 4 lc rgb '#666666' title 'expected from first score', $E2 using 2:4 with lines lw 1 dt 1 lc rgb '#999999' title 'this course (model)'
 $M3 << EOD
 0 1 3
 1 2 3
@@ -170,7 +170,7 @@ $E3 << EOD
 12 13 1.388997305 1.619210497
 13 14 1.342451301 1.567913802
 EOD
-set title 'pain' noenhanced
+set title 'Pain' noenhanced
 set xrange [0.5:14.5]
 set yrange [0:10]
 set xlabel 'session number'
@@ -181,6 +181,6 @@ unset arrow
 set key top right box opaque font ',9'
 set object 1 rect from graph 0, first 1 to graph 1, first 3 fc rgb '#e4e4e4' fs solid 1.0 noborder behind
 set arrow from 9.5, graph 0 to 9.5, graph 1 nohead dt 3 lw 2 lc rgb '#444444'
-plot NaN with boxes fc rgb '#e4e4e4' fs solid title 'MCID band from baseline', NaN with lines dt 3 lw 2 lc rgb '#444444' title 'break', $M3 using 2:3 with linespoints lw 2 lc rgb '#1b3a6b' dt 1 pt 7 title 'score', [1:*] 0.5962417388 + (3.14409373 - 0.5962417388) * exp(-(x - 1) / 11.63947732) with lines lw 2 dt 2 lc rgb '#000000' title 'plateau fit', $E3 using 2:3 with lines lw 2 dt 4 lc rgb '#666666' title 'expected from first score', $E3 using 2:4 with lines lw 1 dt 1 lc rgb '#999999' title 'this course (model)'
+plot NaN with boxes fc rgb '#e4e4e4' fs solid title 'MCID band from baseline', NaN with lines dt 3 lw 2 lc rgb '#444444' title 'pause', $M3 using 2:3 with linespoints lw 2 lc rgb '#1b3a6b' dt 1 pt 7 title 'score', [1:*] 0.5962417388 + (3.14409373 - 0.5962417388) * exp(-(x - 1) / 11.63947732) with lines lw 2 dt 2 lc rgb '#000000' title 'plateau fit', $E3 using 2:3 with lines lw 2 dt 4 lc rgb '#666666' title 'expected from first score', $E3 using 2:4 with lines lw 1 dt 1 lc rgb '#999999' title 'this course (model)'
 unset multiplot
 set output
