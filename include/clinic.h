@@ -25,6 +25,17 @@
  * change of exactly the MCID counts. */
 #define CLINIC_SCORE_EPS 1e-9
 
+/* Scored sessions the statistics need: a trend (OLS with a t interval) 3,
+ * a plateau fit 5; the reading judges a measure from 3 scores. */
+#define CLINIC_TREND_MIN 3
+#define CLINIC_PLATEAU_MIN 5
+
+/* Letters: a pause worth naming is at least this long (and twice the
+ * course's usual interval); the expected course needs a model of this many
+ * courses. */
+#define CLINIC_PAUSE_MIN_DAYS 10
+#define CLINIC_MODEL_MIN_COURSES 20
+
 /* The clinic report's break lengths: relapse_gap to 44 days, 45 to 89, 90
  * or more (a break of 90 days or more starts a new derived course). */
 #define CLINIC_BREAK_MID 45

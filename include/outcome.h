@@ -24,7 +24,7 @@
 /* Two-sided 95% normal quantile: the RCI's and the course effect's bound. */
 #define OUTCOME_Z95 CLINIC_Z95
 /* Sessions a levelling-off judgement needs (the plateau fit's minimum). */
-#define OUTCOME_LEVELLING_MIN 5
+#define OUTCOME_LEVELLING_MIN CLINIC_PLATEAU_MIN
 
 /* The reading of one measure's change over a course, first match wins. */
 enum outcome_change {
@@ -159,7 +159,7 @@ enum outcome_state {
 	OUTCOME_IMPROVING_ST = 1u << 7, /* none of the above, latest < baseline */
 };
 /* Scored sessions a measure needs before it is judged. */
-#define OUTCOME_JUDGE_MIN 3
+#define OUTCOME_JUDGE_MIN CLINIC_TREND_MIN
 
 /* The evidence of a relapse: the scored sessions a, b around the break. */
 struct outcome_relapse_at {

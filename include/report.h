@@ -14,6 +14,8 @@
 #ifndef SYMTREND_REPORT_H
 #define SYMTREND_REPORT_H
 
+#include "clinic.h"
+
 #include "model.h"
 #include "plot.h"
 #include "stats.h"
@@ -27,7 +29,7 @@ struct report_batch;
  * course in the database.  An indication with fewer than
  * REPORT_MODEL_MIN_COURSES courses uses the clinic's model.
  */
-#define REPORT_MODEL_MIN_COURSES 20
+#define REPORT_MODEL_MIN_COURSES CLINIC_MODEL_MIN_COURSES
 struct report_models;
 /* A report run's statistics context (*sc) and models in one pass over the
  * store; NULL with err (and *sc NULL) on failure. */

@@ -21,7 +21,7 @@
 
 #define REPORT_WIDTH 80
 #define REPORT_MAX_SESSION_NO 40 /* per-session-number means stop here */
-#define REPORT_PAUSE_MIN_DAYS 10 /* a pause worth naming: this long, and twice the usual interval */
+#define REPORT_PAUSE_MIN_DAYS CLINIC_PAUSE_MIN_DAYS
 /* Where the HTML takes a chart; the batch puts the chart there once drawn. */
 #define REPORT_CHART_MARK "\001CHART\001"
 
@@ -175,6 +175,7 @@ struct report_break_band {
 
 struct report_clinic {
 	long from, to;             /* course start window, STORE_DATE_OPEN when open */
+	int morning_page;          /* OUT/index.html exists beside OUT/clinic/: link it */
 	const char *today;
 	long courses, sessions, last_date; /* last_date STORE_DATE_OPEN: none */
 	long patients, patients_multi;     /* the courses' patients; those with 2 or more */

@@ -191,6 +191,13 @@ int report_clinic(struct report_batch *b, struct store *s, const struct stats_ct
 	near = xasprintf("%s/report.txt", dir);
 	ret = report_clinic_build(s, sc, rm, f, today, near, &c, err);
 	free(near);
+	if (ret == 0) {
+		/* Links both ways: the morning page beside the clinic folder. */
+		char *idx = xasprintf("%s/../index.html", dir);
+		struct stat st;
+		c.morning_page = stat(idx, &st) == 0 && S_ISREG(st.st_mode);
+		free(idx);
+	}
 	if (ret < 0 || clinic_files(b, &c, dir, err) < 0) {
 		ret = -1;
 		goto out;

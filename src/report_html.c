@@ -347,6 +347,9 @@ void report_clinic_html(struct strbuf *h, const struct report_clinic *c)
 		sb_addf(h, "; latest session %s; written %s", d, c->today);
 	}
 	sb_adds(h, ".<br>Scores 0-10, lower is better; change = latest - baseline.");
+	if (c->morning_page)
+		sb_adds(h, "<br>Who needs a look today: <a href=\"../index.html\">the morning "
+			   "page</a>.");
 	if (report_independence(c, who, sizeof(who))) {
 		sb_adds(h, "<br>");
 		html_escape(h, who);

@@ -75,8 +75,9 @@ const char *report_reading(const struct report_note_measure *m, char *buf, size_
 const char *report_trend(const struct stats_course *r, char *buf, size_t n)
 {
 	char a[32], b[32], c[32];
-	if (r->n < 3) {
-		snprintf(buf, n, "too few sessions for a trend (%zu, 3 needed)", r->n);
+	if (r->n < CLINIC_TREND_MIN) {
+		snprintf(buf, n, "too few sessions for a trend (%zu, %d needed)", r->n,
+			 CLINIC_TREND_MIN);
 		return buf;
 	}
 	/* No p-value here: a straight line through a curved course leaves

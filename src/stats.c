@@ -438,11 +438,11 @@ static void course_arrays(const double *s, const double *y, size_t n,
 			o->sessions_to_response = (int)s[i];
 			break;
 		}
-	if (n >= 3)
+	if (n >= CLINIC_TREND_MIN)
 		course_slope(s, y, n, tq_table, o);
 	if (isfinite(sd) && sd > 0)
 		course_rci(set, sd, o);
-	if (n >= 5 && plateau)
+	if (n >= CLINIC_PLATEAU_MIN && plateau)
 		course_plateau(s, y, n, o);
 }
 

@@ -85,4 +85,7 @@ if [ -n "$chrome" ]; then
 else
 	skip "Chromium screenshot of the morning page" "chromium is not installed (apt-get install chromium)"
 fi
+# Links both ways between the morning page and the clinic report (issue 20).
+check "the morning page links the clinic report" grep -q 'href="clinic/report.html">the clinic report</a>' rep/index.html
+check "the clinic report links the morning page" grep -q 'href="../index.html">the morning page</a>' rep/clinic/report.html
 finish
