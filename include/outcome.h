@@ -19,6 +19,17 @@
 #include "clinic.h"
 #include "stats.h"
 
+/*
+ * The clinic's reading of a course's numbers, the one place it is made:
+ * responder, eligible, reliable change (|RCI| >= 1.96 with the score slack:
+ * a change of exactly 1.96 S_diff counts) and the Jacobson-Truax category
+ * (recovered at or below the cutoff).  stats.c computes the numbers only.
+ */
+void outcome_classify(const struct stats_settings *set, struct stats_course *r);
+/* stats_course_compute, then outcome_classify with the measure's settings. */
+void outcome_course_compute(const struct stats_ctx *sc, const struct store_course *c, size_t m,
+			    enum stats_what what, struct stats_course *out);
+
 /* The shared constants (clinic.h), under the names the rules use. */
 #define OUTCOME_EPS CLINIC_SCORE_EPS
 /* Two-sided 95% normal quantile: the RCI's and the course effect's bound. */

@@ -28,13 +28,15 @@ struct stats_course {
 	size_t n;
 	double baseline, latest, change, pct_change;
 	double slope, slope_se, slope_lo, slope_hi, slope_p, intercept;
-	int responder;
-	int eligible;             /* baseline >= min_baseline: counts for the response figures */
 	int sessions_to_response; /* 0: never */
 	int first_session, last_session; /* session_no of first/last scored */
-	double rci;
-	const char *reliable_change;   /* static string or NULL */
-	const char *clinical_category; /* static string or NULL */
+	double rci, sdiff;        /* the RCI and its S_diff; NAN: no SD */
+	/* The clinic's reading of these numbers, filled by outcome_classify
+	 * (outcome.h), never here: responder (baseline - latest >= MCID),
+	 * eligible (baseline >= min_baseline), the reliable change and the
+	 * Jacobson-Truax category (static strings, NULL without an RCI). */
+	int responder, eligible;
+	const char *reliable_change, *clinical_category;
 	double plateau, s90, plateau_b, plateau_tau;
 };
 

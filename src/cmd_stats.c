@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "outcome.h"
 #include "stats.h"
 #include "table.h"
 
@@ -156,7 +157,7 @@ static int add_course(void *arg, const struct store_course *c, struct error *err
 		struct stats_course st;
 		if (r->measure >= 0 && (int)m != r->measure)
 			continue;
-		stats_course_compute(r->sc, c, m, r->clinic ? STATS_NO_PLATEAU : STATS_ALL, &st);
+		outcome_course_compute(r->sc, c, m, r->clinic ? STATS_NO_PLATEAU : STATS_ALL, &st);
 		if (gr)
 			stats_acc_add(gr->acc[m], &st);
 		else if (st.n > 0 || m < STORE_BUILTIN_MEASURES)

@@ -6,6 +6,33 @@
 #include <math.h>
 #include <string.h>
 
+void outcome_classify(const struct stats_settings *set, struct stats_course *r)
+{
+	r->responder = r->n >= 1 && r->baseline - r->latest >= set->mcid - OUTCOME_EPS;
+	r->eligible = r->n >= 1 && r->baseline >= set->min_baseline - OUTCOME_EPS;
+	r->reliable_change = r->clinical_category = NULL;
+	if (!(r->sdiff > 0) || r->n == 0)
+		return;
+	/* |RCI| >= 1.96 with the MCID rules' slack in score units: a change of
+	 * exactly 1.96 S_diff (7.96 -> 6 with S_diff 1) computes as
+	 * 1.9599999999999995 and must count. */
+	if (r->change <= -OUTCOME_Z95 * r->sdiff + OUTCOME_EPS) {
+		r->reliable_change = "improved";
+		r->clinical_category = r->latest <= set->cutoff + OUTCOME_EPS ? "recovered" : "improved";
+	} else if (r->change >= OUTCOME_Z95 * r->sdiff - OUTCOME_EPS) {
+		r->reliable_change = r->clinical_category = "deteriorated";
+	} else {
+		r->reliable_change = r->clinical_category = "unchanged";
+	}
+}
+
+void outcome_course_compute(const struct stats_ctx *sc, const struct store_course *c, size_t m,
+			    enum stats_what what, struct stats_course *out)
+{
+	stats_course_compute(sc, c, m, what, out);
+	outcome_classify(stats_ctx_settings(sc, m), out);
+}
+
 static int category_is(const char *v, const char *what)
 {
 	return v && !strcmp(v, what);

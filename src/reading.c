@@ -74,7 +74,7 @@ static void read_courses(struct reading *rd, const struct stats_ctx *sc,
 		int full = which == READING_ALL || k + 1 == rd->n ||
 			   outcome_active(c->date[c->n - 1], today, rules->alert_window);
 		for (m = 0; m < nm; m++)
-			stats_course_compute(sc, c, m, full ? STATS_ALL : STATS_NO_PLATEAU,
+			outcome_course_compute(sc, c, m, full ? STATS_ALL : STATS_NO_PLATEAU,
 					     &rd->r[k][m]);
 		outcome_read_course(rules, set, c, k ? &rd->course[k - 1] : NULL, rd->r[k], nm,
 				    today, k + 1 < rd->n,

@@ -261,7 +261,7 @@ static void add_measure(struct clinic_run *run, const struct store_course *k, si
 			size_t ti, size_t ii, struct stats_course *r)
 {
 	struct report_clinic *c = run->c;
-	stats_course_compute(run->sc, k, m, STATS_NO_PLATEAU, r);
+	outcome_course_compute(run->sc, k, m, STATS_NO_PLATEAU, r);
 	stats_acc_add(c->acc[m], r);
 	if (run->periods)
 		report_period_acc_add(run->periods, k->date[0], m, r);

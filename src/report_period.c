@@ -81,7 +81,7 @@ static int period_course(void *arg, const struct store_course *k, struct error *
 	size_t m;
 	(void)err;
 	for (m = 0; m < p->nm; m++) {
-		stats_course_compute(p->sc, k, m, STATS_NO_PLATEAU, &r);
+		outcome_course_compute(p->sc, k, m, STATS_NO_PLATEAU, &r);
 		report_period_acc_add(p->pa, k->date[0], m, &r);
 	}
 	return 0;

@@ -356,7 +356,7 @@ static void course_unknown(struct stats_course *o, size_t n)
 	o->eligible = 0;
 	o->sessions_to_response = 0;
 	o->first_session = o->last_session = 0;
-	o->rci = NAN;
+	o->rci = o->sdiff = NAN;
 	o->reliable_change = o->clinical_category = NULL;
 	o->plateau = o->s90 = o->plateau_b = o->plateau_tau = NAN;
 }
@@ -389,18 +389,9 @@ static void course_rci(const struct stats_settings *set, double sd, struct stats
 	double sdiff = sqrt(2.0) * sd * sqrt(1 - set->reliability);
 	if (!(sdiff > 0))
 		return;
+	o->sdiff = sdiff;
 	o->rci = o->change / sdiff;
-	/* |RCI| >= 1.96 with the MCID rules' slack in score units: a change of
-	 * exactly 1.96 S_diff (7.96 -> 6 with S_diff 1) computes as
-	 * 1.9599999999999995 and must count. */
-	if (o->change <= -CLINIC_Z95 * sdiff + EPS) {
-		o->reliable_change = "improved";
-		o->clinical_category = o->latest <= set->cutoff + EPS ? "recovered" : "improved";
-	} else if (o->change >= CLINIC_Z95 * sdiff - EPS) {
-		o->reliable_change = o->clinical_category = "deteriorated";
-	} else {
-		o->reliable_change = o->clinical_category = "unchanged";
-	}
+	/* What it means (reliable, recovered) is the clinic's rule: outcome_classify. */
 }
 
 /* The plateau, when its fit is sound and its level on the scale. */
@@ -431,8 +422,8 @@ static void course_arrays(const double *s, const double *y, size_t n,
 	o->change = o->latest - o->baseline;
 	if (o->baseline != 0)
 		o->pct_change = 100 * o->change / o->baseline;
-	o->responder = o->baseline - o->latest >= set->mcid - EPS;
-	o->eligible = o->baseline >= set->min_baseline - EPS;
+	/* sessions_to_response is a number (when the MCID was first reached);
+	 * responder, eligible and the categories are outcome_classify's. */
 	for (i = 0; i < n; i++)
 		if (o->baseline - y[i] >= set->mcid - EPS) {
 			o->sessions_to_response = (int)s[i];

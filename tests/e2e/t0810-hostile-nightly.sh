@@ -58,7 +58,7 @@ if [ $have_gnuplot = 1 ]; then
 	check "chart titles shown as given" shows "Responder rate by therapist (Wilson 95% interval)" rep/clinic/rates-therapist.svg
 	expect 0 "note for a patient id with %, {}, @, ^, _, &" report note --patient "$P1" --out rep
 	check "multiplot title with the id shown as given" shows "Course $P1-C1: scores by session (0-10, lower is better)" rep/P_d_x__y___-*/course.svg
-	check "panel titles and key entries shown" sh -c 'python3 texts.py rep/P_d_x__y___-*/course.svg | grep -qx fatigue && python3 texts.py rep/P_d_x__y___-*/course.svg | grep -qx score'
+	check "panel titles and key entries shown" sh -c 'python3 texts.py rep/P_d_x__y___-*/course.svg | grep -qx Fatigue && python3 texts.py rep/P_d_x__y___-*/course.svg | grep -qx score'
 else
 	skip "charts with hostile names" "gnuplot is not installed"
 fi

@@ -433,6 +433,7 @@ static void read_fx(struct fx *f, const double *y0, const double *y1, const long
 				y[k++] = f->score[i * 2 + m];
 			}
 		stats_course_arrays(s, y, k, &set[m], NAN, &f->r[m]);
+		outcome_classify(&set[m], &f->r[m]);
 	}
 	outcome_read_course(&rules, set, &f->c, NULL, f->r, 2, today, 0, 0, &f->oc);
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include "outcome.h"
 #include "stats.h"
 #include "stats_compare.h"
 
@@ -26,7 +27,7 @@ static void test_ols_and_plateau(void **state)
 	(void)state;
 	for (i = 0; i < 14; i++)
 		s[i] = (double)(i + 1);
-	stats_course_arrays(s, p001, 14, &defaults, 1.0, &r);
+	stats_course_arrays(s, p001, 14, &defaults, 1.0, &r); outcome_classify(&defaults, &r);
 	/* lm(y ~ s); confint() */
 	REL(r.slope, -0.346153846153846, 1e-12);
 	REL(r.slope_se, 0.0195550883736838, 1e-10);
@@ -52,23 +53,23 @@ static void test_edges(void **state)
 	static const double zero[3] = { 0, 1, 2 }, gaps_s[3] = { 1, 4, 9 };
 	struct stats_course r;
 	(void)state;
-	stats_course_arrays(s, flat, 1, &defaults, 1.0, &r);
+	stats_course_arrays(s, flat, 1, &defaults, 1.0, &r); outcome_classify(&defaults, &r);
 	assert_int_equal(r.n, 1);
 	assert_true(isnan(r.slope) && isnan(r.slope_p) && isnan(r.plateau));
 	assert_true(r.change == 0);
-	stats_course_arrays(s, flat, 5, &defaults, 1.0, &r);
+	stats_course_arrays(s, flat, 5, &defaults, 1.0, &r); outcome_classify(&defaults, &r);
 	assert_true(r.slope == 0 && r.slope_se == 0 && isnan(r.slope_p));
 	assert_true(isnan(r.plateau) && isnan(r.s90));
 	assert_string_equal(r.reliable_change, "unchanged");
-	stats_course_arrays(s, zero, 3, &defaults, 1.0, &r);
+	stats_course_arrays(s, zero, 3, &defaults, 1.0, &r); outcome_classify(&defaults, &r);
 	assert_true(isnan(r.pct_change));
-	stats_course_arrays(s, flat, 5, &defaults, NAN, &r);
+	stats_course_arrays(s, flat, 5, &defaults, NAN, &r); outcome_classify(&defaults, &r);
 	assert_true(isnan(r.rci) && r.reliable_change == NULL);
-	stats_course_arrays(s, flat, 0, &defaults, 1.0, &r);
+	stats_course_arrays(s, flat, 0, &defaults, 1.0, &r); outcome_classify(&defaults, &r);
 	assert_int_equal(r.n, 0);
 	assert_true(isnan(r.baseline) && r.responder == 0);
 	/* session numbers with gaps are used as they are */
-	stats_course_arrays(gaps_s, zero, 3, &defaults, 1.0, &r);
+	stats_course_arrays(gaps_s, zero, 3, &defaults, 1.0, &r); outcome_classify(&defaults, &r);
 	assert_int_equal(r.last_session, 9);
 }
 
@@ -396,14 +397,14 @@ static void test_rci_edge(void **state)
 	struct stats_course r;
 	(void)state;
 	set.reliability = 0.5;
-	stats_course_arrays(s, exact, 3, &set, 1.0, &r);
+	stats_course_arrays(s, exact, 3, &set, 1.0, &r); outcome_classify(&set, &r);
 	assert_true(fabs(r.rci + 1.96) < 1e-12);
 	assert_string_equal(r.reliable_change, "improved");
-	stats_course_arrays(s, short_, 3, &set, 1.0, &r);
+	stats_course_arrays(s, short_, 3, &set, 1.0, &r); outcome_classify(&set, &r);
 	assert_string_equal(r.reliable_change, "unchanged");
-	stats_course_arrays(s, up, 3, &set, 1.0, &r);
+	stats_course_arrays(s, up, 3, &set, 1.0, &r); outcome_classify(&set, &r);
 	assert_string_equal(r.reliable_change, "deteriorated");
-	stats_course_arrays(s, up_short, 3, &set, 1.0, &r);
+	stats_course_arrays(s, up_short, 3, &set, 1.0, &r); outcome_classify(&set, &r);
 	assert_string_equal(r.reliable_change, "unchanged");
 }
 
@@ -418,18 +419,18 @@ static void test_eligible(void **state)
 	struct stats_clinic c;
 	(void)state;
 	set.min_baseline = 4;
-	stats_course_arrays(s, at_min, 4, &set, NAN, &r);
+	stats_course_arrays(s, at_min, 4, &set, NAN, &r); outcome_classify(&set, &r);
 	assert_int_equal(r.eligible, 1); /* exactly min_baseline */
 	assert_int_equal(r.sessions_to_response, 3);
 	assert_int_equal(r.responder, 0);
 	stats_acc_add(a, &r); /* eligible, reached the MCID and lost it */
-	stats_course_arrays(s, below, 4, &set, NAN, &r);
+	stats_course_arrays(s, below, 4, &set, NAN, &r); outcome_classify(&set, &r);
 	assert_int_equal(r.eligible, 0);
 	assert_int_equal(r.responder, 1);
 	stats_acc_add(a, &r); /* a responder, but mild at baseline: left out */
-	stats_course_arrays(s, never, 4, &set, NAN, &r);
+	stats_course_arrays(s, never, 4, &set, NAN, &r); outcome_classify(&set, &r);
 	stats_acc_add(a, &r); /* eligible, never responded: censored at 4 */
-	stats_course_arrays(s, lost, 4, &set, NAN, &r);
+	stats_course_arrays(s, lost, 4, &set, NAN, &r); outcome_classify(&set, &r);
 	stats_acc_add(a, &r); /* eligible, responded at 2, lost it */
 	stats_acc_finish(a, &c);
 	assert_int_equal(c.courses, 4);
@@ -443,7 +444,7 @@ static void test_eligible(void **state)
 	assert_true(fabs(c.mean_baseline - (4 + 3.99 + 8 + 8) / 4) < 1e-12); /* means: all */
 	stats_acc_free(a);
 	set.min_baseline = 0; /* 0: every course */
-	stats_course_arrays(s, below, 4, &set, NAN, &r);
+	stats_course_arrays(s, below, 4, &set, NAN, &r); outcome_classify(&set, &r);
 	assert_int_equal(r.eligible, 1);
 }
 
