@@ -13,6 +13,7 @@
 #define SYMTREND_XLSX_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "util.h"
 
@@ -24,6 +25,16 @@
 #define XLSX_MAX_SST_TEXT (64u << 20)         /* shared string text kept */
 #define XLSX_MAX_SST_COUNT (2u << 20)         /* shared strings */
 #define XLSX_MAX_DEPTH 48                     /* XML nesting */
+#define XLSX_MAX_TOKEN (4ull << 20)           /* XML bytes without a complete token */
+#define XLSX_MAX_SST_GIVEN (128ull << 20)     /* shared string text the sheet hands out */
+#define XLSX_MAX_FILE (16u << 20)             /* the workbook file (zip directory entries) */
+/* What an ingest of a workbook may hold at once, from the caps above: the
+ * workbook when read from a pipe (16 MB), libzip's directory (about 300
+ * bytes an entry: <= 60 MB for 16 MB of entries), the shared strings (64
+ * MB text, 18 MB index), an unfinished XML token (expat's buffer, <= 16
+ * MB), one row (64 cells of 128 KB, three copies: 24 MB).  Measured in
+ * t0815-workbook-bombs (maximum resident size of the worst case). */
+#define XLSX_MAX_MEMORY (256u << 20)
 
 enum xlsx_type {
 	XLSX_EMPTY,
@@ -60,6 +71,9 @@ struct xlsx_reader;
  */
 struct xlsx_reader *xlsx_open(const char *name, const char *path, const void *data,
 			      size_t size, struct error *err);
+/* The same from an open regular file, its workbook starting at byte
+ * 'start' ('fp' is not closed, its descriptor is duplicated). */
+struct xlsx_reader *xlsx_open_stream(const char *name, FILE *fp, long start, struct error *err);
 /* 1 a row, 0 the end of the sheet, -1 damaged or too large ('err' filled). */
 int xlsx_next_row(struct xlsx_reader *x, struct xlsx_row *row, struct error *err);
 /* Uncompressed sheet bytes read so far and in all (for progress). */

@@ -541,23 +541,36 @@ static int open_xlsx(struct csvin_reader *r, int by_path, struct error *err)
 	struct sha256 sha;
 	char buf[CHUNK];
 	size_t n;
+	long start = ftell(r->fp);
+	/* The caller's regular file is read where it is; only a pipe's
+	 * workbook is kept in memory. */
+	int in_memory = !by_path && (!r->size || start < 0);
+	unsigned long long total = 0;
 	sha256_init(&sha);
 	while ((n = fread(buf, 1, sizeof(buf), r->fp)) > 0) {
 		sha256_update(&sha, buf, n);
-		if (!by_path) {
-			if (r->xdata.len + n > XLSX_MAX_PART * 16) {
-				error_set(err, ERR_INPUT, r->path, 0, "workbook larger than 256 MB");
-				return -1;
-			}
-			sb_add(&r->xdata, buf, n);
+		/* libzip keeps every entry of the zip's directory in memory
+		 * (about 300 bytes each): the file's size bounds their number. */
+		total += n;
+		if (total > XLSX_MAX_FILE) {
+			error_set(err, ERR_INPUT, r->path, 0,
+				  "workbook larger than %u MB (save the sheet as CSV)",
+				  XLSX_MAX_FILE >> 20);
+			return -1;
 		}
+		if (in_memory)
+			sb_add(&r->xdata, buf, n);
 	}
 	if (ferror(r->fp)) {
 		error_set(err, ERR_IO, r->path, 0, "read error: %s", strerror(errno));
 		return -1;
 	}
 	sha256_hex(&sha, r->xsha);
-	r->xlsx = xlsx_open(r->path, by_path ? r->path : NULL, r->xdata.buf, r->xdata.len, err);
+	if (by_path || in_memory)
+		r->xlsx = xlsx_open(r->path, by_path ? r->path : NULL, r->xdata.buf,
+				    r->xdata.len, err);
+	else
+		r->xlsx = xlsx_open_stream(r->path, r->fp, start, err);
 	return r->xlsx ? 0 : -1;
 }
 

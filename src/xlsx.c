@@ -8,8 +8,11 @@
  * Hostile files: every part's uncompressed size is capped (declared and
  * counted), a DTD or entity declaration stops the parse, nesting deeper
  * than XLSX_MAX_DEPTH stops it, the shared strings are capped in count and
- * bytes, a cell's text in bytes.  Names are matched by local name (expat
- * namespace mode), so prefixed writers are read too.
+ * bytes, a cell's text in bytes (a shared string's too), the shared string
+ * text the sheet hands out in all, the XML fed without a completed token
+ * (feed()); a second cell at one place in a row is refused.  Names are
+ * matched by local name (expat namespace mode), so prefixed writers are
+ * read too.
  */
 #include "xlsx.h"
 
@@ -19,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include <zip.h>
 
 #define READ_CHUNK 65536
@@ -56,16 +60,22 @@ struct xlsx_reader {
 	size_t nxf, xf_cap, nnumfmt;
 	struct { int id, date; } numfmt[MAX_NUMFMTS];
 
-	/* shared strings: NUL-terminated texts in one arena */
+	/* shared strings: NUL-terminated texts in one arena, each cut to
+	 * XLSX_MAX_CELL bytes (sst_cut[i] 1 when it was longer) */
 	struct strbuf sst;
 	size_t *sst_off;
-	size_t nsst, sst_cap, si_start;
+	unsigned char *sst_cut;
+	size_t nsst, sst_cap, sst_cut_cap, si_start;
+	int si_cut;
+	unsigned long long sst_given; /* shared string bytes handed out by the sheet */
+	unsigned long long since_token; /* XML bytes fed since a handler last ran */
 
 	/* the sheet */
 	zip_file_t *zf;
 	XML_Parser sp;
 	unsigned long long sheet_read, sheet_size;
 	long row_no, col, prev_col;
+	unsigned long long row_cols; /* the columns (< XLSX_MAX_COLS) the row has a cell in */
 	size_t ncells;
 	struct strbuf text;  /* the current cell's text */
 	struct strbuf arena; /* the row's cell texts */
@@ -102,8 +112,15 @@ static void fail(struct xlsx_reader *x, const char *fmt, const char *arg)
 	XML_StopParser(x->phase == PH_SHEET ? x->sp : x->p, XML_FALSE);
 }
 
+/* A handler ran: the parser completed a token (see feed()). */
+static void token_done(struct xlsx_reader *x)
+{
+	x->since_token = 0;
+}
+
 static int enter(struct xlsx_reader *x)
 {
+	token_done(x);
 	if (++x->depth > XLSX_MAX_DEPTH) {
 		fail(x, "XML nested deeper than %s levels", "48");
 		return -1;
@@ -131,7 +148,33 @@ static void XMLCALL on_end_generic(void *data, const XML_Char *name)
 {
 	struct xlsx_reader *x = data;
 	(void)name;
+	token_done(x);
 	x->depth--;
+}
+
+/* Text, comments, processing instructions and CDATA marks of parts whose
+ * text is not read: only that a token was completed counts. */
+static void XMLCALL on_text_generic(void *data, const XML_Char *s, int len)
+{
+	(void)s, (void)len;
+	token_done(data);
+}
+
+static void XMLCALL on_comment(void *data, const XML_Char *s)
+{
+	(void)s;
+	token_done(data);
+}
+
+static void XMLCALL on_pi(void *data, const XML_Char *target, const XML_Char *pidata)
+{
+	(void)target, (void)pidata;
+	token_done(data);
+}
+
+static void XMLCALL on_cdata(void *data)
+{
+	token_done(data);
 }
 
 static long parse_long(const char *s, long max)
@@ -241,6 +284,7 @@ static void XMLCALL styles_start(void *data, const XML_Char *name, const XML_Cha
 static void XMLCALL styles_end(void *data, const XML_Char *name)
 {
 	struct xlsx_reader *x = data;
+	token_done(x);
 	x->depth--;
 	if (!strcmp(local(name), "cellXfs"))
 		x->in_cellxfs = 0;
@@ -261,6 +305,7 @@ static void XMLCALL sst_start(void *data, const XML_Char *name, const XML_Char *
 			return;
 		}
 		x->in_si = 1;
+		x->si_cut = 0;
 		x->si_start = x->sst.len;
 	} else if (!strcmp(n, "rPh")) {
 		x->in_rph++; /* phonetic guide text is not the cell's text */
@@ -273,6 +318,7 @@ static void XMLCALL sst_end(void *data, const XML_Char *name)
 {
 	struct xlsx_reader *x = data;
 	const char *n = local(name);
+	token_done(x);
 	x->depth--;
 	if (!strcmp(n, "t")) {
 		x->in_t = 0;
@@ -280,8 +326,14 @@ static void XMLCALL sst_end(void *data, const XML_Char *name)
 		x->in_rph--;
 	} else if (!strcmp(n, "si") && x->in_si) {
 		x->in_si = 0;
+		if (x->sst.len + 2 > XLSX_MAX_SST_TEXT) { /* its NUL and the buffer's */
+			fail(x, "shared strings larger than %s MB", "64");
+			return;
+		}
 		x->sst_off = xgrow(x->sst_off, &x->sst_cap, x->nsst + 1, sizeof(*x->sst_off));
-		x->sst_off[x->nsst++] = x->si_start;
+		x->sst_cut = xgrow(x->sst_cut, &x->sst_cut_cap, x->nsst + 1, 1);
+		x->sst_off[x->nsst] = x->si_start;
+		x->sst_cut[x->nsst++] = (unsigned char)x->si_cut;
 		sb_addc(&x->sst, '\0');
 	}
 }
@@ -289,13 +341,24 @@ static void XMLCALL sst_end(void *data, const XML_Char *name)
 static void XMLCALL sst_text(void *data, const XML_Char *s, int len)
 {
 	struct xlsx_reader *x = data;
+	size_t n = (size_t)len, have;
+	token_done(x);
 	if (!x->in_t || x->in_rph)
 		return;
-	if (x->sst.len + (size_t)len > XLSX_MAX_SST_TEXT) {
+	/* One string is kept up to the cell limit: a longer one is a cut
+	 * cell wherever it is used (its row is rejected with the reason). */
+	have = x->sst.len - x->si_start;
+	if (have + n > XLSX_MAX_CELL) {
+		n = XLSX_MAX_CELL - have;
+		x->si_cut = 1;
+	}
+	/* Room kept for the string's NUL and the buffer's: the buffer (grown
+	 * by doubling) never outgrows the cap. */
+	if (x->sst.len + n + 2 > XLSX_MAX_SST_TEXT) {
 		fail(x, "shared strings larger than %s MB", "64");
 		return;
 	}
-	sb_add(&x->sst, s, (size_t)len);
+	sb_add(&x->sst, s, n);
 }
 
 /* --- parts ---------------------------------------------------------------- */
@@ -308,11 +371,14 @@ static XML_Parser new_parser(struct xlsx_reader *x, XML_StartElementHandler st,
 		BUG("XML_ParserCreateNS failed");
 	XML_SetUserData(p, x);
 	XML_SetElementHandler(p, st, en);
-	if (ch)
-		XML_SetCharacterDataHandler(p, ch);
+	XML_SetCharacterDataHandler(p, ch ? ch : on_text_generic);
+	XML_SetCommentHandler(p, on_comment);
+	XML_SetProcessingInstructionHandler(p, on_pi);
+	XML_SetCdataSectionHandler(p, on_cdata, on_cdata);
 	XML_SetStartDoctypeDeclHandler(p, on_doctype);
 	XML_SetEntityDeclHandler(p, on_entity);
 	x->depth = 0;
+	x->since_token = 0;
 	return p;
 }
 
@@ -356,6 +422,24 @@ static zip_file_t *open_part(struct xlsx_reader *x, const char *part, unsigned l
 	return zf;
 }
 
+/*
+ * Counts 'n' more bytes about to be fed to a parser: -1 with 'err' when
+ * more than XLSX_MAX_TOKEN have arrived since a handler last ran.  expat
+ * 2.5 scans an unfinished token (a huge attribute, comment or tag) again
+ * for every buffer that arrives, so one 1 GB token would take hours; a
+ * token of workbook XML is never more than a few kilobytes.
+ */
+static int feed(struct xlsx_reader *x, const char *part, size_t n, struct error *err)
+{
+	x->since_token += n;
+	if (x->since_token <= XLSX_MAX_TOKEN)
+		return 0;
+	error_set(err, ERR_INPUT, x->name, 0,
+		  "%s: more than %llu MB of XML without a complete tag or text (a bomb?)", part,
+		  (unsigned long long)(XLSX_MAX_TOKEN >> 20));
+	return -1;
+}
+
 /* Parses a whole part; 0, or -1 with 'err' (a missing optional part is 0). */
 static int parse_part(struct xlsx_reader *x, const char *part, unsigned long long cap,
 		      int required, XML_StartElementHandler st, XML_EndElementHandler en,
@@ -383,6 +467,8 @@ static int parse_part(struct xlsx_reader *x, const char *part, unsigned long lon
 				  "%s is more than %llu MB uncompressed (a zip bomb?)", part, cap >> 20);
 			goto out;
 		}
+		if (feed(x, part, (size_t)n, err) < 0)
+			goto out;
 		if (XML_Parse(x->p, x->buf, (int)n, n == 0) != XML_STATUS_OK) {
 			parse_error(x, x->p, part, err);
 			goto out;
@@ -433,6 +519,15 @@ static char *first_worksheet(struct xlsx_reader *x)
 
 /* --- the sheet, row by row ---------------------------------------------- */
 
+/* The letters of column 'c' (0-based, < 26 * 27). */
+static void col_name(long c, char out[8])
+{
+	if (c < 26)
+		snprintf(out, 8, "%c", (char)('A' + c));
+	else
+		snprintf(out, 8, "%c%c", (char)('A' + c / 26 - 1), (char)('A' + c % 26));
+}
+
 /* Column index of a reference like "AB12" (0-based), or -1. */
 static long ref_col(const char *ref)
 {
@@ -478,6 +573,7 @@ static void XMLCALL sheet_start(void *data, const XML_Char *name, const XML_Char
 		x->ncells = 0;
 		x->too_many = 0;
 		x->prev_col = -1;
+		x->row_cols = 0;
 		sb_reset(&x->arena);
 		memset(x->pc, 0, sizeof(x->pc));
 	} else if (!strcmp(n, "c") && x->in_row) {
@@ -487,6 +583,17 @@ static void XMLCALL sheet_start(void *data, const XML_Char *name, const XML_Char
 		if (x->col < 0)
 			x->col = x->prev_col + 1;
 		x->prev_col = x->col;
+		/* A second cell at the same place is refused: appended, one
+		 * cell's text could be repeated without end. */
+		if (x->col < XLSX_MAX_COLS) {
+			if (x->row_cols & (1ull << x->col)) {
+				char where[8];
+				col_name(x->col, where);
+				fail(x, "damaged workbook: the row has two cells in column %s", where);
+				return;
+			}
+			x->row_cols |= 1ull << x->col;
+		}
 		snprintf(x->cell_t, sizeof(x->cell_t), "%s", (v = attr(a, "t")) ? v : "n");
 		x->cell_date = s >= 0 && (size_t)s < x->nxf && x->xf_date[s];
 		x->in_c = 1;
@@ -503,6 +610,7 @@ static void XMLCALL sheet_text(void *data, const XML_Char *s, int len)
 {
 	struct xlsx_reader *x = data;
 	size_t n = (size_t)len;
+	token_done(x);
 	if (!x->in_v)
 		return;
 	if (x->text.len + n > XLSX_MAX_CELL) {
@@ -551,6 +659,14 @@ static int cell_value(struct xlsx_reader *x, struct cell_value *v)
 		v->type = XLSX_STRING;
 		v->text = x->sst.buf + x->sst_off[i];
 		v->len = strlen(v->text);
+		x->text_cut |= x->sst_cut[i];
+		/* Shared strings are the one way a small sheet hands out much
+		 * text: what it hands out is bounded, so time is linear. */
+		x->sst_given += v->len;
+		if (x->sst_given > XLSX_MAX_SST_GIVEN) {
+			fail(x, "shared strings used for more than %s MB of text (a bomb?)", "128");
+			return -1;
+		}
 	} else if (!strcmp(t, "inlineStr") || !strcmp(t, "str")) {
 		v->type = XLSX_STRING;
 	} else if (!strcmp(t, "b")) {
@@ -605,6 +721,7 @@ static void XMLCALL sheet_end(void *data, const XML_Char *name)
 {
 	struct xlsx_reader *x = data;
 	const char *n = local(name);
+	token_done(x);
 	x->depth--;
 	if (!strcmp(n, "v") || !strcmp(n, "t")) {
 		x->in_v = 0;
@@ -663,16 +780,31 @@ fail:
 	return -1;
 }
 
-struct xlsx_reader *xlsx_open(const char *name, const char *path, const void *data,
-			      size_t size, struct error *err)
+/* Opens the workbook from one of: memory, an open file (from 'start'), a path. */
+static struct xlsx_reader *open_source(const char *name, const char *path, const void *data,
+				       size_t size, FILE *fp, long start, struct error *err)
 {
 	struct xlsx_reader *x = xcalloc(1, sizeof(*x));
 	zip_error_t ze;
-	zip_source_t *src;
+	zip_source_t *src = NULL;
 	x->name = xstrdup(name);
 	zip_error_init(&ze);
-	src = data ? zip_source_buffer_create(data, size, 0, &ze)
-		   : zip_source_file_create(path, 0, -1, &ze);
+	if (data) {
+		src = zip_source_buffer_create(data, size, 0, &ze);
+	} else if (fp) {
+		/* libzip closes the stream it is given: its own one, on a
+		 * duplicate of the caller's descriptor (the same open file). */
+		int fd = dup(fileno(fp));
+		FILE *own = fd >= 0 ? fdopen(fd, "rb") : NULL;
+		if (!own && fd >= 0)
+			close(fd);
+		if (own && !(src = zip_source_filep_create(own, (zip_uint64_t)start, -1, &ze)))
+			fclose(own);
+		if (!own)
+			zip_error_set(&ze, ZIP_ER_OPEN, errno);
+	} else {
+		src = zip_source_file_create(path, 0, -1, &ze);
+	}
 	if (src) {
 		x->za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
 		if (!x->za)
@@ -691,6 +823,17 @@ struct xlsx_reader *xlsx_open(const char *name, const char *path, const void *da
 		return NULL;
 	}
 	return x;
+}
+
+struct xlsx_reader *xlsx_open(const char *name, const char *path, const void *data,
+			      size_t size, struct error *err)
+{
+	return open_source(name, path, data, size, NULL, 0, err);
+}
+
+struct xlsx_reader *xlsx_open_stream(const char *name, FILE *fp, long start, struct error *err)
+{
+	return open_source(name, NULL, NULL, 0, fp, start, err);
 }
 
 int xlsx_next_row(struct xlsx_reader *x, struct xlsx_row *row, struct error *err)
@@ -716,6 +859,10 @@ int xlsx_next_row(struct xlsx_reader *x, struct xlsx_row *row, struct error *err
 				error_set(err, ERR_INPUT, x->name, 0,
 					  "the sheet is more than %llu MB uncompressed (a zip bomb?)",
 					  XLSX_MAX_SHEET >> 20);
+				return -1;
+			}
+			if (feed(x, "the sheet", (size_t)n, err) < 0) {
+				err->line = x->row_no;
 				return -1;
 			}
 			x->sheet_eof = n == 0;
@@ -777,6 +924,7 @@ void xlsx_free(struct xlsx_reader *x)
 	}
 	free(x->xf_date);
 	free(x->sst_off);
+	free(x->sst_cut);
 	sb_release(&x->sst);
 	sb_release(&x->text);
 	sb_release(&x->arena);

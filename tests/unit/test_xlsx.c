@@ -107,7 +107,6 @@ static void test_hostile(void **state)
 	refused(DD "hostile-deep.xlsx", "XML nested deeper than 48 levels");
 	refused(DD "hostile-dtd.xlsx", "a DTD in a workbook part (not allowed)");
 	refused(DD "hostile-sst-count.xlsx", "more than 2097152 shared strings");
-	refused(DD "hostile-sst-bytes.xlsx", "shared strings larger than 64 MB");
 	refused(DD "hostile-notzip.xlsx", "not a readable .xlsx workbook");
 }
 
@@ -137,6 +136,9 @@ static void rows_of(const char *path, const char *want)
 static void test_cells(void **state)
 {
 	(void)state;
+	/* One 65 MB shared string is kept to the cell limit (a cell using it
+	 * would be cut); the 64 MB cap on all of them is t0815's. */
+	rows_of(DD "hostile-sst-bytes.xlsx", "");
 	rows_of(DD "hostile-cell.xlsx", "2:a cell is longer than 131072 bytes|"
 		"3:pain is the spreadsheet error '#VALUE!'|");
 	rows_of(DD "bad.xlsx", "2:8/20094|3:fatigue is the spreadsheet error '#N/A'|"

@@ -1,0 +1,140 @@
+#!/usr/bin/python3
+"""make-bombs.py OUTDIR [SCALE] [--big] - writes small workbooks that would take the
+server: each is a few kilobytes zipped and megabytes (or gigabytes, at a
+larger SCALE) when read.  make check builds them at the test's time (only
+python3's zipfile is needed); fuzz/run.sh builds them small as seeds.
+
+  bomb-sst-cell.xlsx   one shared string over the 128 KB cell limit, in
+                       the notes cell of a valid row (the row is rejected)
+  bomb-dup-ref.xlsx    one row whose notes cell H2 is written 100 times,
+                       each a 3 MB shared string (refused: a duplicate;
+                       appended, 300 MB three times over)
+  bomb-token-attr.xlsx a sheet cell with an 8 MB attribute (refused: no
+                       complete XML token within 4 MB)
+  bomb-token-sst.xlsx  the shared strings part with an 8 MB comment
+  token-edge-ok.xlsx   an attribute of 4 MB - 64 KB (read), and
+  bomb-token-edge.xlsx one of 4 MB + 64 KB + 1 (refused)
+  long-text.xlsx       a 10 MB inline text: expat hands text out as it
+                       comes, so it is a cut cell (rejected), not a bomb
+  bomb-expand.xlsx     1,200 references to one 120 KB shared string: 144
+                       MB of text from a 4 KB file (refused at 128 MB)
+  big-sst.xlsx         60 MB of distinct shared strings (each 120 KB), a
+                       row using 64 of them, and (--big) zip entries up
+                       to 16 MB: the most an ingest holds at once
+  sst-total-ok.xlsx    511 shared strings of 128 KB (64 MB with their NULs:
+                       read), and
+  bomb-sst-total.xlsx  512 of them (refused: more than 64 MB)
+  dup-ref-small.xlsx   A2 written twice (refused: the smallest duplicate)
+  ok-sst-edge.xlsx     notes exactly 131072 bytes long (kept) and one byte
+                       more (cut: rejected)
+"""
+import sys
+import zipfile
+
+HEADER = ["patient_id", "session_date", "fatigue", "sleep", "focus", "pain",
+          "therapist", "notes"]
+NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def col(i):
+    return chr(65 + i) if i < 26 else chr(64 + i // 26) + chr(65 + i % 26)
+
+
+def esc(s):
+    return s.replace("&", "&amp;").replace("<", "&lt;")
+
+
+def inline(ref, text):
+    return '<c r="%s" t="inlineStr"><is><t>%s</t></is></c>' % (ref, esc(text))
+
+
+def header_row():
+    return '<row r="1">' + "".join(inline(col(i) + "1", h) for i, h in enumerate(HEADER)) + "</row>"
+
+
+def good_cells(r, notes_cell):
+    """A valid session row r whose notes cell is notes_cell (markup)."""
+    vals = ["B%02d" % r, None, "5", "4", "3", "2"]
+    cells = [inline("A%d" % r, vals[0]), '<c r="B%d" s="1"><v>%d</v></c>' % (r, 45658 + r)]
+    cells += ['<c r="%s%d"><v>%s</v></c>' % (col(i), r, vals[i]) for i in range(2, 6)]
+    cells.append(inline("G%d" % r, "Anna Berg"))
+    return "".join(cells) + notes_cell
+
+
+def sst_xml(strings, comment=None):
+    body = "".join('<si><t xml:space="preserve">%s</t></si>' % esc(s) for s in strings)
+    c = "<!--%s-->" % comment if comment else ""
+    return ('<?xml version="1.0" encoding="UTF-8"?>%s<sst %s count="%d" uniqueCount="%d">%s</sst>'
+            % (c, NS, len(strings), len(strings), body))
+
+
+def write(path, rows, sst=None, sheet_extra=""):
+    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet %s><sheetData>%s%s</sheetData>'
+             '</worksheet>' % (NS, header_row() + "".join(rows), sheet_extra))
+    rels = ('<Relationship Id="rId1" Type="%s/worksheet" Target="worksheets/sheet1.xml"/>'
+            '<Relationship Id="rId2" Type="%s/styles" Target="styles.xml"/>' % (REL, REL))
+    if sst is not None:
+        rels += '<Relationship Id="rId3" Type="%s/sharedStrings" Target="sharedStrings.xml"/>' % REL
+    files = {
+        "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+        "xl/workbook.xml": '<?xml version="1.0"?><workbook %s xmlns:r="%s"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>' % (NS, REL),
+        "xl/_rels/workbook.xml.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">%s</Relationships>' % rels,
+        "xl/styles.xml": '<?xml version="1.0"?><styleSheet %s><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14"/></cellXfs></styleSheet>' % NS,
+        "xl/worksheets/sheet1.xml": sheet,
+    }
+    if sst is not None:
+        files["xl/sharedStrings.xml"] = sst
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in files.items():
+            z.writestr(name, text)
+
+
+def main():
+    out = sys.argv[1]
+    k = float(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[2] != "--big" else 1.0
+    mb = int(k * (1 << 20))
+    s = lambda n: '<c r="H%d" t="s"><v>%d</v></c>' % n
+
+    write(out + "/bomb-sst-cell.xlsx", ['<row r="2">' + good_cells(2, s((2, 0))) + "</row>"],
+          sst_xml(["x" * mb]))
+    dup = "".join(s((2, 0)) for _ in range(100))
+    write(out + "/bomb-dup-ref.xlsx", ['<row r="2">' + good_cells(2, dup) + "</row>"],
+          sst_xml(["y" * 3 * mb]))
+    write(out + "/bomb-token-attr.xlsx",
+          ['<row r="2"><c r="A2" t="inlineStr" junk="%s"><is><t>P1</t></is></c></row>' % ("a" * 8 * mb)])
+    write(out + "/bomb-token-sst.xlsx", ['<row r="2">' + good_cells(2, s((2, 0))) + "</row>"],
+          sst_xml(["ok"], comment="c" * 8 * mb))
+    for name, n in (("token-edge-ok", 4 * mb - (64 << 10)), ("bomb-token-edge", 4 * mb + (64 << 10) + 1)):
+        write(out + "/%s.xlsx" % name,
+              ['<row r="2"><c r="A2" t="inlineStr" junk="%s"><is><t>P1</t></is></c></row>' % ("a" * n)])
+    write(out + "/long-text.xlsx", ['<row r="2">' + good_cells(2, inline("H2", "t" * 10 * mb)) + "</row>"])
+    refs = int(1200 * k)
+    rows = []
+    r = 2
+    while refs > 0:
+        n = min(refs, 8)
+        rows.append('<row r="%d">' % r + "".join('<c r="%s%d" t="s"><v>0</v></c>' % (col(i), r)
+                                                  for i in range(n)) + "</row>")
+        refs -= n
+        r += 1
+    write(out + "/bomb-expand.xlsx", rows, sst_xml(["z" * 120000]))
+    strings = ["%06d" % i + "q" * (120000 - 6) for i in range(int(500 * k))]
+    row = '<row r="2">' + "".join('<c r="%s2" t="s"><v>%d</v></c>' % (col(i), i * 7 % len(strings))
+                                  for i in range(64)) + "</row>"
+    write(out + "/big-sst.xlsx", [row], sst_xml(strings))
+    if "--big" in sys.argv:  # entries up to the file cap: libzip's directory at its largest
+        with zipfile.ZipFile(out + "/big-sst.xlsx", "a", zipfile.ZIP_STORED) as z:
+            for i in range(178000):
+                z.writestr("x%d" % i, "")
+    for name, n in (("sst-total-ok", 511), ("bomb-sst-total", 512)):
+        write(out + "/%s.xlsx" % name, ['<row r="2">' + good_cells(2, s((2, 0))) + "</row>"],
+              sst_xml(["%06d" % i + "w" * int(131066 * k) for i in range(n)]))
+    write(out + "/dup-ref-small.xlsx",
+          ['<row r="2">' + inline("A2", "P1") + inline("A2", "P2") + "</row>"])
+    edge = ['<row r="2">' + good_cells(2, s((2, 0))) + "</row>",
+            '<row r="3">' + good_cells(3, s((3, 1))) + "</row>"]
+    write(out + "/ok-sst-edge.xlsx", edge, sst_xml(["e" * 131072, "f" * 131073]))
+
+
+main()
