@@ -250,25 +250,39 @@ else
 	as_reader=env
 fi
 if [ -n "$as_reader" ]; then
+	# The reader must reach what it runs: the binary under test may live in
+	# a clone inside a private (0700) folder, such as root's home or a
+	# 'mktemp -d'.  So the binary is copied into the scratch folder, and the
+	# scratch folder is one the reader can walk into: $T (made 0711 here)
+	# when its parents let the reader through, else a folder made for it in
+	# /tmp.
 	chmod 711 "$T"
-	mkdir -p ro/dbdir ro/out
-	"$SYMTREND" --db "$T/ro/dbdir/db" ingest cc-derived.csv >/dev/null 2>&1
-	chmod 755 ro
-	chmod 644 ro/dbdir/db
-	chmod 777 ro/out
-	chmod 555 ro/dbdir
-	$as_reader "$SYMTREND" --db "$T/ro/dbdir/db" stats --format csv >ro/out/stats.csv 2>ro/out/err
+	R=$T/ro
+	if ! $as_reader test -x "$T" 2>/dev/null; then
+		R=$(mktemp -d /tmp/symtrend-reader.XXXXXX) && chmod 711 "$R"
+		trap 'rm -rf "$T" "$R"' EXIT
+	fi
+	mkdir -p "$R/dbdir" "$R/out" "$R/bin"
+	cp "$SYMTREND" "$R/bin/symtrend"
+	"$SYMTREND" --db "$R/dbdir/db" ingest cc-derived.csv >/dev/null 2>&1
+	chmod 755 "$R" "$R/bin"
+	chmod 755 "$R/bin/symtrend"
+	chmod 644 "$R/dbdir/db"
+	chmod 777 "$R/out"
+	chmod 555 "$R/dbdir"
+	reader_st() { $as_reader "$R/bin/symtrend" --db "$R/dbdir/db" "$@"; }
+	reader_st stats --format csv >"$R/out/stats.csv" 2>"$R/out/err"
 	check "stats works for a reader who cannot write the database's folder" test $? -eq 0
-	check "and prints the courses" grep -q '^CC1,CC1-C1,fatigue,3,' ro/out/stats.csv
-	$as_reader "$SYMTREND" --db "$T/ro/dbdir/db" report clinic --out "$T/ro/out" >/dev/null 2>ro/out/err
-	check "report clinic works for that reader, writing elsewhere" test -f ro/out/clinic/report.txt
-	check "the database folder is left as it was" test "$(ls -A ro/dbdir)" = db
+	check "and prints the courses" grep -q '^CC1,CC1-C1,fatigue,3,' "$R/out/stats.csv"
+	reader_st report clinic --out "$R/out" >/dev/null 2>"$R/out/err"
+	check "report clinic works for that reader, writing elsewhere" test -f "$R/out/clinic/report.txt"
+	check "the database folder is left as it was" test "$(ls -A "$R/dbdir")" = db
 	# A -wal holding changes cannot be read immutable: said, not misread.
-	printf 'not empty' >ro/dbdir/db-wal
-	$as_reader "$SYMTREND" --db "$T/ro/dbdir/db" stats --format csv >/dev/null 2>ro/out/err
+	printf 'not empty' >"$R/dbdir/db-wal"
+	reader_st stats --format csv >/dev/null 2>"$R/out/err"
 	check "changes waiting in a -wal the reader cannot use are an error that says so" \
-		grep -q 'its -wal file holds changes not yet in the database' ro/out/err
-	chmod 755 ro/dbdir
+		grep -q 'its -wal file holds changes not yet in the database' "$R/out/err"
+	chmod 755 "$R/dbdir"
 	chmod 700 "$T"
 else
 	skip "stats works for a reader who cannot write the database's folder" "no other user to run as"
