@@ -316,6 +316,10 @@ int report_fair_adjusted(const struct report_clinic *c);
 const char *report_independence(const struct report_clinic *c, char *buf, size_t n);
 #define REPORT_RAW_GROUPS "raw figures, not a ranking: therapists see different patients; " \
 	"the fair comparison is above"
+/* The same where indication is not adjusted for everywhere (report_fair_adjusted). */
+#define REPORT_RAW_GROUPS_UNFAIR "raw figures, not a ranking: therapists see different " \
+	"patients; the comparison with the expected course is above, and it does not adjust " \
+	"for indication everywhere either"
 const char *report_eligible_counts(const struct stats_clinic *r, char *buf, size_t n);
 
 /* Charts and files (report_charts.c) ------------------------------------- */

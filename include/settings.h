@@ -65,6 +65,9 @@ struct clinic_settings {
  * default (the one place settings are read by key). */
 void settings_load(struct store *s, struct clinic_settings *cs);
 void settings_release(struct clinic_settings *cs);
+/* The settings of the store, loaded once and kept with it until a setting
+ * or a measure changes (the pointer is valid until then). */
+const struct clinic_settings *settings_get(struct store *s);
 
 extern const struct setting settings_table[];
 

@@ -33,6 +33,11 @@ struct store;
 /* Opens the database; on success *out is freed with store_free. */
 int store_open(const char *path, int flags, struct store **out, struct error *err);
 void store_free(struct store *s);
+/* A place for what settings.c loads from the config table (opaque here),
+ * dropped (free_fn called) when a setting or a measure changes and when
+ * the store is freed; NULL when none is kept. */
+void store_settings_cache(struct store *s, void *cache, void (*free_fn)(void *));
+void *store_settings_cached(const struct store *s);
 /* Days without a session that start a new derived course: the course_gap
  * setting as settings_load read it (the contract's default until set). */
 void store_set_course_gap(struct store *s, long days);

@@ -162,8 +162,8 @@ static void clinic_table(struct strbuf *h, const struct report_clinic *c)
 	for (m = 0; m < c->nm; m++)
 		if (report_listed(m, &c->cl[m]))
 			clinic_row(h, c->names[m], &c->cl[m]);
-	sb_adds(h, "</table>\n<p class=\"note\">" REPORT_UNCONTROLLED_NOTE "</p>\n<p>"
-		   REPORT_ELIGIBLE_NOTE "</p>\n<ul>\n");
+	sb_adds(h, "</table>\n<p class=\"note\"><strong>Uncontrolled:</strong> "
+		   REPORT_UNCONTROLLED_NOTE "</p>\n<p>" REPORT_ELIGIBLE_NOTE "</p>\n<ul>\n");
 	for (m = 0; m < c->nm; m++) {
 		char w[256];
 		if (!report_listed(m, &c->cl[m]))
@@ -227,7 +227,8 @@ static void group_section(struct strbuf *h, const struct report_clinic *c,
 	size_t i, m;
 	sb_addf(h, "<h2>By %s</h2>\n", what);
 	if (!strcmp(what, "therapist") && c->has_fair)
-		sb_adds(h, "<p>(" REPORT_RAW_GROUPS ")</p>\n");
+		sb_addf(h, "<p>(%s)</p>\n", report_fair_adjusted(c) ? REPORT_RAW_GROUPS
+								     : REPORT_RAW_GROUPS_UNFAIR);
 	sb_addf(h, "<table><tr><th>%s</th><th>Measure</th><th>Courses</th>"
 		   "<th>Mean change (95%% CI)</th><th>Responders/eligible (Wilson 95%% CI)</th>"
 		   "<th>Median sessions to response</th></tr>\n", what);

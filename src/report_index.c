@@ -287,10 +287,25 @@ static void count_needs(struct report_index *x)
 		}
 		if (seen)
 			continue;
-		if (k == INDEX_NEEDS)
-			x->plateau_patients++;
-		else
+		if (k != INDEX_NEEDS)
 			x->need_patients[k]++;
+	}
+	/* Good news counts the patients whose only open alerts are plateaus:
+	 * one who also needs a look is not good news (the list shows both). */
+	for (i = 0; i < x->nalerts; i++) {
+		const struct store_alert *a = x->alerts[i].a;
+		int other = 0;
+		if (a->ack_user || report_index_need_of(a->kind) != INDEX_NEEDS)
+			continue;
+		for (j = 0; j < x->nalerts && !other; j++) {
+			const struct store_alert *b = x->alerts[j].a;
+			/* a need of the same patient, or an earlier plateau of theirs
+			 * (counted there) */
+			other = !strcmp(a->patient_id, b->patient_id) &&
+				(report_index_need_of(b->kind) != INDEX_NEEDS ||
+				 (j < i && !b->ack_user));
+		}
+		x->plateau_patients += !other;
 	}
 }
 

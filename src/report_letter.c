@@ -12,27 +12,18 @@
 
 static const char *mcid_num(char *buf, size_t n, double v);
 
-/* Takes a loaded setting's string (settings_release then frees nothing of it). */
-static char *take(char **p)
-{
-	char *v = *p;
-	*p = NULL;
-	return v;
-}
-
 static void settings(struct report_letter *l, struct store *s)
 {
-	struct clinic_settings cs;
+	const struct clinic_settings *cs = settings_get(s);
 	size_t m, first = (size_t)-1;
-	settings_load(s, &cs);
-	l->clinic_name = take(&cs.clinic_name);
-	l->clinic_address = take(&cs.clinic_address);
-	l->clinic_phone = take(&cs.clinic_phone);
-	l->clinic_email = take(&cs.clinic_email);
+	l->clinic_name = xstrdup(cs->clinic_name);
+	l->clinic_address = xstrdup(cs->clinic_address);
+	l->clinic_phone = xstrdup(cs->clinic_phone);
+	l->clinic_email = xstrdup(cs->clinic_email);
 	l->same_instrument = 1;
 	for (m = 0; m < l->note.nm; m++) {
-		l->label[m] = take(&cs.m[m].label);
-		l->instrument[m] = take(&cs.m[m].instrument);
+		l->label[m] = xstrdup(cs->m[m].label);
+		l->instrument[m] = xstrdup(cs->m[m].instrument);
 		if (!l->note.m[m].shown)
 			continue;
 		if (first == (size_t)-1)
@@ -40,10 +31,9 @@ static void settings(struct report_letter *l, struct store *s)
 		else if (strcmp(l->instrument[m], l->instrument[first]) != 0)
 			l->same_instrument = 0;
 	}
-	l->course_gap = cs.course_gap;
-	l->relapse_gap = cs.relapse_gap;
-	l->no_response_sessions = cs.no_response_sessions;
-	settings_release(&cs);
+	l->course_gap = cs->course_gap;
+	l->relapse_gap = cs->relapse_gap;
+	l->no_response_sessions = cs->no_response_sessions;
 }
 
 int report_letter_planned(const struct report_note *n, const struct store_course_visits *v)
@@ -153,6 +143,9 @@ static void improved(struct strbuf *sb, const struct report_letter *l,
 	int past = l->status == REPORT_COMPLETED;
 	sb_adds(sb, " improved from ");
 	from_to(sb, x->r.baseline, x->r.latest);
+	/* By the MCID, but the RCI says it is within measurement error: say so. */
+	if (isfinite(x->r.rci) && !outcome_reliably_improved(&x->r))
+		sb_adds(sb, " (within measurement error)");
 	if (x->o->states & OUTCOME_LEVELLED_ST)
 		sb_adds(sb, past ? " and had levelled off." : " and has levelled off.");
 	else if (!past && (x->levelling == OUTCOME_LEVEL_CHANGING ||
@@ -178,7 +171,10 @@ const char *report_letter_measure_sentence(const struct report_letter *l, size_t
 	} else if (st & OUTCOME_WORSE_ST) {
 		sb_adds(&sb, " worsened from ");
 		from_to(&sb, r->baseline, r->latest);
-		sb_adds(&sb, " - please review.");
+		/* What to do is the next step's to say ("review" is a step of its own). */
+		sb_adds(&sb, outcome_reliably_worse(r) ? ", a reliable deterioration."
+			     : isfinite(r->rci) ? ", by the MCID or more (within measurement error)."
+						: ", by the MCID or more.");
 	} else if (st & OUTCOME_LOST_ST) {
 		sb_addf(&sb, " improved from %s to %s by session %d but rose again to %s: the "
 			"response was lost.", report_num(v, sizeof(v), r->baseline, 1),
@@ -386,7 +382,7 @@ static void ago(struct strbuf *sb, long days)
 	else if (days < 61)
 		sb_addf(sb, "%ld weeks ago", days / 7);
 	else
-		sb_addf(sb, "%ld months ago", lround(days / 30.4375));
+		sb_addf(sb, "%ld months ago", (long)(days / 30.4375));
 }
 
 const char *report_letter_status_sentence(const struct report_letter *l, char *buf, size_t n)

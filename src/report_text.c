@@ -352,6 +352,8 @@ static void clinic_table(struct strbuf *t, const struct report_clinic *c)
 			report_num(b, sizeof(b), r->mean_latest, 2), ci, report_p(f, sizeof(f), r->t_p),
 			report_p(g, sizeof(g), r->wilcoxon_p), report_num(k, sizeof(k), r->srm, 2));
 	}
+	/* Beside the before/after table: what an uncontrolled change can say. */
+	wrap(t, REPORT_UNCONTROLLED_NOTE, 0, 0);
 	sb_adds(t, "\nMeasure   Responders  Rate % (Wilson 95% CI)  Median sessions to response (KM)\n");
 	for (m = 0; m < c->nm; m++) {
 		const struct stats_clinic *r = &c->cl[m];
@@ -421,7 +423,8 @@ static void group_section(struct strbuf *t, const struct report_clinic *c,
 		   "CI), median sessions to response\n", what);
 	if (!strcmp(what, "therapist") && c->has_fair) {
 		sb_adds(t, "(");
-		wrap(t, REPORT_RAW_GROUPS ")", 1, 0);
+		wrap(t, report_fair_adjusted(c) ? REPORT_RAW_GROUPS ")" : REPORT_RAW_GROUPS_UNFAIR ")",
+		     1, 0);
 	}
 	for (i = 0; i < ng; i++) {
 		sb_adds(t, "  ");
@@ -554,7 +557,6 @@ void report_clinic_text(struct strbuf *t, const struct report_clinic *c)
 {
 	clinic_header(t, c);
 	clinic_table(t, c);
-	wrap(t, REPORT_UNCONTROLLED_NOTE, 0, 0);
 	at_risk_table(t, c);
 	break_table(t, c);
 	if (c->periods.period > 0)

@@ -94,12 +94,24 @@ static int whole_session(double s)
 	return (int)ceil(s - 1e-9);
 }
 
+/* "Still improving" only where the reading says the measure responded or is
+ * improving: a falling trend of a measure read as no response, mild at the
+ * start or a lost response is said as a trend, not as improvement. */
+static int improving_said(const struct report_note_measure *m)
+{
+	return !m->o || (m->o->states & (OUTCOME_RESPONDED_ST | OUTCOME_IMPROVING_ST));
+}
+
 const char *report_levelling(const struct report_note_measure *m, char *buf, size_t n)
 {
 	const struct stats_course *r = &m->r;
 	char a[32];
 	if (m->reading == OUTCOME_WORSE)
 		return "worse: a worsening course is not read as levelling off";
+	if (!improving_said(m) && (m->levelling == OUTCOME_LEVEL_STEADY ||
+				   (m->levelling == OUTCOME_LEVEL_CHANGING && outcome_forecast_too_far(r))))
+		return "a falling trend, no levelling off in the data; less than the MCID, or "
+		       "not judged (see above)";
 	switch (m->levelling) {
 	case OUTCOME_LEVEL_TOO_FEW:
 		snprintf(buf, n, "too few sessions to judge (%zu, %d needed)", r->n,

@@ -326,6 +326,23 @@ void settings_release(struct clinic_settings *cs)
 	}
 }
 
+static void cache_free(void *p)
+{
+	settings_release(p);
+	free(p);
+}
+
+const struct clinic_settings *settings_get(struct store *s)
+{
+	struct clinic_settings *cs = store_settings_cached(s);
+	if (cs)
+		return cs;
+	cs = xmalloc(sizeof(*cs));
+	settings_load(s, cs);
+	store_settings_cache(s, cs, cache_free);
+	return cs;
+}
+
 void settings_rules_of(const struct clinic_settings *cs, struct outcome_rules *out)
 {
 	out->relapse_gap = cs->relapse_gap;
@@ -336,8 +353,5 @@ void settings_rules_of(const struct clinic_settings *cs, struct outcome_rules *o
 
 void settings_rules(struct store *s, struct outcome_rules *out)
 {
-	struct clinic_settings cs;
-	settings_load(s, &cs);
-	settings_rules_of(&cs, out);
-	settings_release(&cs);
+	settings_rules_of(settings_get(s), out);
 }

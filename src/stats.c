@@ -75,7 +75,7 @@ struct stats_ctx *stats_ctx_new_visit(struct store *s,
 {
 	struct stats_ctx *ctx = xcalloc(1, sizeof(*ctx));
 	struct store_filter f = STORE_FILTER_INIT;
-	struct clinic_settings cs;
+	const struct clinic_settings *cs;
 	struct baselines b;
 	size_t m, i;
 	int need_pass = 0;
@@ -84,9 +84,9 @@ struct stats_ctx *stats_ctx_new_visit(struct store *s,
 	for (i = 1; i < TQ_TABLE; i++)
 		ctx->tq[i] = gsl_cdf_tdist_Qinv(0.025, (double)i);
 	ctx->nmeasures = store_measure_count(s);
-	settings_load(s, &cs);
+	cs = settings_get(s);
 	for (m = 0; m < ctx->nmeasures; m++) {
-		const struct settings_measure *sm = &cs.m[m];
+		const struct settings_measure *sm = &cs->m[m];
 		ctx->set[m].mcid = sm->mcid;
 		ctx->set[m].reliability = sm->reliability;
 		ctx->set[m].sd = sm->sd;
@@ -96,7 +96,6 @@ struct stats_ctx *stats_ctx_new_visit(struct store *s,
 		if (isnan(ctx->sd[m]))
 			need_pass = 1;
 	}
-	settings_release(&cs);
 	if (!need_pass && !visit)
 		return ctx;
 	/* The RCI's SD is that of the baselines over every course. */

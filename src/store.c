@@ -34,6 +34,9 @@ struct store {
 	char *path;
 	int version;
 	long course_gap; /* the course_gap setting (store_set_course_gap) */
+	/* What settings.c loaded from the config table, kept until it changes. */
+	void *settings_cache;
+	void (*settings_free)(void *);
 	size_t nmeasures;
 	char *measure[CSVIN_MAX_MEASURES];
 	sqlite3_int64 measure_id[CSVIN_MAX_MEASURES];
@@ -579,11 +582,25 @@ static void finalize_ingest(struct store *s)
 	}
 }
 
+void store_settings_cache(struct store *s, void *cache, void (*free_fn)(void *))
+{
+	if (s->settings_cache && s->settings_free)
+		s->settings_free(s->settings_cache);
+	s->settings_cache = cache;
+	s->settings_free = free_fn;
+}
+
+void *store_settings_cached(const struct store *s)
+{
+	return s->settings_cache;
+}
+
 void store_free(struct store *s)
 {
 	size_t i;
 	if (!s)
 		return;
+	store_settings_cache(s, NULL, NULL);
 	finalize_ingest(s);
 	if (s->db)
 		sqlite3_close_v2(s->db);
@@ -624,6 +641,7 @@ int store_measure_index(const struct store *s, const char *name)
 
 int store_add_measure(struct store *s, const char *name, struct error *err)
 {
+	store_settings_cache(s, NULL, NULL); /* its settings are new rows */
 	if (csvin_valid_measure_name(name) < 0) {
 		error_set(err, ERR_USAGE, NULL, 0,
 			  "invalid measure name '%s' (lowercase letters, digits, '_', at most 32)", name);
@@ -673,6 +691,7 @@ char *store_config_get(struct store *s, const char *key)
 
 int store_config_set(struct store *s, const char *key, const char *value, struct error *err)
 {
+	store_settings_cache(s, NULL, NULL);
 	return run_once(s, bound(s, err, "INSERT INTO config(key, value) VALUES(?, ?)"
 				 " ON CONFLICT(key) DO UPDATE SET value=excluded.value", "tt",
 				 key, value), "cannot store setting", err);
@@ -680,6 +699,7 @@ int store_config_set(struct store *s, const char *key, const char *value, struct
 
 int store_config_unset(struct store *s, const char *key, struct error *err)
 {
+	store_settings_cache(s, NULL, NULL);
 	return run_once(s, bound(s, err, "DELETE FROM config WHERE key=?", "t", key),
 			"cannot remove setting", err);
 }

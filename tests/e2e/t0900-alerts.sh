@@ -52,7 +52,7 @@ check "RX's note: the relapse still present refers back (the letter once said co
 st report note --patient RH --out cn
 check "RH's note: the break before the course, held" grep -q '^Break of 100 days before this course: no score rose by 2 points or more\.$' cn/RH/note.txt
 st report note --patient PH --out cn
-check "PH's note opens with the red flag, no plateau" sh -c "grep -q '^Fatigue worsened from 3.0 to 8.9 - please review\.$' cn/PH/note.txt && grep -q '^Suggested next step: refer back (worse: Fatigue)\.$' cn/PH/note.txt && grep -q '^  worse: a worsening course is not read as levelling off' cn/PH/note.txt"
+check "PH's note opens with the red flag, no plateau" sh -c "grep -q '^Fatigue worsened from 3.0 to 8.9, by the MCID or more (within measurement$' cn/PH/note.txt && grep -q '^Suggested next step: refer back (worse: Fatigue)\.$' cn/PH/note.txt && grep -q '^  worse: a worsening course is not read as levelling off' cn/PH/note.txt"
 
 # The next night: nothing new, nothing said again.
 SYMTREND_TODAY=2026-02-01

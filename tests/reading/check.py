@@ -68,8 +68,8 @@ def letter_states(text):
                 st[m].add("relapse")
                 if "still present" in s:
                     present.add(m)
-            if re.match(re.escape(head) + r" improved from \d+\.\d to \d+\.\d[.,]", s) or \
-               re.match(re.escape(head) + r" improved from \d+\.\d to \d+\.\d and", s):
+            if re.match(re.escape(head) + r" improved from \d+\.\d to \d+\.\d"
+                        r"( \(within measurement error\))?([.,]| and)", s):
                 st[m].add("responded")
         if re.match(r"(Pause|Break) of \d+ days", s) and "relapse - " in s:
             for part in s.split("relapse - ", 1)[1].split(", "):

@@ -34,6 +34,7 @@ static void letter(struct report_letter *l, long to, long today)
 	l->note.m[0].r.n = 6;
 	l->note.m[0].r.baseline = 8;
 	l->note.m[0].r.latest = 3.5;
+	l->note.m[0].r.rci = NAN; /* no SD: no reliable-change reading */
 	l->note.from = 1000;
 	l->note.to = to;
 	l->note.sessions = 6;
@@ -111,7 +112,8 @@ static void test_ago(void **state)
 	expect_status(1000, 1014, "Ongoing, last session 1972-09-27 (2 weeks ago); 6 sessions.");
 	expect_status(1000, 1060, "Ongoing, last session 1972-09-27 (8 weeks ago); 6 sessions.");
 	expect_status(1000, 1061, "Ongoing, last session 1972-09-27 (2 months ago); 6 sessions.");
-	expect_status(1000, 1608, "Completed 1972-09-27 (20 months ago); 6 sessions.");
+	expect_status(1000, 1608, "Completed 1972-09-27 (19 months ago); 6 sessions."); /* 19.97 */
+	expect_status(1000, 1109, "Completed 1972-09-27 (3 months ago); 6 sessions."); /* 3.58 */
 	expect_status(1000, 999, "Ongoing, last session 1972-09-27 (dated after this letter); "
 				 "6 sessions.");
 }
@@ -161,7 +163,7 @@ static void test_measure_sentences(void **state)
 	expect_sentence(OUTCOME_RELIABLY_IMPROVED, OUTCOME_LEVEL_UNCLEAR, REPORT_ONGOING, 6.5,
 			"Fatigue improved slightly but reliably, from 8.0 to 6.5.");
 	expect_sentence(OUTCOME_WORSE, OUTCOME_LEVEL_UNCLEAR, REPORT_ONGOING, 10,
-			"Fatigue worsened from 8.0 to 10.0 - please review.");
+			"Fatigue worsened from 8.0 to 10.0, by the MCID or more.");
 	expect_sentence(OUTCOME_NO_CLEAR_CHANGE, OUTCOME_LEVEL_UNCLEAR, REPORT_ONGOING, 7,
 			"Fatigue: fell 1.0 (8.0 to 7.0), less than the MCID.");
 	expect_sentence(OUTCOME_NO_CLEAR_CHANGE, OUTCOME_LEVEL_UNCLEAR, REPORT_ONGOING, 9.5,
@@ -173,6 +175,21 @@ static void test_measure_sentences(void **state)
 	/* the fitted curve has levelled off, the reading's rule has not: no claim */
 	expect_states(OUTCOME_IMPROVED, OUTCOME_LEVEL_REACHED, OUTCOME_RESPONDED_ST, REPORT_ONGOING,
 		      3.5, "Fatigue improved from 8.0 to 3.5.");
+	/* by the MCID, but within measurement error (RCI known, not reliable) */
+	{
+		struct report_letter l;
+		char buf[256];
+		letter(&l, 1100, 1100);
+		l.note.m[0].reading = OUTCOME_IMPROVED;
+		l.note.m[0].levelling = OUTCOME_LEVEL_UNCLEAR;
+		l.note.m[0].r.rci = -1.93;
+		l.note.m[0].r.reliable_change = "unchanged";
+		assert_string_equal(report_letter_measure_sentence(&l, 0, buf, sizeof(buf)),
+				    "Fatigue improved from 8.0 to 3.5 (within measurement error).");
+		l.note.m[0].r.reliable_change = "improved";
+		assert_string_equal(report_letter_measure_sentence(&l, 0, buf, sizeof(buf)),
+				    "Fatigue improved from 8.0 to 3.5.");
+	}
 	/* no response after the sessions that judge it */
 	expect_states(OUTCOME_NO_CLEAR_CHANGE, OUTCOME_LEVEL_UNCLEAR, OUTCOME_NO_RESPONSE_ST,
 		      REPORT_ONGOING, 7,
