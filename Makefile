@@ -30,12 +30,14 @@ UNIT    += index
 B        = build
 BA       = build-asan
 
-.PHONY: all deps demo check check-werror unit e2e bench install clean lint fuzz fixtures sample-data valgrind
+.PHONY: all deps deps-test demo check check-werror unit e2e bench install clean lint fuzz fixtures sample-data valgrind
 
 all: symtrend
 
 deps:
 	@sh scripts/install-deps.sh
+deps-test:
+	@sh scripts/install-deps.sh test
 
 $(B)/%.o: src/%.c $(HDRS) $(B)/.cflags
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -72,7 +74,7 @@ demo: deps symtrend
 # Developers' build: warnings are errors.
 check:
 	@$(MAKE) --no-print-directory WERROR=-Werror check-werror
-check-werror: deps symtrend $(BA)/symtrend $(UNIT:%=$(B)/test_%) $(UNIT:%=$(BA)/test_%) $(B)/gen $(B)/fault.so
+check-werror: deps deps-test symtrend $(BA)/symtrend $(UNIT:%=$(B)/test_%) $(UNIT:%=$(BA)/test_%) $(B)/gen $(B)/fault.so
 	@sh tests/run.sh
 
 bench: deps symtrend $(B)/gen

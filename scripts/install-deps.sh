@@ -2,12 +2,15 @@
 # Installs the Debian packages symtrend needs to build, test and draw charts.
 # Idempotent: only packages that are missing are installed.  Run as root
 # (or via sudo) on Debian 12.  Extra package sets: "r" (fixture
-# regeneration), "bench" (pandas reference), "fuzz" (clang runtime).
+# regeneration), "bench" (pandas reference), "fuzz" (clang runtime), "test"
+# (what make check uses besides the build: Chromium and poppler-utils to
+# check pages as they print).
 set -eu
 pkgs="build-essential pkg-config libsqlite3-dev sqlite3 libgsl-dev libcsv-dev libutf8proc-dev libzip-dev libexpat1-dev libxlsxwriter-dev gnuplot-nox libcmocka-dev cppcheck clang-tidy python3"
 for extra in "$@"; do
 	case "$extra" in
 	r) pkgs="$pkgs r-base-core r-cran-survival r-cran-lme4" ;;
+	test) pkgs="$pkgs chromium poppler-utils" ;; # make check: pages as printed (Chromium to PDF, pdfinfo)
 	bench) pkgs="$pkgs python3-pandas python3-scipy python3-openpyxl time bc" ;;
 	fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
 	*) echo "install-deps: unknown package set '$extra'" >&2; exit 2 ;;

@@ -48,7 +48,7 @@ static const char script[] =
 /* The alert kinds in the order a director reads them, with their headings
  * (index: enum report_index_need; the last, plateaus, is good news). */
 static const char *const kinds[][2] = {
-	{ "worse", "Worse: please review" },
+	{ "worse", "Worse than at the start" },
 	{ "relapse", "Relapse after a break" },
 	{ "response_lost", "Response lost" },
 	{ "no_response", "No response" },

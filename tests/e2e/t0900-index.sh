@@ -85,6 +85,28 @@ if [ -n "$chrome" ]; then
 else
 	skip "Chromium screenshot of the morning page" "chromium is not installed (apt-get install chromium)"
 fi
+# Printed, what needs action ends its own page, within two A4 pages (issue 20):
+# the good news starts on page 3 at the latest.
+if [ -n "$chrome" ] && command -v pdfinfo >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; then
+	timeout 120 "$chrome" --headless --no-sandbox --disable-gpu --no-first-run \
+		--disable-background-networking --disable-component-update --disable-sync \
+		--user-data-dir="$T/chrome-pdf" --no-pdf-header-footer --print-to-pdf="$T/index.pdf" \
+		"file://$T/rep/index.html" >/dev/null 2>&1
+	first_good=0
+	pages=$(pdfinfo "$T/index.pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')
+	p=1
+	while [ "$p" -le "${pages:-0}" ]; do
+		if pdftotext -f "$p" -l "$p" "$T/index.pdf" - 2>/dev/null | grep -q 'Good news: levelled off'; then
+			first_good=$p
+			break
+		fi
+		p=$((p + 1))
+	done
+	check "printed, the part that needs action takes at most two A4 pages (good news on page $first_good of ${pages:-none})" \
+		sh -c "test $first_good -ge 2 && test $first_good -le 3"
+else
+	skip "printed, the part that needs action takes at most two A4 pages" "chromium or poppler-utils not installed"
+fi
 # Links both ways between the morning page and the clinic report (issue 20).
 check "the morning page links the clinic report" grep -q 'href="clinic/report.html">the clinic report</a>' rep/index.html
 check "the clinic report links the morning page" grep -q 'href="../index.html">the morning page</a>' rep/clinic/report.html
