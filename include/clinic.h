@@ -3,7 +3,8 @@
  * statistics, the clinical rules and the readers share, each in one place:
  * the four measures every sessions file carries, the score scale, the
  * two-sided 95% z, the slack for comparing decimal scores, and the course
- * gap's default.  Numbers only: no code, no state.
+ * gap's default, and the rules a reading needs.  Numbers only: no code, no
+ * state.
  */
 #ifndef SYMTREND_CLINIC_H
 #define SYMTREND_CLINIC_H
@@ -43,6 +44,16 @@
 
 /* Days without a session that start a new derived course (course_gap). */
 #define CLINIC_COURSE_GAP_DEFAULT 90
+
+/* The clinic's rules a reading needs (outcome_read_course), from the
+ * settings (settings_rules): plain numbers, so that settings and outcome
+ * share them without knowing each other. */
+struct outcome_rules {
+	long relapse_gap;          /* days between two scored sessions that make a break */
+	long no_response_sessions; /* sessions without a response before "no response" */
+	long course_gap;           /* days without a session after which a course is over */
+	long alert_window;         /* days a course stays active after its last session */
+};
 
 /* A number as a string literal: CLINIC_STR(CLINIC_COURSE_GAP_DEFAULT) is "90". */
 #define CLINIC_STR_(x) #x

@@ -150,13 +150,7 @@ enum outcome_step { OUTCOME_STEP_CONTINUE, OUTCOME_STEP_TAPER, OUTCOME_STEP_STOP
  * render it and decide nothing of their own.
  */
 
-/* The clinic's rules a reading needs, loaded once from the settings. */
-struct outcome_rules {
-	long relapse_gap;          /* days between two scored sessions that make a break */
-	long no_response_sessions; /* sessions without a response before "no response" */
-	long course_gap;           /* days without a session after which a course is over */
-	long alert_window;         /* days a course stays active after its last session */
-};
+/* The clinic's rules a reading needs: struct outcome_rules (clinic.h). */
 
 /* A measure's states (several may hold), as bits of outcome_measure.states. */
 enum outcome_state {

@@ -13,7 +13,7 @@
 
 #include <stdio.h>
 
-#include "outcome.h"
+#include "clinic.h"
 #include "store.h"
 
 #include <stddef.h>
