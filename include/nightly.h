@@ -44,6 +44,10 @@ struct nightly_result {
 	char *chart_error;   /* the charts failed: why, escaped (caller frees) */
 	char *out_dir;       /* OUT/YYYY-MM-DD (caller frees) */
 	char *plan;          /* --dry-run: what would happen (caller frees) */
+	char *backup;        /* the night's backup (backup_dir set), escaped, or NULL */
+	char *backup_error;  /* the backup failed: why, escaped, or NULL */
+	struct store_tally backup_tally;
+	long backups_kept, backups_removed;
 };
 
 /* Returns 0, 1 when some rows or files were refused, or -1 with err (kind
@@ -51,5 +55,9 @@ struct nightly_result {
 int nightly_run(struct store *s, const struct nightly_opts *o, struct nightly_result *r,
 		struct error *err);
 void nightly_result_release(struct nightly_result *r);
+/* Takes DB.lock, the lock of one nightly run at a time (also held by
+ * restore): 0 with *fd open (close it to let go; -1 when it could not be
+ * opened), or -1 with err (ERR_BUSY when another holds it). */
+int nightly_lock(const char *db_path, int *fd, struct error *err);
 
 #endif

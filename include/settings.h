@@ -57,6 +57,8 @@ struct settings_measure {
 struct clinic_settings {
 	long alert_window, course_gap, index_period, index_show_names;
 	long no_response_sessions, relapse_gap, settle_seconds;
+	long backup_keep_daily, backup_keep_weekly, retention_years;
+	char *backup_dir;
 	char *input_encoding, *clinic_name, *clinic_address, *clinic_phone, *clinic_email;
 	size_t nm;
 	struct settings_measure m[CSVIN_MAX_MEASURES];

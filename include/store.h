@@ -278,4 +278,35 @@ int store_alerts_written(struct store *s, const char *day, struct error *err);
 int store_alerts_of_day(struct store *s, const char *day, struct store_alerts *out,
 			char **runs, struct error *err);
 
+/* Backups (store_backup.c) ------------------------------------------------ */
+
+/* What a backup is checked by: the rows of patients, sessions and files. */
+struct store_tally {
+	long patients, sessions, files;
+};
+/*
+ * An online, consistent copy of the database into 'dest' with SQLite's
+ * backup API, all pages and the tally from one read snapshot: written as
+ * 'dest.tmp.PID-XXXXXX' (0600, a single file without a -wal), checked
+ * (PRAGMA integrity_check, the same tally as the snapshot), fsynced, then
+ * renamed to 'dest' and its folder synced.  *t (may be NULL) gets the
+ * tally.  0, or -1 with err: nothing under the name 'dest' changed, the
+ * temporary removed, the database untouched.
+ */
+int store_backup(struct store *s, const char *dest, struct store_tally *t, struct error *err);
+/*
+ * Checks a file as a backup: an SQLite file as long as its header says
+ * (a truncated file is refused), a symtrend database of a schema this
+ * program reads, PRAGMA integrity_check ok.  *t its tally.  0, or -1 with
+ * err (ERR_INPUT: not a good backup, said why).  Nothing is written.
+ */
+int store_check_backup(const char *path, struct store_tally *t, struct error *err);
+/*
+ * Replaces every page of the open database with the backup 'path'
+ * (checked as store_check_backup), in one transaction; the database is
+ * checked again after.  The store must be closed and opened again before
+ * further use (its schema may be older: the open migrates it).  0 or -1.
+ */
+int store_restore(struct store *s, const char *path, struct store_tally *t, struct error *err);
+
 #endif

@@ -24,6 +24,8 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_alerts_entry,
 	&cmd_model_entry,
 	&cmd_template_entry,
+	&cmd_backup_entry,
+	&cmd_restore_entry,
 
 
 };

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "alerts.h"
+#include "backup.h"
 #include "ingest.h"
 #include "outcome.h"
 #include "report.h"
@@ -704,6 +705,16 @@ static int write_summary(struct run *run, struct error *err)
 	}
 	sb_addf(&sm, "alerts:   %ld new or changed (alerts.txt, alerts.csv)\n", r->alerts);
 	sb_addf(&sm, "clinic:   report refreshed in %s/clinic/\n", run->o->out);
+	if (r->backup_error) {
+		sb_adds(&sm, "backup:   FAILED, no backup tonight, older ones kept: ");
+		sb_adds(&sm, r->backup_error); /* escaped */
+		sb_addc(&sm, '\n');
+	} else if (r->backup) {
+		sb_addf(&sm, "backup:   %s, verified: %ld patients, %ld sessions, %ld files; "
+			     "%ld kept, %ld older removed\n", r->backup, r->backup_tally.patients,
+			r->backup_tally.sessions, r->backup_tally.files, r->backups_kept,
+			r->backups_removed);
+	}
 	sb_adds(&sm, "\nfiles this run:\n");
 	sb_add(&sm, run->plan.buf ? run->plan.buf : "", run->plan.len);
 	if (write_file_atomic(path, sm.buf, sm.len, err) < 0)
@@ -718,20 +729,25 @@ out:
 /* The steps of a night ---------------------------------------------------- */
 
 /* One run at a time: DB.lock held until the end. */
-static int lock_run(struct run *run, struct error *err)
+int nightly_lock(const char *db_path, int *fd, struct error *err)
 {
-	char *path = xasprintf("%s.lock", run->o->db_path);
+	char *path = xasprintf("%s.lock", db_path);
 	int ret = -1;
-	run->lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (run->lock < 0)
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (*fd < 0)
 		error_set(err, ERR_IO, NULL, 0, "cannot open lock '%s': %s", path, strerror(errno));
-	else if (flock(run->lock, LOCK_EX | LOCK_NB) != 0)
+	else if (flock(*fd, LOCK_EX | LOCK_NB) != 0)
 		error_set(err, ERR_BUSY, NULL, 0,
 			  "another nightly run holds the lock '%s': not started", path);
 	else
 		ret = 0;
 	free(path);
 	return ret;
+}
+
+static int lock_run(struct run *run, struct error *err)
+{
+	return nightly_lock(run->o->db_path, &run->lock, err);
 }
 
 /* DB.log, OUT/DAY and OUT/DAY/rejects (none of them in a dry run). */
@@ -809,6 +825,42 @@ static int night_reports(struct run *run, struct error *err)
 	return reports(run, min_file, err);
 }
 
+/*
+ * With backup_dir set, the night ends with a backup of everything it
+ * stored, verified before older ones are rotated out; the summary is
+ * written again to say how it went.  A failed backup fails the night
+ * (status 3) after everything else is done.
+ */
+static int backup_step(struct run *run, struct error *err)
+{
+	struct nightly_result *r = run->r;
+	struct backup_result b;
+	struct error berr = ERROR_INIT;
+	char *dir = settings_text(run->s, "backup_dir");
+	int ret = 0;
+	if (!*dir) {
+		free(dir);
+		return 0;
+	}
+	if (backup_night(run->s, dir, run->o->today, settings_long(run->s, "backup_keep_daily"),
+			 settings_long(run->s, "backup_keep_weekly"), &b, &berr) < 0) {
+		r->backup_error = error_format(&berr); /* escaped */
+		logf_(run, "backup failed: %s", r->backup_error);
+		error_release(&berr);
+	} else {
+		r->backup = str_escaped(b.path);
+		r->backup_tally = b.tally;
+		r->backups_kept = b.kept;
+		r->backups_removed = b.removed;
+		logf_(run, "backup: %s verified, %ld kept, %ld removed", r->backup, b.kept, b.removed);
+	}
+	backup_result_release(&b);
+	free(dir);
+	if (write_summary(run, err) < 0)
+		ret = -1;
+	return ret;
+}
+
 /* The morning page last: it links the summary, alerts and letters. */
 static int write_index(struct run *run, struct error *err)
 {
@@ -833,7 +885,8 @@ static const struct {
 	int dry_run; /* a step of a dry run too */
 } steps[] = {
 	{ lock_run, 1 },      { open_folders, 1 }, { take_files, 1 }, { night_reports, 0 },
-	{ write_summary, 0 }, { write_index, 0 },  { set_reported, 0 }, { say_done, 0 },
+	{ write_summary, 0 }, { write_index, 0 },  { set_reported, 0 }, { backup_step, 0 },
+	{ say_done, 0 },
 };
 
 int nightly_run(struct store *s, const struct nightly_opts *o, struct nightly_result *r,
@@ -860,6 +913,12 @@ int nightly_run(struct store *s, const struct nightly_opts *o, struct nightly_re
 	if (o->dry_run)
 		r->plan = sb_detach(&run.plan);
 	ret = run.status;
+	if (r->backup_error && !r->chart_error) {
+		error_set(err, ERR_IO, NULL, 0, "backup failed: %s; the night's work is stored "
+			  "and written, the database untouched, older backups kept",
+			  r->backup_error);
+		ret = -1;
+	}
 	if (r->chart_error) {
 		/* Everything else was written: said, and an internal failure all the same. */
 		error_set(err, ERR_IO, NULL, 0, "charts failed: %s; the notes, the clinic "
@@ -868,7 +927,7 @@ int nightly_run(struct store *s, const struct nightly_opts *o, struct nightly_re
 		ret = -1;
 	}
 out:
-	if (ret < 0 && err->reason && !r->chart_error) {
+	if (ret < 0 && err->reason && !r->chart_error && !r->backup_error) {
 		char *why = error_format(err); /* escaped */
 		logf_(&run, "stopped: %s", why);
 		free(why);
@@ -892,5 +951,7 @@ void nightly_result_release(struct nightly_result *r)
 	free(r->out_dir);
 	free(r->plan);
 	free(r->chart_error);
-	r->out_dir = r->plan = r->chart_error = NULL;
+	free(r->backup);
+	free(r->backup_error);
+	r->out_dir = r->plan = r->chart_error = r->backup = r->backup_error = NULL;
 }

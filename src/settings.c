@@ -12,6 +12,7 @@
 #include "decode.h"
 
 static const char *measure_label(const struct store *s, size_t m);
+static int check_absolute(const char *value, struct error *err);
 
 /* Only what the contract says of every score; who rated it is the clinic's
  * to say (MEASURE.instrument). */
@@ -29,6 +30,10 @@ const struct setting settings_table[] = {
 	INT_ROW(alert_window, "28", 0, 3650,
 		"nightly: notes and alerts for patients with a session\n"
 		"in the days before the run date, this many"),
+	INT_ROW(backup_keep_daily, "7", 1, 3650,
+		"nightly backups: the newest of this many days are kept"),
+	INT_ROW(backup_keep_weekly, "4", 0, 520,
+		"nightly backups: and the newest of each of this many weeks"),
 	INT_ROW(course_gap, CLINIC_STR(CLINIC_COURSE_GAP_DEFAULT), 1, 3650,
 		"days without a session that start a new course"),
 	INT_ROW(index_period, "90", 1, 3650, "morning page: days compared with the days before"),
@@ -37,6 +42,9 @@ const struct setting settings_table[] = {
 		"nightly: sessions without response before an alert"),
 	INT_ROW(relapse_gap, "21", 1, 3650, "nightly: days of pause that count as a break"),
 	INT_ROW(settle_seconds, "60", 0, 86400, "nightly: files modified more recently wait"),
+	{ "backup_dir", SETTING_TEXT, 0, "", 0, 1024, NULL,
+	  "nightly: ends with a verified backup BACKUP_DIR/symtrend-YYYY-MM-DD.db\n"
+	  "(an absolute path; empty: no backup)", NULL, check_absolute, CS(backup_dir) },
 	{ "input_encoding", SETTING_TEXT, 0, "UTF-8", 0, 32, NULL,
 	  "encoding of CSV files without a BOM (ingest, nightly)", NULL, decode_check_encoding,
 	  CS(input_encoding) },
@@ -72,6 +80,16 @@ static const char *measure_label(const struct store *s, size_t m)
 		"Fatigue", "Sleep disturbance", "Difficulty concentrating", "Pain",
 	};
 	return m < CLINIC_MEASURES ? builtin[m] : store_measure_name(s, m);
+}
+
+/* A folder the nightly writes to from cron's working folder: absolute. */
+static int check_absolute(const char *value, struct error *err)
+{
+	if (*value && *value != '/') {
+		error_set(err, ERR_USAGE, NULL, 0, "'backup_dir' takes an absolute path");
+		return -1;
+	}
+	return 0;
 }
 
 /* The row of a key and, for a per-measure key, the measure's index. */

@@ -3,6 +3,7 @@
  * parameters; identifiers are never built from input.  See store.h.
  */
 #include "store.h"
+#include "store_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -608,6 +609,16 @@ void store_free(struct store *s)
 		free(s->measure[i]);
 	free(s->path);
 	free(s);
+}
+
+sqlite3 *store_sqlite(struct store *s)
+{
+	return s->db;
+}
+
+char *store_file_uri(const char *path, const char *query)
+{
+	return file_uri(path, query);
 }
 
 const char *store_path(const struct store *s)

@@ -9,7 +9,10 @@
  * With $FAULT_SWAP set, a file whose path contains it is replaced, right
  * after its first open (its $FAULT_SWAP_AT-th, when set), by a symbolic link
  * to $FAULT_SWAP_TO: a hostile sender swapping an inbox file between its
- * check and its read.
+ * check and its read.  With $FAULT_STALL set, a write to a file whose path
+ * contains $FAULT_PATH, once $FAULT_AFTER of them have succeeded, says
+ * "fault: stalled" on stderr and waits for ever: the process is caught in the
+ * middle of writing that file, for a test to kill it there.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -21,6 +24,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static int matches(int fd)
@@ -47,12 +51,24 @@ static int should_fail(int fd)
 	return seen++ >= (after ? atol(after) : 0);
 }
 
+static void stall(void)
+{
+	static const char msg[] = "fault: stalled\n";
+	if (!getenv("FAULT_STALL"))
+		return;
+	if (syscall(SYS_write, 2, msg, sizeof(msg) - 1) < 0)
+		_exit(99);
+	for (;;)
+		pause();
+}
+
 ssize_t write(int fd, const void *buf, size_t n)
 {
 	static ssize_t (*real)(int, const void *, size_t);
 	if (!real)
 		real = (ssize_t (*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
 	if (should_fail(fd)) {
+		stall();
 		errno = ENOSPC;
 		return -1;
 	}
@@ -65,6 +81,7 @@ ssize_t pwrite64(int fd, const void *buf, size_t n, off_t off)
 	if (!real)
 		real = (ssize_t (*)(int, const void *, size_t, off_t))dlsym(RTLD_NEXT, "pwrite64");
 	if (should_fail(fd)) {
+		stall();
 		errno = ENOSPC;
 		return -1;
 	}

@@ -1,0 +1,288 @@
+/*
+ * settings.c - the settings table and what reads it (see settings.h).
+ */
+#include "settings.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clinic.h"
+#include "decode.h"
+
+static const char *measure_label(const struct store *s, size_t m);
+static int check_absolute(const char *value, struct error *err);
+
+/* Only what the contract says of every score; who rated it is the clinic's
+ * to say (MEASURE.instrument). */
+#define INSTRUMENT_DEFAULT "0-10 rating, 0 = no symptom, 10 = worst imaginable"
+
+#define INT_ROW(k, d, lo, hi, h) { (k), SETTING_INT, 0, (d), (lo), (hi), NULL, (h), NULL, NULL }
+#define TEXT_ROW(k, f, d, len, h, fn) { (k), SETTING_TEXT, (f), (d), 0, (len), NULL, (h), (fn), NULL }
+#define PM SETTING_PER_MEASURE
+
+const struct setting settings_table[] = {
+	INT_ROW("alert_window", "28", 0, 3650,
+		"nightly: notes and alerts for patients with a session\n"
+		"in the days before the run date, this many"),
+	INT_ROW("backup_keep_daily", "7", 1, 3650,
+		"nightly backups: the newest of this many days are kept"),
+	INT_ROW("backup_keep_weekly", "4", 0, 520,
+		"nightly backups: and the newest of each of this many weeks"),
+	INT_ROW("course_gap", CLINIC_STR(CLINIC_COURSE_GAP_DEFAULT), 1, 3650,
+		"days without a session that start a new course"),
+	INT_ROW("index_period", "90", 1, 3650, "morning page: days compared with the days before"),
+	INT_ROW("index_show_names", "0", 0, 1, "morning page: 1 shows patient names beside ids"),
+	INT_ROW("no_response_sessions", "6", 2, 1000,
+		"nightly: sessions without response before an alert"),
+	INT_ROW("relapse_gap", "21", 1, 3650, "nightly: days of pause that count as a break"),
+	INT_ROW("retention_years", "10", 1, 100,
+		"patient erase/purge: years after the last session the records are kept"),
+	INT_ROW("settle_seconds", "60", 0, 86400, "nightly: files modified more recently wait"),
+	{ "backup_dir", SETTING_TEXT, 0, "", 0, 1024, NULL,
+	  "nightly: ends with a verified backup BACKUP_DIR/symtrend-YYYY-MM-DD.db\n"
+	  "(an absolute path; empty: no backup)", NULL, check_absolute },
+	{ "input_encoding", SETTING_TEXT, 0, "UTF-8", 0, 32, NULL,
+	  "encoding of CSV files without a BOM (ingest, nightly)", NULL, decode_check_encoding },
+	{ "mcid", SETTING_NUMBER, PM | SETTING_MIN_OPEN, "2", 0, CLINIC_SCORE_MAX, NULL,
+	  "minimal clinically important difference", NULL, NULL },
+	{ "reliability", SETTING_NUMBER, PM | SETTING_MAX_OPEN, "0.8", 0, 1, NULL,
+	  "r of the reliable change index", NULL, NULL },
+	{ "sd", SETTING_NUMBER, PM | SETTING_MIN_OPEN, "auto", 0, CLINIC_SCORE_MAX, "auto",
+	  "SD for the RCI (auto: SD of the baselines)", NULL, NULL },
+	{ "cutoff", SETTING_NUMBER, PM, "3", CLINIC_SCORE_MIN, CLINIC_SCORE_MAX, NULL,
+	  "'recovered' at or below this score", NULL, NULL },
+	{ "min_baseline", SETTING_NUMBER, PM, "4", CLINIC_SCORE_MIN, CLINIC_SCORE_MAX, NULL,
+	  "response figures count courses with a baseline at least this", NULL, NULL },
+	TEXT_ROW("label", PM, "", 40, "the measure's name in letters (fatigue: Fatigue)",
+		 measure_label),
+	TEXT_ROW("instrument", PM, INSTRUMENT_DEFAULT, 200,
+		 "what the score is, for letters (e.g. 'single-item\n"
+		 "0-10 numeric rating, rated by the patient')", NULL),
+	TEXT_ROW("clinic_name", 0, "", 128, "letterhead of referral letters: the clinic's name",
+		 NULL),
+	TEXT_ROW("clinic_address", 0, "", 200, "letterhead: the address, one line", NULL),
+	TEXT_ROW("clinic_phone", 0, "", 64, "letterhead: the phone number", NULL),
+	TEXT_ROW("clinic_email", 0, "", 254, "letterhead: the email address", NULL),
+	{ NULL, SETTING_INT, 0, NULL, 0, 0, NULL, NULL, NULL, NULL },
+};
+
+static const char *measure_label(const struct store *s, size_t m)
+{
+	static const char *const builtin[CLINIC_MEASURES] = {
+		"Fatigue", "Sleep disturbance", "Difficulty concentrating", "Pain",
+	};
+	return m < CLINIC_MEASURES ? builtin[m] : store_measure_name(s, m);
+}
+
+/* A folder the nightly writes to from cron's working folder: absolute. */
+static int check_absolute(const char *value, struct error *err)
+{
+	if (*value && *value != '/') {
+		error_set(err, ERR_USAGE, NULL, 0, "'backup_dir' takes an absolute path");
+		return -1;
+	}
+	return 0;
+}
+
+/* The row of a key and, for a per-measure key, the measure's index. */
+static const struct setting *find(const struct store *s, const char *key, size_t *measure)
+{
+	const struct setting *row;
+	const char *dot = strchr(key, '.');
+	char name[40];
+	int m = -1;
+	if (dot && (size_t)(dot - key) < sizeof(name)) {
+		memcpy(name, key, (size_t)(dot - key));
+		name[dot - key] = '\0';
+		m = store_measure_index(s, name);
+	}
+	for (row = settings_table; row->key; row++) {
+		if (!(row->flags & SETTING_PER_MEASURE) && !strcmp(key, row->key))
+			return row;
+		if ((row->flags & SETTING_PER_MEASURE) && m >= 0 && !strcmp(dot + 1, row->key)) {
+			*measure = (size_t)m;
+			return row;
+		}
+	}
+	return NULL;
+}
+
+const struct setting *settings_find(const struct store *s, const char *key)
+{
+	size_t m;
+	return find(s, key, &m);
+}
+
+const char *settings_default(const struct store *s, const char *key)
+{
+	size_t m = 0;
+	const struct setting *row = find(s, key, &m);
+	if (!row)
+		return NULL;
+	return row->def_of ? row->def_of(s, m) : row->def;
+}
+
+/* A decimal number as the contract writes one: no hex, inf or nan. */
+static int parse_number(const char *v, double *out)
+{
+	char *end;
+	if (!*v || strpbrk(v, "xXnNiI"))
+		return -1;
+	*out = strtod(v, &end);
+	return (*end || !isfinite(*out)) ? -1 : 0;
+}
+
+static int check_int(const struct setting *row, const char *key, const char *v,
+		     struct error *err)
+{
+	char *end;
+	long x = strtol(v, &end, 10);
+	if (!*v || *end || v[0] == '-' || v[0] == '+' || x < (long)row->min || x > (long)row->max) {
+		error_set(err, ERR_USAGE, NULL, 0, "'%s' takes a whole number %ld-%ld", key,
+			  (long)row->min, (long)row->max);
+		return -1;
+	}
+	return 0;
+}
+
+static int check_number(const struct setting *row, const char *key, const char *v,
+			struct error *err)
+{
+	double x;
+	int lo_open = (row->flags & SETTING_MIN_OPEN) != 0, hi_open = (row->flags & SETTING_MAX_OPEN) != 0;
+	if (row->word && !strcmp(v, row->word))
+		return 0;
+	if (parse_number(v, &x) < 0) {
+		error_set(err, ERR_USAGE, NULL, 0, "'%s' takes a number", key);
+		return -1;
+	}
+	if (x < row->min || (lo_open && x <= row->min) || x > row->max || (hi_open && x >= row->max)) {
+		error_set(err, ERR_USAGE, NULL, 0, "'%s' out of range (%g %s %s %s %g%s%s%s)", key,
+			  row->min, lo_open ? "<" : "<=", row->key, hi_open ? "<" : "<=", row->max,
+			  row->word ? " or '" : "", row->word ? row->word : "", row->word ? "'" : "");
+		return -1;
+	}
+	return 0;
+}
+
+static int check_text(const struct setting *row, const char *key, const char *v,
+		      struct error *err)
+{
+	size_t n = strlen(v);
+	if (!text_is_clean(v, n, 0)) {
+		error_set(err, ERR_USAGE, NULL, 0,
+			  "'%s' takes one line of text (no control characters, UTF-8)", key);
+		return -1;
+	}
+	if (utf8_len(v, n) > (size_t)row->max) {
+		error_set(err, ERR_USAGE, NULL, 0, "'%s' takes at most %zu characters", key,
+			  (size_t)row->max);
+		return -1;
+	}
+	return 0;
+}
+
+int settings_check(const struct store *s, const char *key, const char *value,
+		   struct error *err)
+{
+	const struct setting *row = settings_find(s, key);
+	if (!row) {
+		error_set(err, ERR_USAGE, NULL, 0,
+			  "unknown setting '%s' (see 'symtrend config' for the list)", key);
+		return -1;
+	}
+	if (row->type == SETTING_TEXT)
+		return check_text(row, key, value, err) < 0 ? -1
+		       : row->check ? row->check(value, err) : 0;
+	if (strlen(value) > 32) {
+		error_set(err, ERR_USAGE, NULL, 0, "value for '%s' is too long", key);
+		return -1;
+	}
+	return row->type == SETTING_INT ? check_int(row, key, value, err)
+					: check_number(row, key, value, err);
+}
+
+/* The stored value when it passes the row's check, else the default (caller frees). */
+static char *value_of(struct store *s, const char *key)
+{
+	char *v = store_config_get(s, key);
+	const char *def;
+	if (v && settings_check(s, key, v, NULL) == 0)
+		return v;
+	free(v);
+	def = settings_default(s, key);
+	return xstrdup(def ? def : "");
+}
+
+long settings_long(struct store *s, const char *key)
+{
+	char *v = value_of(s, key);
+	long x = strtol(v, NULL, 10);
+	free(v);
+	return x;
+}
+
+double settings_number(struct store *s, const char *key)
+{
+	char *v = value_of(s, key);
+	double x = NAN;
+	if (parse_number(v, &x) < 0)
+		x = NAN;
+	free(v);
+	return x;
+}
+
+char *settings_text(struct store *s, const char *key)
+{
+	return value_of(s, key);
+}
+
+void settings_each(const struct store *s, void (*fn)(void *arg, const char *key), void *arg)
+{
+	const struct setting *row, *r2;
+	int measures_done = 0;
+	size_t m;
+	for (row = settings_table; row->key; row++) {
+		if (!(row->flags & SETTING_PER_MEASURE)) {
+			fn(arg, row->key);
+			continue;
+		}
+		if (measures_done++)
+			continue;
+		for (m = 0; m < store_measure_count(s); m++)
+			for (r2 = row; r2->key; r2++)
+				if (r2->flags & SETTING_PER_MEASURE) {
+					char key[96];
+					snprintf(key, sizeof(key), "%s.%s", store_measure_name(s, m), r2->key);
+					fn(arg, key);
+				}
+	}
+}
+
+void settings_help(FILE *out)
+{
+	const struct setting *row;
+	fputs("settings (default):\n", out);
+	for (row = settings_table; row->key; row++) {
+		char key[40];
+		const char *h = row->help, *nl;
+		const char *def = row->def_of ? "" : strlen(row->def) <= 5 ? row->def : "";
+		snprintf(key, sizeof(key), "%s%s", row->flags & SETTING_PER_MEASURE ? "MEASURE." : "",
+			 row->key);
+		fprintf(out, "  %-22s%-6s", key, def);
+		while ((nl = strchr(h, '\n'))) {
+			fprintf(out, "%.*s\n%30s", (int)(nl - h), h, "");
+			h = nl + 1;
+		}
+		fprintf(out, "%s\n", h);
+	}
+}
+
+void settings_rules(struct store *s, struct outcome_rules *out)
+{
+	out->relapse_gap = settings_long(s, "relapse_gap");
+	out->no_response_sessions = settings_long(s, "no_response_sessions");
+	out->course_gap = settings_long(s, "course_gap");
+	out->alert_window = settings_long(s, "alert_window");
+}
