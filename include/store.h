@@ -20,7 +20,7 @@
 #include "csvin.h"
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 #define STORE_BUILTIN_MEASURES CLINIC_MEASURES
 
 enum store_open_flags {
@@ -308,5 +308,36 @@ int store_check_backup(const char *path, struct store_tally *t, struct error *er
  * further use (its schema may be older: the open migrates it).  0 or -1.
  */
 int store_restore(struct store *s, const char *path, struct store_tally *t, struct error *err);
+
+/* The audit log (store_audit.c) ------------------------------------------ */
+
+/*
+ * Records 'action' (letter, report, export, erase, restore) now, by the OS
+ * user running this (getpwuid(geteuid())), one row per patient id of 'pids'
+ * (NULL-terminated; NULL: one row about no patient), with 'detail': what,
+ * never a patient's id or name.  'out_dir' (or NULL), the folder written
+ * to, joins the output folders an erase cleans.  One transaction; a store
+ * opened read-only writes through a second connection.  0, or -1 with err
+ * (this user cannot write the database).
+ */
+int store_audit_add(struct store *s, const char *action, const char *const *pids,
+		    const char *detail, const char *out_dir, struct error *err);
+struct store_audit_row {
+	const char *at, *os_user, *action;
+	const char *patient_id;   /* NULL: no patient, or an erased one */
+	const char *patient_hash; /* an erased patient: the keyed hash of the id */
+	const char *detail;
+};
+/* fn returns 0 to go on. */
+typedef int store_audit_fn(void *arg, const struct store_audit_row *r);
+/* The rows in order; 'patient' (or NULL: all): that id's rows, also those
+ * kept under its keyed hash after an erase.  0 or -1 with err. */
+int store_audit_each(struct store *s, const char *patient, store_audit_fn *fn, void *arg,
+		     struct error *err);
+/* The keyed hash of a patient id: HMAC-SHA-256 under the database's own
+ * random key (never shown), as 64 hex digits.  0 or -1 with err. */
+int store_patient_hash(struct store *s, const char *pid, char out[65], struct error *err);
+/* The output folders written to, absolute (strv_free), or NULL with err. */
+char **store_output_dirs(struct store *s, struct error *err);
 
 #endif

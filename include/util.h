@@ -102,6 +102,8 @@ void sha256_init(struct sha256 *s);
 void sha256_update(struct sha256 *s, const void *data, size_t n);
 /* Writes 64 lowercase hex digits and a NUL into out. */
 void sha256_hex(struct sha256 *s, char out[65]);
+/* HMAC-SHA-256 (RFC 2104) of msg under key: 64 lowercase hex digits and a NUL. */
+void hmac_sha256_hex(const void *key, size_t klen, const void *msg, size_t n, char out[65]);
 
 /* Appends the whole file to 'out'; 0, or -1 with errno. */
 int read_file(const char *path, struct strbuf *out);

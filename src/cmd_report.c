@@ -44,6 +44,18 @@ static const struct opt report_options[] = {
 	OPTION_END,
 };
 
+/* The audit row of what was written (it is written: a failure to record
+ * it is said and exits 3). */
+static int audit(struct store *s, const char *action, const char *patient, const char *detail,
+		 const char *out)
+{
+	struct error err = ERROR_INIT;
+	const char *pids[2] = { patient, NULL };
+	if (store_audit_add(s, action, patient ? pids : NULL, detail, out, &err) < 0)
+		return cmd_error_in("written, but not in the audit log", &err);
+	return EXIT_OK;
+}
+
 /* 'report index': the morning page. */
 static int report_index_cmd(struct store *s, const char *out, long period)
 {
@@ -70,7 +82,7 @@ static int report_index_cmd(struct store *s, const char *out, long period)
 	if (rc < 0)
 		return cmd_error(&err);
 	printf("%s/index.html\n", out);
-	return EXIT_OK;
+	return audit(s, "report", NULL, "morning page", out);
 }
 
 #define COMMENT_MAX 4000       /* bytes of the therapist's comment */
@@ -184,7 +196,9 @@ static int write_report(struct cmd_ctx *ctx, const struct report_args *a, const 
 		fprintf(stderr, "symtrend: gnuplot's messages are in '%s'\n", run.errlog);
 	} else {
 		printf("%s\n", dir);
-		rc = EXIT_OK;
+		rc = !strcmp(what, "note") ? audit(ctx->store, "letter", a->patient, "progress note",
+						   a->out)
+					   : audit(ctx->store, "report", NULL, "clinic report", a->out);
 	}
 	report_run_release(&run);
 	free(dir);

@@ -49,6 +49,16 @@ static int cmd_restore(struct cmd_ctx *ctx, void *opts, int argc, char **argv)
 	if (store_open(ctx->db_path, STORE_WRITE, &s, &err) < 0)
 		goto fail;
 	file = str_escaped(argv[0]);
+	{
+		char *detail = xasprintf("from '%s': %ld patients, %ld sessions, %ld files%s", file,
+					 t.patients, t.sessions, t.files,
+					 before ? "; the replaced database kept as DB.before-restore"
+						: "");
+		int a = store_audit_add(s, "restore", NULL, detail, NULL, &err);
+		free(detail);
+		if (a < 0)
+			goto fail;
+	}
 	printf("restore: '%s' restored: %ld patients, %ld sessions, %ld files", file, t.patients,
 	       t.sessions, t.files);
 	if (before) {

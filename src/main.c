@@ -26,6 +26,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_template_entry,
 	&cmd_backup_entry,
 	&cmd_restore_entry,
+	&cmd_audit_entry,
 
 
 };

@@ -671,6 +671,12 @@ static int reports(struct run *run, long min_file, struct error *err)
 		report_run_without_charts(&run->rr);
 		ret = write_reports(run, pids, err);
 	}
+	/* The audit log: a row per note, one for the clinic report. */
+	if (ret == 0 && (store_audit_add(run->s, "letter", (const char *const *)pids,
+					 "nightly progress note", run->o->out, err) < 0 ||
+			 store_audit_add(run->s, "report", NULL, "nightly clinic report", run->o->out,
+					 err) < 0))
+		ret = -1;
 out:
 	strv_free(pids);
 	return ret;
@@ -836,14 +842,12 @@ static int backup_step(struct run *run, struct error *err)
 	struct nightly_result *r = run->r;
 	struct backup_result b;
 	struct error berr = ERROR_INIT;
-	char *dir = settings_text(run->s, "backup_dir");
+	const char *dir = run->cs.backup_dir;
 	int ret = 0;
-	if (!*dir) {
-		free(dir);
+	if (!dir || !*dir)
 		return 0;
-	}
-	if (backup_night(run->s, dir, run->o->today, settings_long(run->s, "backup_keep_daily"),
-			 settings_long(run->s, "backup_keep_weekly"), &b, &berr) < 0) {
+	if (backup_night(run->s, dir, run->o->today, run->cs.backup_keep_daily,
+			 run->cs.backup_keep_weekly, &b, &berr) < 0) {
 		r->backup_error = error_format(&berr); /* escaped */
 		logf_(run, "backup failed: %s", r->backup_error);
 		error_release(&berr);
@@ -855,7 +859,6 @@ static int backup_step(struct run *run, struct error *err)
 		logf_(run, "backup: %s verified, %ld kept, %ld removed", r->backup, b.kept, b.removed);
 	}
 	backup_result_release(&b);
-	free(dir);
 	if (write_summary(run, err) < 0)
 		ret = -1;
 	return ret;
@@ -864,8 +867,10 @@ static int backup_step(struct run *run, struct error *err)
 /* The morning page last: it links the summary, alerts and letters. */
 static int write_index(struct run *run, struct error *err)
 {
-	return report_index_write(run->s, run->rr.sc, run->o->out, run->o->today,
-				  run->cs.index_period, err);
+	if (report_index_write(run->s, run->rr.sc, run->o->out, run->o->today,
+			       run->cs.index_period, err) < 0)
+		return -1;
+	return store_audit_add(run->s, "report", NULL, "nightly morning page", run->o->out, err);
 }
 
 static int say_done(struct run *run, struct error *err)

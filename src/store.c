@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -115,6 +116,16 @@ static const char *const migration[STORE_SCHEMA_VERSION] = {
 	"  measure TEXT NOT NULL, kind TEXT NOT NULL, first_seen TEXT NOT NULL,"
 	"  day TEXT NOT NULL, user TEXT NOT NULL, note TEXT,"
 	"  PRIMARY KEY(patient_id, course_id, measure, kind, first_seen)) WITHOUT ROWID;",
+	/* 7: the audit log (store_audit.c): who wrote, exported, erased or
+	 * restored what, when; an erased patient as a keyed hash only (the key
+	 * random per database, never shown); and the output folders symtrend
+	 * wrote to, for an erase to clean. */
+	"CREATE TABLE audit(id INTEGER PRIMARY KEY, at TEXT NOT NULL, os_user TEXT NOT NULL,"
+	"  action TEXT NOT NULL, patient_id TEXT, patient_hash TEXT, detail TEXT NOT NULL);"
+	"CREATE INDEX audit_patient ON audit(patient_id);"
+	"CREATE TABLE audit_key(id INTEGER PRIMARY KEY CHECK(id = 1), key BLOB NOT NULL);"
+	"CREATE TABLE output_dirs(dir TEXT PRIMARY KEY, kind TEXT NOT NULL,"
+	"  last_used TEXT NOT NULL) WITHOUT ROWID;",
 };
 
 static int sql_fail(struct store *s, struct error *err, const char *what)
@@ -318,9 +329,27 @@ static int refold_ids(struct store *s, struct error *err)
 		    err);
 }
 
+/* The audit log's key: 32 bytes from the kernel's random source. */
+static int audit_key(struct store *s, struct error *err)
+{
+	unsigned char key[32];
+	sqlite3_stmt *st;
+	if (getrandom(key, sizeof(key), 0) != (ssize_t)sizeof(key)) {
+		error_set(err, ERR_IO, NULL, 0, "no random bytes for the audit key: %s",
+			  strerror(errno));
+		return -1;
+	}
+	st = prepare(s, "INSERT INTO audit_key(id, key) VALUES(1, ?)", err);
+	if (!st)
+		return -1;
+	sqlite3_bind_blob(st, 1, key, (int)sizeof(key), SQLITE_TRANSIENT);
+	return run_once(s, st, "cannot store the audit key", err);
+}
+
 /* C steps run after migration[i]'s SQL; NULL when there is none. */
 static int (*const migration_step[STORE_SCHEMA_VERSION])(struct store *, struct error *) = {
 	[4] = refold_ids,
+	[6] = audit_key,
 };
 
 static int migrate(struct store *s, int writable, struct error *err)

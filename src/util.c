@@ -338,6 +338,50 @@ void sha256_hex(struct sha256 *s, char out[65])
 		snprintf(out + 8 * (size_t)i, 9, "%08x", (unsigned)s->h[i]);
 }
 
+/* The digest as 32 bytes. */
+static void sha256_raw(struct sha256 *s, unsigned char out[32])
+{
+	char hex[65];
+	int i;
+	sha256_hex(s, hex);
+	for (i = 0; i < 32; i++) {
+		unsigned v = 0;
+		int k;
+		for (k = 0; k < 2; k++) {
+			char c = hex[2 * i + k];
+			v = v * 16 + (unsigned)(c <= '9' ? c - '0' : c - 'a' + 10);
+		}
+		out[i] = (unsigned char)v;
+	}
+}
+
+void hmac_sha256_hex(const void *key, size_t klen, const void *msg, size_t n, char out[65])
+{
+	unsigned char k[64], pad[64], inner[32];
+	struct sha256 h;
+	size_t i;
+	memset(k, 0, sizeof(k));
+	if (klen > sizeof(k)) {
+		sha256_init(&h);
+		sha256_update(&h, key, klen);
+		sha256_raw(&h, k);
+	} else if (klen) {
+		memcpy(k, key, klen);
+	}
+	for (i = 0; i < 64; i++)
+		pad[i] = k[i] ^ 0x36;
+	sha256_init(&h);
+	sha256_update(&h, pad, sizeof(pad));
+	sha256_update(&h, msg, n);
+	sha256_raw(&h, inner);
+	for (i = 0; i < 64; i++)
+		pad[i] = k[i] ^ 0x5c;
+	sha256_init(&h);
+	sha256_update(&h, pad, sizeof(pad));
+	sha256_update(&h, inner, sizeof(inner));
+	sha256_hex(&h, out);
+}
+
 int read_file(const char *path, struct strbuf *out)
 {
 	char buf[65536];

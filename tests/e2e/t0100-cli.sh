@@ -22,7 +22,7 @@ grep_err "missing database says to run init" "run 'symtrend init'"
 check "a missing database is not created by stats" test ! -e db
 expect 0 "init creates the database" init
 check "database is mode 0600" test "$(mode_of db)" = 600
-check "schema version is in user_version" test "$(sqlv 'PRAGMA user_version')" = 6
+check "schema version is in user_version" test "$(sqlv 'PRAGMA user_version')" = 7
 check "database is in WAL mode" test "$(sqlv 'PRAGMA journal_mode')" = wal
 expect 0 "init again is harmless" init
 expect 2 "unknown option is a usage error" stats --bogus
@@ -96,20 +96,24 @@ ALTER TABLE patients DROP COLUMN planned_sessions;"
 V4_UNDO="DROP TABLE alert_reports; DROP TABLE alert_runs;"
 V6_UNDO="DROP TABLE alert_acks; ALTER TABLE alerts DROP COLUMN open; ALTER TABLE alerts DROP COLUMN said;
 ALTER TABLE alerts DROP COLUMN session_date; ALTER TABLE alerts DROP COLUMN closed;"
-sqlv "$V6_UNDO $V4_UNDO $V3_UNDO DROP TABLE alerts; PRAGMA user_version=1"
+V7_UNDO="DROP TABLE audit; DROP TABLE audit_key; DROP TABLE output_dirs;"
+sqlv "$V7_UNDO $V6_UNDO $V4_UNDO $V3_UNDO DROP TABLE alerts; PRAGMA user_version=1"
 expect 0 "init migrates a version 1 database forward" init
-check "migration 1 -> 2 added the alerts table" test "$(sqlv "SELECT count(*) FROM sqlite_schema WHERE name='alerts'") $(sqlv 'PRAGMA user_version')" = "1 6"
-sqlv "$V6_UNDO $V4_UNDO $V3_UNDO PRAGMA user_version=2"
+check "migration 1 -> 2 added the alerts table" test "$(sqlv "SELECT count(*) FROM sqlite_schema WHERE name='alerts'") $(sqlv 'PRAGMA user_version')" = "1 7"
+sqlv "$V7_UNDO $V6_UNDO $V4_UNDO $V3_UNDO PRAGMA user_version=2"
 expect 0 "init migrates a version 2 database forward" init
-check "migration 2 -> 3 added the letter's columns and the therapists table" test "$(sqlv "SELECT count(*) FROM pragma_table_info('sessions') WHERE name IN ('attendance','adverse_event')") $(sqlv "SELECT count(*) FROM pragma_table_info('patients') WHERE name IN ('name','referral_reason','referral_date','planned_sessions')") $(sqlv "SELECT count(*) FROM sqlite_schema WHERE name='therapists'") $(sqlv 'PRAGMA user_version')" = "2 4 1 6"
-sqlv "$V6_UNDO $V4_UNDO PRAGMA user_version=3"
+check "migration 2 -> 3 added the letter's columns and the therapists table" test "$(sqlv "SELECT count(*) FROM pragma_table_info('sessions') WHERE name IN ('attendance','adverse_event')") $(sqlv "SELECT count(*) FROM pragma_table_info('patients') WHERE name IN ('name','referral_reason','referral_date','planned_sessions')") $(sqlv "SELECT count(*) FROM sqlite_schema WHERE name='therapists'") $(sqlv 'PRAGMA user_version')" = "2 4 1 7"
+sqlv "$V7_UNDO $V6_UNDO $V4_UNDO PRAGMA user_version=3"
 expect 0 "init migrates a version 3 database forward" init
-check "migration 3 -> 4 added the alert runs and reports" test "$(sqlv "SELECT count(*) FROM sqlite_schema WHERE name IN ('alert_runs', 'alert_reports')") $(sqlv 'PRAGMA user_version')" = "2 6"
-sqlv "PRAGMA user_version=7"
+check "migration 3 -> 4 added the alert runs and reports" test "$(sqlv "SELECT count(*) FROM sqlite_schema WHERE name IN ('alert_runs', 'alert_reports')") $(sqlv 'PRAGMA user_version')" = "2 7"
+sqlv "$V7_UNDO PRAGMA user_version=6"
+expect 0 "init migrates a version 6 database forward" init
+check "migration 6 -> 7 added the audit log, its key (32 bytes) and the output folders" test "$(sqlv "SELECT count(*) FROM sqlite_schema WHERE name IN ('audit', 'audit_key', 'output_dirs')") $(sqlv "SELECT length(key) FROM audit_key") $(sqlv 'PRAGMA user_version')" = "3 32 7"
+sqlv "PRAGMA user_version=8"
 expect 3 "a newer schema is refused" init
-grep_err "newer schema is named" "schema version 7, newer than this symtrend supports (6)"
-check "the newer database was not changed" test "$(sqlv 'PRAGMA user_version')" = 7
-sqlv "PRAGMA user_version=6"
+grep_err "newer schema is named" "schema version 8, newer than this symtrend supports (7)"
+check "the newer database was not changed" test "$(sqlv 'PRAGMA user_version')" = 8
+sqlv "PRAGMA user_version=7"
 printf 'not a database at all, somebody else''s file\n' >junk.db
 "$SYMTREND" --db junk.db init >out 2>err; rc=$?
 check "a file that is not a database: exit 3, not overwritten" sh -c "test $rc -eq 3 && grep -q 'not a database' err && grep -q 'somebody' junk.db"

@@ -54,11 +54,12 @@ ALTER TABLE patients DROP COLUMN planned_sessions;"
 V4_UNDO="DROP TABLE alert_reports; DROP TABLE alert_runs;"
 V6_UNDO="DROP TABLE alert_acks; ALTER TABLE alerts DROP COLUMN open; ALTER TABLE alerts DROP COLUMN said;
 ALTER TABLE alerts DROP COLUMN session_date; ALTER TABLE alerts DROP COLUMN closed;"
+V7_UNDO="DROP TABLE audit; DROP TABLE audit_key; DROP TABLE output_dirs;"
 old_db() { # NAME VERSION: sessions of Q1 (two courses by course_id) and Q2
 	rm -f "$T/$1"
 	printf 'patient_id,session_date,course_id,fatigue,sleep,focus,pain\nQ1,2025-01-01,C1,6,5,5,4\nQ1,2025-01-08,C1,5,5,5,4\nQ1,2025-02-01,C2,5,5,4,4\nQ2,2025-01-02,,6,5,5,4\nQ2,2025-01-09,,4,5,5,4\n' >q.csv
 	"$SYMTREND" --db "$T/$1" ingest q.csv >/dev/null 2>&1
-	sqlite3 "$T/$1" "$V6_UNDO INSERT INTO alerts VALUES('Q1','C1','fatigue','worse','d','2025-01-08','2025-01-08')"
+	sqlite3 "$T/$1" "$V7_UNDO $V6_UNDO INSERT INTO alerts VALUES('Q1','C1','fatigue','worse','d','2025-01-08','2025-01-08')"
 	case $2 in
 	1) sqlite3 "$T/$1" "$V4_UNDO $V3_UNDO DROP TABLE alerts; PRAGMA user_version=1" ;;
 	2) sqlite3 "$T/$1" "$V4_UNDO $V3_UNDO PRAGMA user_version=2" ;;
@@ -73,7 +74,7 @@ for v in 1 2 3 4; do
 		UPDATE sessions SET label='${FW_C}1' WHERE label='C1'"
 	[ $v -ge 2 ] && sqlite3 "$T/v$v.db" "UPDATE alerts SET patient_id='${FW_Q}1', course_id='${FW_C}1'"
 	"$SYMTREND" --db "$T/v$v.db" init >out 2>err; rc=$?
-	check "version $v: init migrates forward" test "$rc $(sqlite3 "$T/v$v.db" 'PRAGMA user_version')" = "0 6"
+	check "version $v: init migrates forward" test "$rc $(sqlite3 "$T/v$v.db" 'PRAGMA user_version')" = "0 7"
 	check "version $v: the stored ids are folded" test \
 		"$(sqlite3 "$T/v$v.db" "SELECT group_concat(patient_id) FROM (SELECT patient_id FROM patients ORDER BY 1)") $(sqlite3 "$T/v$v.db" "SELECT group_concat(DISTINCT label) FROM (SELECT label FROM sessions ORDER BY 1)")" = "Q1,Q2 ,C1,C2"
 	[ $v -ge 2 ] && check "version $v: the alert is keyed by the folded ids" test \

@@ -243,6 +243,7 @@ static void test_migrate_v2(void **state)
 			" ALTER TABLE alerts DROP COLUMN said; ALTER TABLE alerts DROP COLUMN session_date;"
 			" ALTER TABLE alerts DROP COLUMN closed;"
 			" DROP TABLE alert_reports; DROP TABLE alert_runs;"
+			" DROP TABLE audit; DROP TABLE audit_key; DROP TABLE output_dirs;"
 			" DROP TABLE therapists;"
 			" ALTER TABLE sessions DROP COLUMN attendance;"
 			" ALTER TABLE sessions DROP COLUMN adverse_event;"

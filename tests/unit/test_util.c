@@ -34,6 +34,29 @@ static void test_sha256(void **state)
 	assert_string_equal(hex, "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
 }
 
+/* RFC 4231's test cases 1, 2 and 6, and keys of exactly one block and one
+ * byte more (the edge where the key is hashed first; values from Python's hmac). */
+static void test_hmac_sha256(void **state)
+{
+	unsigned char k20[20], k131[131], k64[65];
+	char hex[65];
+	(void)state;
+	memset(k20, 0x0b, sizeof(k20));
+	hmac_sha256_hex(k20, sizeof(k20), "Hi There", 8, hex);
+	assert_string_equal(hex, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+	hmac_sha256_hex("Jefe", 4, "what do ya want for nothing?", 28, hex);
+	assert_string_equal(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+	memset(k131, 0xaa, sizeof(k131));
+	hmac_sha256_hex(k131, sizeof(k131), "Test Using Larger Than Block-Size Key - Hash Key First",
+			54, hex);
+	assert_string_equal(hex, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+	memset(k64, 0xaa, sizeof(k64));
+	hmac_sha256_hex(k64, 64, "sixty-four", 10, hex);
+	assert_string_equal(hex, "f63a934bfd91993cd396d99bf5ddfdf6f4d2aaf45d51457305d26325a0037e96");
+	hmac_sha256_hex(k64, 65, "sixty-four", 10, hex);
+	assert_string_equal(hex, "0ce876a6081b0a19bf9363046cc63b5edbcbec7255ad79405c4d2e9fed4dc283");
+}
+
 /* date_parse as a value: the day count, or LONG_MIN when not a date. */
 static long dp(const char *s, size_t n)
 {
@@ -199,6 +222,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sha256),
+		cmocka_unit_test(test_hmac_sha256),
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_scores),
 		cmocka_unit_test(test_text),
