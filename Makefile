@@ -21,10 +21,10 @@ LIB_SRC += src/report_letter.c src/report_letter_text.c src/report_letter_html.c
 LIB_SRC += src/stats_compare.c
 LIB_SRC += src/alerts.c src/reading.c
 LIB_SRC += src/report_index.c src/report_index_html.c src/report_period.c
-LIB_SRC += src/store_backup.c src/backup.c src/store_audit.c
+LIB_SRC += src/store_backup.c src/backup.c src/store_audit.c src/store_patient.c src/patient.c
 
 CMD_SRC  = src/main.c src/cmd_init.c src/cmd_ingest.c src/cmd_stats.c src/cmd_config.c src/cmd_report.c src/cmd_nightly.c src/cmd_alerts.c src/cmd_model.c src/cmd_template.c
-CMD_SRC += src/cmd_backup.c src/cmd_restore.c src/cmd_audit.c
+CMD_SRC += src/cmd_backup.c src/cmd_restore.c src/cmd_audit.c src/cmd_patient.c
 
 HDRS     = $(wildcard include/*.h) $(wildcard src/*.h)
 UNIT     = util opts settings csvin xlsx store stats model output outcome report letter

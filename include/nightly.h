@@ -59,5 +59,8 @@ void nightly_result_release(struct nightly_result *r);
  * restore): 0 with *fd open (close it to let go; -1 when it could not be
  * opened), or -1 with err (ERR_BUSY when another holds it). */
 int nightly_lock(const char *db_path, int *fd, struct error *err);
+/* OUT/DAY/alerts.txt and alerts.csv written (again) from the alerts the
+ * database holds for the runs of 'day'; 0 or -1 with err. */
+int nightly_alert_files(struct store *s, const char *out, const char *day, struct error *err);
 
 #endif

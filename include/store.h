@@ -337,7 +337,46 @@ int store_audit_each(struct store *s, const char *patient, store_audit_fn *fn, v
 /* The keyed hash of a patient id: HMAC-SHA-256 under the database's own
  * random key (never shown), as 64 hex digits.  0 or -1 with err. */
 int store_patient_hash(struct store *s, const char *pid, char out[65], struct error *err);
+/* Adds a folder symtrend writes into (the nightly's inbox: processed/,
+ * failed/ and rejects files) to the output folders; 0 or -1 with err. */
+int store_output_dir_add(struct store *s, const char *dir, const char *kind, struct error *err);
 /* The output folders written to, absolute (strv_free), or NULL with err. */
 char **store_output_dirs(struct store *s, struct error *err);
+
+/* A patient's rights (store_patient.c) ------------------------------------ */
+
+enum store_patient_table {
+	STORE_PATIENT_ROW,      /* the patients row: id, name, referral ... */
+	STORE_PATIENT_SESSIONS, /* every session row, attended or not, with its scores */
+	STORE_PATIENT_ALERTS,   /* every alert the nightly runs reported */
+	STORE_PATIENT_AUDIT,    /* the audit log's rows about them */
+};
+/* Appends the rows of one kind as CSV with a header line (sb_csv_field:
+ * formulas defused); *rows counts them.  0 or -1 with err. */
+int store_patient_csv(struct store *s, const char *pid, enum store_patient_table t,
+		      struct strbuf *csv, long *rows, struct error *err);
+struct store_patient_info {
+	char *name;         /* NULL when not given */
+	int has_sessions;
+	long last_session;  /* days since 1970-01-01, when has_sessions */
+	long rows;          /* session rows, attended or not */
+};
+/* 1 known (p filled; release it), 0 not a patient, -1 error. */
+int store_patient_info(struct store *s, const char *pid, struct store_patient_info *p,
+		       struct error *err);
+void store_patient_info_release(struct store_patient_info *p);
+/* Every patient id (strv_free), or NULL with err. */
+char **store_patient_ids(struct store *s, struct error *err);
+/*
+ * Erases a patient in one transaction, freed pages overwritten with zeros
+ * (secure_delete): the patients row, every session and extra score, the
+ * alerts and the alerts reported; their audit rows keep the keyed hash
+ * instead of the id, and an 'erase' row (hash only, 'detail') is added.
+ * 0 or -1 with err (nothing erased).
+ */
+int store_patient_erase(struct store *s, const char *pid, const char *detail, struct error *err);
+/* After erases: the -wal folded in and emptied (PRAGMA wal_checkpoint(TRUNCATE)),
+ * so no older page image stays beside the database.  0 or -1 with err. */
+int store_scrub(struct store *s, struct error *err);
 
 #endif

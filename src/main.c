@@ -27,6 +27,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_backup_entry,
 	&cmd_restore_entry,
 	&cmd_audit_entry,
+	&cmd_patient_entry,
 
 
 };

@@ -437,16 +437,15 @@ static int one_file(struct run *run, const char *name, struct error *err)
 
 /* Alerts ---------------------------------------------------------------------- */
 
-/* alerts.txt and alerts.csv of 'day', written from what the database holds. */
-static int write_alert_files(struct run *run, const char *day, struct error *err)
+int nightly_alert_files(struct store *s, const char *out, const char *day, struct error *err)
 {
 	struct store_alerts l = STORE_ALERTS_INIT;
 	struct strbuf txt = STRBUF_INIT;
-	char *runs = NULL, *csv = NULL, *dir = xasprintf("%s/%s", run->o->out, day), *path = NULL;
+	char *runs = NULL, *csv = NULL, *dir = xasprintf("%s/%s", out, day), *path = NULL;
 	size_t csvlen = 0;
 	FILE *f;
 	int ret = -1;
-	if (store_alerts_of_day(run->s, day, &l, &runs, err) < 0)
+	if (store_alerts_of_day(s, day, &l, &runs, err) < 0)
 		goto out;
 	if (mkdir_private(dir) != 0) {
 		error_set(err, ERR_IO, NULL, 0, "cannot create folder '%s': %s", dir,
@@ -471,7 +470,7 @@ static int write_alert_files(struct run *run, const char *day, struct error *err
 	path = xasprintf("%s/alerts.csv", dir);
 	if (write_file_atomic(path, csv, csvlen, err) < 0)
 		goto out;
-	ret = store_alerts_written(run->s, day, err);
+	ret = store_alerts_written(s, day, err);
 out:
 	store_alerts_release(&l);
 	sb_release(&txt);
@@ -514,6 +513,12 @@ static char **alerts_read_set(struct store *s, char **pids, struct error *err)
 	v[n] = NULL;
 	strv_free(open);
 	return v;
+}
+
+/* alerts.txt and alerts.csv of 'day', written from what the database holds. */
+static int write_alert_files(struct run *run, const char *day, struct error *err)
+{
+	return nightly_alert_files(run->s, run->o->out, day, err);
 }
 
 /*
@@ -810,6 +815,9 @@ static int take_files(struct run *run, struct error *err)
 			return -1;
 		free(rf);
 	}
+	/* Files are moved and rejects written there: a folder an erase cleans. */
+	if (!run->o->dry_run && store_output_dir_add(run->s, run->o->inbox, "inbox", err) < 0)
+		return -1;
 	for (i = 0; run->files[i]; i++) {
 		run->r->files_seen++;
 		if (one_file(run, run->files[i], err) < 0)

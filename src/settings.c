@@ -41,6 +41,8 @@ const struct setting settings_table[] = {
 	INT_ROW(no_response_sessions, "6", 2, 1000,
 		"nightly: sessions without response before an alert"),
 	INT_ROW(relapse_gap, "21", 1, 3650, "nightly: days of pause that count as a break"),
+	INT_ROW(retention_years, "10", 1, 100,
+		"patient erase/purge: years after the last session the records are kept"),
 	INT_ROW(settle_seconds, "60", 0, 86400, "nightly: files modified more recently wait"),
 	{ "backup_dir", SETTING_TEXT, 0, "", 0, 1024, NULL,
 	  "nightly: ends with a verified backup BACKUP_DIR/symtrend-YYYY-MM-DD.db\n"

@@ -13,7 +13,7 @@
 #include "store_int.h"
 
 /* Who runs this: the login name of the effective user, else its number. */
-static char *os_user(void)
+char *store_os_user(void)
 {
 	struct passwd *pw = getpwuid(geteuid());
 	if (pw && pw->pw_name && *pw->pw_name)
@@ -22,7 +22,7 @@ static char *os_user(void)
 }
 
 /* Now in local time with its offset, ISO 8601: 2026-03-12T02:15:07+0100. */
-static void now_iso(char out[32])
+void store_now(char out[32])
 {
 	time_t t = time(NULL);
 	struct tm tm;
@@ -81,13 +81,13 @@ int store_audit_add(struct store *s, const char *action, const char *const *pids
 		    const char *detail, const char *out_dir, struct error *err)
 {
 	sqlite3_stmt *st = NULL, *dir = NULL;
-	char at[32], *user = os_user(), *abs = NULL;
+	char at[32], *user = store_os_user(), *abs = NULL;
 	int own, ret = -1;
 	size_t i;
 	sqlite3 *db = writer(s, &own, err);
 	if (!db)
 		goto out;
-	now_iso(at);
+	store_now(at);
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
 		db_fail(db, store_path(s), err);
 		goto out;
@@ -127,6 +127,34 @@ out:
 	if (db && own)
 		sqlite3_close_v2(db);
 	free(user);
+	free(abs);
+	return ret;
+}
+
+int store_output_dir_add(struct store *s, const char *dir, const char *kind, struct error *err)
+{
+	sqlite3 *db = store_sqlite(s);
+	sqlite3_stmt *st = NULL;
+	char at[32], *abs = realpath(dir, NULL);
+	int ret = 0;
+	if (!abs)
+		return 0; /* nothing there to clean */
+	store_now(at);
+	if (sqlite3_prepare_v2(db, "INSERT INTO output_dirs(dir, kind, last_used) VALUES(?,?,?)"
+			       " ON CONFLICT(dir) DO UPDATE SET last_used=excluded.last_used",
+			       -1, &st, NULL) != SQLITE_OK)
+		ret = -1;
+	else {
+		sqlite3_bind_text(st, 1, abs, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, at, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			ret = -1;
+	}
+	if (ret < 0)
+		error_set(err, ERR_IO, NULL, 0, "database '%s': cannot record folder: %s",
+			  store_path(s), sqlite3_errmsg(db));
+	sqlite3_finalize(st);
 	free(abs);
 	return ret;
 }

@@ -50,8 +50,9 @@ static int same_tally(const struct store_tally *a, const struct store_tally *b)
 static int integrity(sqlite3 *db, const char *path, struct error *err)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(db, "PRAGMA integrity_check(1)", -1, &st, NULL), ret = -1;
-	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	int ret = -1;
+	if (sqlite3_prepare_v2(db, "PRAGMA integrity_check(1)", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW) {
 		const char *v = (const char *)sqlite3_column_text(st, 0);
 		if (v && !strcmp(v, "ok"))
 			ret = 0;
@@ -216,7 +217,7 @@ static int backup_into(struct store *s, const char *tmp, const char *dest,
 		       struct store_tally *t, struct error *err)
 {
 	sqlite3 *src = store_sqlite(s), *db = NULL;
-	struct store_tally got;
+	struct store_tally got = { 0, 0, 0 };
 	int ret = -1;
 	char *what = xasprintf("cannot write backup '%s'", dest);
 	if (sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
@@ -280,7 +281,7 @@ int store_backup(struct store *s, const char *dest, struct store_tally *t, struc
 int store_restore(struct store *s, const char *path, struct store_tally *t, struct error *err)
 {
 	sqlite3 *src = NULL, *db = store_sqlite(s);
-	struct store_tally got;
+	struct store_tally got = { 0, 0, 0 };
 	char *what = NULL;
 	int ret = -1;
 	if (open_checked(path, &src, t, err) < 0)
