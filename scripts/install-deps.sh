@@ -4,7 +4,8 @@
 # (or via sudo) on Debian 12.  Extra package sets: "r" (fixture
 # regeneration), "bench" (pandas reference), "fuzz" (clang runtime), "test"
 # (what make check uses besides the build: Chromium and poppler-utils to
-# check pages as they print).
+# check pages as they print), "deb" ('make deb': the Debian packaging tools
+# and lintian).
 set -eu
 pkgs="build-essential pkg-config libsqlite3-dev sqlite3 libgsl-dev libcsv-dev libutf8proc-dev libzip-dev libexpat1-dev libxlsxwriter-dev gnuplot-nox libcmocka-dev cppcheck clang-tidy python3"
 for extra in "$@"; do
@@ -13,6 +14,7 @@ for extra in "$@"; do
 	test) pkgs="$pkgs chromium poppler-utils" ;; # make check: pages as printed (Chromium to PDF, pdfinfo)
 	bench) pkgs="$pkgs python3-pandas python3-scipy python3-openpyxl time bc" ;;
 	fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
+	deb) pkgs="$pkgs dpkg-dev debhelper fakeroot lintian" ;;
 	*) echo "install-deps: unknown package set '$extra'" >&2; exit 2 ;;
 	esac
 done
