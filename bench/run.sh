@@ -4,6 +4,7 @@
 #   ingest       vs the sqlite3 shell's .import of the same file (the floor)
 #   stats        vs the same statistics computed with pandas/SciPy
 #   model        the mixed model of one measure (target < 10 s), and all by indication
+#   backup       'backup --to' of the big database (time, size) vs sqlite3's .backup
 #   nightly      a night of 500 new sessions on the big database
 #   issue 15     a night, a first night, stats and the clinic report against
 #                the targets of issue 15 (own 300,000-session database)
@@ -44,6 +45,14 @@ grep -h 'ingest: ' $O/symtrend_ingest.err | tail -1 | tee -a "$res"
 measure symtrend_reingest ./symtrend --db $O/big.db ingest $O/sessions.csv
 ratio "ingest / .import" symtrend_ingest sqlite3_import "target <= 1.5x"
 ratio "re-ingest / .import" symtrend_reingest sqlite3_import "every row checked, none stored"
+
+# --- issue 25: a verified backup of the big database ---------------------------
+measure sqlite3_backup sqlite3 $O/big.db ".backup $O/plain-backup.db"
+measure symtrend_backup ./symtrend --db $O/big.db backup --to $O/backup.db
+measure symtrend_restore ./symtrend --db $O/restored.db restore $O/backup.db
+ls -l $O/big.db $O/backup.db | awk '{printf "%s: %.1f MB\n", $NF, $5 / 1048576}' | tee -a "$res"
+ratio "backup / sqlite3 .backup" symtrend_backup sqlite3_backup "verified: integrity_check and counts, synced"
+rm -f $O/plain-backup.db $O/backup.db $O/restored.db $O/restored.db.*
 
 # --- issue 3: statistics against pandas ---------------------------------------
 measure symtrend_stats ./symtrend --db $O/big.db stats --format csv
