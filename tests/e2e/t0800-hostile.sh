@@ -274,8 +274,10 @@ if [ -n "$as_reader" ]; then
 	reader_st stats --format csv >"$R/out/stats.csv" 2>"$R/out/err"
 	check "stats works for a reader who cannot write the database's folder" test $? -eq 0
 	check "and prints the courses" grep -q '^CC1,CC1-C1,fatigue,3,' "$R/out/stats.csv"
-	reader_st report clinic --out "$R/out" >/dev/null 2>"$R/out/err"
+	reader_st report clinic --out "$R/out" >/dev/null 2>"$R/out/err"; rc=$?
 	check "report clinic works for that reader, writing elsewhere" test -f "$R/out/clinic/report.txt"
+	check "... but the audit log cannot take its row: said, exit 3" sh -c "test $rc -eq 3 && grep -q 'written, but not in the audit log' '$R/out/err'"
+	check "... and the database is unchanged (no row)" test "$(sqlite3 "$R/dbdir/db" 'SELECT count(*) FROM audit')" -eq 0
 	check "the database folder is left as it was" test "$(ls -A "$R/dbdir")" = db
 	# A -wal holding changes cannot be read immutable: said, not misread.
 	printf 'not empty' >"$R/dbdir/db-wal"
