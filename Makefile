@@ -16,7 +16,7 @@ LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lgsl
 SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_SECONDS ?= 60
 
-LIB_SRC  = src/util.c src/decode.c src/xlsx.c src/opts.c src/settings.c src/reportrun.c src/csvin.c src/store.c src/store_ingest.c src/store_courses.c src/store_letter.c src/store_alerts.c src/ingest.c src/stats.c src/table.c src/plot.c src/report.c src/report_models.c src/report_note.c src/report_clinic.c src/report_words.c src/report_text.c src/report_html.c src/report_charts.c src/nightly.c src/model.c src/outcome.c
+LIB_SRC  = src/util.c src/decode.c src/xlsx.c src/opts.c src/settings.c src/reportrun.c src/csvin.c src/store.c src/store_ingest.c src/store_courses.c src/store_letter.c src/store_alerts.c src/ingest.c src/stats.c src/stats_clinic.c src/table.c src/plot.c src/report.c src/report_models.c src/report_note.c src/report_clinic.c src/report_words.c src/report_text.c src/report_html.c src/report_charts.c src/nightly.c src/model.c src/outcome.c
 LIB_SRC += src/report_letter.c src/report_letter_text.c src/report_letter_html.c src/report_letter_svg.c
 LIB_SRC += src/stats_compare.c
 LIB_SRC += src/alerts.c src/reading.c
