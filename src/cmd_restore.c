@@ -16,6 +16,32 @@ static int same_file(const char *a, const char *b)
 	       x.st_ino == y.st_ino;
 }
 
+/* The restore recorded in the audit log of the restored database. */
+static int audit_restore(struct store *s, const char *file, const struct store_tally *t,
+			 int kept, struct error *err)
+{
+	char *detail = xasprintf("from '%s': %ld patients, %ld sessions, %ld files%s", file,
+				 t->patients, t->sessions, t->files,
+				 kept ? "; the replaced database kept as DB.before-restore" : "");
+	int a = store_audit_add(s, "restore", NULL, detail, NULL, err);
+	free(detail);
+	return a;
+}
+
+static void say_restored(const char *file, const struct store_tally *t, const char *before,
+			 const struct store_tally *old)
+{
+	printf("restore: '%s' restored: %ld patients, %ld sessions, %ld files", file, t->patients,
+	       t->sessions, t->files);
+	if (before) {
+		char *b = str_escaped(before);
+		printf("; the replaced database (%ld patients, %ld sessions, %ld files) kept as '%s'",
+		       old->patients, old->sessions, old->files, b);
+		free(b);
+	}
+	putchar('\n');
+}
+
 static int cmd_restore(struct cmd_ctx *ctx, void *opts, int argc, char **argv)
 {
 	struct store_tally t, old = { 0, 0, 0 };
@@ -46,28 +72,11 @@ static int cmd_restore(struct cmd_ctx *ctx, void *opts, int argc, char **argv)
 	/* Opened again: an older backup's schema is migrated forward. */
 	store_free(s);
 	s = NULL;
-	if (store_open(ctx->db_path, STORE_WRITE, &s, &err) < 0)
-		goto fail;
 	file = str_escaped(argv[0]);
-	{
-		char *detail = xasprintf("from '%s': %ld patients, %ld sessions, %ld files%s", file,
-					 t.patients, t.sessions, t.files,
-					 before ? "; the replaced database kept as DB.before-restore"
-						: "");
-		int a = store_audit_add(s, "restore", NULL, detail, NULL, &err);
-		free(detail);
-		if (a < 0)
-			goto fail;
-	}
-	printf("restore: '%s' restored: %ld patients, %ld sessions, %ld files", file, t.patients,
-	       t.sessions, t.files);
-	if (before) {
-		char *b = str_escaped(before);
-		printf("; the replaced database (%ld patients, %ld sessions, %ld files) kept as '%s'",
-		       old.patients, old.sessions, old.files, b);
-		free(b);
-	}
-	putchar('\n');
+	if (store_open(ctx->db_path, STORE_WRITE, &s, &err) < 0 ||
+	    audit_restore(s, file, &t, before != NULL, &err) < 0)
+		goto fail;
+	say_restored(file, &t, before, &old);
 	rc = EXIT_OK;
 	goto out;
 fail:

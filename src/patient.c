@@ -247,20 +247,51 @@ static int write_csv(struct store *s, const char *pid, const char *dir, const ch
 	return ret;
 }
 
+/* The patient's letters: copies of their folders under the output folders
+ * into 'letters', with an index; how many files in *files. */
+static int copy_letters(struct store *s, const char *pid, const char *letters, long *files,
+			struct error *err)
+{
+	char *const pids[2] = { (char *)pid, NULL };
+	char **dirs = store_output_dirs(s, err), **dirnames, *path;
+	struct copy c;
+	struct own o;
+	size_t i;
+	int ret = -1;
+	if (!dirs)
+		return -1;
+	memset(&c, 0, sizeof(c));
+	dirnames = dirnames_of(pids);
+	c.dest = letters;
+	c.err = err;
+	o.dirnames = dirnames;
+	o.found = copy_folder;
+	o.arg = &c;
+	o.n = 0;
+	for (i = 0; dirs[i] && !c.failed; i++)
+		walk(dirs[i], 0, own_dir, &o);
+	path = xasprintf("%s/index.txt", letters);
+	if (!c.failed && write_file_atomic(path, c.index.buf ? c.index.buf : "", c.index.len,
+					   err) == 0) {
+		*files = c.files;
+		ret = 0;
+	}
+	free(path);
+	sb_release(&c.index);
+	strv_free(dirs);
+	strv_free(dirnames);
+	return ret;
+}
+
 int patient_export(struct store *s, const char *pid, const char *dir,
 		   struct patient_export_result *r, struct error *err)
 {
 	struct store_patient_info info;
-	char *const pids[2] = { (char *)pid, NULL };
-	char **dirs = NULL, **dirnames = NULL, *letters = NULL, *path = NULL, *detail = NULL;
+	char *letters = NULL, *detail = NULL;
 	const char *audit_pids[2] = { pid, NULL };
-	struct copy c;
-	struct own o;
 	long rows, known;
-	size_t i;
 	int ret = -1;
 	memset(r, 0, sizeof(*r));
-	memset(&c, 0, sizeof(c));
 	known = store_patient_info(s, pid, &info, err);
 	if (known < 0)
 		return -1;
@@ -278,36 +309,14 @@ int patient_export(struct store *s, const char *pid, const char *dir,
 	if (write_csv(s, pid, dir, "patient.csv", STORE_PATIENT_ROW, &rows, err) < 0 ||
 	    write_csv(s, pid, dir, "sessions.csv", STORE_PATIENT_SESSIONS, &r->sessions, err) < 0 ||
 	    write_csv(s, pid, dir, "alerts.csv", STORE_PATIENT_ALERTS, &r->alerts, err) < 0 ||
-	    write_csv(s, pid, dir, "audit.csv", STORE_PATIENT_AUDIT, &r->audit, err) < 0)
+	    write_csv(s, pid, dir, "audit.csv", STORE_PATIENT_AUDIT, &r->audit, err) < 0 ||
+	    copy_letters(s, pid, letters, &r->letters, err) < 0)
 		goto out;
-	/* The letters: the patient's folders under the output folders. */
-	dirs = store_output_dirs(s, err);
-	if (!dirs)
-		goto out;
-	dirnames = dirnames_of(pids);
-	c.dest = letters;
-	c.err = err;
-	o.dirnames = dirnames;
-	o.found = copy_folder;
-	o.arg = &c;
-	o.n = 0;
-	for (i = 0; dirs[i] && !c.failed; i++)
-		walk(dirs[i], 0, own_dir, &o);
-	if (c.failed)
-		goto out;
-	path = xasprintf("%s/index.txt", letters);
-	if (write_file_atomic(path, c.index.buf ? c.index.buf : "", c.index.len, err) < 0)
-		goto out;
-	r->letters = c.files;
 	detail = xasprintf("export: %ld session rows, %ld alerts, %ld letter files", r->sessions,
 			   r->alerts, r->letters);
 	ret = store_audit_add(s, "export", audit_pids, detail, dir, err);
 out:
-	sb_release(&c.index);
-	strv_free(dirs);
-	strv_free(dirnames);
 	free(letters);
-	free(path);
 	free(detail);
 	return ret;
 }
@@ -481,90 +490,116 @@ static void nothing(void *arg, const char *path)
 	rm_rf(path);
 }
 
-int patient_erase(struct store *s, const char *db_path, char *const *pids, const char *detail,
-		  const char *today, struct patient_erase_result *r, struct error *err)
+/* The names of pids into w->names (before their rows go: the files are
+ * searched for them afterwards), then the rows themselves. */
+static int erase_rows(struct store *s, char *const *pids, size_t n, const char *detail,
+		      struct who *w, struct error *err)
 {
-	struct who w = { pids, NULL };
-	struct sweep sw;
-	struct own o;
-	char **dirs = NULL, **dirnames = NULL, *log = xasprintf("%s.log", db_path);
-	size_t i, n, nn = 0;
-	int ret = -1;
-	memset(r, 0, sizeof(*r));
-	memset(&sw, 0, sizeof(sw));
-	for (n = 0; pids[n]; n++)
-		;
-	w.names = xcalloc(n + 1, sizeof(char *));
-	/* The names first: the files are searched for them after the rows are gone. */
+	size_t i, nn = 0;
+	w->names = xcalloc(n + 1, sizeof(char *));
 	for (i = 0; i < n; i++) {
 		struct store_patient_info info;
 		if (store_patient_info(s, pids[i], &info, err) < 0)
-			goto out;
+			return -1;
 		if (info.name)
-			w.names[nn++] = info.name; /* owned by w.names now */
+			w->names[nn++] = info.name; /* owned by w->names now */
 	}
-	dirs = store_output_dirs(s, err);
-	if (!dirs)
-		goto out;
 	for (i = 0; i < n; i++)
 		if (store_patient_erase(s, pids[i], detail, err) < 0)
-			goto out;
-	if (store_scrub(s, err) < 0)
-		goto out;
-	/* Their own folders. */
-	dirnames = dirnames_of(pids);
+			return -1;
+	return store_scrub(s, err);
+}
+
+/* Their own folders under every output folder; how many. */
+static size_t remove_folders(char **dirs, char *const *pids)
+{
+	char **dirnames = dirnames_of(pids);
+	struct own o;
+	size_t i;
 	o.dirnames = dirnames;
 	o.found = nothing;
 	o.arg = NULL;
 	o.n = 0;
 	for (i = 0; dirs[i]; i++)
 		walk(dirs[i], 0, own_dir, &o);
-	r->folders_removed = o.n;
-	/* The pages that named them, and the other files. */
+	strv_free(dirnames);
+	return o.n;
+}
+
+/* The log beside the database, swept (or read again) like a file of the folders. */
+static void sweep_log(struct sweep *sw, const char *log)
+{
+	struct stat st;
+	if (lstat(log, &st) == 0 && S_ISREG(st.st_mode)) {
+		sw->out = log;
+		sweep_file(sw, log, &st);
+	}
+}
+
+/* The pages that named them written again, the other files without them. */
+static int sweep_outputs(struct store *s, char **dirs, struct sweep *sw, const char *today,
+			 struct patient_erase_result *r, struct error *err)
+{
+	size_t i;
+	for (i = 0; dirs[i]; i++) {
+		sw->out = dirs[i];
+		walk(dirs[i], 0, sweep_file, sw);
+		if (sw->failed || rewrite_pages(s, sw, today, &r->pages_rewritten, err) < 0)
+			return -1;
+		if ((sw->nalert || sw->nindex || sw->top_index || sw->clinic) &&
+		    store_audit_add(s, "report", NULL, "pages written again after an erase", dirs[i],
+				    err) < 0)
+			return -1;
+		sweep_release(sw);
+	}
+	return 0;
+}
+
+/* Everything read again: nothing may name them now (r->left lists what does). */
+static void verify_outputs(char **dirs, struct sweep *sw, const char *log,
+			   struct patient_erase_result *r)
+{
+	size_t i;
+	sw->verify = 1;
+	for (i = 0; dirs[i]; i++) {
+		sw->out = dirs[i];
+		walk(dirs[i], 0, sweep_file, sw);
+	}
+	sweep_log(sw, log);
+	r->left = sw->left;
+	sw->left = NULL;
+}
+
+int patient_erase(struct store *s, const char *db_path, char *const *pids, const char *detail,
+		  const char *today, struct patient_erase_result *r, struct error *err)
+{
+	struct who w = { pids, NULL };
+	struct sweep sw;
+	char **dirs = NULL, *log = xasprintf("%s.log", db_path);
+	size_t n;
+	int ret = -1;
+	memset(r, 0, sizeof(*r));
+	memset(&sw, 0, sizeof(sw));
+	for (n = 0; pids[n]; n++)
+		;
+	dirs = store_output_dirs(s, err);
+	if (!dirs || erase_rows(s, pids, n, detail, &w, err) < 0)
+		goto out;
+	r->folders_removed = remove_folders(dirs, pids);
 	sw.w = &w;
 	sw.err = err;
-	for (i = 0; dirs[i]; i++) {
-		sw.out = dirs[i];
-		walk(dirs[i], 0, sweep_file, &sw);
-		if (sw.failed || rewrite_pages(s, &sw, today, &r->pages_rewritten, err) < 0)
-			goto out;
-		if (sw.nalert || sw.nindex || sw.top_index || sw.clinic) {
-			if (store_audit_add(s, "report", NULL, "pages written again after an erase",
-					    dirs[i], err) < 0)
-				goto out;
-		}
-		sweep_release(&sw);
-	}
-	/* The log beside the database. */
-	{
-		struct stat st;
-		if (lstat(log, &st) == 0 && S_ISREG(st.st_mode)) {
-			sw.out = log;
-			sweep_file(&sw, log, &st);
-			if (sw.failed)
-				goto out;
-		}
-	}
+	if (sweep_outputs(s, dirs, &sw, today, r, err) < 0)
+		goto out;
+	sweep_log(&sw, log);
+	if (sw.failed)
+		goto out;
 	r->files_scrubbed = sw.scrubbed;
-	/* Read everything again: nothing may name them now. */
-	sw.verify = 1;
-	for (i = 0; dirs[i]; i++) {
-		sw.out = dirs[i];
-		walk(dirs[i], 0, sweep_file, &sw);
-	}
-	{
-		struct stat st;
-		if (lstat(log, &st) == 0 && S_ISREG(st.st_mode))
-			sweep_file(&sw, log, &st);
-	}
-	r->left = sw.left;
-	sw.left = NULL;
+	verify_outputs(dirs, &sw, log, r);
 	ret = 0;
 out:
 	sweep_release(&sw);
 	strv_free(sw.left);
 	strv_free(dirs);
-	strv_free(dirnames);
 	strv_free(w.names);
 	free(log);
 	return ret;
