@@ -34,8 +34,8 @@ for t in "$@"; do
 			case $f in *hostile-sst-*) continue ;; esac
 			cp "$f" "$corpus/seed-$(basename "$f")"
 		done
-		# the bombs of make-bombs.py, built small (5%): every shape as a seed
-		python3 tests/data/dialects/make-bombs.py "$corpus" 0.05 &&
+		# the bombs of make-workbooks.py, built small (5%): every shape as a seed
+		python3 tests/data/dialects/make-workbooks.py "$corpus" 0.05 &&
 			for f in "$corpus"/*.xlsx; do mv "$f" "$corpus/seed-bomb-$(basename "$f")"; done ;;
 	fuzz_values)
 		for v in 2025-02-28 2024-02-29 6.5 10 0x5 fatigue.mcid=2 pain.sd=auto course_gap=90 \

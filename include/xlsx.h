@@ -24,6 +24,7 @@
 #define XLSX_MAX_SST_XML (512ull << 20)       /* uncompressed shared strings XML */
 #define XLSX_MAX_SST_TEXT (64u << 20)         /* shared string text kept */
 #define XLSX_MAX_SST_COUNT (2u << 20)         /* shared strings */
+#define XLSX_MAX_FORMULA_SHOWN 64             /* bytes of a formula kept to show */
 #define XLSX_MAX_DEPTH 48                     /* XML nesting */
 #define XLSX_MAX_TOKEN (4ull << 20)           /* XML bytes without a complete token */
 #define XLSX_MAX_SST_GIVEN (128ull << 20)     /* shared string text the sheet hands out */
@@ -43,6 +44,7 @@ enum xlsx_type {
 	XLSX_DATE,   /* a number with a date format; text YYYY-MM-DD (the number when not a date) */
 	XLSX_BOOL,   /* text TRUE or FALSE */
 	XLSX_ERROR,  /* text: the error, e.g. #N/A */
+	XLSX_FORMULA, /* a formula without a saved value; text "=" and the formula (cut) */
 };
 
 struct xlsx_cell {

@@ -1057,6 +1057,25 @@ static int typed_cell(struct csvin_reader *r, size_t i, struct csvin_session *s,
 		add_reason(r, "%s is the spreadsheet error", col_name(r, i), v, n);
 		return 1;
 	}
+	if (t == XLSX_FORMULA) {
+		add_reason(r, "%s is a formula without a saved value (open and save it in the "
+			      "spreadsheet program):", col_name(r, i), v, n);
+		return 1;
+	}
+	/* Excel turns an id such as 3-12 into a date, TRUE into a boolean:
+	 * stored as text they would be another patient, course or person. */
+	if ((t == XLSX_DATE || t == XLSX_BOOL) &&
+	    (r->role[i] == ROLE_PATIENT || r->role[i] == ROLE_COURSE ||
+	     r->role[i] == ROLE_THERAPIST || r->role[i] == ROLE_NAME ||
+	     r->role[i] == ROLE_REFERRER)) {
+		add_reason(r, t == XLSX_DATE ? "%s is a date cell, not an id or a name (the "
+					       "spreadsheet made the text a date: format the "
+					       "column as text and type it again):"
+					     : "%s is TRUE/FALSE, not an id or a name (format the "
+					       "column as text and type it again):",
+			   col_name(r, i), v, n);
+		return 1;
+	}
 	if (!s)
 		return 0;
 	if (r->role[i] != ROLE_MEASURE || t == XLSX_STRING || t == XLSX_EMPTY)

@@ -78,6 +78,7 @@ struct xlsx_reader {
 	unsigned long long row_cols; /* the columns (< XLSX_MAX_COLS) the row has a cell in */
 	size_t ncells;
 	struct strbuf text;  /* the current cell's text */
+	struct strbuf ftext; /* its formula, "=..." (cut at XLSX_MAX_FORMULA_SHOWN) */
 	struct strbuf arena; /* the row's cell texts */
 	struct pcell pc[XLSX_MAX_COLS];
 	struct xlsx_cell out[XLSX_MAX_COLS];
@@ -86,6 +87,7 @@ struct xlsx_reader {
 	enum phase phase;
 	int depth, date1904, in_cellxfs, in_si, in_t, in_rph;
 	int suspended, sheet_eof, in_row, in_c, in_v, row_ready, cell_date, text_cut, too_many;
+	int in_f, has_f;
 	char cell_t[16];
 	char buf[READ_CHUNK];
 };
@@ -599,10 +601,16 @@ static void XMLCALL sheet_start(void *data, const XML_Char *name, const XML_Char
 		x->in_c = 1;
 		sb_reset(&x->text);
 		x->text_cut = 0;
+		x->has_f = 0;
+		sb_reset(&x->ftext);
+		sb_addc(&x->ftext, '=');
 	} else if (x->in_c && (!strcmp(n, "v") || (!strcmp(n, "t") && !x->in_rph))) {
 		x->in_v = 1;
 	} else if (x->in_c && !strcmp(n, "rPh")) {
 		x->in_rph++;
+	} else if (x->in_c && !strcmp(n, "f")) {
+		x->in_f = 1;
+		x->has_f = 1;
 	}
 }
 
@@ -611,6 +619,11 @@ static void XMLCALL sheet_text(void *data, const XML_Char *s, int len)
 	struct xlsx_reader *x = data;
 	size_t n = (size_t)len;
 	token_done(x);
+	if (x->in_f && x->ftext.len < XLSX_MAX_FORMULA_SHOWN) {
+		sb_add(&x->ftext, s, n < XLSX_MAX_FORMULA_SHOWN - x->ftext.len ? n :
+				     XLSX_MAX_FORMULA_SHOWN - x->ftext.len);
+		return;
+	}
 	if (!x->in_v)
 		return;
 	if (x->text.len + n > XLSX_MAX_CELL) {
@@ -696,10 +709,18 @@ static void finish_cell(struct xlsx_reader *x)
 	v.type = XLSX_NUMBER;
 	v.text = x->text.buf ? x->text.buf : "";
 	v.len = x->text.len;
-	if (v.len == 0 && strcmp(x->cell_t, "inlineStr") != 0 && strcmp(x->cell_t, "str") != 0)
+	if (v.len == 0 && x->has_f && strcmp(x->cell_t, "str") != 0) {
+		/* A formula whose value was never computed and saved (what
+		 * openpyxl and other generators write): not an empty cell. */
+		v.type = XLSX_FORMULA;
+		v.text = x->ftext.buf;
+		v.len = x->ftext.len;
+	} else if (v.len == 0 && strcmp(x->cell_t, "inlineStr") != 0 &&
+		   strcmp(x->cell_t, "str") != 0) {
 		return; /* no value: an empty (perhaps styled) cell */
-	if (cell_value(x, &v) < 0 || v.len == 0)
+	} else if (cell_value(x, &v) < 0 || v.len == 0) {
 		return;
+	}
 	if (x->col >= XLSX_MAX_COLS) {
 		x->too_many = 1;
 		return;
@@ -725,6 +746,8 @@ static void XMLCALL sheet_end(void *data, const XML_Char *name)
 	x->depth--;
 	if (!strcmp(n, "v") || !strcmp(n, "t")) {
 		x->in_v = 0;
+	} else if (!strcmp(n, "f")) {
+		x->in_f = 0;
 	} else if (!strcmp(n, "rPh")) {
 		x->in_rph--;
 	} else if (!strcmp(n, "c") && x->in_c) {
@@ -927,6 +950,7 @@ void xlsx_free(struct xlsx_reader *x)
 	free(x->sst_cut);
 	sb_release(&x->sst);
 	sb_release(&x->text);
+	sb_release(&x->ftext);
 	sb_release(&x->arena);
 	sb_release(&x->fail);
 	free(x->name);

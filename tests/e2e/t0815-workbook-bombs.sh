@@ -1,6 +1,6 @@
 #!/bin/sh
 # t0815-workbook-bombs: workbooks of a few kilobytes that would take the
-# server (tests/data/dialects/make-bombs.py builds them here): a shared
+# server (tests/data/dialects/make-workbooks.py builds them here): a shared
 # string over the cell limit, a cell written again and again, XML that
 # never completes a token, shared strings repeated into gigabytes, a zip
 # with a huge directory.  Each is rejected with its reason, in bounded
@@ -15,7 +15,7 @@ B=$T/bombs
 mkdir -p "$B"
 big=
 [ "${VARIANT:-build}" = build ] && big=--big
-python3 "$DD/make-bombs.py" "$B" 1 $big || { nok "make-bombs.py ran"; finish; }
+python3 "$DD/make-workbooks.py" "$B" 1 $big || { nok "make-workbooks.py ran"; finish; }
 
 # rss DESC LIMIT_MB ARGS...: symtrend ARGS in its own process; its maximum
 # resident size is at most LIMIT_MB (under the sanitizers: skipped, their

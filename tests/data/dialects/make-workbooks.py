@@ -1,6 +1,13 @@
 #!/usr/bin/python3
-"""make-bombs.py OUTDIR [SCALE] [--big] - writes small workbooks that would take the
-server: each is a few kilobytes zipped and megabytes (or gigabytes, at a
+"""make-workbooks.py OUTDIR [SCALE] [--big] - writes the workbooks the tests
+build at their own time.  Cells that lie:
+
+  lies.xlsx            formulas without a saved value (as openpyxl writes
+                       them), a formula with its value, a formula whose
+                       value is the empty text, a date in patient_id and in
+                       course_id, TRUE in therapist, a number in patient_id
+
+Bombs, small workbooks that would take the server: each is a few kilobytes zipped and megabytes (or gigabytes, at a
 larger SCALE) when read.  make check builds them at the test's time (only
 python3's zipfile is needed); fuzz/run.sh builds them small as seeds.
 
@@ -69,8 +76,8 @@ def sst_xml(strings, comment=None):
             % (c, NS, len(strings), len(strings), body))
 
 
-def write(path, rows, sst=None, sheet_extra=""):
-    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet %s><sheetData>%s%s</sheetData>'
+def write(path, rows, sst=None, sheet_extra="", sheet=None):
+    sheet = sheet or ('<?xml version="1.0" encoding="UTF-8"?><worksheet %s><sheetData>%s%s</sheetData>'
              '</worksheet>' % (NS, header_row() + "".join(rows), sheet_extra))
     rels = ('<Relationship Id="rId1" Type="%s/worksheet" Target="worksheets/sheet1.xml"/>'
             '<Relationship Id="rId2" Type="%s/styles" Target="styles.xml"/>' % (REL, REL))
@@ -90,9 +97,38 @@ def write(path, rows, sst=None, sheet_extra=""):
             z.writestr(name, text)
 
 
+def write_lies(path):
+    head = ["patient_id", "course_id", "session_date", "fatigue", "sleep", "therapist",
+            "focus", "pain"]
+    row1 = '<row r="1">' + "".join(inline(col(i) + "1", h) for i, h in enumerate(head)) + "</row>"
+    def row(r, pid, course, fatigue, therapist):
+        return ('<row r="%d">%s%s<c r="C%d" s="1"><v>%d</v></c>%s<c r="E%d"><v>4</v></c>%s'
+                '<c r="G%d"><v>3</v></c><c r="H%d"><v>2</v></c></row>'
+                % (r, pid, course, r, 45658 + r, fatigue, r, therapist, r, r))
+    P = lambda r, v="L1": inline("A%d" % r, v)
+    C = lambda r: inline("B%d" % r, "L1-a")
+    F = lambda r: '<c r="D%d"><v>5</v></c>' % r
+    Th = lambda r: inline("F%d" % r, "Anna Berg")
+    rows = [
+        row(2, P(2), C(2), F(2), Th(2)),
+        row(3, P(3), C(3), '<c r="D3"><f>A1+1</f><v></v></c>', Th(3)),
+        row(4, P(4), C(4), '<c r="D4"><f>SUM(D2:D3)</f></c>', Th(4)),
+        row(5, P(5), C(5), '<c r="D5" t="str"><f>""</f><v></v></c>', Th(5)),
+        row(6, '<c r="A6" s="1"><v>45678</v></c>', C(6), F(6), Th(6)),
+        row(7, P(7), '<c r="B7" s="1"><v>45728</v></c>', F(7), Th(7)),
+        row(8, P(8), C(8), F(8), '<c r="F8" t="b"><v>1</v></c>'),
+        row(9, P(9), C(9), '<c r="D9"><f>1+1</f><v>2</v></c>', Th(9)),
+        row(10, '<c r="A10"><v>123</v></c>', C(10), F(10), Th(10)),
+    ]
+    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet %s><sheetData>%s%s</sheetData>'
+             '</worksheet>' % (NS, row1, "".join(rows)))
+    write(path, [], sheet=sheet)
+
+
 def main():
     out = sys.argv[1]
     k = float(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[2] != "--big" else 1.0
+    write_lies(out + "/lies.xlsx")
     mb = int(k * (1 << 20))
     s = lambda n: '<c r="H%d" t="s"><v>%d</v></c>' % n
 
