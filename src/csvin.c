@@ -408,7 +408,14 @@ static int header_fields(struct csvin_reader *r, long *line, struct error *err)
 		error_set(err, ERR_INPUT, r->path, 1, "empty file, a header row is required");
 		return -1;
 	}
-	if (unclosed || memchr(r->raw.buf, '\0', r->raw.len) || parse_fields(r) < 0) {
+	if (memchr(r->raw.buf, '\0', r->raw.len)) {
+		error_set(err, ERR_INPUT, r->path, *line,
+			  "header is not valid CSV: it has zero bytes (UTF-16 or UTF-32 without a "
+			  "byte-order mark? save the file as UTF-8, or name its encoding with "
+			  "--encoding UTF-16LE)");
+		return -1;
+	}
+	if (unclosed || parse_fields(r) < 0) {
 		error_set(err, ERR_INPUT, r->path, *line, "header is not valid CSV");
 		return -1;
 	}

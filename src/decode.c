@@ -23,6 +23,11 @@ struct decoder {
 	char raw[DECODE_CHUNK];
 	size_t rpos, rfill;
 	int eof, started;
+	/* Named an ASCII-compatible encoding (not UTF-8): its ASCII is passed on
+	 * as it is until the first other byte decides between UTF-8 and it. */
+	int deciding;
+	int guard;           /* decided for the named one: UTF-8 in it is refused */
+	char named[40];      /* that encoding, when the file turned out UTF-8 */
 	unsigned long long offset; /* bytes read from the file */
 	struct sha256 sha;
 	char hex[65];
@@ -172,21 +177,30 @@ static int fill_raw(struct decoder *d, struct error *err)
 	return 0;
 }
 
-/* A byte-order mark decides the encoding, whatever the caller said. */
-static void take_bom(struct decoder *d)
+/* A byte-order mark decides the encoding, whatever the caller said; 1 when there is one. */
+static int take_bom(struct decoder *d)
 {
 	const unsigned char *s = (const unsigned char *)d->raw;
 	size_t n = d->rfill;
 	if (n >= 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf) {
 		set_encoding(d, "UTF-8");
 		d->rpos = 3;
+	} else if (n >= 4 && s[0] == 0xff && s[1] == 0xfe && !s[2] && !s[3]) {
+		set_encoding(d, "UTF-32LE");
+		d->rpos = 4;
+	} else if (n >= 4 && !s[0] && !s[1] && s[2] == 0xfe && s[3] == 0xff) {
+		set_encoding(d, "UTF-32BE");
+		d->rpos = 4;
 	} else if (n >= 2 && s[0] == 0xff && s[1] == 0xfe) {
 		set_encoding(d, "UTF-16LE");
 		d->rpos = 2;
 	} else if (n >= 2 && s[0] == 0xfe && s[1] == 0xff) {
 		set_encoding(d, "UTF-16BE");
 		d->rpos = 2;
+	} else {
+		return 0;
 	}
+	return 1;
 }
 
 /* Offset in the file of raw[rpos + k]. */
@@ -197,13 +211,103 @@ static unsigned long long at_offset(const struct decoder *d, size_t k)
 
 static void invalid(struct decoder *d, struct error *e, size_t k, int truncated)
 {
+	char why[160] = "";
+	if (d->named[0])
+		snprintf(why, sizeof(why), " (read as UTF-8: its first characters beyond ASCII "
+			 "were UTF-8, though %s was named; a file mixing the two is refused)",
+			 d->named);
 	if (truncated)
 		error_set(e, ERR_INPUT, d->path, 0,
-			  "not valid %s: the file ends inside a character; %s", d->enc, hint);
+			  "not valid %s%s: the file ends inside a character; %s", d->enc, why, hint);
 	else
 		error_set(e, ERR_INPUT, d->path, 0,
-			  "not valid %s (byte 0x%02x at offset %llu); %s", d->enc,
+			  "not valid %s%s (byte 0x%02x at offset %llu); %s", d->enc, why,
 			  (unsigned char)d->raw[d->rpos + k], at_offset(d, k), hint);
+}
+
+/*
+ * Named encoding, ASCII so far: ASCII bytes are the same in both and are
+ * passed on.  At the first other byte: a valid multi-byte UTF-8 character
+ * there makes the file UTF-8 (LibreOffice's default CSV in a clinic whose
+ * input_encoding is WINDOWS-1252: decoded again it would be stored as
+ * "MÃ¼ller"); anything else is the named encoding.  Decided once, never
+ * decoded twice; a later byte invalid in the choice refuses the file.
+ * Returns the ASCII bytes given, 0 when decided (or at the end), -1.
+ */
+static ssize_t read_deciding(struct decoder *d, char *out, size_t cap, struct error *err)
+{
+	for (;;) {
+		const unsigned char *s = (const unsigned char *)d->raw + d->rpos;
+		size_t avail = d->rfill - d->rpos, k = 0;
+		int tail;
+		if (avail < 4 && !d->eof) {
+			if (fill_raw(d, err) < 0)
+				return -1;
+			continue;
+		}
+		while (k < avail && k < cap && s[k] < 0x80)
+			k++;
+		if (k) {
+			memcpy(out, s, k);
+			d->rpos += k;
+			return (ssize_t)k;
+		}
+		d->deciding = 0;
+		if (avail && utf8_prefix(s, avail < 4 ? avail : 4, &tail) > 0) {
+			snprintf(d->named, sizeof(d->named), "%s", d->enc);
+			set_encoding(d, "UTF-8");
+		} else {
+			d->guard = 1;
+		}
+		return 0;
+	}
+}
+
+/* 'enc' is one byte a character with ASCII as ASCII (WINDOWS-1252,
+ * ISO-8859-x): iconv gives ASCII back, and 0xe4 alone is a character. */
+static int single_byte_ascii(const char *enc)
+{
+	char in[] = "Az09,;\t\n\"\xe4", outb[32], *ip = in, *op = outb;
+	size_t il = sizeof(in) - 1, ol = sizeof(outb);
+	iconv_t cd = iconv_open("UTF-8", enc);
+	int ok;
+	if (cd == NO_ICONV)
+		return 0;
+	ok = iconv(cd, &ip, &il, &op, &ol) != (size_t)-1 && il == 0 &&
+	     (size_t)(op - outb) >= sizeof(in) - 1 && !memcmp(outb, in, sizeof(in) - 2);
+	iconv_close(cd);
+	return ok;
+}
+
+/* Where in s[0..n) a multi-byte UTF-8 character starts, or n. */
+static size_t first_utf8_char(const unsigned char *s, size_t n)
+{
+	size_t i;
+	int tail;
+	for (i = 0; i < n; i++)
+		if (s[i] >= 0xc2 && s[i] <= 0xf4 && utf8_prefix(s + i, n - i < 4 ? n - i : 4, &tail))
+			return i;
+	return n;
+}
+
+/*
+ * No BOM: a text in UTF-16 or UTF-32 still shows its zero bytes, since a
+ * header line is ASCII ("p\0a\0t\0" is UTF-16LE).  Told from the first
+ * eight bytes: four ASCII characters of UTF-32, or four of UTF-16.
+ */
+static const char *wide_without_bom(const unsigned char *s, size_t n)
+{
+	if (n < 8)
+		return NULL;
+	if (s[0] && !s[1] && !s[2] && !s[3] && s[4] && !s[5] && !s[6] && !s[7])
+		return "UTF-32LE";
+	if (!s[0] && !s[1] && !s[2] && s[3] && !s[4] && !s[5] && !s[6] && s[7])
+		return "UTF-32BE";
+	if (s[0] && !s[1] && s[2] && !s[3] && s[4] && !s[5] && s[6] && !s[7])
+		return "UTF-16LE";
+	if (!s[0] && s[1] && !s[2] && s[3] && !s[4] && s[5] && !s[6] && s[7])
+		return "UTF-16BE";
+	return NULL;
 }
 
 static ssize_t read_utf8(struct decoder *d, char *out, size_t cap, struct error *err)
@@ -249,6 +353,17 @@ static ssize_t read_iconv(struct decoder *d, char *out, size_t cap, struct error
 				return -1;
 			continue;
 		}
+		if (d->guard) { /* a UTF-8 character: the file mixes the two */
+			size_t m = first_utf8_char((const unsigned char *)in, avail);
+			if (m == 0) {
+				error_set(err, ERR_INPUT, d->path, 0,
+					  "mixes %s and UTF-8: the bytes at offset %llu are a UTF-8 "
+					  "character (refused, never stored garbled); save the file "
+					  "in one encoding", d->enc, at_offset(d, 0));
+				return -1;
+			}
+			avail = m;
+		}
 		r = iconv(d->cd, &in, &avail, &o, &left);
 		produced = cap - left;
 		if (r != (size_t)-1 || errno == E2BIG) {
@@ -288,7 +403,21 @@ ssize_t decoder_read(struct decoder *d, char *out, size_t cap, struct error *err
 		d->started = 1;
 		if (fill_raw(d, err) < 0)
 			return -1;
-		take_bom(d);
+		if (!take_bom(d)) {
+			const char *wide = NULL;
+			int single = d->cd != NO_ICONV && single_byte_ascii(d->enc);
+			if (d->cd == NO_ICONV || single)
+				wide = wide_without_bom((const unsigned char *)d->raw, d->rfill);
+			if (wide)
+				set_encoding(d, wide);
+			else
+				d->deciding = single;
+		}
+	}
+	if (d->deciding) {
+		ssize_t n = read_deciding(d, out, cap, err);
+		if (n != 0 || d->rpos == d->rfill)
+			return n;
 	}
 	return d->cd == NO_ICONV ? read_utf8(d, out, cap, err) : read_iconv(d, out, cap, err);
 }
