@@ -125,8 +125,10 @@ void csvin_free(struct csvin_reader *r);
 /* The word of an attendance value as written in files and the database. */
 const char *csvin_attendance_name(enum csvin_attendance a);
 /*
- * A date cell: YYYY-MM-DD, DD.MM.YYYY, or with slashes as 'f' says.  0 and
- * *days (since 1970-01-01), or -1 when not a real date in those forms.
+ * A date cell: YYYY-MM-DD, YYYY/M/D, D.M.YYYY, or D/M/YYYY and M/D/YYYY as
+ * 'f' says (days and months with or without a leading zero; a year always
+ * of four digits).  0 and *days (since 1970-01-01), or -1 when not a real
+ * date in those forms.
  */
 int csvin_parse_date(const char *s, size_t n, enum csvin_date_format f, long *days);
 /* "DD/MM/YYYY" or "MM/DD/YYYY" as --date-format takes it; -1 otherwise. */

@@ -19,6 +19,7 @@
 #ifndef SYMTREND_NIGHTLY_H
 #define SYMTREND_NIGHTLY_H
 
+#include "csvin.h"
 #include "store.h"
 
 struct nightly_opts {
@@ -27,6 +28,7 @@ struct nightly_opts {
 	const char *today;   /* YYYY-MM-DD */
 	int dry_run;
 	long settle_seconds; /* -1: the setting */
+	enum csvin_date_format slash_dates; /* --date-format; none: the date_format setting */
 	/* Called as the notes are written (done of total), and once at the end
 	 * with done == total; NULL: none. */
 	void (*progress)(void *arg, long done, long total);

@@ -59,7 +59,8 @@ struct clinic_settings {
 	long no_response_sessions, relapse_gap, settle_seconds;
 	long backup_keep_daily, backup_keep_weekly, retention_years;
 	char *backup_dir;
-	char *input_encoding, *clinic_name, *clinic_address, *clinic_phone, *clinic_email;
+	char *input_encoding, *date_format, *clinic_name, *clinic_address, *clinic_phone,
+		*clinic_email;
 	size_t nm;
 	struct settings_measure m[CSVIN_MAX_MEASURES];
 };

@@ -48,7 +48,7 @@ static void progress(void *arg, long done, long total)
 }
 
 struct nightly_args {
-	const char *inbox, *out, *settle;
+	const char *inbox, *out, *settle, *date_format;
 	int dry_run;
 };
 
@@ -65,6 +65,9 @@ static const struct opt nightly_options[] = {
 	OPTION_STRING("settle", 0, "SECONDS", struct nightly_args, settle,
 		      "files modified more recently wait for the next run\n"
 		      "(default: the settle_seconds setting)"),
+	OPTION_STRING("date-format", 0, "F", struct nightly_args, date_format,
+		      "read dates with slashes as DD/MM/YYYY or MM/DD/YYYY\n"
+		      "(default: the date_format setting)"),
 	OPTION_END,
 };
 
@@ -87,6 +90,9 @@ static int cmd_nightly(struct cmd_ctx *ctx, void *opts, int argc, char **argv)
 	o.dry_run = a->dry_run;
 	if (!o.inbox || !o.out)
 		return cmd_usage(&cmd_nightly_entry, "--inbox DIR and --out DIR are required");
+	if (a->date_format && csvin_date_format_parse(a->date_format, &o.slash_dates) < 0)
+		return cmd_usage(&cmd_nightly_entry,
+				 "--date-format takes DD/MM/YYYY or MM/DD/YYYY, not '%s'", a->date_format);
 	rc = cmd_check_setting(&cmd_nightly_entry, ctx->store, "--settle", "settle_seconds",
 			       a->settle);
 	if (rc != EXIT_OK)

@@ -877,11 +877,66 @@ static int parse_score(const struct csvin_reader *r, const char *v, size_t n, do
 	return score_parse(tmp, n, out);
 }
 
+/*
+ * Three runs of 1-4 digits with one separator ('.', '/' or '-') between
+ * them and nothing else: 0 with the numbers, their lengths and the
+ * separator, or -1.
+ */
+static int date_parts(const char *s, size_t n, char *sep, long v[3], size_t len[3])
+{
+	size_t i = 0, k;
+	for (k = 0; k < 3; k++) {
+		size_t start = i;
+		v[k] = 0;
+		while (i < n && s[i] >= '0' && s[i] <= '9' && i - start < 4)
+			v[k] = v[k] * 10 + (s[i++] - '0');
+		len[k] = i - start;
+		if (len[k] == 0)
+			return -1;
+		if (k == 2)
+			break;
+		if (i >= n || !strchr("./-", s[i]) || (k == 1 && s[i] != *sep))
+			return -1;
+		*sep = s[i++];
+	}
+	return i == n ? 0 : -1;
+}
+
+/* A date written day-month-year and so on: which order its parts are in. */
+enum date_shape { SHAPE_NONE, SHAPE_YMD_SLASH, SHAPE_DMY_DOT, SHAPE_SLASH_YEAR_LAST,
+		  SHAPE_TWO_DIGIT_YEAR };
+
+static enum date_shape date_shape(const char *s, size_t n, long v[3])
+{
+	size_t len[3];
+	char sep = 0;
+	if (date_parts(s, n, &sep, v, len) < 0 || sep == '-')
+		return SHAPE_NONE;
+	if (len[0] == 4 && sep == '/' && len[1] <= 2 && len[2] <= 2)
+		return SHAPE_YMD_SLASH; /* 2025/02/03: Gnumeric's, unambiguous */
+	if (len[0] > 2 || len[1] > 2)
+		return SHAPE_NONE;
+	if (len[2] == 2)
+		return SHAPE_TWO_DIGIT_YEAR; /* 03.02.25, 1/20/26 */
+	if (len[2] != 4)
+		return SHAPE_NONE;
+	return sep == '.' ? SHAPE_DMY_DOT : SHAPE_SLASH_YEAR_LAST;
+}
+
 static const char *date_reason(const struct csvin_reader *r, const char *v, size_t n)
 {
-	if (r->slash_dates == CSVIN_DATE_NO_SLASH && memchr(v, '/', n))
+	long parts[3];
+	enum date_shape shape = date_shape(v, n, parts);
+	if (shape == SHAPE_TWO_DIGIT_YEAR)
+		return "%s has a two-digit year: write the year with four digits (in the "
+		       "spreadsheet, a date format with YYYY):";
+	if (shape == SHAPE_YMD_SLASH)
+		return "%s is not a real date (YYYY/MM/DD):";
+	if (r->slash_dates == CSVIN_DATE_NO_SLASH && shape == SHAPE_SLASH_YEAR_LAST)
 		return "%s has slashes: say which order with --date-format DD/MM/YYYY "
-		       "or MM/DD/YYYY:";
+		       "or MM/DD/YYYY (ingest and nightly) or the date_format setting:";
+	if (r->slash_dates == CSVIN_DATE_NO_SLASH && memchr(v, '/', n))
+		return "%s is not a date YYYY-MM-DD, YYYY/MM/DD or DD.MM.YYYY:";
 	if (memchr(v, '.', n))
 		return "%s is not a real date DD.MM.YYYY:";
 	return r->slash_dates == CSVIN_DATE_DMY ? "%s is not a real date (DD/MM/YYYY):"
@@ -1385,24 +1440,32 @@ const char *csvin_attendance_name(enum csvin_attendance a)
 
 int csvin_parse_date(const char *s, size_t n, enum csvin_date_format f, long *days)
 {
-	char iso[10];
-	const char *d, *m;
-	if (n != 10)
-		return -1;
-	if (s[4] == '-')
+	char iso[32];
+	long v[3], y, m, d;
+	if (n == 10 && s[4] == '-')
 		return date_parse(s, n, days);
-	if ((s[2] == '.' && s[5] == '.') || (s[2] == '/' && s[5] == '/' && f == CSVIN_DATE_DMY))
-		d = s, m = s + 3;
-	else if (s[2] == '/' && s[5] == '/' && f == CSVIN_DATE_MDY)
-		m = s, d = s + 3;
-	else
+	switch (date_shape(s, n, v)) {
+	case SHAPE_YMD_SLASH:
+		y = v[0], m = v[1], d = v[2];
+		break;
+	case SHAPE_DMY_DOT:
+		d = v[0], m = v[1], y = v[2];
+		break;
+	case SHAPE_SLASH_YEAR_LAST:
+		if (f == CSVIN_DATE_NO_SLASH)
+			return -1;
+		d = f == CSVIN_DATE_DMY ? v[0] : v[1];
+		m = f == CSVIN_DATE_DMY ? v[1] : v[0];
+		y = v[2];
+		break;
+	default:
 		return -1;
-	memcpy(iso, s + 6, 4);
-	iso[4] = '-';
-	memcpy(iso + 5, m, 2);
-	iso[7] = '-';
-	memcpy(iso + 8, d, 2);
-	return date_parse(iso, 10, days);
+	}
+	if (m > 99 || d > 99)
+		return -1;
+	snprintf(iso, sizeof(iso), "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+		 (unsigned)d % 100u); /* y < 10000 and m, d < 100: four digits each at most */
+	return date_parse(iso, strlen(iso), days);
 }
 
 int csvin_date_format_parse(const char *s, enum csvin_date_format *f)

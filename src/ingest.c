@@ -480,6 +480,12 @@ static int open_input(struct ingest_run *in, struct error *err)
 		names[i] = store_measure_name(in->s, i);
 	if (!copts.encoding)
 		copts.encoding = in->enc_setting = store_config_get(in->s, "input_encoding");
+	if (copts.slash_dates == CSVIN_DATE_NO_SLASH) { /* no --date-format: the setting */
+		char *df = store_config_get(in->s, "date_format");
+		if (df && *df && csvin_date_format_parse(df, &copts.slash_dates) < 0)
+			copts.slash_dates = CSVIN_DATE_NO_SLASH; /* checked when set */
+		free(df);
+	}
 	in->p.r = csvin_open_opts(in->path, o->in, o->kind, names, nm, &copts, err);
 	if (!in->p.r) /* a file that cannot be opened or read as CSV is refused whole */
 		return err->kind == ERR_IO ? -1 : 1;

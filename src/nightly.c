@@ -391,7 +391,8 @@ static int ingest_taken(struct run *run, const struct taken *t, struct error *er
 {
 	char *rej = xasprintf("%s/%s.rejects.csv", run->processed, t->name);
 	struct ingest_opts io = { .kind = t->kind, .in = t->in, .rejects_path = rej,
-				  .dry_run = run->o->dry_run, .today = run->o->today };
+				  .dry_run = run->o->dry_run, .today = run->o->today,
+				  .slash_dates = run->o->slash_dates };
 	struct ingest_result res;
 	struct error ierr = ERROR_INIT;
 	int rc;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "clinic.h"
+#include "csvin.h"
 #include "decode.h"
 
 static const char *measure_label(const struct store *s, size_t m);
@@ -25,6 +26,17 @@ static int check_absolute(const char *value, struct error *err);
 #define TEXT_ROW(k, f, d, len, h, fn, o) \
 	{ #k, SETTING_TEXT, (f), (d), 0, (len), NULL, (h), (fn), NULL, (o) }
 #define PM SETTING_PER_MEASURE
+
+/* date_format: empty, DD/MM/YYYY or MM/DD/YYYY. */
+static int check_date_format(const char *v, struct error *err)
+{
+	enum csvin_date_format f;
+	if (!*v || csvin_date_format_parse(v, &f) == 0)
+		return 0;
+	error_set(err, ERR_USAGE, NULL, 0, "date_format is DD/MM/YYYY or MM/DD/YYYY, not '%.20s'",
+		  v);
+	return -1;
+}
 
 const struct setting settings_table[] = {
 	INT_ROW(alert_window, "28", 0, 3650,
@@ -50,6 +62,10 @@ const struct setting settings_table[] = {
 	{ "input_encoding", SETTING_TEXT, 0, "UTF-8", 0, 32, NULL,
 	  "encoding of CSV files without a BOM (ingest, nightly)", NULL, decode_check_encoding,
 	  CS(input_encoding) },
+	{ "date_format", SETTING_TEXT, 0, "", 0, 10, NULL,
+	  "how dates with slashes are read (ingest, nightly):\n"
+	  "DD/MM/YYYY or MM/DD/YYYY; empty: not at all", NULL, check_date_format,
+	  CS(date_format) },
 	{ "mcid", SETTING_NUMBER, PM | SETTING_MIN_OPEN, "2", 0, CLINIC_SCORE_MAX, NULL,
 	  "minimal clinically important difference", NULL, NULL, SM(mcid) },
 	{ "reliability", SETTING_NUMBER, PM | SETTING_MAX_OPEN, "0.8", 0, 1, NULL,

@@ -462,7 +462,29 @@ static void test_parse_date(void **state)
 		{ "29.02.2023", CSVIN_DATE_NO_SLASH, NO },
 		{ "31.12.1899", CSVIN_DATE_NO_SLASH, NO },
 		{ "01.01.1900", CSVIN_DATE_NO_SLASH, -25567 },
-		{ "1.1.2025", CSVIN_DATE_NO_SLASH, NO },
+		{ "1.1.2025", CSVIN_DATE_NO_SLASH, 20089 }, /* D.M.YYYY: no leading zeros */
+		{ "0.1.2025", CSVIN_DATE_NO_SLASH, NO },
+		{ "1.13.2025", CSVIN_DATE_NO_SLASH, NO },
+		{ "123.1.2025", CSVIN_DATE_NO_SLASH, NO },
+		{ "1.1.02025", CSVIN_DATE_NO_SLASH, NO },
+		{ "03.02.25", CSVIN_DATE_NO_SLASH, NO }, /* two-digit year */
+		/* year first with slashes (Gnumeric): no option needed */
+		{ "2025/02/03", CSVIN_DATE_NO_SLASH, 20122 },
+		{ "2025/2/3", CSVIN_DATE_NO_SLASH, 20122 },
+		{ "2025/02/03", CSVIN_DATE_MDY, 20122 },
+		{ "2025/02/29", CSVIN_DATE_NO_SLASH, NO },
+		{ "2024/02/29", CSVIN_DATE_NO_SLASH, 19782 },
+		{ "2025/02/03/", CSVIN_DATE_NO_SLASH, NO },
+		{ "2025/002/03", CSVIN_DATE_NO_SLASH, NO },
+		{ "2025-2-3", CSVIN_DATE_NO_SLASH, NO },
+		/* no leading zeros under --date-format (US Excel: 1/20/2026) */
+		{ "1/20/2026", CSVIN_DATE_MDY, 20473 },
+		{ "1/20/2026", CSVIN_DATE_DMY, NO },
+		{ "1/20/2026", CSVIN_DATE_NO_SLASH, NO },
+		{ "20/1/2026", CSVIN_DATE_DMY, 20473 },
+		{ "2/29/2024", CSVIN_DATE_MDY, 19782 },
+		{ "2/29/2023", CSVIN_DATE_MDY, NO },
+		{ "1/20/26", CSVIN_DATE_MDY, NO }, /* two-digit year */
 		{ "2025.01.01", CSVIN_DATE_NO_SLASH, NO },
 		{ "29/02/2024", CSVIN_DATE_NO_SLASH, NO },
 		{ "29/02/2024", CSVIN_DATE_DMY, 19782 },
