@@ -36,7 +36,9 @@ for t in "$@"; do
 		done
 		# the bombs of make-workbooks.py, built small (5%): every shape as a seed
 		python3 tests/data/dialects/make-workbooks.py "$corpus" 0.05 &&
-			for f in "$corpus"/*.xlsx; do mv "$f" "$corpus/seed-bomb-$(basename "$f")"; done ;;
+			for f in "$corpus"/*.xlsx "$corpus"/*.ods; do
+				mv "$f" "$corpus/seed-bomb-$(basename "$f")"
+			done ;;
 	fuzz_values)
 		for v in 2025-02-28 2024-02-29 6.5 10 0x5 fatigue.mcid=2 pain.sd=auto course_gap=90 \
 			 settle_seconds=60 fatigue.reliability=0.8; do

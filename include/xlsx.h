@@ -28,6 +28,7 @@
 #define XLSX_MAX_DEPTH 48                     /* XML nesting */
 #define XLSX_MAX_TOKEN (4ull << 20)           /* XML bytes without a complete token */
 #define XLSX_MAX_SST_GIVEN (128ull << 20)     /* shared string text the sheet hands out */
+#define XLSX_MAX_ROWS (1u << 20)              /* rows of a sheet (.ods: repeated ones too) */
 #define XLSX_MAX_FILE (16u << 20)             /* the workbook file (zip directory entries) */
 /* What an ingest of a workbook may hold at once, from the caps above: the
  * workbook when read from a pipe (16 MB), libzip's directory (about 300

@@ -54,7 +54,7 @@ struct nightly_args {
 
 static const struct opt nightly_options[] = {
 	OPTION_STRING("inbox", 0, "DIR", struct nightly_args, inbox,
-		      "where the day's CSV exports arrive (*.csv; patients and\n"
+		      "where the day's exports arrive (.csv, .txt, .xlsx, .ods; patients and\n"
 		      "therapists files are told apart by their header and taken\n"
 		      "before the sessions files)"),
 	OPTION_STRING("out", 0, "DIR", struct nightly_args, out,
@@ -120,7 +120,7 @@ static int cmd_nightly(struct cmd_ctx *ctx, void *opts, int argc, char **argv)
 			snprintf(left, sizeof(left), " (%ld left for 'report note')", r.notes_left);
 		long files = r.files_processed + r.files_failed;
 		if (r.files_skipped)
-			snprintf(skipped, sizeof(skipped), ", %ld skipped: links or not files",
+			snprintf(skipped, sizeof(skipped), ", %ld skipped: see the summary",
 				 r.files_skipped);
 		/* Sessions: the rows of session files (a patients file's rows are not). */
 		printf("nightly %s: %ld file%s (%ld refused, %ld waiting%s), %ld session%s stored, "

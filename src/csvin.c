@@ -393,7 +393,7 @@ static int header_fields(struct csvin_reader *r, long *line, struct error *err)
 		rc = xlsx_fields(r, line, err);
 		if (rc == 0)
 			error_set(err, ERR_INPUT, r->path, 1,
-				  "the first sheet is empty, a header row is required");
+				  "the first visible sheet is empty, a header row is required");
 		return rc > 0 ? 0 : -1;
 	}
 	if (refill(r, err) < 0)

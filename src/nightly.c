@@ -60,10 +60,11 @@ static void logf_(struct run *run, const char *fmt, ...)
 	fflush(run->log);
 }
 
-/* What clinics export: .csv, .txt (Excel's "Unicode Text"), .xlsx; not our rejects. */
+/* What clinics export: .csv, .txt (Excel's "Unicode Text"), .xlsx, .ods, and
+ * .xls (refused with what to do); not our rejects. */
 static int inbox_file(const char *name, size_t len)
 {
-	static const char *const ext[] = { ".csv", ".txt", ".xlsx" };
+	static const char *const ext[] = { ".csv", ".txt", ".xlsx", ".ods", ".xls" };
 	size_t i;
 	if (name[0] == '.' || (len > 12 && !strcmp(name + len - 12, ".rejects.csv")))
 		return 0;
@@ -162,8 +163,9 @@ static void order_by_kind(const char *dir, char **names)
 	free(v);
 }
 
-/* The inbox's files (not rejects files) in the order they are taken; NULL-terminated. */
-static char **scan_inbox(const char *dir, struct error *err)
+/* The inbox's files (not rejects files) in the order they are taken;
+ * NULL-terminated.  Other files are named in the plan, not read. */
+static char **scan_inbox(struct run *run, const char *dir, struct error *err)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -176,8 +178,19 @@ static char **scan_inbox(const char *dir, struct error *err)
 	}
 	while ((e = readdir(d))) {
 		size_t len = strlen(e->d_name);
-		if (!inbox_file(e->d_name, len))
+		if (!inbox_file(e->d_name, len)) {
+			int ours = e->d_type == DT_DIR || !strcmp(e->d_name, ".") ||
+				   !strcmp(e->d_name, "..") ||
+				   (len > 12 && !strcmp(e->d_name + len - 12, ".rejects.csv"));
+			if (!ours) {
+				char *shown = str_escaped(e->d_name);
+				run->r->files_skipped++;
+				sb_addf(&run->plan, "skip     %s (not a .csv, .txt, .xlsx or .ods "
+					"export: not read)\n", shown);
+				free(shown);
+			}
 			continue;
+		}
 		v = xgrow(v, &cap, n + 2, sizeof(*v));
 		v[n++] = xstrdup(e->d_name);
 	}
@@ -699,7 +712,7 @@ static int write_summary(struct run *run, struct error *err)
 		     "%ld left for the next run\n", r->files_seen, r->files_processed, r->files_known,
 		r->files_failed, r->files_waiting);
 	if (r->files_skipped)
-		sb_addf(&sm, "          %ld skipped: not regular files or links, not read (see below)\n",
+		sb_addf(&sm, "          %ld skipped: not read (see below, each with why)\n",
 			r->files_skipped);
 	sb_addf(&sm, "rows:     %ld read, %ld stored, %ld already stored, %ld rejected, %ld conflicts\n",
 		r->counts.rows_read, r->counts.stored, r->counts.duplicates, r->counts.rejected,
@@ -805,7 +818,7 @@ static int take_files(struct run *run, struct error *err)
 {
 	char *rf = NULL;
 	size_t i;
-	run->files = scan_inbox(run->o->inbox, err);
+	run->files = scan_inbox(run, run->o->inbox, err);
 	if (!run->files)
 		return -1;
 	/* The first run ever reports from the files it ingests: said before it

@@ -88,6 +88,19 @@ struct xlsx_reader {
 	int depth, date1904, in_cellxfs, in_si, in_t, in_rph;
 	int suspended, sheet_eof, in_row, in_c, in_v, row_ready, cell_date, text_cut, too_many;
 	int in_f, has_f;
+
+	/* OpenDocument (.ods): content.xml, its first visible table */
+	int ods, ods_state;        /* 0 before the table read, 1 in it, 2 after it */
+	int ods_skip;              /* depth of a hidden table being skipped, or 0 */
+	int ods_note;              /* inside an office:annotation (not the cell's text) */
+	int ods_in_style, ods_string, ods_paras;
+	long ods_repeat, ods_cols, next_col;
+	long emit_left;            /* copies of the row still to hand out */
+	unsigned long long rows_out;
+	size_t nhidden;
+	char style[64];            /* the table style being read */
+	char hidden[256][64];      /* table styles with table:display="false" */
+	char *sheet_name;          /* the sheet read, for messages */
 	char cell_t[16];
 	char buf[READ_CHUNK];
 };
@@ -404,7 +417,8 @@ static zip_file_t *open_part(struct xlsx_reader *x, const char *part, unsigned l
 	if (idx < 0) {
 		if (required)
 			error_set(err, ERR_INPUT, x->name, 0,
-				  "not an .xlsx workbook (no part %s)", part);
+				  "not an .xlsx or .ods workbook (no part %s%s)", part,
+				  strcmp(part, "xl/workbook.xml") ? "" : " nor content.xml");
 		return NULL;
 	}
 	zip_stat_init(&st);
@@ -701,7 +715,7 @@ static int cell_value(struct xlsx_reader *x, struct cell_value *v)
 }
 
 /* The cell into the row being parsed (an empty one is no cell). */
-static void finish_cell(struct xlsx_reader *x)
+static void finish_cell(struct xlsx_reader *x, long col)
 {
 	struct pcell *c;
 	struct cell_value v;
@@ -721,11 +735,11 @@ static void finish_cell(struct xlsx_reader *x)
 	} else if (cell_value(x, &v) < 0 || v.len == 0) {
 		return;
 	}
-	if (x->col >= XLSX_MAX_COLS) {
+	if (col >= XLSX_MAX_COLS) {
 		x->too_many = 1;
 		return;
 	}
-	c = &x->pc[x->col];
+	c = &x->pc[col];
 	c->type = v.type;
 	c->off = x->arena.len;
 	c->len = v.len;
@@ -734,8 +748,8 @@ static void finish_cell(struct xlsx_reader *x)
 	c->cut = x->text_cut;
 	sb_add(&x->arena, v.text, v.len);
 	sb_addc(&x->arena, '\0');
-	if ((size_t)x->col + 1 > x->ncells)
-		x->ncells = (size_t)x->col + 1;
+	if ((size_t)col + 1 > x->ncells)
+		x->ncells = (size_t)col + 1;
 }
 
 static void XMLCALL sheet_end(void *data, const XML_Char *name)
@@ -752,12 +766,238 @@ static void XMLCALL sheet_end(void *data, const XML_Char *name)
 		x->in_rph--;
 	} else if (!strcmp(n, "c") && x->in_c) {
 		x->in_c = 0;
-		finish_cell(x);
+		finish_cell(x, x->col);
 	} else if (!strcmp(n, "row") && x->in_row) {
 		x->in_row = 0;
 		x->row_ready = 1;
 		XML_StopParser(x->sp, XML_TRUE); /* one row at a time */
 	}
+}
+
+/* --- OpenDocument: content.xml ------------------------------------------ */
+
+/* A table style that hides its table: which are, from automatic-styles. */
+static int ods_hidden(const struct xlsx_reader *x, const char *style)
+{
+	size_t i;
+	for (i = 0; style && i < x->nhidden; i++)
+		if (!strncmp(x->hidden[i], style, sizeof(x->hidden[i]) - 1))
+			return 1;
+	return 0;
+}
+
+/* A repeat count attribute: 1 when absent, at most 2^30 (more is refused). */
+static long ods_count(struct xlsx_reader *x, const char **a, const char *lname)
+{
+	const char *v = attr(a, lname);
+	long n = v ? parse_long(v, 1L << 30) : 1;
+	if (n < 1) {
+		fail(x, "damaged workbook: %s is not a count", lname);
+		return 1;
+	}
+	return n;
+}
+
+/* Text of a string cell, kept to the cell limit like a sheet's text. */
+static void ods_add(struct xlsx_reader *x, const char *s, size_t n)
+{
+	if (x->text.len + n > XLSX_MAX_CELL) {
+		n = XLSX_MAX_CELL - x->text.len;
+		x->text_cut = 1;
+	}
+	sb_add(&x->text, s, n);
+}
+
+static void ods_cell_start(struct xlsx_reader *x, const char **a)
+{
+	const char *type = attr(a, "value-type"), *v = NULL;
+	x->col = x->next_col;
+	x->ods_cols = ods_count(x, a, "number-columns-repeated");
+	x->next_col = x->col + x->ods_cols > (1L << 30) ? (1L << 30) : x->col + x->ods_cols;
+	x->in_c = 1;
+	x->ods_string = 0;
+	x->ods_paras = 0;
+	x->text_cut = 0;
+	x->cell_date = 0;
+	x->has_f = attr(a, "formula") != NULL;
+	sb_reset(&x->text);
+	sb_reset(&x->ftext);
+	sb_addc(&x->ftext, '=');
+	if (x->has_f) { /* "of:=A1+1": shown without the namespace */
+		const char *f = attr(a, "formula"), *eq = strchr(f, '=');
+		size_t n = strlen(eq ? eq + 1 : f);
+		sb_add(&x->ftext, eq ? eq + 1 : f, n < XLSX_MAX_FORMULA_SHOWN ? n :
+							XLSX_MAX_FORMULA_SHOWN);
+	}
+	snprintf(x->cell_t, sizeof(x->cell_t), "%s", "n");
+	if (!type)
+		return;
+	if (!strcmp(type, "float") || !strcmp(type, "percentage") || !strcmp(type, "currency")) {
+		v = attr(a, "value");
+	} else if (!strcmp(type, "date")) {
+		v = attr(a, "date-value");
+		snprintf(x->cell_t, sizeof(x->cell_t), "%s", "d");
+	} else if (!strcmp(type, "boolean")) {
+		v = attr(a, "boolean-value");
+		v = v && !strcmp(v, "true") ? "1" : "0";
+		snprintf(x->cell_t, sizeof(x->cell_t), "%s", "b");
+	} else { /* string, time: the text shown */
+		x->ods_string = 1;
+		snprintf(x->cell_t, sizeof(x->cell_t), "%s", "str");
+	}
+	if (v)
+		ods_add(x, v, strlen(v));
+}
+
+static void XMLCALL ods_start(void *data, const XML_Char *name, const XML_Char **a)
+{
+	struct xlsx_reader *x = data;
+	const char *n = local(name), *v;
+	if (enter(x) < 0 || x->ods_skip || x->ods_state == 2)
+		return;
+	if (!strcmp(n, "style")) {
+		x->ods_in_style = (v = attr(a, "family")) && !strcmp(v, "table");
+		snprintf(x->style, sizeof(x->style), "%s", (v = attr(a, "name")) ? v : "");
+	} else if (!strcmp(n, "table-properties") && x->ods_in_style &&
+		   (v = attr(a, "display")) && !strcmp(v, "false") &&
+		   x->nhidden < sizeof(x->hidden) / sizeof(x->hidden[0])) {
+		snprintf(x->hidden[x->nhidden++], sizeof(x->hidden[0]), "%s", x->style);
+	} else if (!strcmp(n, "table") && x->ods_state == 0) {
+		if (ods_hidden(x, attr(a, "style-name"))) {
+			x->ods_skip = x->depth; /* a hidden sheet: the next one */
+			return;
+		}
+		x->ods_state = 1;
+		free(x->sheet_name);
+		x->sheet_name = xstrdup((v = attr(a, "name")) ? v : "");
+		x->row_no = 0;
+	} else if (x->ods_state != 1) {
+		return;
+	} else if (!strcmp(n, "table-row")) {
+		x->ods_repeat = ods_count(x, a, "number-rows-repeated");
+		x->in_row = 1;
+		x->ncells = 0;
+		x->too_many = 0;
+		x->next_col = 0;
+		sb_reset(&x->arena);
+		memset(x->pc, 0, sizeof(x->pc));
+	} else if ((!strcmp(n, "table-cell") || !strcmp(n, "covered-table-cell")) && x->in_row) {
+		ods_cell_start(x, a);
+	} else if (!strcmp(n, "annotation")) {
+		x->ods_note++;
+	} else if (x->ods_note || !x->in_c || !x->ods_string) {
+		return;
+	} else if (!strcmp(n, "p")) {
+		if (x->ods_paras++)
+			ods_add(x, "\n", 1); /* paragraphs of one cell: its lines */
+		x->in_v = 1;
+	} else if (!strcmp(n, "s")) { /* text:s text:c="3": three spaces */
+		long k = (v = attr(a, "c")) ? parse_long(v, XLSX_MAX_CELL + 1L) : 1;
+		for (; k > 0 && !x->text_cut; k--)
+			ods_add(x, " ", 1);
+	} else if (!strcmp(n, "tab")) {
+		ods_add(x, "\t", 1);
+	} else if (!strcmp(n, "line-break")) {
+		ods_add(x, "\n", 1);
+	}
+}
+
+static void XMLCALL ods_text(void *data, const XML_Char *s, int len)
+{
+	struct xlsx_reader *x = data;
+	token_done(x);
+	if (x->in_v && !x->ods_note && !x->ods_skip && x->ods_state == 1)
+		ods_add(x, s, (size_t)len);
+}
+
+/* The cell into the row, once for each column it repeats into. */
+static void ods_finish_cell(struct xlsx_reader *x)
+{
+	long c, end = x->next_col;
+	size_t len;
+	if (x->text.len == 0 && !x->has_f && !x->text_cut)
+		return; /* no value, however many columns it repeats into */
+	for (c = x->col; c < end; c++) {
+		if (c >= XLSX_MAX_COLS) {
+			x->too_many = 1;
+			return;
+		}
+		len = x->arena.len;
+		finish_cell(x, c);
+		if (c > x->col) { /* a copy: text the file does not hold */
+			x->sst_given += x->arena.len - len;
+			if (x->sst_given > XLSX_MAX_SST_GIVEN) {
+				fail(x, "repeated cells and shared strings used for more than %s MB "
+					"of text (a bomb?)", "128");
+				return;
+			}
+		}
+	}
+}
+
+static void XMLCALL ods_end(void *data, const XML_Char *name)
+{
+	struct xlsx_reader *x = data;
+	const char *n = local(name);
+	token_done(x);
+	if (x->ods_skip) {
+		if (x->depth == x->ods_skip)
+			x->ods_skip = 0;
+		x->depth--;
+		return;
+	}
+	x->depth--;
+	if (x->ods_state == 0 && !strcmp(n, "style")) {
+		x->ods_in_style = 0;
+	} else if (x->ods_state != 1) {
+		return;
+	} else if (!strcmp(n, "annotation")) {
+		x->ods_note--;
+	} else if (!strcmp(n, "p")) {
+		x->in_v = 0;
+	} else if ((!strcmp(n, "table-cell") || !strcmp(n, "covered-table-cell")) && x->in_c) {
+		x->in_c = 0;
+		ods_finish_cell(x);
+	} else if (!strcmp(n, "table-row") && x->in_row) {
+		x->in_row = 0;
+		x->row_no++;
+		if (x->ncells == 0 && !x->too_many) { /* empty rows, however many */
+			x->row_no += x->ods_repeat - 1;
+			return;
+		}
+		/* Rows repeated with values: each is a row, up to the rows a
+		 * sheet can have; the copies count as text handed out. */
+		x->rows_out += (unsigned long long)x->ods_repeat;
+		x->sst_given += (unsigned long long)(x->ods_repeat - 1) * x->arena.len;
+		if (x->rows_out > XLSX_MAX_ROWS) {
+			fail(x, "more than %s rows (repeated rows?)", "1048576");
+			return;
+		}
+		if (x->sst_given > XLSX_MAX_SST_GIVEN) {
+			fail(x, "repeated rows used for more than %s MB of text (a bomb?)", "128");
+			return;
+		}
+		x->emit_left = x->ods_repeat - 1;
+		x->row_ready = 1;
+		XML_StopParser(x->sp, XML_TRUE);
+	} else if (!strcmp(n, "table")) {
+		x->ods_state = 2; /* the first visible sheet is read */
+		XML_StopParser(x->sp, XML_FALSE);
+	}
+}
+
+/* An OpenDocument spreadsheet: content.xml streamed like a sheet. */
+static int load_ods(struct xlsx_reader *x, struct error *err)
+{
+	unsigned long long size = 0;
+	x->ods = 1;
+	x->phase = PH_SHEET;
+	x->zf = open_part(x, "content.xml", XLSX_MAX_SHEET, 1, &size, err);
+	if (!x->zf)
+		return -1;
+	x->sheet_size = size;
+	x->sp = new_parser(x, ods_start, ods_end, ods_text);
+	return 0;
 }
 
 /* --- the reader ------------------------------------------------------------ */
@@ -767,6 +1007,9 @@ static int load(struct xlsx_reader *x, struct error *err)
 	const struct rel *r;
 	char *sheet = NULL, *part;
 	unsigned long long size = 0;
+	if (zip_name_locate(x->za, "xl/workbook.xml", 0) < 0 &&
+	    zip_name_locate(x->za, "content.xml", 0) >= 0)
+		return load_ods(x, err);
 	x->phase = PH_WORKBOOK;
 	if (parse_part(x, "xl/workbook.xml", XLSX_MAX_PART, 1, wb_start, on_end_generic, NULL, err) < 0)
 		return -1;
@@ -863,8 +1106,15 @@ int xlsx_next_row(struct xlsx_reader *x, struct xlsx_row *row, struct error *err
 {
 	size_t i;
 	x->row_ready = 0;
+	if (x->emit_left > 0) { /* a repeated row again, under its own number */
+		x->emit_left--;
+		x->row_no++;
+		goto give;
+	}
 	for (;;) {
 		enum XML_Status st;
+		if (x->ods && x->ods_state == 2 && !x->suspended)
+			return 0;
 		if (x->suspended) {
 			x->suspended = 0;
 			st = XML_ResumeParser(x->sp);
@@ -891,6 +1141,8 @@ int xlsx_next_row(struct xlsx_reader *x, struct xlsx_row *row, struct error *err
 			x->sheet_eof = n == 0;
 			st = XML_Parse(x->sp, x->buf, (int)n, n == 0);
 		}
+		if (st == XML_STATUS_ERROR && x->ods && x->ods_state == 2 && !x->fail.len)
+			return 0; /* stopped after the sheet read */
 		if (st == XML_STATUS_ERROR) {
 			parse_error(x, x->sp, "the sheet", err);
 			err->line = x->row_no;
@@ -901,6 +1153,7 @@ int xlsx_next_row(struct xlsx_reader *x, struct xlsx_row *row, struct error *err
 		if (x->row_ready)
 			break;
 	}
+give:
 	for (i = 0; i < x->ncells; i++) {
 		const struct pcell *c = &x->pc[i];
 		x->out[i].type = c->len ? c->type : XLSX_EMPTY;
@@ -953,6 +1206,7 @@ void xlsx_free(struct xlsx_reader *x)
 	sb_release(&x->ftext);
 	sb_release(&x->arena);
 	sb_release(&x->fail);
+	free(x->sheet_name);
 	free(x->name);
 	free(x);
 }

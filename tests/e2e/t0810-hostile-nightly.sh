@@ -113,7 +113,7 @@ ln secret.txt inbox/hard.csv
 old inbox/*.csv "inbox/$forged" "inbox/$ansi"
 night 2025-02-01; rc=$?
 check "hostile inbox: exit 1 (entries skipped), stdout one line" sh -c "test $rc -eq 1 && test \$(wc -l <out) -eq 1"
-check "the summary line says how many were skipped" grep -q '(0 refused, 0 waiting, 4 skipped: links or not files)' out
+check "the summary line says how many were skipped" grep -q '(0 refused, 0 waiting, 4 skipped: see the summary)' out
 sum=nout/2025-02-01/summary.txt
 check "a newline in a name forges no line in the log" sh -c '! grep -q "^nightly 2099" db.log'
 check "... nor in the summary" sh -c '! grep -q "^nightly 2099" '$sum
@@ -129,7 +129,7 @@ check "a FIFO is skipped, not read (no hang)" grep -q '^skip     fifo.csv (not a
 check "a folder named .csv is skipped" grep -q '^skip     folder.csv (a folder: not read)' $sum
 check "a hard link is skipped, not read, and said" grep -q '^skip     hard.csv (a hard link (the file has another name): not read)' $sum
 check "... left in the inbox as it was" sh -c 'test -f inbox/hard.csv && test "$(stat -c %h secret.txt)" = 2'
-check "the summary counts the skipped entries" grep -q '4 skipped: not regular files or links' $sum
+check "the summary counts the skipped entries" grep -q '4 skipped: not read (see below, each with why)' $sum
 # What is read is what was checked: the shim swaps inbox7/swap.csv for a
 # link to another file right after nightly opens it to take it (its check;
 # the first open only tells its kind, to order the files).

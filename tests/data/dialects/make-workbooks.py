@@ -7,6 +7,18 @@ build at their own time.  Cells that lie:
                        value is the empty text, a date in patient_id and in
                        course_id, TRUE in therapist, a number in patient_id
 
+OpenDocument spreadsheets (.ods, LibreOffice's own format), written as
+LibreOffice 7 writes them:
+
+  clean.ods            clean.csv's sessions on the second sheet, the first
+                       one hidden; date and float cells, text with
+                       <text:s/>, a comment (office:annotation) that is not
+                       the cell's text, empty cells and rows repeated to the
+                       sheet's end (number-columns/rows-repeated)
+  ods-repeat.ods       a row with values repeated 3 times (rows 2-4), cells
+                       repeated into 70 columns (beyond the 64 read)
+  bomb-ods-rows.ods    a row with values repeated 2^30 times (refused)
+
 Bombs, small workbooks that would take the server: each is a few kilobytes zipped and megabytes (or gigabytes, at a
 larger SCALE) when read.  make check builds them at the test's time (only
 python3's zipfile is needed); fuzz/run.sh builds them small as seeds.
@@ -125,10 +137,102 @@ def write_lies(path):
     write(path, [], sheet=sheet)
 
 
+ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:of="urn:oasis:names:tc:opendocument:xmlns:of:1.2"')
+
+
+def ods_text(v):
+    """A string cell's text:p, runs of spaces as <text:s/>, lines as paragraphs."""
+    import re
+    def para(line):
+        out = ""
+        for m in re.finditer(r" {2,}|[^ ]+| ", line):
+            t = m.group(0)
+            out += '<text:s text:c="%d"/>' % len(t) if t[0] == " " and len(t) > 1 else esc(t)
+        return "<text:p>%s</text:p>" % out
+    return "".join(para(line) for line in v.split("\n"))
+
+
+def ods_cell(v, kind):
+    if v == "":
+        return "<table:table-cell/>"
+    if kind == "date":
+        return ('<table:table-cell table:style-name="ce1" office:value-type="date" '
+                'office:date-value="%sT00:00:00"><text:p>%s</text:p></table:table-cell>' % (v, v))
+    if kind == "float":
+        return ('<table:table-cell office:value-type="float" office:value="%s">'
+                '<text:p>%s</text:p></table:table-cell>' % (v, v.replace(".", ",")))
+    note = ""
+    if v == "Anna Berg":  # a comment is not the cell's text
+        note = ('<office:annotation><text:p>not this text</text:p></office:annotation>')
+    return ('<table:table-cell office:value-type="string" calcext:value-type="string">%s%s'
+            '</table:table-cell>' % (note, ods_text(v)))
+
+
+def write_ods(path, tables):
+    """tables: (name, hidden, rows markup)"""
+    body = ""
+    for name, hidden, rows in tables:
+        body += ('<table:table table:name="%s" table:style-name="%s">'
+                 '<table:table-column table:number-columns-repeated="1024"/>%s</table:table>'
+                 % (name, "ta2" if hidden else "ta1", rows))
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content %s '
+               'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" '
+               'office:version="1.3"><office:automatic-styles>'
+               '<style:style style:name="ta1" style:family="table"><style:table-properties table:display="true"/></style:style>'
+               '<style:style style:name="ta2" style:family="table"><style:table-properties table:display="false"/></style:style>'
+               '</office:automatic-styles><office:body><office:spreadsheet>%s'
+               '</office:spreadsheet></office:body></office:document-content>' % (ODS_NS, body))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>')
+        z.writestr("content.xml", content)
+
+
+def write_ods_files(out):
+    import csv
+    import os
+    here = os.path.dirname(os.path.abspath(__file__))
+    rows = list(csv.reader(open(os.path.join(here, "clean.csv"), encoding="utf-8", newline="")))
+    kinds = ["string", "date", "float", "float", "float", "float", "string", "string"]
+    empty_tail = '<table:table-cell table:number-columns-repeated="1016"/>'
+    markup = ""
+    for i, r in enumerate(rows):
+        cells = "".join(ods_cell(v, "string" if i == 0 else kinds[k]) for k, v in enumerate(r))
+        markup += "<table:table-row>%s%s</table:table-row>" % (cells, empty_tail)
+    markup += ('<table:table-row table:number-rows-repeated="1048000">'
+               '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>')
+    hidden = ("<table:table-row>%s</table:table-row>" % ods_cell("not the header", "string"))
+    write_ods(out + "/clean.ods", [("Alt", True, hidden), ("Sitzungen", False, markup)])
+    head = "<table:table-row>%s</table:table-row>" % "".join(ods_cell(h, "string") for h in HEADER)
+    rep = ('<table:table-row table:number-rows-repeated="3"><table:table-cell/>'
+           '<table:table-cell office:value-type="date" office:date-value="2025-01-06"/>'
+           '<table:table-cell office:value-type="float" office:value="5" table:number-columns-repeated="4"/>'
+           '</table:table-row>'
+           '<table:table-row>' + ods_cell("R1", "string") +
+           '<table:table-cell office:value-type="date" office:date-value="2025-01-07"/>'
+           '<table:table-cell office:value-type="float" office:value="5" table:number-columns-repeated="68"/>'
+           '</table:table-row>'
+           '<table:table-row>' + ods_cell("R1", "string") +
+           '<table:table-cell office:value-type="date" office:date-value="2025-01-08"/>'
+           '<table:table-cell table:formula="of:=[.C2]+1"/>'
+           '<table:table-cell office:value-type="boolean" office:boolean-value="true"/>'
+           '<table:table-cell office:value-type="float" office:value="4" table:number-columns-repeated="2"/>'
+           '</table:table-row>')
+    write_ods(out + "/ods-repeat.ods", [("S", False, head + rep)])
+    bomb = ('<table:table-row table:number-rows-repeated="1073741824">'
+            '<table:table-cell office:value-type="string"><text:p>P1</text:p></table:table-cell></table:table-row>')
+    write_ods(out + "/bomb-ods-rows.ods", [("S", False, head + bomb)])
+
+
 def main():
     out = sys.argv[1]
     k = float(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[2] != "--big" else 1.0
     write_lies(out + "/lies.xlsx")
+    write_ods_files(out)
     mb = int(k * (1 << 20))
     s = lambda n: '<c r="H%d" t="s"><v>%d</v></c>' % n
 
