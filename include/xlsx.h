@@ -79,6 +79,8 @@ struct xlsx_reader *xlsx_open(const char *name, const char *path, const void *da
 struct xlsx_reader *xlsx_open_stream(const char *name, FILE *fp, long start, struct error *err);
 /* 1 a row, 0 the end of the sheet, -1 damaged or too large ('err' filled). */
 int xlsx_next_row(struct xlsx_reader *x, struct xlsx_row *row, struct error *err);
+/* "sheet 'Sitzungen'": the sheet read, named (escaped) for messages; the caller frees. */
+char *xlsx_sheet_label(const struct xlsx_reader *x);
 /* Uncompressed sheet bytes read so far and in all (for progress). */
 unsigned long long xlsx_sheet_read(const struct xlsx_reader *x);
 unsigned long long xlsx_sheet_size(const struct xlsx_reader *x);

@@ -128,7 +128,7 @@ static lxw_error write_xlsx(const char *path, const struct column *cols, size_t 
 {
 	lxw_workbook *wb = workbook_new(path);
 	lxw_worksheet *ws, *help;
-	lxw_format *bold, *date, *wrap;
+	lxw_format *bold, *date, *wrap, *text;
 	size_t i;
 	if (!wb)
 		return LXW_ERROR_CREATING_XLSX_FILE;
@@ -140,11 +140,17 @@ static lxw_error write_xlsx(const char *path, const struct column *cols, size_t 
 	format_set_num_format(date, "yyyy-mm-dd");
 	wrap = workbook_add_format(wb);
 	format_set_text_wrap(wrap);
+	/* Ids and names as text: typed into a General column, 00123 would be
+	 * the number 123 and 3-12 a date, another patient. */
+	text = workbook_add_format(wb);
+	format_set_num_format(text, "@");
 	for (i = 0; i < ncols; i++) {
 		lxw_col_t c = (lxw_col_t)i;
 		worksheet_write_string(ws, 0, c, cols[i].name, bold);
 		worksheet_set_column(ws, c, c, cols[i].kind == COL_TEXT ? 24 : 14,
-				     cols[i].kind == COL_DATE ? date : NULL);
+				     cols[i].kind == COL_DATE ? date
+				     : cols[i].kind == COL_ID || cols[i].kind == COL_TEXT ? text
+				     : NULL);
 		validation(ws, c, &cols[i]);
 	}
 	worksheet_freeze_panes(ws, 1, 0);
@@ -157,7 +163,7 @@ static lxw_error write_xlsx(const char *path, const struct column *cols, size_t 
 		worksheet_write_string(help, (lxw_row_t)(i + 1), 2, cols[i].meaning, wrap);
 	}
 	worksheet_write_string(help, (lxw_row_t)(ncols + 2), 0,
-			       "symtrend reads the first sheet only; its first row is the header. "
+			       "symtrend reads the first visible sheet only; its first row is the header. "
 			       "A row needs a patient, a date and at least one score.", NULL);
 	worksheet_set_column(help, 0, 0, 16, NULL);
 	worksheet_set_column(help, 1, 1, 16, NULL);
@@ -165,10 +171,17 @@ static lxw_error write_xlsx(const char *path, const struct column *cols, size_t 
 	return workbook_close(wb);
 }
 
-static int write_template(const char *out, const struct column *cols, size_t ncols)
+static int write_template(const char *out, const struct column *cols, size_t ncols, int force)
 {
 	size_t n = strlen(out), i;
 	struct error err = ERROR_INIT;
+	struct stat st;
+	/* A filled workbook is never replaced by an empty one unasked. */
+	if (!force && lstat(out, &st) == 0) {
+		fprintf(stderr, "symtrend: '%s' exists (a filled workbook?): not replaced; "
+				"--force replaces it\n", out);
+		return EXIT_USAGE;
+	}
 	if (n > 4 && !strcmp(out + n - 4, ".csv")) {
 		struct strbuf sb = STRBUF_INIT;
 		int rc;
@@ -182,13 +195,18 @@ static int write_template(const char *out, const struct column *cols, size_t nco
 	{
 		char *tmp = xasprintf("%s.tmp.%ld", out, (long)getpid());
 		lxw_error e = write_xlsx(tmp, cols, ncols);
-		if (e != LXW_NO_ERROR || chmod(tmp, 0600) != 0 || rename(tmp, out) != 0) {
+		/* Without --force, link() puts it in place only if nothing
+		 * is there (a file that appeared since the check stays). */
+		if (e != LXW_NO_ERROR || chmod(tmp, 0600) != 0 ||
+		    (force ? rename(tmp, out) : link(tmp, out)) != 0) {
 			fprintf(stderr, "symtrend: cannot write '%s': %s\n", out,
 				e != LXW_NO_ERROR ? lxw_strerror(e) : strerror(errno));
 			unlink(tmp);
 			free(tmp);
 			return EXIT_FAILURE_IO;
 		}
+		if (!force)
+			unlink(tmp);
 		free(tmp);
 	}
 	return EXIT_OK;
@@ -197,6 +215,7 @@ static int write_template(const char *out, const struct column *cols, size_t nco
 struct template_args {
 	const char *out;
 	struct opt_list measures;
+	int force;
 };
 
 static const struct opt template_options[] = {
@@ -206,6 +225,8 @@ static const struct opt template_options[] = {
 		      "explains them; FILE.csv: the header line"),
 	OPTION_LIST("measure", 0, "NAME", struct template_args, measures,
 		    "add a column for an extra measure (declare it when ingesting)"),
+	OPTION_FLAG("force", 0, struct template_args, force,
+		    "replace FILE when it exists (else it is left as it is)"),
 	OPTION_END,
 };
 
@@ -234,12 +255,12 @@ static int cmd_template(struct cmd_ctx *ctx, void *opts, int argc, char **argv)
 		return cmd_usage(&cmd_template_entry, "--out names a .xlsx or .csv file, not '%s'",
 				 a->out);
 	n = columns(cols, extra, nextra);
-	return write_template(a->out, cols, n);
+	return write_template(a->out, cols, n, a->force);
 }
 
 const struct cmd_entry cmd_template_entry = {
 	.name = "template",
-	.usage = "template --out FILE.xlsx|FILE.csv [--measure NAME]...",
+	.usage = "template --out FILE.xlsx|FILE.csv [--measure NAME]... [--force]",
 	.summary = "write an empty session file to fill in (workbook or CSV)",
 	.options = template_options,
 	.options_size = sizeof(struct template_args),

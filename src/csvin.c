@@ -661,6 +661,14 @@ struct csvin_reader *csvin_open_opts(const char *path, FILE *fp, enum csvin_kind
 	r->line = 1;
 	if (open_input(r, fp, err) < 0 || open_content(r, fp == NULL, opts->encoding, err) < 0 ||
 	    read_header(r, err) < 0) {
+		if (r->xlsx && err->line > 0 && err->reason) {
+			/* The workbook's header is wrong: which sheet was read? */
+			char *why = xstrdup(err->reason), *label = xlsx_sheet_label(r->xlsx);
+			error_set(err, err->kind, r->path, err->line, "%s (in %s, the first visible one)",
+				  why, label);
+			free(why);
+			free(label);
+		}
 		csvin_free(r);
 		return NULL;
 	}

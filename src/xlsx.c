@@ -52,7 +52,7 @@ struct xlsx_reader {
 
 	/* workbook and relationships */
 	size_t nsheets, nrels;
-	char *sheet_ids[MAX_SHEETS];
+	char *sheet_ids[MAX_SHEETS], *sheet_names[MAX_SHEETS]; /* the visible sheets */
 	struct rel rels[MAX_RELS];
 
 	/* styles: per cellXfs entry, 1 when a date */
@@ -213,8 +213,13 @@ static void XMLCALL wb_start(void *data, const XML_Char *name, const XML_Char **
 		return;
 	if (!strcmp(n, "workbookPr") && (v = attr(a, "date1904")))
 		x->date1904 = !strcmp(v, "1") || !strcasecmp(v, "true");
-	else if (!strcmp(n, "sheet") && x->nsheets < MAX_SHEETS && (v = attr(a, "id")))
-		x->sheet_ids[x->nsheets++] = xstrdup(v);
+	else if (!strcmp(n, "sheet") && x->nsheets < MAX_SHEETS && (v = attr(a, "id"))) {
+		const char *state = attr(a, "state"), *sname = attr(a, "name");
+		if (state && (!strcmp(state, "hidden") || !strcmp(state, "veryHidden")))
+			return; /* a hidden sheet is not the one a clinic sees first */
+		x->sheet_ids[x->nsheets] = xstrdup(v);
+		x->sheet_names[x->nsheets++] = xstrndup(sname ? sname : "", 64);
+	}
 }
 
 static void XMLCALL rels_start(void *data, const XML_Char *name, const XML_Char **a)
@@ -527,8 +532,10 @@ static char *first_worksheet(struct xlsx_reader *x)
 	size_t i;
 	for (i = 0; i < x->nsheets; i++) {
 		const struct rel *r = rel_of_type(x, "/worksheet", x->sheet_ids[i]);
-		if (r)
+		if (r) {
+			x->sheet_name = xstrdup(x->sheet_names[i]);
 			return part_path(r->target);
+		}
 	}
 	return NULL;
 }
@@ -869,7 +876,7 @@ static void XMLCALL ods_start(void *data, const XML_Char *name, const XML_Char *
 		}
 		x->ods_state = 1;
 		free(x->sheet_name);
-		x->sheet_name = xstrdup((v = attr(a, "name")) ? v : "");
+		x->sheet_name = xstrndup((v = attr(a, "name")) ? v : "", 64);
 		x->row_no = 0;
 	} else if (x->ods_state != 1) {
 		return;
@@ -1134,7 +1141,10 @@ int xlsx_next_row(struct xlsx_reader *x, struct xlsx_row *row, struct error *err
 					  XLSX_MAX_SHEET >> 20);
 				return -1;
 			}
-			if (feed(x, "the sheet", (size_t)n, err) < 0) {
+			char *label = xlsx_sheet_label(x);
+			int fed = feed(x, label, (size_t)n, err);
+			free(label);
+			if (fed < 0) {
 				err->line = x->row_no;
 				return -1;
 			}
@@ -1144,7 +1154,9 @@ int xlsx_next_row(struct xlsx_reader *x, struct xlsx_row *row, struct error *err
 		if (st == XML_STATUS_ERROR && x->ods && x->ods_state == 2 && !x->fail.len)
 			return 0; /* stopped after the sheet read */
 		if (st == XML_STATUS_ERROR) {
-			parse_error(x, x->sp, "the sheet", err);
+			char *label = xlsx_sheet_label(x);
+			parse_error(x, x->sp, label, err);
+			free(label);
 			err->line = x->row_no;
 			return -1;
 		}
@@ -1170,6 +1182,17 @@ give:
 	return 1;
 }
 
+char *xlsx_sheet_label(const struct xlsx_reader *x)
+{
+	char *name, *label;
+	if (!x->sheet_name)
+		return xstrdup("the sheet");
+	name = str_escaped(x->sheet_name);
+	label = xasprintf("sheet '%s'", name);
+	free(name);
+	return label;
+}
+
 unsigned long long xlsx_sheet_read(const struct xlsx_reader *x)
 {
 	return x->sheet_read;
@@ -1191,8 +1214,10 @@ void xlsx_free(struct xlsx_reader *x)
 		zip_fclose(x->zf);
 	if (x->za)
 		zip_discard(x->za);
-	for (i = 0; i < x->nsheets; i++)
+	for (i = 0; i < x->nsheets; i++) {
 		free(x->sheet_ids[i]);
+		free(x->sheet_names[i]);
+	}
 	for (i = 0; i < x->nrels; i++) {
 		free(x->rels[i].id);
 		free(x->rels[i].type);

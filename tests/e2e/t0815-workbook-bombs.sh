@@ -55,17 +55,17 @@ grep_err "refused: over 64 MB in all" "total.xlsx: xl/sharedStrings.xml: shared 
 # --- a cell written twice ----------------------------------------------------------------
 cp "$B/bomb-dup-ref.xlsx" dup.xlsx
 rss "100 cells H2 of a 3 MB string: bounded memory" 64 ingest dup.xlsx
-grep_err "refused: two cells at one place" "dup.xlsx:2: the sheet: damaged workbook: the row has two cells in column H"
+grep_err "refused: two cells at one place" "dup.xlsx:2: sheet 'S': damaged workbook: the row has two cells in column H"
 grep_err "refused whole" "file refused, nothing stored"
 check "nothing stored" test "$(sqlv 'SELECT count(*) FROM sessions')" = 0
 cp "$B/dup-ref-small.xlsx" dup2.xlsx
 expect 1 "A2 twice" ingest dup2.xlsx
-grep_err "refused naming the column" "dup2.xlsx:2: the sheet: damaged workbook: the row has two cells in column A"
+grep_err "refused naming the column" "dup2.xlsx:2: sheet 'S': damaged workbook: the row has two cells in column A"
 
 # --- XML that never completes a token -----------------------------------------------------
 cp "$B/bomb-token-attr.xlsx" attr.xlsx
 expect 1 "an 8 MB attribute" ingest attr.xlsx
-grep_err "refused: no complete token in 4 MB" "attr.xlsx:2: the sheet: more than 4 MB of XML without a complete tag or text"
+grep_err "refused: no complete token in 4 MB" "attr.xlsx:2: sheet 'S': more than 4 MB of XML without a complete tag or text"
 cp "$B/bomb-token-sst.xlsx" comment.xlsx
 expect 1 "an 8 MB comment in the shared strings" ingest comment.xlsx
 grep_err "refused, naming the part" "comment.xlsx: xl/sharedStrings.xml: more than 4 MB of XML without a complete tag or text"
@@ -74,12 +74,12 @@ expect 1 "an attribute of 4 MB - 64 KB is read (its row lacks a date)" ingest to
 grep_err "read: the row's own reason" "tok-ok.xlsx:2: session_date is empty"
 cp "$B/bomb-token-edge.xlsx" tok.xlsx
 expect 1 "an attribute of 4 MB + 64 KB + 1" ingest tok.xlsx
-grep_err "refused" "tok.xlsx:2: the sheet: more than 4 MB of XML without a complete tag or text"
+grep_err "refused" "tok.xlsx:2: sheet 'S': more than 4 MB of XML without a complete tag or text"
 
 # --- shared strings repeated into gigabytes -----------------------------------------------
 cp "$B/bomb-expand.xlsx" expand.xlsx
 expect 1 "1,200 uses of a 120 KB shared string (144 MB)" ingest expand.xlsx
-grep_err "refused at 128 MB" "expand.xlsx:[0-9]*: the sheet: shared strings used for more than 128 MB of text (a bomb?)"
+grep_err "refused at 128 MB" "expand.xlsx:[0-9]*: sheet 'S': shared strings used for more than 128 MB of text (a bomb?)"
 check "no rejects file left of a refused file" test ! -e expand.xlsx.rejects.csv
 
 # --- the file's size bounds the zip directory ----------------------------------------------
@@ -100,7 +100,7 @@ EOF
 }
 pad_to at-cap.xlsx $((16 * 1024 * 1024))
 expect 1 "a workbook of exactly 16 MB is read" ingest at-cap.xlsx
-grep_err "read (its sheet's own reason)" "at-cap.xlsx:2: the sheet: damaged workbook: the row has two cells in column A"
+grep_err "read (its sheet's own reason)" "at-cap.xlsx:2: sheet 'S': damaged workbook: the row has two cells in column A"
 pad_to over-cap.xlsx $((16 * 1024 * 1024 + 1))
 expect 1 "a workbook of 16 MB + 1 byte is refused" ingest over-cap.xlsx
 grep_err "with its reason" "over-cap.xlsx: workbook larger than 16 MB (save the sheet as CSV)"

@@ -31,7 +31,7 @@ check "a row repeated 3 times is rows 2, 3 and 4" test "$(cut -d, -f1-2 rep.ods.
 check "a cell repeated into 4 columns: 4 scores" grep -q '^2,patient_id is empty,",2025-01-06,5,5,5,5,,"$' rep.ods.rejects.csv
 cp wb/bomb-ods-rows.ods bomb.ods
 expect 1 "a row with values repeated 2^30 times" ingest bomb.ods
-grep_err "refused at the rows a sheet can have" "bomb.ods:2: the sheet: more than 1048576 rows (repeated rows?)"
+grep_err "refused at the rows a sheet can have" "bomb.ods:2: sheet 'S': more than 1048576 rows (repeated rows?)"
 python3 -c 'import zipfile; zipfile.ZipFile("other.ods", "w").writestr("mimetype", "application/zip")'
 expect 1 "a zip that is neither" ingest other.ods
 grep_err "names both formats" "not an .xlsx or .ods workbook (no part xl/workbook.xml nor content.xml)"

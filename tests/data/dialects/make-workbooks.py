@@ -19,6 +19,13 @@ LibreOffice 7 writes them:
                        repeated into 70 columns (beyond the 64 read)
   bomb-ods-rows.ods    a row with values repeated 2^30 times (refused)
 
+Sheets:
+
+  hidden-first.xlsx    a hidden first sheet (not a sessions sheet), then the
+                       visible one with a valid row
+  reordered.xlsx       a notes sheet first, the sessions second (the error
+                       names the sheet read)
+
 Bombs, small workbooks that would take the server: each is a few kilobytes zipped and megabytes (or gigabytes, at a
 larger SCALE) when read.  make check builds them at the test's time (only
 python3's zipfile is needed); fuzz/run.sh builds them small as seeds.
@@ -228,11 +235,37 @@ def write_ods_files(out):
     write_ods(out + "/bomb-ods-rows.ods", [("S", False, head + bomb)])
 
 
+def write_sheets(path, sheets):
+    """sheets: (name, state or None, rows markup)"""
+    wb = "".join('<sheet name="%s" sheetId="%d"%s r:id="rId%d"/>'
+                 % (name, i + 1, ' state="%s"' % st if st else "", i + 10)
+                 for i, (name, st, _) in enumerate(sheets))
+    rels = "".join('<Relationship Id="rId%d" Type="%s/worksheet" Target="worksheets/s%d.xml"/>'
+                   % (i + 10, REL, i) for i in range(len(sheets)))
+    rels += '<Relationship Id="rId2" Type="%s/styles" Target="styles.xml"/>' % REL
+    files = {
+        "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+        "xl/workbook.xml": '<?xml version="1.0"?><workbook %s xmlns:r="%s"><sheets>%s</sheets></workbook>' % (NS, REL, wb),
+        "xl/_rels/workbook.xml.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">%s</Relationships>' % rels,
+        "xl/styles.xml": '<?xml version="1.0"?><styleSheet %s><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14"/></cellXfs></styleSheet>' % NS,
+    }
+    for i, (_, _, rows) in enumerate(sheets):
+        files["xl/worksheets/s%d.xml" % i] = ('<?xml version="1.0"?><worksheet %s><sheetData>%s'
+                                             '</sheetData></worksheet>' % (NS, rows))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in files.items():
+            z.writestr(name, text)
+
+
 def main():
     out = sys.argv[1]
     k = float(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[2] != "--big" else 1.0
     write_lies(out + "/lies.xlsx")
     write_ods_files(out)
+    notes = '<row r="1">' + inline("A1", "Notiz") + "</row>"
+    valid = header_row() + '<row r="2">' + good_cells(2, inline("H2", "ok")) + "</row>"
+    write_sheets(out + "/hidden-first.xlsx", [("Alt", "hidden", notes), ("Sitzungen", None, valid)])
+    write_sheets(out + "/reordered.xlsx", [("Notizen", None, notes), ("Sitzungen", None, valid)])
     mb = int(k * (1 << 20))
     s = lambda n: '<c r="H%d" t="s"><v>%d</v></c>' % n
 
