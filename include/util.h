@@ -157,6 +157,11 @@ int text_check(const char *s, size_t n, int flags, long *cp);
 char *text_nfkc(const char *s, size_t n);
 /* Number of UTF-8 code points in a valid UTF-8 string. */
 size_t utf8_len(const char *s, size_t n);
+/* Terminal columns of s[0..n): East Asian wide characters take two,
+ * combining marks none (utf8proc_charwidth). */
+size_t utf8_width(const char *s, size_t n);
+/* Bytes of s[0..n) that fit in 'width' columns (whole characters). */
+size_t utf8_fit(const char *s, size_t n, size_t width);
 /*
  * Appends 's' (a file name, an id, a message) printable on one line, for a
  * terminal, a log or a summary: a backslash, control characters, bytes that

@@ -96,6 +96,7 @@ static int report_index_cmd(struct store *s, const char *out, long period)
 static int letter_opts(struct report_letter_opts *o, const char *comment_file, char **text)
 {
 	struct strbuf sb = STRBUF_INIT;
+	long cp;
 	*text = NULL;
 	if (o->comment && comment_file)
 		return cmd_usage(&cmd_report_entry, "give --comment or --comment-file, not both");
@@ -112,12 +113,23 @@ static int letter_opts(struct report_letter_opts *o, const char *comment_file, c
 			   !text_is_clean(o->comment, strlen(o->comment), 1)))
 		return cmd_usage(&cmd_report_entry, "the comment must be UTF-8 text of at most %d "
 				 "bytes without control characters", COMMENT_MAX);
+	/* As in ids and names: a bidi override would make the letter show
+	 * other words than were written. */
+	if (o->comment && text_check(o->comment, strlen(o->comment), TEXT_BIDI, &cp))
+		return cmd_usage(&cmd_report_entry, "the comment has a bidirectional control "
+				 "character (U+%04lX), which would reorder what the letter shows", cp);
+
 	if (o->recommendation && (!*o->recommendation ||
 				  !text_is_clean(o->recommendation, strlen(o->recommendation), 0) ||
 				  utf8_len(o->recommendation, strlen(o->recommendation)) >
 				  RECOMMENDATION_MAX))
 		return cmd_usage(&cmd_report_entry, "--recommendation takes one line of 1-%d "
 				 "characters", RECOMMENDATION_MAX);
+	if (o->recommendation &&
+	    text_check(o->recommendation, strlen(o->recommendation), TEXT_BIDI, &cp))
+		return cmd_usage(&cmd_report_entry, "the recommendation has a bidirectional "
+				 "control character (U+%04lX), which would reorder what the letter "
+				 "shows", cp);
 	return EXIT_OK;
 }
 

@@ -200,6 +200,20 @@ static void take(struct csvin_reader *r, size_t begin, size_t end, size_t to)
 	r->pos = to;
 }
 
+/* Whether s[0..n) has a CR outside quotes (a line ended by a CR alone). */
+static int bare_cr(const char *s, size_t n)
+{
+	size_t i;
+	int inq = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
+			inq = !inq;
+		else if (s[i] == '\r' && !inq)
+			return 1;
+	}
+	return 0;
+}
+
 /* The record's end: a CR before its LF is the line end's, not the record's. */
 static int record_done(struct csvin_reader *r)
 {
@@ -1394,6 +1408,9 @@ int csvin_next(struct csvin_reader *r, struct csvin_record *rec, struct error *e
 		pad_fields(r);
 		validate(r, rec);
 	}
+	if (r->reason.len && bare_cr(r->raw.buf, r->raw.len))
+		sb_adds(&r->reason, " (a CR alone ends a line inside this row: two rows run "
+			"together? save the file with LF or CRLF line endings)");
 	rec->reason = r->reason.len ? r->reason.buf : NULL;
 	return 1;
 }

@@ -17,7 +17,7 @@ static void wrap(struct strbuf *sb, const char *text, size_t first, size_t inden
 	while (*p) {
 		const char *sp = strchr(p, ' ');
 		size_t w = sp ? (size_t)(sp - p) : strlen(p);
-		size_t cw = utf8_len(p, w);
+		size_t cw = utf8_width(p, w); /* columns, not characters: CJK takes two */
 		if (col > indent && col + 1 + cw > REPORT_WIDTH) {
 			sb_addc(sb, '\n');
 			sb_addf(sb, "%*s", (int)indent, "");
@@ -25,6 +25,20 @@ static void wrap(struct strbuf *sb, const char *text, size_t first, size_t inden
 		} else if (col > first || (col > indent && p != text)) {
 			sb_addc(sb, ' ');
 			col++;
+		}
+		/* A word longer than the line (a URL, CJK without spaces) is cut
+		 * at the line's end, the rest on the next lines. */
+		while (col + cw > REPORT_WIDTH) {
+			size_t k = REPORT_WIDTH > col ? utf8_fit(p, w, REPORT_WIDTH - col) : 0;
+			if (k == 0 && col <= indent)
+				k = utf8_fit(p, w, 2) ? utf8_fit(p, w, 2) : w; /* a line of one character */
+			sb_add(sb, p, k);
+			p += k;
+			w -= k;
+			cw = utf8_width(p, w);
+			sb_addc(sb, '\n');
+			sb_addf(sb, "%*s", (int)indent, "");
+			col = indent;
 		}
 		sb_add(sb, p, w);
 		col += cw;

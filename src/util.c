@@ -622,6 +622,42 @@ char *text_nfkc(const char *s, size_t n)
 	return r;
 }
 
+/* Columns one character at s (n bytes left) takes, and its length in *len. */
+static int char_width(const char *s, size_t n, size_t *len)
+{
+	utf8proc_int32_t c;
+	utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &c);
+	if (k <= 0) { /* not UTF-8: one byte, one column (never seen: text is checked) */
+		*len = 1;
+		return 1;
+	}
+	*len = (size_t)k;
+	return c < 0x20 ? 0 : utf8proc_charwidth(c);
+}
+
+size_t utf8_width(const char *s, size_t n)
+{
+	size_t i = 0, w = 0, len;
+	while (i < n) {
+		w += (size_t)char_width(s + i, n - i, &len);
+		i += len;
+	}
+	return w;
+}
+
+size_t utf8_fit(const char *s, size_t n, size_t width)
+{
+	size_t i = 0, w = 0, len;
+	while (i < n) {
+		size_t cw = (size_t)char_width(s + i, n - i, &len);
+		if (w + cw > width)
+			break;
+		w += cw;
+		i += len;
+	}
+	return i;
+}
+
 size_t utf8_len(const char *s, size_t n)
 {
 	size_t i, c = 0;
