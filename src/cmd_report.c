@@ -167,6 +167,17 @@ static int index_cmd(struct cmd_ctx *ctx, const struct report_args *a)
 	return report_index_cmd(ctx->store, a->out, a->period ? strtol(a->period, NULL, 10) : -1);
 }
 
+/* The note or the clinic report into the run's batch: 0, or -1 with err. */
+static int render(struct cmd_ctx *ctx, const struct report_args *a, const char *what,
+		  const struct report_letter_opts *lo, struct report_run *run,
+		  const struct store_filter *f, const char *day, char **dir, struct error *err)
+{
+	if (!strcmp(what, "note"))
+		return report_letter(run->batch, ctx->store, run->sc, run->rm, a->patient, a->course,
+				     lo, a->out, day, dir, err);
+	return report_clinic(run->batch, ctx->store, run->sc, run->rm, f, a->out, day, dir, err);
+}
+
 /*
  * The note or the clinic report inside one report run, which holds what
  * both share (the chart batch, the statistics, the models).  Prints the
@@ -179,7 +190,7 @@ static int write_report(struct cmd_ctx *ctx, const struct report_args *a, const 
 	struct error err = ERROR_INIT;
 	struct report_run run;
 	char day[11], *dir = NULL;
-	int rc;
+	int rc, charts;
 
 	f.from = a->from;
 	f.to = a->to;
@@ -196,16 +207,26 @@ static int write_report(struct cmd_ctx *ctx, const struct report_args *a, const 
 		fprintf(stderr, "symtrend: writing the reports without charts: %s\n", run.no_charts);
 	if (a->png)
 		report_batch_png(run.batch);
-	if (!strcmp(what, "note"))
-		rc = report_letter(run.batch, ctx->store, run.sc, run.rm, a->patient, a->course, lo,
-				   a->out, day, &dir, &err);
-	else
-		rc = report_clinic(run.batch, ctx->store, run.sc, run.rm, &f, a->out, day, &dir, &err);
+	rc = render(ctx, a, what, lo, &run, &f, day, &dir, &err);
+	charts = run.plot != NULL;
 	if (rc != 0) {
 		rc = cmd_error(&err);
 	} else if (report_run_finish(&run, &err) < 0) {
 		rc = cmd_error(&err);
-		fprintf(stderr, "symtrend: gnuplot's messages are in '%s'\n", run.errlog);
+		if (charts) {
+			/* gnuplot failed: the text and the HTML all the same,
+			 * without charts (as the nightly does); still exit 3. */
+			fprintf(stderr, "symtrend: gnuplot's messages are in '%s'; the report is "
+					"written again without charts\n", run.errlog);
+			free(dir);
+			dir = NULL;
+			report_run_without_charts(&run);
+			if (render(ctx, a, what, lo, &run, &f, day, &dir, &err) != 0 ||
+			    report_run_finish(&run, &err) < 0)
+				(void)cmd_error(&err);
+			else
+				printf("%s\n", dir);
+		}
 	} else {
 		printf("%s\n", dir);
 		rc = !strcmp(what, "note") ? audit(ctx->store, "letter", a->patient, "progress note",

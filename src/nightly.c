@@ -707,6 +707,12 @@ static int write_summary(struct run *run, struct error *err)
 	struct nightly_result *r = run->r;
 	char *path = xasprintf("%s/summary.txt", run->day_dir);
 	int ret = -1;
+	/* A second run on the same day adds its summary after the first's:
+	 * what the first one read is not replaced by "0 seen". */
+	if (read_file(path, &sm) == 0 && sm.len)
+		sb_adds(&sm, "\n--- a later run on the same day ---\n\n");
+	else
+		sb_reset(&sm);
 	sb_addf(&sm, "symtrend nightly %s\n\n", run->o->today);
 	sb_addf(&sm, "files:    %ld seen, %ld processed (%ld already ingested before), %ld refused, "
 		     "%ld left for the next run\n", r->files_seen, r->files_processed, r->files_known,
@@ -756,7 +762,11 @@ out:
 /* One run at a time: DB.lock held until the end. */
 int nightly_lock(const char *db_path, int *fd, struct error *err)
 {
-	char *path = xasprintf("%s.lock", db_path);
+	/* Beside the database itself, not the path as written: two runs
+	 * through a symbolic link to it take the same lock. */
+	char *real = realpath(db_path, NULL);
+	char *path = xasprintf("%s.lock", real ? real : db_path);
+	free(real);
 	int ret = -1;
 	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (*fd < 0)

@@ -63,12 +63,31 @@ static void esc(struct strbuf *h, const char *s)
 	html_escape(h, s ? s : "");
 }
 
+/* A relative path as a URL: every byte but letters, digits, "-._~/"
+ * percent-encoded ('#', '?' and '%' in an inbox file's name would cut the
+ * link), which leaves nothing for HTML to escape. */
+static void url_path(struct strbuf *h, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    strchr("-._~/", c)) {
+			sb_addc(h, (char)c);
+		} else {
+			sb_addc(h, '%');
+			sb_addc(h, hex[c >> 4]);
+			sb_addc(h, hex[c & 15]);
+		}
+	}
+}
+
 static void link_or_text(struct strbuf *h, const char *prefix, const char *href,
 			 const char *text)
 {
 	if (href) {
 		sb_addf(h, "<a href=\"%s", prefix);
-		esc(h, href);
+		url_path(h, href);
 		sb_adds(h, "\">");
 	}
 	esc(h, text);
