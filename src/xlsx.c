@@ -736,10 +736,9 @@ static void finish_cell(struct xlsx_reader *x, long col)
 		v.type = XLSX_FORMULA;
 		v.text = x->ftext.buf;
 		v.len = x->ftext.len;
-	} else if (v.len == 0 && strcmp(x->cell_t, "inlineStr") != 0 &&
-		   strcmp(x->cell_t, "str") != 0) {
-		return; /* no value: an empty (perhaps styled) cell */
-	} else if (cell_value(x, &v) < 0 || v.len == 0) {
+	} else if ((v.len == 0 && strcmp(x->cell_t, "inlineStr") != 0 &&
+		    strcmp(x->cell_t, "str") != 0) || /* no value: an empty (styled) cell */
+		   cell_value(x, &v) < 0 || v.len == 0) {
 		return;
 	}
 	if (col >= XLSX_MAX_COLS) {
@@ -856,6 +855,9 @@ static void ods_cell_start(struct xlsx_reader *x, const char **a)
 		ods_add(x, v, strlen(v));
 }
 
+static void ods_body_start(struct xlsx_reader *x, const char *n, const XML_Char **a);
+static void ods_text_start(struct xlsx_reader *x, const char *n, const XML_Char **a);
+
 static void XMLCALL ods_start(void *data, const XML_Char *name, const XML_Char **a)
 {
 	struct xlsx_reader *x = data;
@@ -878,9 +880,15 @@ static void XMLCALL ods_start(void *data, const XML_Char *name, const XML_Char *
 		free(x->sheet_name);
 		x->sheet_name = xstrndup((v = attr(a, "name")) ? v : "", 64);
 		x->row_no = 0;
-	} else if (x->ods_state != 1) {
-		return;
-	} else if (!strcmp(n, "table-row")) {
+	} else if (x->ods_state == 1) {
+		ods_body_start(x, n, a);
+	}
+}
+
+/* An element inside the table read. */
+static void ods_body_start(struct xlsx_reader *x, const char *n, const XML_Char **a)
+{
+	if (!strcmp(n, "table-row")) {
 		x->ods_repeat = ods_count(x, a, "number-rows-repeated");
 		x->in_row = 1;
 		x->ncells = 0;
@@ -892,9 +900,16 @@ static void XMLCALL ods_start(void *data, const XML_Char *name, const XML_Char *
 		ods_cell_start(x, a);
 	} else if (!strcmp(n, "annotation")) {
 		x->ods_note++;
-	} else if (x->ods_note || !x->in_c || !x->ods_string) {
-		return;
-	} else if (!strcmp(n, "p")) {
+	} else if (!x->ods_note && x->in_c && x->ods_string) {
+		ods_text_start(x, n, a);
+	}
+}
+
+/* Text markup of a string cell: paragraphs, runs of spaces, tabs, breaks. */
+static void ods_text_start(struct xlsx_reader *x, const char *n, const XML_Char **a)
+{
+	const char *v;
+	if (!strcmp(n, "p")) {
 		if (x->ods_paras++)
 			ods_add(x, "\n", 1); /* paragraphs of one cell: its lines */
 		x->in_v = 1;
