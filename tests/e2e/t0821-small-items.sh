@@ -42,4 +42,16 @@ PY
 check "no line wider than 80 columns" test "$(cut -d' ' -f1 width.txt)" -le 80
 check "every CJK character kept" test "$(cut -d' ' -f2 width.txt)" = 40
 check "the URL whole when its lines are joined" test "$(cut -d' ' -f3 width.txt)" = 1
+# CJK names: a therapist, a referrer and a patient's name of 60 wide characters
+cjk60=$(printf '\346\227\245\346\234\254\350\252\236%.0s' $(seq 1 20))
+printf 'patient_id,session_date,fatigue,sleep,focus,pain,therapist\nJ1,2025-01-02,8,8,8,8,%s\nJ1,2025-01-09,7,7,7,7,%s\nJ1,2025-01-16,6,6,6,6,%s\n' "$cjk60" "$cjk60" "$cjk60" >cjk.csv
+printf 'patient_id,referrer,indication,name\nJ1,Dr. %s,%s fatigue,%s\n' "$cjk60" "$cjk60" "$cjk60" >cjkp.csv
+st ingest --patients cjkp.csv cjk.csv
+expect 0 "a letter whose therapist, referrer and patient have 60 CJK characters" report note --patient J1 --out wj
+python3 - wj/J1/note.txt >widthj.txt <<'PY'
+import sys, unicodedata
+w = lambda s: sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in s)
+print(max(w(l) for l in open(sys.argv[1], encoding="utf-8").read().split("\n")))
+PY
+check "no line wider than 80 columns" test "$(cat widthj.txt)" -le 80
 finish
