@@ -1,5 +1,5 @@
 #!/bin/sh
-# t0900-letter: the progress note as a referral letter (issue 12): golden
+# t0930-letter: the progress note as a referral letter (issue 12): golden
 # letters in text and HTML for P001 and for a patient with two courses, a
 # relapse after the break, a cancelled session and an adverse event; the
 # answer first; the therapist's comment, recommendation and notes; the

@@ -1,5 +1,5 @@
 #!/bin/sh
-# t0900-index: the director's morning page, OUT/index.html, as two nightly
+# t0920-index: the director's morning page, OUT/index.html, as two nightly
 # runs over the sample clinic write it, and as 'report index' writes it on
 # demand: golden HTML, every link resolves, names only when asked,
 # accessibility basics, a headless Chromium screenshot where Chromium is.

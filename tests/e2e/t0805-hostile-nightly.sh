@@ -1,5 +1,5 @@
 #!/bin/sh
-# t0810-hostile-nightly: what a careless or hostile world does to the charts
+# t0805-hostile-nightly: what a careless or hostile world does to the charts
 # and the nightly run (issue 13 items 5, 7, 8, folders of 15): names that are
 # gnuplot syntax, concurrent writers into one folder, hostile inbox names
 # and links, folders with the wrong mode or a link in their place.
