@@ -16,19 +16,17 @@ LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lgsl
 SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_SECONDS ?= 60
 
-LIB_SRC  = src/util.c src/decode.c src/xlsx.c src/opts.c src/settings.c src/reportrun.c src/csvin.c src/store.c src/store_ingest.c src/store_courses.c src/store_letter.c src/store_alerts.c src/ingest.c src/stats.c src/stats_clinic.c src/table.c src/plot.c src/report.c src/report_models.c src/report_note.c src/report_clinic.c src/report_words.c src/report_text.c src/report_html.c src/report_charts.c src/nightly.c src/model.c src/outcome.c
-LIB_SRC += src/report_letter.c src/report_letter_text.c src/report_letter_html.c src/report_letter_svg.c
-LIB_SRC += src/stats_compare.c
-LIB_SRC += src/alerts.c src/reading.c
-LIB_SRC += src/report_index.c src/report_index_html.c src/report_period.c
-LIB_SRC += src/store_backup.c src/backup.c src/store_audit.c src/store_patient.c src/patient.c
-
-CMD_SRC  = src/main.c src/cmd_init.c src/cmd_ingest.c src/cmd_stats.c src/cmd_config.c src/cmd_report.c src/cmd_nightly.c src/cmd_alerts.c src/cmd_model.c src/cmd_template.c
-CMD_SRC += src/cmd_backup.c src/cmd_restore.c src/cmd_audit.c src/cmd_patient.c
+# One source list: every src/*.c.  The commands (main.c and cmd_*.c) make
+# the program; the rest is the library the unit tests link as well.
+CMD_SRC  = src/main.c $(sort $(wildcard src/cmd_*.c))
+LIB_SRC  = $(filter-out $(CMD_SRC),$(sort $(wildcard src/*.c)))
 
 HDRS     = $(wildcard include/*.h) $(wildcard src/*.h)
-UNIT     = util opts settings csvin xlsx store stats model output outcome report letter
-UNIT    += index
+UNIT     = $(patsubst tests/unit/test_%.c,%,$(sort $(wildcard tests/unit/test_*.c)))
+# Header dependencies: each compile writes a .d file next to its output
+# (-MMD: the project's headers it included; -MP: an empty rule for each, so
+# a removed header does not stop make).
+DEPFLAGS = -MMD -MP
 B        = build
 BA       = build-asan
 
@@ -41,16 +39,16 @@ deps:
 deps-test:
 	@sh scripts/install-deps.sh test
 
-$(B)/%.o: src/%.c $(HDRS) $(B)/.cflags
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
-$(BA)/%.o: src/%.c $(HDRS) $(BA)/.cflags
-	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
+$(B)/%.o: src/%.c $(B)/.cflags
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+$(BA)/%.o: src/%.c $(BA)/.cflags
+	$(CC) $(ALL_CFLAGS) $(SAN) $(DEPFLAGS) -c -o $@ $<
 $(B) $(BA):
 	mkdir -p $@
 # The flags an object was built with: a change (such as -Werror for
-# make check) rebuilds every object.
+# make check, or -MMD for the header dependencies) rebuilds every object.
 $(B)/.cflags $(BA)/.cflags: FORCE | $(B) $(BA)
-	@echo '$(CC) $(ALL_CFLAGS)' | cmp -s - $@ || echo '$(CC) $(ALL_CFLAGS)' >$@
+	@echo '$(CC) $(ALL_CFLAGS) $(DEPFLAGS)' | cmp -s - $@ || echo '$(CC) $(ALL_CFLAGS) $(DEPFLAGS)' >$@
 FORCE:
 
 symtrend: $(LIB_SRC:src/%.c=$(B)/%.o) $(CMD_SRC:src/%.c=$(B)/%.o)
@@ -58,10 +56,12 @@ symtrend: $(LIB_SRC:src/%.c=$(B)/%.o) $(CMD_SRC:src/%.c=$(B)/%.o)
 $(BA)/symtrend: $(LIB_SRC:src/%.c=$(BA)/%.o) $(CMD_SRC:src/%.c=$(BA)/%.o)
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LIBS)
 
-$(B)/test_%: tests/unit/test_%.c $(LIB_SRC:src/%.c=$(B)/%.o) $(HDRS)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_SRC:src/%.c=$(B)/%.o) $(LIBS) -lcmocka
-$(BA)/test_%: tests/unit/test_%.c $(LIB_SRC:src/%.c=$(BA)/%.o) $(HDRS)
-	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $< $(LIB_SRC:src/%.c=$(BA)/%.o) $(LIBS) -lcmocka
+$(B)/test_%: tests/unit/test_%.c $(LIB_SRC:src/%.c=$(B)/%.o) $(B)/.cflags
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -MF $@.d -MT $@ -o $@ $< $(LIB_SRC:src/%.c=$(B)/%.o) $(LIBS) -lcmocka
+$(BA)/test_%: tests/unit/test_%.c $(LIB_SRC:src/%.c=$(BA)/%.o) $(BA)/.cflags
+	$(CC) $(ALL_CFLAGS) $(SAN) $(DEPFLAGS) -MF $@.d -MT $@ -o $@ $< $(LIB_SRC:src/%.c=$(BA)/%.o) $(LIBS) -lcmocka
+
+-include $(wildcard $(B)/*.d $(BA)/*.d)
 
 $(B)/gen: tests/gen.c | $(B)
 	$(CC) $(ALL_CFLAGS) -o $@ $< -lm
