@@ -28,8 +28,6 @@ enum alert_kind {
 	ALERT_NO_RESPONSE,
 	ALERT_KINDS
 };
-/* The kind as written in alerts.csv ("worse", ...). */
-const char *alert_kind_name(enum alert_kind k);
 
 struct alerts_cfg {
 	long today;                /* the run date, days since 1970-01-01 */

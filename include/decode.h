@@ -36,8 +36,6 @@ struct decoder *decoder_new(FILE *fp, const char *path, const char *encoding,
  * valid bytes before an invalid sequence are returned first.
  */
 ssize_t decoder_read(struct decoder *d, char *out, size_t cap, struct error *err);
-/* The encoding in use, as shown in messages ("UTF-8", "UTF-16LE", ...). */
-const char *decoder_encoding(const struct decoder *d);
 /* Bytes of the file read so far. */
 unsigned long long decoder_offset(const struct decoder *d);
 /* After the end of the file: SHA-256 (hex) of every byte read. */

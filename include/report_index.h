@@ -18,7 +18,6 @@
 #include "stats_compare.h"
 #include "store.h"
 
-#define REPORT_INDEX_PERIOD 90   /* days, the default of --period */
 #define REPORT_INDEX_MAX_DAYS 14 /* previous days' pages linked */
 
 /* A measure of an active course: its figures and its states in the

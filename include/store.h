@@ -65,8 +65,6 @@ int store_config_read(struct store *s, const char *key, char **value, struct err
 char *store_config_get(struct store *s, const char *key);
 int store_config_set(struct store *s, const char *key, const char *value, struct error *err);
 int store_config_unset(struct store *s, const char *key, struct error *err);
-/* Every stored setting as key=value pairs; caller frees with strv_free. */
-char **store_config_list(struct store *s);
 void strv_free(char **v);
 
 /* What happened to one ingested row. */
@@ -214,11 +212,9 @@ int store_last_file_id(struct store *s, long *id, struct error *err);
 /* Counts for 'symtrend init' and the demo: patients, sessions, files. */
 int store_counts(struct store *s, long *patients, long *sessions, long *files);
 
-/* Patient ids with a session stored from file id min_file on (NULL-terminated,
- * strv_free), or NULL on error. */
-char **store_patients_since(struct store *s, long min_file, struct error *err);
-/* Of those, the ones whose latest session (any file) is on or after day
- * 'since'; *inactive counts the others. */
+/* Patient ids with a session stored from file id min_file on whose latest
+ * session (any file) is on or after day 'since' (NULL-terminated, strv_free),
+ * or NULL on error; *inactive counts the others. */
 char **store_patients_active_since(struct store *s, long min_file, long since, long *inactive,
 				   struct error *err);
 /*

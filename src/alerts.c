@@ -23,11 +23,6 @@ static const char *const kind_title[ALERT_KINDS] = {
 	"No response: sessions continue and no measure ever improved by the MCID",
 };
 
-const char *alert_kind_name(enum alert_kind k)
-{
-	return k < ALERT_KINDS ? kind_name[k] : NULL;
-}
-
 void alerts_cfg_init(struct alerts_cfg *cfg, struct store *s, long today)
 {
 	cfg->today = today;

@@ -422,11 +422,6 @@ ssize_t decoder_read(struct decoder *d, char *out, size_t cap, struct error *err
 	return d->cd == NO_ICONV ? read_utf8(d, out, cap, err) : read_iconv(d, out, cap, err);
 }
 
-const char *decoder_encoding(const struct decoder *d)
-{
-	return d->enc;
-}
-
 unsigned long long decoder_offset(const struct decoder *d)
 {
 	return d->offset;

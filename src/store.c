@@ -651,23 +651,6 @@ int store_config_unset(struct store *s, const char *key, struct error *err)
 			"cannot remove setting", err);
 }
 
-char **store_config_list(struct store *s)
-{
-	sqlite3_stmt *st = NULL;
-	char **v = NULL;
-	size_t n = 0, cap = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT key, value FROM config ORDER BY key", -1, &st, NULL) == SQLITE_OK) {
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			v = xgrow(v, &cap, n + 2, sizeof(*v));
-			v[n++] = xasprintf("%s=%s", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
-		}
-	}
-	sqlite3_finalize(st);
-	v = xgrow(v, &cap, n + 1, sizeof(*v));
-	v[n] = NULL;
-	return v;
-}
-
 void strv_free(char **v)
 {
 	size_t i;
@@ -706,16 +689,6 @@ char **store_text_rows(struct store *s, sqlite3_stmt *st, long since, long *skip
 		return NULL;
 	}
 	return v;
-}
-
-char **store_patients_since(struct store *s, long min_file, struct error *err)
-{
-	sqlite3_stmt *st = store_bound(s, err, "SELECT DISTINCT p.patient_id FROM sessions s"
-				    " JOIN patients p ON p.id=s.patient WHERE s.file >= ?"
-				    " ORDER BY p.patient_id", "i", (sqlite3_int64)min_file);
-	if (!st)
-		return NULL;
-	return store_text_rows(s, st, 0, NULL, "cannot list patients", err);
 }
 
 char **store_patients_active_since(struct store *s, long min_file, long since, long *inactive,
