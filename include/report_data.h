@@ -235,8 +235,6 @@ void report_cursor_release(struct report_cursor *cur);
 
 /* Views ------------------------------------------------------------------ */
 
-void report_note_text(struct strbuf *t, const struct report_note *n);
-void report_note_html(struct strbuf *h, const struct report_note *n);
 void report_clinic_text(struct strbuf *t, const struct report_clinic *c);
 void report_clinic_html(struct strbuf *h, const struct report_clinic *c);
 
@@ -251,22 +249,11 @@ void report_text_plain(struct strbuf *sb, const char *s);
 const char *report_num(char *buf, size_t n, double v, int decimals);    /* "-" when undefined */
 const char *report_signed(char *buf, size_t n, double v, int decimals); /* "+1.5" */
 const char *report_p(char *buf, size_t n, double p);                    /* "< 0.001" */
-const char *report_pct(char *buf, size_t n, double pct);                /* "+12%" */
 /* A measure the clinic tables list: built in, or recorded in some course. */
 int report_listed(size_t m, const struct stats_clinic *r);
-const char *report_reading(const struct report_note_measure *m, char *buf, size_t n);
 const char *report_trend(const struct stats_course *r, char *buf, size_t n);
 const char *report_levelling(const struct report_note_measure *m, char *buf, size_t n);
 const char *report_expected(const struct report_note_measure *m, char *buf, size_t n);
-/* "fatigue is worse: 3.0 -> 8.9 (+5.9)...", or NULL when the measure is not worse. */
-const char *report_worse_flag(const struct report_note_measure *m, char *buf, size_t n);
-/* "relapse", "held", ... */
-const char *report_break_word(enum outcome_break b);
-/* What "reliable" rests on: r and the SD of the measure. */
-const char *report_reliable_basis(const struct report_note_measure *m, char *buf, size_t n);
-#define REPORT_UNCONTROLLED "Change during an uncontrolled course cannot be credited to " \
-	"treatment alone: symptoms also change with their natural course, and scores that " \
-	"are high at referral tend to fall on their own (regression to the mean)."
 /* Response figures count the eligible courses (baseline >= min_baseline): how
  * many of them responded, never did, or lost it; how many were left out. */
 /* Beside the before/after table: what an uncontrolled change can and cannot say. */

@@ -38,38 +38,9 @@ const char *report_p(char *buf, size_t n, double p)
 	return buf;
 }
 
-const char *report_pct(char *buf, size_t n, double pct)
-{
-	if (!isfinite(pct))
-		return "-";
-	snprintf(buf, n, "%+.0f%%", pct);
-	return buf;
-}
-
 int report_listed(size_t m, const struct stats_clinic *r)
 {
 	return m < STORE_BUILTIN_MEASURES || r->courses > 0;
-}
-
-const char *report_reading(const struct report_note_measure *m, char *buf, size_t n)
-{
-	switch (m->reading) {
-	case OUTCOME_ONE_SESSION:
-		return "one session only: no change to read";
-	case OUTCOME_IMPROVED:
-		snprintf(buf, n, "clinically important improvement (%g points or more)%s", m->mcid,
-			 outcome_reliably_improved(&m->r) ? "; reliable improvement" : "");
-		return buf;
-	case OUTCOME_RELIABLY_IMPROVED:
-		return "reliable improvement";
-	case OUTCOME_WORSE:
-		snprintf(buf, n, "worse%s",
-			 outcome_reliably_worse(&m->r) ? " (reliable deterioration)" : "");
-		return buf;
-	case OUTCOME_NO_CLEAR_CHANGE:
-		break;
-	}
-	return "no reliable change";
 }
 
 const char *report_trend(const struct stats_course *r, char *buf, size_t n)
@@ -180,43 +151,6 @@ const char *report_expected(const struct report_note_measure *m, char *buf, size
 		 "expected %+.2f (difference %+.2f, 95%% %+.2f to %+.2f)", pace[m->pace], model,
 		 (m->fit->beta[1] + b) * M_LN2, m->fit->beta[1] * M_LN2, b * M_LN2,
 		 (b - OUTCOME_Z95 * sd) * M_LN2, (b + OUTCOME_Z95 * sd) * M_LN2);
-	return buf;
-}
-
-const char *report_worse_flag(const struct report_note_measure *m, char *buf, size_t n)
-{
-	char a[32], b[32], c[32];
-	if (m->r.n == 0 || m->reading != OUTCOME_WORSE)
-		return NULL;
-	snprintf(buf, n, "%s is worse: %s -> %s (%s%s)", m->name,
-		 report_num(a, sizeof(a), m->r.baseline, 1), report_num(b, sizeof(b), m->r.latest, 1),
-		 report_signed(c, sizeof(c), m->r.change, 1),
-		 outcome_reliably_worse(&m->r) ? ", a reliable deterioration" : "");
-	return buf;
-}
-
-const char *report_break_word(enum outcome_break b)
-{
-	switch (b) {
-	case OUTCOME_BREAK_RELAPSE:
-		return "relapse";
-	case OUTCOME_BREAK_WORSE:
-		return "higher, but it had not improved by the MCID before the break";
-	case OUTCOME_BREAK_BETTER:
-		return "still improving";
-	case OUTCOME_BREAK_UNSCORED:
-		return "not recorded on both sides";
-	case OUTCOME_BREAK_HELD:
-		break;
-	}
-	return "held";
-}
-
-const char *report_reliable_basis(const struct report_note_measure *m, char *buf, size_t n)
-{
-	char a[32];
-	snprintf(buf, n, "%s: r = %.2f, SD = %s", m->name, m->reliability,
-		 report_num(a, sizeof(a), m->sd, 2));
 	return buf;
 }
 

@@ -71,59 +71,28 @@ static void note(struct report_note *n)
 	measure(n, 4, "mood", course(0, NAN, NAN));
 }
 
-static char *text_of(const struct report_note *n)
-{
-	struct strbuf t = STRBUF_INIT;
-	report_note_text(&t, n);
-	return sb_detach(&t);
-}
-
-static void test_note_text(void **state)
-{
-	struct report_note n;
-	char *t;
-	(void)state;
-	note(&n);
-	t = text_of(&n);
-	assert_non_null(strstr(t, "Patient P9 (born 1970)\n"));
-	/* Wrapped at 80 columns, the continuation indented. */
-	assert_non_null(strstr(t, "Course P9-C2: 2025-01-01 to 2025-02-01, 6 sessions, therapist "
-				  "Anna Berg (course\n  2 of 2)\n"));
-	assert_non_null(strstr(t, "fatigue          8.0     5.0    -3.0   -38%  clinically important "
-				  "improvement (2\n"));
-	assert_non_null(strstr(t, "(2\n                                             points or more); "
-				  "reliable\n                                             improvement\n"));
-	assert_non_null(strstr(t, "sleep            5.0     5.0     0.0    +0%  no reliable change\n"));
-	assert_non_null(strstr(t, "focus            4.0     6.0    +2.0   +50%  worse\n"));
-	assert_non_null(strstr(t, "pain               -       -       -      -  not recorded in this "
-				  "course\n"));
-	/* A clinic's own measure that this course did not record is left out. */
-	assert_null(strstr(t, "mood"));
-	assert_non_null(strstr(t, "focus      too few sessions for a trend (2, 3 needed)\n"));
-	assert_non_null(strstr(t, "sleep      no plateau can be fitted (no clear levelling)\n"));
-	/* Worse is never read as levelling off, and opens the note. */
-	assert_non_null(strstr(t, "focus      worse: a worsening course is not read as levelling off\n"));
-	assert_non_null(strstr(t, "\nPLEASE REVIEW: at least one symptom is worse than at the start "
-				  "of the course.\n  ! focus is worse: 4.0 -> 6.0 (+2.0)\n"));
-	assert_true(strstr(t, "PLEASE REVIEW") < strstr(t, "Measure     Baseline"));
-	assert_non_null(strstr(t, "Sessions with missing scores: none\n"));
-	/* No p-values in the note; what "reliable" rests on; the uncontrolled course. */
-	assert_null(strstr(t, " p "));
-	assert_non_null(strstr(t, "Change during an uncontrolled course cannot be credited to "
-				  "treatment alone:"));
-	/* No model: the note says why there is no expected course. */
-	assert_non_null(strstr(t, "no expected course yet: the clinic's model is fitted once 20"));
-	free(t);
-}
-
-static void test_note_levelling_and_expected(void **state)
+/* The words the letter uses for a measure's trend, levelling and expected
+ * course (report_words.c), on P9's course above. */
+static void test_note_words(void **state)
 {
 	static const struct model_fit fit = { .groups = 74, .converged = 1, .beta = { 7.0, -1.0 } };
 	static const struct model_fit few = { .groups = 12, .converged = 1, .beta = { 7.0, -1.0 } };
 	struct report_note n;
-	char *t;
+	char b[256];
 	(void)state;
 	note(&n);
+	assert_string_equal(report_trend(&n.m[2].r, b, sizeof(b)),
+			    "too few sessions for a trend (2, 3 needed)");
+	assert_string_equal(report_levelling(&n.m[1], b, sizeof(b)),
+			    "no plateau can be fitted (no clear levelling)");
+	/* Worse is never read as levelling off. */
+	assert_string_equal(report_levelling(&n.m[2], b, sizeof(b)),
+			    "worse: a worsening course is not read as levelling off");
+	/* No model: said why, never a bare "-". */
+	assert_string_equal(report_expected(&n.m[0], b, sizeof(b)),
+			    "no expected course yet: the clinic's model is fitted once 20 courses "
+			    "have this score");
+
 	n.m[0].r.plateau = 4.0;
 	n.m[0].r.plateau_b = 8.0; /* a falling curve: an improvement that levels off */
 	measure(&n, 2, "focus", course(6, 6.0, 6.5)); /* P026's: 6.0 -> 6.5, not worse */
@@ -144,19 +113,21 @@ static void test_note_levelling_and_expected(void **state)
 	n.m[1].levelling = outcome_levelling(&n.m[1].r);
 	n.m[1].fit = &few;
 	n.m[1].model_state = REPORT_MODEL_TOO_FEW;
-	t = text_of(&n);
-	assert_non_null(strstr(t, "fatigue    levelled off near 4.0 by session 6\n"));
-	assert_non_null(strstr(t, "focus      no improvement to level off (the fitted curve does "));
-	assert_non_null(strstr(t, "sleep      still improving: no levelling off in sight after 6 "
-				  "sessions\n"));
-	assert_non_null(strstr(t, "Compared with the expected course"));
+	assert_string_equal(report_levelling(&n.m[0], b, sizeof(b)),
+			    "levelled off near 4.0 by session 6");
+	assert_string_equal(report_levelling(&n.m[2], b, sizeof(b)),
+			    "no improvement to level off (the fitted curve does not fall)");
+	assert_string_equal(report_levelling(&n.m[1], b, sizeof(b)),
+			    "still improving: no levelling off in sight after 6 sessions");
 	/* slope -1.5 per log session = -1.04 per doubling; expected -0.69 */
-	assert_non_null(strstr(t, "fatigue    ahead of the expected course (the whole clinic's model, "
-				  "74 courses):\n           -1.04 points per doubling of sessions, "
-				  "expected -0.69 (difference\n           -0.35, 95% -0.48 to -0.21)\n"));
-	assert_non_null(strstr(t, "sleep      no comparison: the expected-course model rests on too "
-				  "few courses\n           (12, 20 needed)\n"));
-	free(t);
+	assert_string_equal(report_expected(&n.m[0], b, sizeof(b)),
+			    "ahead of the expected course (the whole clinic's model, 74 courses): "
+			    "-1.04 points per doubling of sessions, expected -0.69 (difference "
+			    "-0.35, 95% -0.48 to -0.21)");
+	assert_string_equal(report_expected(&n.m[1], b, sizeof(b)),
+			    "no comparison: the expected-course model rests on too few courses "
+			    "(12, 20 needed)");
+
 	note(&n);
 	n.m[0].r.plateau = 4.0;
 	n.m[0].r.plateau_b = 8.0;
@@ -164,163 +135,40 @@ static void test_note_levelling_and_expected(void **state)
 	n.m[0].levelling = outcome_levelling(&n.m[0].r);
 	n.m[0].fit = &fit;
 	n.m[0].model_state = REPORT_MODEL_UNCONVERGED;
-	t = text_of(&n);
-	assert_non_null(strstr(t, "fatigue    still changing: the fitted curve levels off near 4.0 by "
-				  "about session\n           12 (latest score at session 6)\n"));
-	assert_non_null(strstr(t, "fatigue    no comparison: the expected-course model did not "
-				  "converge (the whole\n           clinic's model, 74 courses)\n"));
-	assert_null(strstr(t, "ahead of"));
-	free(t);
+	assert_string_equal(report_levelling(&n.m[0], b, sizeof(b)),
+			    "still changing: the fitted curve levels off near 4.0 by about "
+			    "session 12 (latest score at session 6)");
+	assert_string_equal(report_expected(&n.m[0], b, sizeof(b)),
+			    "no comparison: the expected-course model did not converge (the whole "
+			    "clinic's model, 74 courses)");
 }
 
-static void test_note_breaks(void **state)
+/* The wrapping and the visible control characters the letter's text view
+ * uses (report_text_wrap, report_text_plain). */
+static void test_text_wrap_plain(void **state)
 {
-	struct report_note n;
-	struct report_break b[2];
-	char *t;
-	size_t m;
+	struct strbuf t = STRBUF_INIT;
+	const char *line, *p;
 	(void)state;
-	note(&n);
-	memset(b, 0, sizeof(b));
-	for (m = 0; m < STORE_BUILTIN_MEASURES; m++)
-		b[0].before[m] = b[0].after[m] = b[1].before[m] = b[1].after[m] = NAN;
-	b[0].days = 130;
-	b[0].from = 19800;
-	b[0].to = 19930;
-	b[0].before_course = 1;
-	b[0].before[0] = 4.5;
-	b[0].after[0] = 8.5;
-	b[0].reading[0] = OUTCOME_BREAK_RELAPSE;
-	b[0].before[1] = 5;
-	b[0].after[1] = 5.5;
-	b[0].reading[1] = OUTCOME_BREAK_HELD;
-	b[1].days = 21;
-	b[1].from = 20100;
-	b[1].to = 20121;
-	b[1].before[0] = 5;
-	b[1].after[0] = 3;
-	b[1].reading[0] = OUTCOME_BREAK_BETTER;
-	n.breaks = b;
-	n.nbreaks = 2;
-	n.relapse_gap = 21;
-	t = text_of(&n);
-	assert_non_null(strstr(t, "\nAfter breaks of 21 days or more: did the symptoms come back?\n"
-				  "Before this course, 130 days without sessions (2024-03-18 to "
-				  "2024-07-26):\n  fatigue 4.5 -> 8.5 relapse; sleep 5.0 -> 5.5 held\n"
-				  "In this course, 21 days without sessions (2025-01-12 to 2025-02-02): "
-				  "fatigue 5.0\n  -> 3.0 still improving\n"));
-	free(t);
-}
-
-static void test_note_lines_fit_80_columns(void **state)
-{
-	struct report_note n;
-	const char *line;
-	char *t;
-	(void)state;
-	note(&n);
-	n.referrer = "Dr. Maria Example-Longname, Department of Neurology and Neurorehabilitation, "
-		     "University Hospital of a City With a Long Name, Building 7, Floor 3";
-	t = text_of(&n);
-	for (line = t; *line;) {
+	sb_adds(&t, "Referred by ");
+	report_text_wrap(&t, "Dr. Maria Example-Longname, Department of Neurology and "
+			 "Neurorehabilitation, University Hospital of a City With a Long Name, "
+			 "Building 7, Floor 3", 12, 2);
+	sb_adds(&t, "\n");
+	for (line = t.buf; *line;) {
 		const char *end = strchr(line, '\n');
 		assert_non_null(end);
 		assert_true(end - line <= REPORT_WIDTH);
 		line = end + 1;
 	}
-	assert_non_null(strstr(t, "Referred by Dr. Maria"));
-	assert_non_null(strstr(t, "\n  ")); /* continuation lines indented */
-	free(t);
-}
-
-static void test_note_pauses_other_courses_missing(void **state)
-{
-	struct report_note n;
-	struct report_pause p = { 30, 20100, 20130, 3 };
-	struct report_other_course o[2];
-	struct report_missing miss = { 2, 20095, { 0, 1, 0, 1 } };
-	char *t;
-	size_t m;
-	(void)state;
-	note(&n);
-	n.pauses = &p;
-	n.npauses = 1;
-	memset(o, 0, sizeof(o));
-	o[0].course_id = "P9-C1";
-	o[0].from = 19800;
-	o[0].to = 19850;
-	o[0].sessions = 4;
-	o[0].gap_after = 239;
-	o[1].course_id = "P9-C2";
-	o[1].this_course = 1;
-	o[1].gap_after = -1;
-	for (m = 0; m < STORE_BUILTIN_MEASURES; m++) {
-		o[0].first[m] = o[0].last[m] = o[1].first[m] = o[1].last[m] = o[0].between[m] = NAN;
-		o[1].between[m] = NAN;
-	}
-	o[0].first[0] = 7;
-	o[0].last[0] = 4;
-	o[0].between[0] = 4;
-	n.others = o;
-	n.nothers = 2;
-	n.missing_any = 1;
-	n.missing = &miss;
-	n.nmissing = 1;
-	t = text_of(&n);
-	assert_non_null(strstr(t, "Pause: 30 days between sessions 3 and 4 (2025-01-12 to 2025-02-11)\n"));
-	assert_non_null(strstr(t, "P9-C1: 2024-03-18 to 2024-05-07, 4 sessions; fatigue 7.0->4.0\n"));
-	assert_non_null(strstr(t, "\nBetween courses (239 days without sessions): fatigue +4.0\n"));
-	assert_non_null(strstr(t, "P9-C2 (this course): "));
-	assert_non_null(strstr(t, "Sessions with missing scores: session 2 (2025-01-07): sleep, "
-				  "pain not recorded.\n"));
-	free(t);
-}
-
-static void test_note_html(void **state)
-{
-	struct report_note n;
-	struct strbuf h = STRBUF_INIT;
-	char *t;
-	const char *mark;
-	(void)state;
-	note(&n);
-	n.patient_id = "<b>Q&A</b>";
-	n.therapist = "O'Brien \"the\" <i>";
-	report_note_html(&h, &n);
-	t = text_of(&n);
-	assert_non_null(strstr(h.buf, "<title>Progress note &lt;b&gt;Q&amp;A&lt;/b&gt;</title>"));
-	assert_non_null(strstr(h.buf, "therapist O&#39;Brien &quot;the&quot; &lt;i&gt;"));
-	assert_null(strstr(h.buf, "<b>Q&A</b>"));
-	assert_null(strstr(h.buf, "<i>"));
-	/* One chart, after the table. */
-	mark = strstr(h.buf, REPORT_CHART_MARK);
-	assert_non_null(mark);
-	assert_null(strstr(mark + 1, REPORT_CHART_MARK));
-	/* The reading the table shows is the text's, word for word. */
-	assert_non_null(strstr(h.buf, "<td>clinically important improvement (2 points or more); "
-				      "reliable improvement</td>"));
-	assert_non_null(strstr(h.buf, "<td>not recorded</td><td>-</td><td>-</td>"));
-	assert_null(strstr(h.buf, "mood"));
-	/* The details are the text itself. */
-	assert_non_null(strstr(h.buf, "<pre>PROGRESS NOTE"));
-	sb_release(&h);
-	free(t);
-}
-
-static void test_plain_text_has_no_control_characters(void **state)
-{
-	struct report_note n;
-	char *t, *p;
-	(void)state;
-	note(&n);
-	n.patient_id = "P\033[2J9";
-	n.indication = "stress\rnow";
-	t = text_of(&n);
-	assert_non_null(strstr(t, "Patient P?[2J9"));
-	assert_non_null(strstr(t, "Indication: stress?now"));
-	for (p = t; *p; p++)
-		assert_true(*p == '\n' || (unsigned char)*p >= 0x20);
-	free(t);
+	assert_non_null(strstr(t.buf, "Referred by Dr. Maria"));
+	assert_non_null(strstr(t.buf, "\n  ")); /* continuation lines indented */
+	sb_release(&t);
+	report_text_plain(&t, "P\033[2J9 stress\rnow\x7f.");
+	assert_string_equal(t.buf, "P?[2J9 stress?now?.");
+	for (p = t.buf; *p; p++)
+		assert_true((unsigned char)*p >= 0x20 && *p != 0x7f);
+	sb_release(&t);
 }
 
 /* The clinic report ------------------------------------------------------ */
@@ -720,20 +568,13 @@ static void test_words(void **state)
 	assert_string_equal(report_signed(b, sizeof(b), -1.25, 2), "-1.25");
 	assert_string_equal(report_p(b, sizeof(b), 0.000999), "< 0.001");
 	assert_string_equal(report_p(b, sizeof(b), 0.001), "0.001");
-	assert_string_equal(report_pct(b, sizeof(b), INFINITY), "-");
-	assert_string_equal(report_pct(b, sizeof(b), -37.5), "-38%");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_note_text),
-		cmocka_unit_test(test_note_levelling_and_expected),
-		cmocka_unit_test(test_note_breaks),
-		cmocka_unit_test(test_note_lines_fit_80_columns),
-		cmocka_unit_test(test_note_pauses_other_courses_missing),
-		cmocka_unit_test(test_note_html),
-		cmocka_unit_test(test_plain_text_has_no_control_characters),
+		cmocka_unit_test(test_note_words),
+		cmocka_unit_test(test_text_wrap_plain),
 		cmocka_unit_test(test_clinic_text),
 		cmocka_unit_test(test_clinic_html),
 		cmocka_unit_test(test_km_ticks),
