@@ -1,5 +1,5 @@
 #!/bin/sh
-# t0950-readme: the README's tour runs.  Every '$ ' line of the section "A
+# t0960-readme: the README's tour runs.  Every '$ ' line of the section "A
 # five-minute tour" (a command, continued over lines ending in '\') is run in
 # order, in one shell, in a scratch folder holding a copy of sample-data/,
 # with 'symtrend' on PATH meaning the binary under test; its output (stdout
