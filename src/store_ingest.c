@@ -273,7 +273,7 @@ static int find_day(struct store *s, const struct csvin_session *row, struct pca
 			break;
 		if (rc == 0)
 			continue;
-		if (strcmp(cur.buf, label) != 0) {
+		if (strcmp(cur.buf ? cur.buf : "", label) != 0) {
 			*outcome = STORE_OTHER_COURSE;
 		} else {
 			rc = same_scores(s, row, slot->rowid, label, &same, err) < 0 ? -1 : 1;
@@ -353,7 +353,7 @@ static int store_extras(struct store *s, const struct csvin_session *row, sqlite
 int store_ingest_session(struct store *s, const struct csvin_session *row, long line,
 			 enum store_outcome *outcome, struct error *err)
 {
-	sqlite3_int64 pid;
+	sqlite3_int64 pid = 0;
 	const char *label = row->course_id ? row->course_id : "";
 	struct pcache_slot *slot;
 	int rc, same;
@@ -436,7 +436,7 @@ static void patient_compare(struct store *s, const struct csvin_patient *row,
 int store_ingest_patient(struct store *s, const struct csvin_patient *row, int update,
 			 struct strbuf *differs, enum store_outcome *outcome, struct error *err)
 {
-	sqlite3_int64 pid;
+	sqlite3_int64 pid = 0;
 	int rc, same = 0;
 	sqlite3_reset(s->find_patient);
 	sqlite3_bind_text(s->find_patient, 1, row->patient_id, -1, SQLITE_STATIC);
