@@ -75,13 +75,6 @@ struct report_other_course {
 	double between[STORE_BUILTIN_MEASURES];     /* next's first - this one's last */
 };
 
-/* A session with a missing built-in score. */
-struct report_missing {
-	size_t session; /* 1-based */
-	long date;
-	int measure[STORE_BUILTIN_MEASURES]; /* 1: not recorded */
-};
-
 struct report_note {
 	const char *patient_id, *course_id, *referrer, *indication, *therapist, *today;
 	int birth_year;
@@ -103,9 +96,6 @@ struct report_note {
 	struct report_note_measure m[CSVIN_MAX_MEASURES];
 	struct report_other_course *others; /* every course, when more than one */
 	size_t nothers;
-	int missing_any;          /* a session lacks a score */
-	struct report_missing *missing;
-	size_t nmissing;
 	const struct store_course *course; /* the course itself, for the chart */
 	const struct outcome_course *oc;   /* its reading */
 	struct outcome_rules rules;

@@ -1,7 +1,7 @@
 /*
  * report_note.c - what a progress note says, as data (report_data.h): the
  * course's figures and readings per measure, its pauses, the patient's other
- * courses and the sessions with missing scores.  No formatting.
+ * courses.  No formatting.
  */
 #include "report_data.h"
 
@@ -212,24 +212,6 @@ static void find_breaks(struct report_note *n)
 				  n->pauses[i].session, c, n->pauses[i].session);
 }
 
-static void missing_scores(struct report_note *n, const struct store_course *c)
-{
-	size_t i, m, cap = 0;
-	n->missing_any = c->missing;
-	if (!c->missing)
-		return;
-	for (i = 0; i < c->n; i++) {
-		struct report_missing x = { i + 1, c->date[i], { 0 } };
-		int any = 0;
-		for (m = 0; m < STORE_BUILTIN_MEASURES; m++)
-			any |= x.measure[m] = isnan(score(c, i, m));
-		if (!any)
-			continue;
-		n->missing = xgrow(n->missing, &cap, n->nmissing + 1, sizeof(*n->missing));
-		n->missing[n->nmissing++] = x;
-	}
-}
-
 /* The course asked for (the latest when course_id is NULL); 1 when unknown. */
 static int select_course(struct report_note *n, const char *pid, const char *course_id,
 			 struct error *err)
@@ -293,7 +275,6 @@ int report_note_build(struct store *s, const struct stats_ctx *sc, const struct 
 	measures(n, s, sc, rm);
 	find_breaks(n);
 	other_courses(n, n->nm);
-	missing_scores(n, c);
 	return 0;
 }
 
@@ -304,6 +285,5 @@ void report_note_release(struct report_note *n)
 	free(n->breaks);
 	free(n->short_pauses);
 	free(n->others);
-	free(n->missing);
 	memset(n, 0, sizeof(*n));
 }
