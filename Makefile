@@ -2,7 +2,7 @@
 CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
-PKGS     = sqlite3 gsl libutf8proc libzip expat xlsxwriter
+PKGS     = sqlite3 gsl libutf8proc libzip expat xlsxwriter pangocairo cairo-pdf librsvg-2.0 fontconfig jansson
 # -Werror is for developers (make check, which CI runs): a
 # user's newer compiler may warn about code that is not wrong, and a plain
 # 'make' or 'make demo' must still build.
@@ -12,7 +12,7 @@ WARN     = -Wall -Wextra $(WERROR) -Wformat=2 -Wshadow -Wstrict-prototypes \
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CPPFLAGS) $(CFLAGS)
-LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lgsl -lgslcblas -lutf8proc -lzip -lexpat -lxlsxwriter) -lcsv -lm -pthread
+LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lgsl -lgslcblas -lutf8proc -lzip -lexpat -lxlsxwriter -lpangocairo-1.0 -lpango-1.0 -lcairo -lrsvg-2 -lfontconfig -lgobject-2.0 -lglib-2.0 -ljansson) -lcsv -lm -pthread
 SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_SECONDS ?= 60
 
@@ -93,7 +93,7 @@ lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 	  --inline-suppr --std=c11 -Iinclude --suppress=missingIncludeSystem src tests/unit fuzz
 	clang-tidy --quiet $(LIB_SRC) $(CMD_SRC) -- -std=c11 -D_GNU_SOURCE -Iinclude \
-	  $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+	  $(patsubst -I%,-isystem%,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
 
 install: symtrend
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

@@ -327,6 +327,11 @@ void report_batch_add_html(struct report_batch *b, const char *path, struct strb
 void report_batch_add_spool(struct report_batch *b, const char *path, FILE *spool,
 			    char *const *charts, char *const *captions, size_t ncharts);
 int report_batch_charts(const struct report_batch *b);
+/* A letter's PDF written to 'path' when the batch finishes, with its
+ * ncharts charts (bases); takes 'pdf' (report_letter.h). */
+struct report_letter_pdf;
+void report_batch_add_pdf(struct report_batch *b, const char *path, struct report_letter_pdf *pdf,
+			  char *const *charts, size_t ncharts);
 /* The last HTML file added takes its charts as inline <svg> elements
  * (report_svg_inline) rather than images, where they are safe to inline. */
 void report_batch_inline_svg(struct report_batch *b);

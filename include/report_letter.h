@@ -115,6 +115,50 @@ struct report_answer {
 void report_letter_answer(const struct report_letter *l, struct report_answer *a);
 void report_answer_release(struct report_answer *a);
 
+/*
+ * The text letter as lines with their part (report_letter_lines.c): what the
+ * PDF typesets and the FHIR narrative carries, so both say exactly what
+ * note.txt says, line for line.  The letterhead is every line before the
+ * date line (the first line REPORT_WIDTH wide that ends with the run date);
+ * a heading is a line after a blank one whose first word is two or more
+ * capitals;
+ * a table row has two spaces in a row after its first character.
+ */
+enum report_line_kind { REPORT_LINE_BLANK, REPORT_LINE_LETTERHEAD, REPORT_LINE_DATE,
+			REPORT_LINE_HEADING, REPORT_LINE_TEXT, REPORT_LINE_TABLE };
+struct report_line {
+	enum report_line_kind kind;
+	size_t indent;  /* leading spaces (columns) */
+	char *text;     /* without them; DATE: the date, the words before it in 'left' */
+	char *left;     /* DATE only: "PROGRESS NOTE" without a letterhead, else NULL */
+};
+struct report_lines {
+	struct report_line *v;
+	size_t n, cap;
+};
+void report_letter_lines(struct report_lines *out, const char *text, const char *today);
+void report_lines_release(struct report_lines *ls);
+/* The heading of the section whose end takes the chart in the PDF. */
+#define REPORT_LETTER_CHART_AFTER "SCORES"
+
+/*
+ * The letter as an A4 PDF (report_letter_pdf.c, pango and cairo): the text
+ * letter's lines typeset, with the letterhead, headings and tables set apart,
+ * the charts drawn from their SVG (librsvg) as vector graphics.  Built from
+ * the letter now; written once the charts are drawn (report_letter_pdf_render).
+ */
+struct report_letter_pdf;
+/* 'captions': one for each of the letter's ncharts charts (at most
+ * REPORT_LETTER_PDF_CHARTS), in order. */
+#define REPORT_LETTER_PDF_CHARTS 4
+struct report_letter_pdf *report_letter_pdf_new(const struct report_letter *l, const char *text,
+						char *const *captions, size_t ncharts);
+/* The PDF into 'out' with the charts' SVGs (svg[i] NULL: chart i was not
+ * drawn; svg NULL: none was, and a line says so).  0, or -1 with err. */
+int report_letter_pdf_render(const struct report_letter_pdf *p, const char *const *svg,
+			     const size_t *svg_len, struct strbuf *out, struct error *err);
+void report_letter_pdf_free(struct report_letter_pdf *p);
+
 void report_letter_text(struct strbuf *t, const struct report_letter *l);
 void report_letter_html(struct strbuf *h, const struct report_letter *l);
 

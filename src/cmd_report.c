@@ -275,7 +275,7 @@ const struct cmd_entry cmd_report_entry = {
 	.max_args = 1,
 	.help = "The morning page goes to DIR/index.html: today's alerts, the active\n"
 		"courses, two periods compared, links to the day's files.\n"
-		"A note goes to DIR/<patient>/ (note.txt, note.html, course.svg);\n"
+		"A note goes to DIR/<patient>/ (note.txt, note.html, note.pdf, course.svg);\n"
 		"the clinic report to DIR/clinic/ (report.txt, report.html and charts).\n"
 		"Prints the folder written.  Charts need gnuplot; without it the text and\n"
 		"HTML are still written.  $SYMTREND_TODAY=YYYY-MM-DD fixes the date shown.\n",

@@ -34,7 +34,7 @@ static int write_in(const char *dir, const char *name, const struct strbuf *sb,
 	return rc;
 }
 
-/* The letter's files: note.txt now, its charts and note.html with the batch. */
+/* The letter's files: note.txt now, its charts, note.html and note.pdf with the batch. */
 static int note_files(struct report_batch *b, const struct report_letter *l, const char *dir,
 		      struct error *err)
 {
@@ -58,6 +58,11 @@ static int note_files(struct report_batch *b, const struct report_letter *l, con
 		report_letter_html(&h, l);
 		report_batch_add_html(b, path, &h, base, caption, nc);
 		report_batch_inline_svg(b); /* the letter's charts: inline (issue 12) */
+		free(path);
+		path = xasprintf("%s/note.pdf", dir);
+		report_batch_add_pdf(b, path,
+				     report_letter_pdf_new(l, t.buf ? t.buf : "", caption, nc),
+				     base, nc);
 	}
 	sb_release(&t);
 	sb_release(&h);

@@ -4,6 +4,7 @@
  * drawn by one gnuplot per core, then the HTML files that embed them.  Charts are drawn from the report structs (report_data.h).
  */
 #include "report_data.h"
+#include "report_letter.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -33,6 +34,12 @@ struct report_batch {
 	size_t ncharts, cap_charts, cap_ends;
 	struct pending_html *html;
 	size_t nhtml, cap_html;
+	struct pending_pdf {                /* a letter's note.pdf, waiting for its charts */
+		char *path, *chart[REPORT_LETTER_PDF_CHARTS];
+		size_t ncharts;
+		struct report_letter_pdf *pdf;
+	} *pdf;
+	size_t npdf, cap_pdf;
 };
 
 struct report_batch *report_batch_new(int with_charts, const char *errlog)
@@ -81,6 +88,14 @@ void report_batch_free(struct report_batch *b)
 	for (i = 0; i < b->nhtml; i++)
 		pending_release(&b->html[i]);
 	free(b->html);
+	for (i = 0; i < b->npdf; i++) {
+		size_t k;
+		free(b->pdf[i].path);
+		for (k = 0; k < b->pdf[i].ncharts; k++)
+			free(b->pdf[i].chart[k]);
+		report_letter_pdf_free(b->pdf[i].pdf);
+	}
+	free(b->pdf);
 	free(b);
 }
 
@@ -99,6 +114,21 @@ void report_batch_add_html(struct report_batch *b, const char *path, struct strb
 		h->chart[i] = xstrdup(charts[i]);
 		h->caption[i] = xstrdup(captions[i]);
 	}
+}
+
+void report_batch_add_pdf(struct report_batch *b, const char *path, struct report_letter_pdf *pdf,
+			  char *const *charts, size_t ncharts)
+{
+	struct pending_pdf *p;
+	size_t k;
+	b->pdf = xgrow(b->pdf, &b->cap_pdf, b->npdf + 1, sizeof(*b->pdf));
+	p = &b->pdf[b->npdf++];
+	memset(p, 0, sizeof(*p));
+	p->path = xstrdup(path);
+	for (k = 0; k < ncharts && k < REPORT_LETTER_PDF_CHARTS; k++)
+		p->chart[k] = xstrdup(charts[k]);
+	p->ncharts = k;
+	p->pdf = pdf;
 }
 
 void report_batch_inline_svg(struct report_batch *b)
@@ -267,6 +297,30 @@ static int write_html(const struct pending_html *h, int charts_ok, struct error 
 	return outfile_commit(&of, err);
 }
 
+/* A letter's PDF with its charts (a line says so when there are none). */
+static int write_pdf(const struct pending_pdf *p, int charts_ok, struct error *err)
+{
+	struct strbuf svg[REPORT_LETTER_PDF_CHARTS], pdf = STRBUF_INIT;
+	const char *data[REPORT_LETTER_PDF_CHARTS];
+	size_t len[REPORT_LETTER_PDF_CHARTS], k;
+	int rc;
+	for (k = 0; k < p->ncharts; k++) {
+		char *path = xasprintf("%s.svg", p->chart[k]);
+		memset(&svg[k], 0, sizeof(svg[k]));
+		data[k] = charts_ok && read_file(path, &svg[k]) == 0 ? (svg[k].buf ? svg[k].buf : "")
+								     : NULL;
+		len[k] = svg[k].len;
+		free(path);
+	}
+	rc = report_letter_pdf_render(p->pdf, charts_ok ? data : NULL, len, &pdf, err);
+	if (rc == 0)
+		rc = write_file_atomic(p->path, pdf.buf ? pdf.buf : "", pdf.len, err);
+	for (k = 0; k < p->ncharts; k++)
+		sb_release(&svg[k]);
+	sb_release(&pdf);
+	return rc;
+}
+
 int report_batch_finish(struct report_batch *b, struct plot *plot, struct error *err)
 {
 	size_t i;
@@ -280,6 +334,9 @@ int report_batch_finish(struct report_batch *b, struct plot *plot, struct error 
 	}
 	for (i = 0; i < b->nhtml; i++)
 		if (write_html(&b->html[i], charts_ok, err) < 0)
+			goto out;
+	for (i = 0; i < b->npdf; i++)
+		if (write_pdf(&b->pdf[i], charts_ok, err) < 0)
 			goto out;
 	ret = 0;
 out:
