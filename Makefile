@@ -38,6 +38,7 @@ deps:
 	@sh scripts/install-deps.sh
 deps-test:
 	@sh scripts/install-deps.sh test
+	@sh tests/fhir/setup.sh
 
 $(B)/%.o: src/%.c $(B)/.cflags
 	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<

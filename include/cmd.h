@@ -62,6 +62,7 @@ extern const struct cmd_entry cmd_backup_entry;
 extern const struct cmd_entry cmd_restore_entry;
 extern const struct cmd_entry cmd_audit_entry;
 extern const struct cmd_entry cmd_patient_entry;
+extern const struct cmd_entry cmd_export_entry;
 
 /* The exit status of an error of that kind: the one place kinds become codes. */
 int cmd_exit_code(enum error_kind kind);

@@ -52,7 +52,7 @@ struct setting {
 /* The settings as the clinic's rules, typed, loaded once per command. */
 struct settings_measure {
 	double mcid, reliability, sd, cutoff, min_baseline; /* sd NAN: "auto" */
-	char *label, *instrument;
+	char *label, *instrument, *loinc; /* loinc "": none (FHIR export) */
 };
 struct clinic_settings {
 	long alert_window, course_gap, index_period, index_show_names;
@@ -61,6 +61,7 @@ struct clinic_settings {
 	char *backup_dir;
 	char *input_encoding, *date_format, *clinic_name, *clinic_address, *clinic_phone,
 		*clinic_email;
+	char *fhir_identifier_system, *fhir_code_system;
 	size_t nm;
 	struct settings_measure m[CSVIN_MAX_MEASURES];
 };

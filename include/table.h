@@ -41,7 +41,8 @@ void table_int(struct table *t, long v);
 void table_end_row(struct table *t);
 void table_end(struct table *t);
 
-/* Writes 's' as a JSON string (quotes included). */
-void json_string(FILE *out, const char *s);
+/* Writes 's' as a JSON string (quotes included); not json_string, which is
+ * jansson's (report_fhir.c) and would be taken for it. */
+void table_json_string(FILE *out, const char *s);
 
 #endif

@@ -28,6 +28,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_restore_entry,
 	&cmd_audit_entry,
 	&cmd_patient_entry,
+	&cmd_export_entry,
 
 
 };

@@ -14,6 +14,9 @@
 
 static const char *measure_label(const struct store *s, size_t m);
 static int check_absolute(const char *value, struct error *err);
+static const char *measure_loinc(const struct store *s, size_t m);
+static int check_loinc(const char *value, struct error *err);
+static int check_uri(const char *value, struct error *err);
 
 /* Only what the contract says of every score; who rated it is the clinic's
  * to say (MEASURE.instrument). */
@@ -89,8 +92,65 @@ const struct setting settings_table[] = {
 	TEXT_ROW(clinic_phone, 0, "", 64, "letterhead: the phone number", NULL, CS(clinic_phone)),
 	TEXT_ROW(clinic_email, 0, "", 254, "letterhead: the email address", NULL,
 		 CS(clinic_email)),
+	{ "loinc", SETTING_TEXT, PM, "", 0, 10, NULL,
+	  "FHIR export: the measure's LOINC code (pain: 72514-3);\n"
+	  "empty: its name in fhir_code_system", measure_loinc, check_loinc, SM(loinc) },
+	{ "fhir_identifier_system", SETTING_TEXT, 0, "urn:symtrend:patient-id", 0, 254, NULL,
+	  "FHIR export: the system (a URI) of the clinic's patient ids", NULL, check_uri,
+	  CS(fhir_identifier_system) },
+	{ "fhir_code_system", SETTING_TEXT, 0, "urn:symtrend:measure", 0, 254, NULL,
+	  "FHIR export: the code system (a URI) of measures without LOINC", NULL, check_uri,
+	  CS(fhir_code_system) },
 	{ NULL, SETTING_INT, 0, NULL, 0, 0, NULL, NULL, NULL, NULL, 0 },
 };
+
+/* LOINC 72514-3: "Pain severity - 0-10 verbal numeric rating [Score] -
+ * Reported".  The other built-in measures are single 0-10 items with no
+ * LOINC code of their own: they go under fhir_code_system. */
+static const char *measure_loinc(const struct store *s, size_t m)
+{
+	return !strcmp(store_measure_name(s, m), "pain") ? "72514-3" : "";
+}
+
+/* A LOINC code: 1 to 7 digits, '-', the mod-10 (Luhn) check digit; or empty. */
+static int check_loinc(const char *v, struct error *err)
+{
+	size_t n = strspn(v, "0123456789"), i;
+	int sum = 0, dbl = 1;
+	if (!*v)
+		return 0;
+	if (n < 1 || n > 7 || v[n] != '-' || !(v[n + 1] >= '0' && v[n + 1] <= '9') || v[n + 2]) {
+		error_set(err, ERR_USAGE, NULL, 0,
+			  "'%s' is not a LOINC code (digits, '-', a check digit: 72514-3)", v);
+		return -1;
+	}
+	for (i = n; i-- > 0; dbl = !dbl) {
+		int d = (v[i] - '0') * (dbl ? 2 : 1);
+		sum += d > 9 ? d - 9 : d;
+	}
+	if ((10 - sum % 10) % 10 != v[n + 1] - '0') {
+		error_set(err, ERR_USAGE, NULL, 0, "'%s': its check digit should be %d", v,
+			  (10 - sum % 10) % 10);
+		return -1;
+	}
+	return 0;
+}
+
+/* An absolute URI as FHIR's uri type wants it: a scheme ("urn:", "https:"),
+ * then something, no spaces. */
+static int check_uri(const char *v, struct error *err)
+{
+	size_t n = 0;
+	if ((*v >= 'a' && *v <= 'z') || (*v >= 'A' && *v <= 'Z'))
+		n = 1 + strspn(v + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
+	if (n == 0 || v[n] != ':' || !v[n + 1] || strpbrk(v, " \t\"<>\\^`{|}")) {
+		error_set(err, ERR_USAGE, NULL, 0,
+			  "'%s' is not an absolute URI (such as 'urn:oid:1.2.3' or "
+			  "'https://clinic.example/ids')", v);
+		return -1;
+	}
+	return 0;
+}
 
 static const char *measure_label(const struct store *s, size_t m)
 {

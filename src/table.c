@@ -11,7 +11,7 @@
 
 const char *const table_formats[] = { "text", "csv", "json", NULL };
 
-void json_string(FILE *out, const char *s)
+void table_json_string(FILE *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	fputc('"', out);
@@ -90,7 +90,7 @@ static void cell_start(struct table *t)
 			fputs(t->rows ? ",\n{" : "\n{", t->out);
 		else
 			fputc(',', t->out);
-		json_string(t->out, t->cols[t->col].name);
+		table_json_string(t->out, t->cols[t->col].name);
 		fputc(':', t->out);
 	} else if (t->col > 0) {
 		fputc(t->fmt == TABLE_CSV ? ',' : ' ', t->out);
@@ -101,7 +101,7 @@ void table_str(struct table *t, const char *s)
 {
 	cell_start(t);
 	if (t->fmt == TABLE_JSON)
-		s ? json_string(t->out, s) : (void)fputs("null", t->out);
+		s ? table_json_string(t->out, s) : (void)fputs("null", t->out);
 	else if (t->fmt == TABLE_CSV)
 		csv_string(t->out, s ? s : "");
 	else
