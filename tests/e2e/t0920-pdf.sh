@@ -67,9 +67,11 @@ check "no script, form, action or link in any letter (found:${bad_active:- none}
 
 # --- 2: P001's letter: the date-line edge of the answer's test; the chart
 answer_txt rep/P001/note.txt >a.txt
-check "P001's answer has its seven lines" test "$(wc -l <a.txt)" = 7
-answer_pdf rep/P001/note.pdf 7 >b.txt
-check "P001's answer in the PDF, line for line" sh -c 'head -n 7 b.txt | cmp - a.txt && sed -n 8p b.txt | grep -q "^THE COURSE$"'
+nl=$(wc -l <a.txt)
+check "P001's answer has a line or more per measure ($nl)" test "$nl" -ge 4
+answer_pdf rep/P001/note.pdf "$nl" >b.txt
+check "P001's answer in the PDF, line for line, then THE COURSE" sh -c \
+	"head -n $nl b.txt | cmp - a.txt && sed -n $((nl + 1))p b.txt | grep -q '^THE COURSE\$'"
 check "the letterhead comes first, the clinic's name on top" sh -c \
 	'pdftotext rep/P001/note.pdf - | head -n 1 | grep -qx "Praxis Nord - Medical Massage"'
 if command -v gnuplot >/dev/null 2>&1; then

@@ -129,8 +129,11 @@ for x in json.load(open(sys.argv[1]))["entry"]:
         open("carried.pdf", "wb").write(base64.b64decode(a["data"]))
 ' "$B"
 check "the DocumentReference carries note.pdf byte for byte" cmp carried.pdf rep/P001/note.pdf
-# The narrative: the text letter's IN SHORT lines, one paragraph each.
-awk '/^IN SHORT$/ { on = 1; next } on && /^$/ { exit } on' rep/P001/note.txt >a.txt
+# The narrative: the text letter's IN SHORT, one paragraph for each line
+# and the indented lines that continue it.
+awk '/^IN SHORT$/ { on = 1; next } on && /^$/ { exit }
+	on && /^ / { sub(/^ +/, ""); p = p " " $0; next }
+	on { if (p != "") print p; p = $0 } END { if (p != "") print p }' rep/P001/note.txt >a.txt
 py '
 import json, sys, re, html
 c = json.load(open(sys.argv[1]))["entry"][0]["resource"]
