@@ -410,7 +410,8 @@ static void datablock(struct strbuf *sb, const char *name, size_t n, const doubl
 
 static void two_terminals_svg(struct strbuf *sb, const char *out_base, const char *title,
 			      const struct strbuf *body, int multiplot, int rows, int cols,
-			      unsigned formats, const char *svg_term, const char *title_font);
+			      unsigned formats, const char *svg_term, const char *title_font,
+			      const char *layout_opts);
 
 /* Emits 'body' once per format asked (PLOT_SVG, PLOT_PNG), each to a temporary name. */
 static void two_terminals(struct strbuf *sb, const char *out_base, const char *title,
@@ -419,13 +420,14 @@ static void two_terminals(struct strbuf *sb, const char *out_base, const char *t
 {
 	two_terminals_svg(sb, out_base, title, body, multiplot, rows, cols, formats,
 			  "set terminal svg size 900,680 dynamic font 'Sans,11' background '#ffffff'\n",
-			  "Sans,13");
+			  "Sans,13", "");
 }
 
 /* The same with the SVG terminal's line given. */
 static void two_terminals_svg(struct strbuf *sb, const char *out_base, const char *title,
 			      const struct strbuf *body, int multiplot, int rows, int cols,
-			      unsigned formats, const char *svg_term, const char *title_font)
+			      unsigned formats, const char *svg_term, const char *title_font,
+			      const char *layout_opts)
 {
 	const char *const term[2] = {
 		svg_term,
@@ -448,7 +450,7 @@ static void two_terminals_svg(struct strbuf *sb, const char *out_base, const cha
 		free(path);
 		sb_adds(sb, "set grid lc rgb '#cccccc'\nset key top right box opaque\n");
 		if (multiplot) {
-			sb_addf(sb, "set multiplot layout %d,%d title ", rows, cols);
+			sb_addf(sb, "set multiplot layout %d,%d%s title ", rows, cols, layout_opts);
 			plot_text(sb, title);
 			sb_addf(sb, " font '%s'\n", title_font);
 		} else {
@@ -502,17 +504,20 @@ static double course_xmax(const struct plot_panel *panels, size_t npanels)
 
 /* A course panel's frame: title, axes, key, the MCID band under the
  * baseline and a dotted line at each break. */
-static void course_frame(struct strbuf *body, const struct plot_panel *p, double xmax,
+static void course_frame(struct strbuf *body, const struct plot_panel *p, size_t i, double xmax,
 			 const double *breaks, size_t nbreaks)
 {
 	size_t k;
 	panel_title(body, p->name);
 	sb_addf(body, "set xrange [0.5:%g]\nset yrange [0:10]\n", xmax + 0.5);
 	sb_adds(body, "set xlabel 'session number'\nset ylabel 'score (0-10, lower is better)'\n");
-	/* No key: at a size still legible printed (8 pt on A4, note.pdf) it
-	 * would hide a panel's scores; the caption under the chart says what
-	 * each line is. */
-	sb_adds(body, "set xtics 1\nunset object\nunset arrow\nunset key\n");
+	/* One key for all panels, under them (the layout leaves the strip): at
+	 * a size still legible printed (8 pt on A4, note.pdf) a key in every
+	 * panel would hide its scores. */
+	sb_adds(body, "set xtics 1\nunset object\nunset arrow\n");
+	sb_adds(body, i == 0 ? "set key at screen 0.5,0.065 center center vertical maxrows 3 "
+			       "samplen 2.5 width 1 box\n"
+			     : "unset key\n");
 	if (isfinite(p->baseline) && isfinite(p->mcid)) {
 		sb_adds(body, "set object 1 rect from graph 0, first ");
 		num(body, p->baseline - p->mcid);
@@ -589,7 +594,7 @@ void plot_script_course(struct strbuf *sb, const char *out_base, const char *tit
 			snprintf(name, sizeof(name), "E%zu", i);
 			datablock(&body, name, p->en, p->ex, p->ey, p->fy, NULL);
 		}
-		course_frame(&body, p, xmax, breaks, nbreaks);
+		course_frame(&body, p, i, xmax, breaks, nbreaks);
 		course_plot(&body, p, i, nbreaks);
 	}
 	layout(npanels, &rows, &cols);
@@ -597,7 +602,7 @@ void plot_script_course(struct strbuf *sb, const char *out_base, const char *tit
 	 * smallest text is still 8 pt: 15 units at 0.548 pt a unit. */
 	two_terminals_svg(sb, out_base, title, &body, 1, rows, cols, formats,
 			  "set terminal svg size 900,620 dynamic font 'Sans,15' background '#ffffff'\n",
-			  "Sans,17");
+			  "Sans,17", " margins 0.09,0.98,0.26,0.86 spacing 0.10,0.19");
 	sb_release(&body);
 }
 

@@ -5,7 +5,7 @@ set encoding utf8
 set output 'gp/P001/course.svg.tmp.TOKEN'
 set grid lc rgb '#cccccc'
 set key top right box opaque
-set multiplot layout 2,2 title 'Course P001-C1: scores by session (0-10, lower is better)' noenhanced font 'Sans,17'
+set multiplot layout 2,2 margins 0.09,0.98,0.26,0.86 spacing 0.10,0.19 title 'Course P001-C1: scores by session (0-10, lower is better)' noenhanced font 'Sans,17'
 $M0 << EOD
 0 1 8
 1 2 7.5
@@ -46,7 +46,7 @@ set ylabel 'score (0-10, lower is better)'
 set xtics 1
 unset object
 unset arrow
-unset key
+set key at screen 0.5,0.065 center center vertical maxrows 3 samplen 2.5 width 1 box
 set object 1 rect from graph 0, first 6 to graph 1, first 8 fc rgb '#e4e4e4' fs solid 1.0 noborder behind
 set arrow from 9.5, graph 0 to 9.5, graph 1 nohead dt 3 lw 2 lc rgb '#444444'
 plot NaN with boxes fc rgb '#e4e4e4' fs solid title 'MCID band from baseline', NaN with lines dt 3 lw 2 lc rgb '#444444' title 'pause', $M0 using 2:3 with linespoints lw 2 lc rgb '#1b3a6b' dt 1 pt 7 title 'score', [1:*] 1.756813371 + (8.068933532 - 1.756813371) * exp(-(x - 1) / 9.972219774) with lines lw 2 dt 2 lc rgb '#000000' title 'plateau fit', $E0 using 2:3 with lines lw 2 dt 4 lc rgb '#666666' title 'expected from first score', $E0 using 2:4 with lines lw 1 dt 1 lc rgb '#999999' title 'this course (model)'

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -388,10 +390,63 @@ static void test_svg_inline(void **state)
 	sb_release(&out);
 }
 
+/* The text letter read back as lines (report_letter_lines, what the PDF and
+ * the FHIR narrative are made of): the date line is exactly REPORT_WIDTH
+ * wide (79 is not), a heading's first word has two capitals or more ("A"
+ * is not) and follows a blank line, a table row has two spaces inside. */
+static void test_letter_lines(void **state)
+{
+	struct report_lines ls;
+	char date80[REPORT_WIDTH + 2], date79[REPORT_WIDTH + 1], *text;
+	(void)state;
+	snprintf(date80, sizeof(date80), "%*s", REPORT_WIDTH, "2026-11-25");
+	snprintf(date79, sizeof(date79), "%*s", REPORT_WIDTH - 1, "2026-11-25");
+	text = xasprintf("Clinic\nStreet 1\n%s\nTo: Dr. X\n\nIN SHORT\nA line.\n  goes on\n\n"
+			 "A\n\nAB (lower case after)\nCD no blank before\nMeasure  Baseline\n",
+			 date80);
+	report_letter_lines(&ls, text, "2026-11-25");
+	assert_int_equal(ls.n, 14);
+	assert_int_equal(ls.v[0].kind, REPORT_LINE_LETTERHEAD);
+	assert_int_equal(ls.v[1].kind, REPORT_LINE_LETTERHEAD);
+	assert_int_equal(ls.v[2].kind, REPORT_LINE_DATE);
+	assert_string_equal(ls.v[2].text, "2026-11-25");
+	assert_null(ls.v[2].left);
+	assert_int_equal(ls.v[3].kind, REPORT_LINE_TEXT);
+	assert_int_equal(ls.v[4].kind, REPORT_LINE_BLANK);
+	assert_int_equal(ls.v[5].kind, REPORT_LINE_HEADING);
+	assert_int_equal(ls.v[6].kind, REPORT_LINE_TEXT);
+	assert_int_equal(ls.v[7].kind, REPORT_LINE_TEXT);
+	assert_int_equal(ls.v[7].indent, 2);
+	assert_string_equal(ls.v[7].text, "goes on");
+	assert_int_equal(ls.v[9].kind, REPORT_LINE_TEXT);     /* "A": one capital */
+	assert_int_equal(ls.v[11].kind, REPORT_LINE_HEADING); /* "AB (...)" */
+	assert_int_equal(ls.v[12].kind, REPORT_LINE_TEXT);    /* no blank line before */
+	assert_int_equal(ls.v[13].kind, REPORT_LINE_TABLE);
+	report_lines_release(&ls);
+	free(text);
+	/* 79 columns: no date line, so no letterhead either */
+	text = xasprintf("Clinic\n%s\n\nIN SHORT\n", date79);
+	report_letter_lines(&ls, text, "2026-11-25");
+	assert_int_equal(ls.v[0].kind, REPORT_LINE_TEXT);
+	assert_int_equal(ls.v[1].kind, REPORT_LINE_TEXT);
+	assert_int_equal(ls.v[3].kind, REPORT_LINE_HEADING);
+	report_lines_release(&ls);
+	free(text);
+	/* no letterhead: "PROGRESS NOTE" before the date */
+	text = xasprintf("PROGRESS NOTE%*s\n", REPORT_WIDTH - 13, "2026-11-25");
+	report_letter_lines(&ls, text, "2026-11-25");
+	assert_int_equal(ls.n, 1);
+	assert_int_equal(ls.v[0].kind, REPORT_LINE_DATE);
+	assert_string_equal(ls.v[0].left, "PROGRESS NOTE");
+	report_lines_release(&ls);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_break_sentence),
+		cmocka_unit_test(test_letter_lines),
 		cmocka_unit_test(test_status_edges),
 		cmocka_unit_test(test_ago),
 		cmocka_unit_test(test_measure_sentences),
