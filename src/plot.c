@@ -408,6 +408,18 @@ static void datablock(struct strbuf *sb, const char *name, size_t n, const doubl
 	sb_adds(sb, "EOD\n");
 }
 
+/* The letter's charts (course, episode), printed across an A4 page in
+ * note.pdf (493 pt for 900 units): their smallest text, 15 units, prints at
+ * 8.2 pt.  One key for all panels in a strip the layout leaves under them:
+ * a key in every panel at that size would hide its scores. */
+#define COURSE_TERM "set terminal svg size 900,620 dynamic font 'Sans,15' background '#ffffff'\n"
+#define COURSE_TITLE_FONT "Sans,17"
+#define COURSE_LAYOUT " margins 0.09,0.98,0.26,0.86 spacing 0.10,0.19"
+/* The dated panels' tick labels are turned: more room under and beside them. */
+#define EPISODE_LAYOUT " margins 0.09,0.95,0.30,0.83 spacing 0.14,0.22"
+#define COURSE_KEY "set key at screen 0.5,0.065 center center vertical maxrows 3 " \
+	"samplen 2.5 width 1 box\n"
+
 static void two_terminals_svg(struct strbuf *sb, const char *out_base, const char *title,
 			      const struct strbuf *body, int multiplot, int rows, int cols,
 			      unsigned formats, const char *svg_term, const char *title_font,
@@ -515,9 +527,7 @@ static void course_frame(struct strbuf *body, const struct plot_panel *p, size_t
 	 * a size still legible printed (8 pt on A4, note.pdf) a key in every
 	 * panel would hide its scores. */
 	sb_adds(body, "set xtics 1\nunset object\nunset arrow\n");
-	sb_adds(body, i == 0 ? "set key at screen 0.5,0.065 center center vertical maxrows 3 "
-			       "samplen 2.5 width 1 box\n"
-			     : "unset key\n");
+	sb_adds(body, i == 0 ? COURSE_KEY : "unset key\n");
 	if (isfinite(p->baseline) && isfinite(p->mcid)) {
 		sb_adds(body, "set object 1 rect from graph 0, first ");
 		num(body, p->baseline - p->mcid);
@@ -600,9 +610,8 @@ void plot_script_course(struct strbuf *sb, const char *out_base, const char *tit
 	layout(npanels, &rows, &cols);
 	/* Printed across an A4 page (note.pdf, 493 pt for 900 units) its
 	 * smallest text is still 8 pt: 15 units at 0.548 pt a unit. */
-	two_terminals_svg(sb, out_base, title, &body, 1, rows, cols, formats,
-			  "set terminal svg size 900,620 dynamic font 'Sans,15' background '#ffffff'\n",
-			  "Sans,17", " margins 0.09,0.98,0.26,0.86 spacing 0.10,0.19");
+	two_terminals_svg(sb, out_base, title, &body, 1, rows, cols, formats, COURSE_TERM,
+			  COURSE_TITLE_FONT, COURSE_LAYOUT);
 	sb_release(&body);
 }
 
@@ -624,15 +633,17 @@ static void dated_block(struct strbuf *sb, const char *name, const struct plot_d
 }
 
 /* A dated panel's frame: the time axis, the shaded breaks, the starts. */
-static void dated_frame(struct strbuf *body, const struct plot_dated *p, const double *breaks,
-			size_t nbreaks, const double *starts, size_t nstarts)
+static void dated_frame(struct strbuf *body, const struct plot_dated *p, size_t i,
+			const double *breaks, size_t nbreaks, const double *starts, size_t nstarts)
 {
 	size_t k;
 	panel_title(body, p->name);
 	sb_adds(body, "set xdata time\nset timefmt '%s'\nset format x '%b %y'\n"
 		      "set yrange [0:10]\nset xlabel 'date'\n"
 		      "set ylabel 'score (0-10, lower is better)'\nunset object\nunset arrow\n"
-		      "set xtics rotate by -30\nset key top right box opaque font ',9'\n");
+		      "set xtics rotate by -30\n");
+	/* One key under the panels, as the course chart's (COURSE_LAYOUT). */
+	sb_adds(body, i == 0 ? COURSE_KEY : "unset key\n");
 	for (k = 0; k < nbreaks; k++) {
 		sb_addf(body, "set object %zu rect from first ", k + 1);
 		num(body, breaks[2 * k] * 86400.0);
@@ -662,7 +673,7 @@ void plot_script_episode(struct strbuf *sb, const char *out_base, const char *ti
 		snprintf(name, sizeof(name), "D%zu", i);
 		if (p->n)
 			dated_block(&body, name, p);
-		dated_frame(&body, p, breaks, nbreaks, starts, nstarts);
+		dated_frame(&body, p, i, breaks, nbreaks, starts, nstarts);
 		sb_adds(&body, "plot ");
 		if (nbreaks)
 			sb_adds(&body, "NaN with boxes fc rgb '#e8e8e8' fs solid title 'break', ");
@@ -676,7 +687,8 @@ void plot_script_episode(struct strbuf *sb, const char *out_base, const char *ti
 	}
 	sb_adds(&body, "set xdata\n");
 	layout(npanels, &rows, &cols);
-	two_terminals(sb, out_base, title, &body, 1, rows, cols, formats);
+	two_terminals_svg(sb, out_base, title, &body, 1, rows, cols, formats, COURSE_TERM,
+			  COURSE_TITLE_FONT, EPISODE_LAYOUT);
 	sb_release(&body);
 }
 

@@ -10,7 +10,8 @@
  * columns stay aligned (indents are counted in its columns too), a footer
  * with the page number.  The charts go after the scores section, or to the
  * top of the next page when they do not fit there (the text goes on around
- * them).  Fonts are DejaVu (fonts-dejavu-core), embedded as subsets by cairo;
+ * them); a chart after the first that would take the letter past two pages
+ * is left out, and a line says so.  Fonts are DejaVu (fonts-dejavu-core), embedded as subsets by cairo;
  * the PDF has no links, scripts or forms.  Text from files reaches pango as
  * plain text (never markup), left to right whatever its first character,
  * wrapped anywhere when a word is wider than the line.
@@ -41,7 +42,7 @@
 #define LINE_PITCH 11.8                 /* one line of body text */
 #define GAP_BLANK 5.5                   /* a blank line of the text letter */
 #define GAP_HEAD 4.0                    /* more space before a heading */
-#define CHART_MIN_LABEL 8.0             /* points: the chart's smallest text, printed */
+#define MAX_PAGES 2                     /* a letter of one course */
 
 struct report_letter_pdf {
 	struct report_lines lines;
@@ -102,6 +103,7 @@ struct doc {
 	size_t n, cap;
 	double col;                /* one column of the monospaced face */
 	RsvgHandle *svg[REPORT_LETTER_PDF_CHARTS]; /* NULL: not drawn */
+	int left_out[REPORT_LETTER_PDF_CHARTS];    /* drawn, not printed (MAX_PAGES) */
 	double chart_w[REPORT_LETTER_PDF_CHARTS], chart_h[REPORT_LETTER_PDF_CHARTS];
 	int any_chart;
 	size_t pages;
@@ -172,6 +174,14 @@ static void add_charts(struct doc *d, cairo_t *cr, const struct report_letter_pd
 		int w, h;
 		if (!d->svg[k])
 			continue;
+		if (d->left_out[k]) {
+			char *s = xasprintf("Not printed here, to keep the letter on %d pages "
+					    "(note.html has it): the chart \"%s\".", MAX_PAGES,
+					    p->caption[k]);
+			add_text(d, cr, s, FONT_SMALL, 0, PANGO_ALIGN_LEFT);
+			free(s);
+			continue;
+		}
 		it = add(d, ITEM_CHART, d->chart_h[k] + 4);
 		it->chart = k;
 		it->x = MARGIN_X + (TEXT_W - d->chart_w[k]) / 2;
@@ -373,9 +383,9 @@ static cairo_status_t put(void *closure, const unsigned char *data, unsigned int
 	return CAIRO_STATUS_SUCCESS;
 }
 
-/* The chart's size on the page: the text's width, or less when its own
- * width is small; its smallest text (gnuplot's font) at least
- * CHART_MIN_LABEL points. */
+/* Chart k's size on the page: the text's width, its height in proportion;
+ * its smallest text prints at 8 points or more (plot.c draws the letter's
+ * charts for this width). */
 static int open_chart(struct doc *d, size_t k, const char *svg, size_t len, struct error *err)
 {
 	GError *gerr = NULL;
@@ -446,8 +456,24 @@ int report_letter_pdf_render(const struct report_letter_pdf *p, const char *cons
 	for (i = 0; svg && i < p->ncharts; i++)
 		if (svg[i] && open_chart(&d, i, svg[i], svg_len[i], err) < 0)
 			goto out;
-	build(&d, cr, p);
-	paginate(&d);
+	/* The letter's first chart is always printed; a later one (the
+	 * episode of care) only while the letter stays on MAX_PAGES pages. */
+	for (;;) {
+		size_t k = p->ncharts;
+		build(&d, cr, p);
+		paginate(&d);
+		if (d.pages <= MAX_PAGES)
+			break;
+		while (k-- > 1 && (!d.svg[k] || d.left_out[k]))
+			;
+		if (k == 0 || k >= p->ncharts)
+			break;
+		d.left_out[k] = 1;
+		for (i = 0; i < d.n; i++)
+			if (d.v[i].layout)
+				g_object_unref(d.v[i].layout);
+		d.n = 0;
+	}
 	if (draw(cr, p, &d, err) < 0)
 		goto out;
 	cairo_destroy(cr);
