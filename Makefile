@@ -2,7 +2,7 @@
 CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
-PKGS     = sqlite3 gsl libutf8proc libzip expat xlsxwriter pangocairo cairo-pdf librsvg-2.0 fontconfig jansson
+PKGS     = sqlite3 gsl libutf8proc libzip expat xlsxwriter pangocairo cairo-pdf librsvg-2.0 jansson
 # -Werror is for developers (make check, which CI runs): a
 # user's newer compiler may warn about code that is not wrong, and a plain
 # 'make' or 'make demo' must still build.
@@ -12,7 +12,7 @@ WARN     = -Wall -Wextra $(WERROR) -Wformat=2 -Wshadow -Wstrict-prototypes \
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CPPFLAGS) $(CFLAGS)
-LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lgsl -lgslcblas -lutf8proc -lzip -lexpat -lxlsxwriter -lpangocairo-1.0 -lpango-1.0 -lcairo -lrsvg-2 -lfontconfig -lgobject-2.0 -lglib-2.0 -ljansson) -lcsv -lm -pthread
+LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lgsl -lgslcblas -lutf8proc -lzip -lexpat -lxlsxwriter -lpangocairo-1.0 -lpango-1.0 -lcairo -lrsvg-2 -lgobject-2.0 -lglib-2.0 -ljansson) -lcsv -lm -pthread
 SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_SECONDS ?= 60
 

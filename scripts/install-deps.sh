@@ -11,7 +11,7 @@ pkgs="build-essential pkg-config libsqlite3-dev sqlite3 libgsl-dev libcsv-dev li
 # note.pdf (pango, cairo, librsvg, the DejaVu fonts it embeds), the FHIR
 # export (jansson), the PDF checks of make check (poppler-utils), the FHIR
 # schema validator (tests/fhir/setup.sh: npm, which the machine has with nodejs).
-pkgs="$pkgs libpango1.0-dev libcairo2-dev librsvg2-dev libfontconfig-dev fonts-dejavu-core libjansson-dev poppler-utils"
+pkgs="$pkgs libpango1.0-dev libcairo2-dev librsvg2-dev fonts-dejavu-core libjansson-dev poppler-utils"
 for extra in "$@"; do
 	case "$extra" in
 	r) pkgs="$pkgs r-base-core r-cran-survival r-cran-lme4" ;;

@@ -20,7 +20,6 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
-#include <fontconfig/fontconfig.h>
 #include <librsvg/rsvg.h>
 #include <pango/pangocairo.h>
 #include <stdlib.h>
@@ -418,27 +417,15 @@ static int open_chart(struct doc *d, size_t k, const char *svg, size_t len, stru
 	return 0;
 }
 
-/* pango's font map and fontconfig's configuration live until exit; they
- * are handed back then, so that a leak checker sees only real leaks. */
-static void release_fonts(void)
-{
-	pango_cairo_font_map_set_default(NULL);
-	cairo_debug_reset_static_data();
-	FcFini();
-}
-
 int report_letter_pdf_render(const struct report_letter_pdf *p, const char *const *svg,
 			     const size_t *svg_len, struct strbuf *out, struct error *err)
 {
-	static int registered;
 	cairo_surface_t *surf;
 	cairo_t *cr;
 	struct doc d;
 	size_t i;
 	int ret = -1;
 	memset(&d, 0, sizeof(d));
-	if (!registered)
-		registered = atexit(release_fonts) == 0;
 	surf = cairo_pdf_surface_create_for_stream(put, out, PAGE_W, PAGE_H);
 	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, p->title);
 	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_AUTHOR, p->author);

@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.." || exit 3
 export LC_ALL=C TZ=UTC CMOCKA_MESSAGE_OUTPUT=TAP
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99
+# fontconfig's caches live until exit (tests/lsan.supp says why)
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 out=tests/out
 rm -rf "$out" && mkdir -p "$out"
 pass=0 fail=0 skip=0
