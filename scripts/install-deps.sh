@@ -8,10 +8,11 @@
 # and lintian).
 set -eu
 pkgs="build-essential pkg-config libsqlite3-dev sqlite3 libgsl-dev libcsv-dev libutf8proc-dev libzip-dev libexpat1-dev libxlsxwriter-dev gnuplot-nox libcmocka-dev cppcheck clang-tidy python3"
-# note.pdf (pango, cairo, librsvg, the DejaVu fonts it embeds), the FHIR
-# export (jansson), the PDF checks of make check (poppler-utils), the FHIR
-# schema validator (tests/fhir/setup.sh: npm, which the machine has with nodejs).
-pkgs="$pkgs libpango1.0-dev libcairo2-dev librsvg2-dev fonts-dejavu-core libjansson-dev poppler-utils"
+# note.pdf (pango, cairo, librsvg, the DejaVu fonts it embeds) and the FHIR
+# export (jansson).  make check's PDF checks use the "test" set's
+# poppler-utils; its FHIR schema validator is tests/fhir/setup.sh's (npm,
+# which the machine has with nodejs).
+pkgs="$pkgs libpango1.0-dev libcairo2-dev librsvg2-dev fonts-dejavu-core libjansson-dev"
 for extra in "$@"; do
 	case "$extra" in
 	r) pkgs="$pkgs r-base-core r-cran-survival r-cran-lme4" ;;

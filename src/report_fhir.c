@@ -52,8 +52,9 @@ struct bundle {
 static void urn(const struct bundle *b, const char *what, char out[46])
 {
 	char *name = xasprintf("symtrend:%s:%s:%s:%s", b->pid, b->course, b->today, what);
-	memcpy(out, "urn:uuid:", 9);
-	report_fhir_uuid(name, out + 9);
+	char uuid[37];
+	report_fhir_uuid(name, uuid);
+	snprintf(out, 46, "urn:uuid:%s", uuid);
 	free(name);
 }
 
