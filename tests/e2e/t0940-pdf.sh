@@ -1,5 +1,5 @@
 #!/bin/sh
-# t0920-pdf: note.pdf beside note.txt and note.html (issue 24), checked with
+# t0940-pdf: note.pdf beside note.txt and note.html (issue 24), checked with
 # poppler's tools: every letter of the sample clinic on at most two A4 pages,
 # every font embedded, the lines of IN SHORT as in note.txt, the metadata,
 # the chart as vector graphics with its text at 8 pt or more, no scripts,

@@ -1,5 +1,5 @@
 #!/bin/sh
-# t0930-fhir: 'symtrend export fhir' (issue 24): every bundle of the sample
+# t0945-fhir: 'symtrend export fhir' (issue 24): every bundle of the sample
 # clinic valid against the official FHIR R4 JSON schema (tests/fhir: HL7's
 # fhir.schema.json checked with ajv, installed by tests/fhir/setup.sh; the
 # test is skipped, never passed, without it); P001's Observations equal the
