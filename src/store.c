@@ -538,7 +538,8 @@ void store_free(struct store *s)
 	if (!s)
 		return;
 	store_settings_cache(s, NULL, NULL);
-	store_finalize_ingest(s);
+	if (s->ingest_end)
+		s->ingest_end(s); /* an ingest left open: its statements and cache */
 	if (s->db)
 		sqlite3_close_v2(s->db);
 	for (i = 0; i < s->nmeasures; i++)

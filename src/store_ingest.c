@@ -90,6 +90,7 @@ void store_ingest_counts_add(struct store_ingest_counts *t, const struct store_i
 int store_ingest_begin(struct store *s, const char *name, const char *kind, struct error *err)
 {
 	size_t i;
+	s->ingest_end = store_finalize_ingest;
 	/*
 	 * A file's commit is durable before ingest says "stored" and nightly
 	 * moves it to processed/: in WAL mode, NORMAL may lose the last commits

@@ -55,6 +55,9 @@ struct store {
 	sqlite3_stmt *find_patient, *ins_patient, *upd_patient;
 	sqlite3_stmt *find_therapist, *put_therapist;
 	struct pcache_slot pcache[PCACHE];
+	/* Set by store_ingest_begin: what store_free calls for an ingest left
+	 * open (store.c knows no ingest of its own). */
+	void (*ingest_end)(struct store *s);
 };
 
 
@@ -82,7 +85,7 @@ char **store_text_rows(struct store *s, sqlite3_stmt *st, long since, long *skip
 		       const char *what, struct error *err);
 /* The course_gap the store was given (store_set_course_gap), or the default. */
 long store_course_gap(struct store *s);
-/* Finalizes the ingest's statements (store_free). */
+/* Finalizes the ingest's statements and empties its patient cache. */
 void store_finalize_ingest(struct store *s);
 /* Finds or creates patient pid through the ingest's bounded cache: its rowid
  * in *id; 0, or -1 with err. */
