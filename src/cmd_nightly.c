@@ -71,9 +71,51 @@ static const struct opt nightly_options[] = {
 	OPTION_END,
 };
 
+/* The night's one line: what arrived, what was stored, written and raised. */
+static void say_night(const char *day, const struct nightly_result *r)
+{
+	char left[64] = "", skipped[64] = "";
+	long files = r->files_processed + r->files_failed;
+	if (r->notes_left)
+		snprintf(left, sizeof(left), " (%ld left for 'report note')", r->notes_left);
+	if (r->files_skipped)
+		snprintf(skipped, sizeof(skipped), ", %ld skipped: see the summary",
+			 r->files_skipped);
+	/* Sessions: the rows of session files (a patients file's rows are not). */
+	printf("nightly %s: %ld file%s (%ld refused, %ld waiting%s), %ld session%s stored, "
+	       "%ld rejected, %ld conflict%s, %ld note%s%s, %ld alert%s -> %s\n", day,
+	       files, files == 1 ? "" : "s", r->files_failed, r->files_waiting, skipped,
+	       r->sessions_stored, r->sessions_stored == 1 ? "" : "s", r->counts.rejected,
+	       r->counts.conflicts, r->counts.conflicts == 1 ? "" : "s", r->notes_written,
+	       r->notes_written == 1 ? "" : "s", left, r->alerts, r->alerts == 1 ? "" : "s",
+	       r->out_dir);
+}
+
+/* The run's options from the command line and the settings: EXIT_OK, or the
+ * usage error printed. */
+static int night_opts(struct cmd_ctx *ctx, const struct nightly_args *a, struct nightly_opts *o)
+{
+	int rc;
+	o->db_path = ctx->db_path;
+	o->inbox = a->inbox;
+	o->out = a->out;
+	o->dry_run = a->dry_run;
+	if (!o->inbox || !o->out)
+		return cmd_usage(&cmd_nightly_entry, "--inbox DIR and --out DIR are required");
+	if (a->date_format && csvin_date_format_parse(a->date_format, &o->slash_dates) < 0)
+		return cmd_usage(&cmd_nightly_entry,
+				 "--date-format takes DD/MM/YYYY or MM/DD/YYYY, not '%s'", a->date_format);
+	rc = cmd_check_setting(&cmd_nightly_entry, ctx->store, "--settle", "settle_seconds",
+			       a->settle);
+	if (rc != EXIT_OK)
+		return rc;
+	o->settle_seconds = a->settle ? strtol(a->settle, NULL, 10)
+				      : settings_get(ctx->store)->settle_seconds;
+	return EXIT_OK;
+}
+
 static int cmd_nightly(struct cmd_ctx *ctx, void *opts, int argc, char **argv)
 {
-	struct clinic_settings cs;
 	const struct nightly_args *a = opts;
 	struct nightly_opts o = { 0 };
 	struct progress prog;
@@ -84,22 +126,9 @@ static int cmd_nightly(struct cmd_ctx *ctx, void *opts, int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
-	o.db_path = ctx->db_path;
-	o.inbox = a->inbox;
-	o.out = a->out;
-	o.dry_run = a->dry_run;
-	if (!o.inbox || !o.out)
-		return cmd_usage(&cmd_nightly_entry, "--inbox DIR and --out DIR are required");
-	if (a->date_format && csvin_date_format_parse(a->date_format, &o.slash_dates) < 0)
-		return cmd_usage(&cmd_nightly_entry,
-				 "--date-format takes DD/MM/YYYY or MM/DD/YYYY, not '%s'", a->date_format);
-	rc = cmd_check_setting(&cmd_nightly_entry, ctx->store, "--settle", "settle_seconds",
-			       a->settle);
+	rc = night_opts(ctx, a, &o);
 	if (rc != EXIT_OK)
 		return rc;
-	settings_load(ctx->store, &cs);
-	o.settle_seconds = a->settle ? strtol(a->settle, NULL, 10) : cs.settle_seconds;
-	settings_release(&cs);
 	cmd_today(day);
 	o.today = day;
 	if (isatty(STDERR_FILENO)) {
@@ -111,26 +140,11 @@ static int cmd_nightly(struct cmd_ctx *ctx, void *opts, int argc, char **argv)
 		nightly_result_release(&r);
 		return cmd_error(&err);
 	}
-	if (o.dry_run) {
+	if (o.dry_run)
 		printf("nightly --dry-run %s: nothing stored, moved or written\n%s", day,
 		       r.plan && *r.plan ? r.plan : "no files in the inbox\n");
-	} else {
-		char left[64] = "", skipped[64] = "";
-		if (r.notes_left)
-			snprintf(left, sizeof(left), " (%ld left for 'report note')", r.notes_left);
-		long files = r.files_processed + r.files_failed;
-		if (r.files_skipped)
-			snprintf(skipped, sizeof(skipped), ", %ld skipped: see the summary",
-				 r.files_skipped);
-		/* Sessions: the rows of session files (a patients file's rows are not). */
-		printf("nightly %s: %ld file%s (%ld refused, %ld waiting%s), %ld session%s stored, "
-		       "%ld rejected, %ld conflict%s, %ld note%s%s, %ld alert%s -> %s\n", day,
-		       files, files == 1 ? "" : "s", r.files_failed, r.files_waiting, skipped,
-		       r.sessions_stored, r.sessions_stored == 1 ? "" : "s", r.counts.rejected,
-		       r.counts.conflicts, r.counts.conflicts == 1 ? "" : "s", r.notes_written,
-		       r.notes_written == 1 ? "" : "s", left, r.alerts, r.alerts == 1 ? "" : "s",
-		       r.out_dir);
-	}
+	else
+		say_night(day, &r);
 	nightly_result_release(&r);
 	return rc ? EXIT_REJECTS : EXIT_OK;
 }

@@ -1124,15 +1124,40 @@ struct xlsx_reader *xlsx_open_stream(const char *name, FILE *fp, long start, str
 	return open_source(name, NULL, NULL, 0, fp, start, err);
 }
 
-int xlsx_next_row(struct xlsx_reader *x, struct xlsx_row *row, struct error *err)
+/* The next chunk of the sheet into the parser: its status, or -1 with err
+ * (a damaged zip, a sheet over the limit, a feed that sends too much). */
+static int parse_chunk(struct xlsx_reader *x, enum XML_Status *st, struct error *err)
 {
-	size_t i;
-	x->row_ready = 0;
-	if (x->emit_left > 0) { /* a repeated row again, under its own number */
-		x->emit_left--;
-		x->row_no++;
-		goto give;
+	zip_int64_t n = zip_fread(x->zf, x->buf, sizeof(x->buf));
+	char *label;
+	int fed;
+	if (n < 0) {
+		error_set(err, ERR_INPUT, x->name, 0, "damaged workbook: %s",
+			  zip_file_strerror(x->zf));
+		return -1;
 	}
+	x->sheet_read += (unsigned long long)n;
+	if (x->sheet_read > XLSX_MAX_SHEET) {
+		error_set(err, ERR_INPUT, x->name, 0,
+			  "the sheet is more than %llu MB uncompressed (a zip bomb?)",
+			  XLSX_MAX_SHEET >> 20);
+		return -1;
+	}
+	label = xlsx_sheet_label(x);
+	fed = feed(x, label, (size_t)n, err);
+	free(label);
+	if (fed < 0) {
+		err->line = x->row_no;
+		return -1;
+	}
+	x->sheet_eof = n == 0;
+	*st = XML_Parse(x->sp, x->buf, (int)n, n == 0);
+	return 0;
+}
+
+/* Parses until a row is ready: 1, 0 at the sheet's end, -1 with err. */
+static int parse_to_row(struct xlsx_reader *x, struct error *err)
+{
 	for (;;) {
 		enum XML_Status st;
 		if (x->ods && x->ods_state == 2 && !x->suspended)
@@ -1142,29 +1167,8 @@ int xlsx_next_row(struct xlsx_reader *x, struct xlsx_row *row, struct error *err
 			st = XML_ResumeParser(x->sp);
 		} else if (x->sheet_eof) {
 			return 0;
-		} else {
-			zip_int64_t n = zip_fread(x->zf, x->buf, sizeof(x->buf));
-			if (n < 0) {
-				error_set(err, ERR_INPUT, x->name, 0, "damaged workbook: %s",
-					  zip_file_strerror(x->zf));
-				return -1;
-			}
-			x->sheet_read += (unsigned long long)n;
-			if (x->sheet_read > XLSX_MAX_SHEET) {
-				error_set(err, ERR_INPUT, x->name, 0,
-					  "the sheet is more than %llu MB uncompressed (a zip bomb?)",
-					  XLSX_MAX_SHEET >> 20);
-				return -1;
-			}
-			char *label = xlsx_sheet_label(x);
-			int fed = feed(x, label, (size_t)n, err);
-			free(label);
-			if (fed < 0) {
-				err->line = x->row_no;
-				return -1;
-			}
-			x->sheet_eof = n == 0;
-			st = XML_Parse(x->sp, x->buf, (int)n, n == 0);
+		} else if (parse_chunk(x, &st, err) < 0) {
+			return -1;
 		}
 		if (st == XML_STATUS_ERROR && x->ods && x->ods_state == 2 && !x->fail.len)
 			return 0; /* stopped after the sheet read */
@@ -1178,9 +1182,22 @@ int xlsx_next_row(struct xlsx_reader *x, struct xlsx_row *row, struct error *err
 		if (st == XML_STATUS_SUSPENDED)
 			x->suspended = 1;
 		if (x->row_ready)
-			break;
+			return 1;
 	}
-give:
+}
+
+int xlsx_next_row(struct xlsx_reader *x, struct xlsx_row *row, struct error *err)
+{
+	size_t i;
+	x->row_ready = 0;
+	if (x->emit_left > 0) { /* a repeated row again, under its own number */
+		x->emit_left--;
+		x->row_no++;
+	} else {
+		int rc = parse_to_row(x, err);
+		if (rc <= 0)
+			return rc;
+	}
 	for (i = 0; i < x->ncells; i++) {
 		const struct pcell *c = &x->pc[i];
 		x->out[i].type = c->len ? c->type : XLSX_EMPTY;
