@@ -35,7 +35,7 @@ struct report_letter {
 	long today;                    /* the run date, days */
 	int planned;                   /* this course's planned sessions; 0: none (report_letter_planned) */
 	enum report_status status;
-	long course_gap, relapse_gap, no_response_sessions;
+	long no_response_sessions;
 	enum outcome_step step;
 	struct report_letter_opts opts;
 };

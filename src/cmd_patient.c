@@ -51,12 +51,7 @@ static int export_cmd(struct cmd_ctx *ctx, const struct patient_args *a, const c
 /* The retention_years setting. */
 static long retention_years(struct store *s)
 {
-	struct clinic_settings cs;
-	long years;
-	settings_load(s, &cs);
-	years = cs.retention_years;
-	settings_release(&cs);
-	return years;
+	return settings_get(s)->retention_years;
 }
 
 /* Erases 'pids' under the nightly lock and says what was done. */

@@ -69,10 +69,7 @@ static int report_index_cmd(struct store *s, const char *out, long period)
 		return EXIT_FAILURE_IO;
 	}
 	if (period < 1) {
-		struct clinic_settings cs;
-		settings_load(s, &cs);
-		period = cs.index_period;
-		settings_release(&cs);
+		period = settings_get(s)->index_period;
 	}
 	sc = stats_ctx_new(s, &err);
 	if (!sc)

@@ -178,7 +178,6 @@ static int finish_stdout(int rc)
 
 static int open_db(const struct cmd_entry *e, struct cmd_ctx *ctx, struct error *err)
 {
-	struct clinic_settings cs;
 	int flags = 0;
 	if (!ctx->db_path)
 		ctx->db_path = getenv("SYMTREND_DB");
@@ -192,10 +191,9 @@ static int open_db(const struct cmd_entry *e, struct cmd_ctx *ctx, struct error 
 		flags |= STORE_CREATE;
 	if (store_open(ctx->db_path, flags, &ctx->store, err) < 0)
 		return -1;
-	/* The settings the store itself needs, read and bounded by settings.c. */
-	settings_load(ctx->store, &cs);
-	store_set_course_gap(ctx->store, cs.course_gap);
-	settings_release(&cs);
+	/* The settings the store itself needs, read and bounded by settings.c
+	 * (loaded once here, kept with the store for the command). */
+	store_set_course_gap(ctx->store, settings_get(ctx->store)->course_gap);
 	return 0;
 }
 

@@ -437,11 +437,7 @@ static int rewrite_pages(struct store *s, struct sweep *sw, const char *today, l
 		if (nightly_alert_files(s, sw->out, sw->alert_days[i], err) < 0)
 			goto out;
 	if (sw->nindex || sw->top_index) {
-		struct clinic_settings cs;
-		long period;
-		settings_load(s, &cs);
-		period = cs.index_period;
-		settings_release(&cs);
+		long period = settings_get(s)->index_period;
 		sc = stats_ctx_new(s, err);
 		if (!sc)
 			goto out;

@@ -549,7 +549,7 @@ int report_clinic_build(struct store *s, const struct stats_ctx *sc,
 			const char *today, const char *spool_near, struct report_clinic *c,
 			struct error *err)
 {
-	struct clinic_settings cs;
+	const struct clinic_settings *cs = settings_get(s);
 	struct clinic_run *run = xcalloc(1, sizeof(*run));
 	size_t m;
 	long day;
@@ -562,9 +562,8 @@ int report_clinic_build(struct store *s, const struct stats_ctx *sc,
 	c->to = f->to;
 	c->today = today;
 	c->last_date = STORE_DATE_OPEN;
-	settings_load(s, &cs);
-	c->no_response_sessions = cs.no_response_sessions;
-	c->relapse_gap = cs.relapse_gap;
+	c->no_response_sessions = cs->no_response_sessions;
+	c->relapse_gap = cs->relapse_gap;
 	/* Break lengths: relapse_gap (21) to 44 days, 45 to 89, 90 or more. */
 	c->bands[0].lo = c->relapse_gap;
 	c->bands[1].lo = c->relapse_gap > CLINIC_BREAK_MID ? c->relapse_gap : CLINIC_BREAK_MID;
@@ -573,8 +572,7 @@ int report_clinic_build(struct store *s, const struct stats_ctx *sc,
 	/* The periods before today, from the same pass; a dated window has none. */
 	if (f->from == STORE_DATE_OPEN && f->to == STORE_DATE_OPEN &&
 	    date_parse(today, strlen(today), &day) == 0)
-		run->periods = report_period_acc_new(c->nm, day, cs.index_period, &c->periods);
-	settings_release(&cs);
+		run->periods = report_period_acc_new(c->nm, day, cs->index_period, &c->periods);
 	for (m = 0; m < c->nm; m++) {
 		c->names[m] = store_measure_name(s, m);
 		c->mcid[m] = stats_ctx_settings(sc, m)->mcid;

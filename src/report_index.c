@@ -339,16 +339,14 @@ int report_index_build(struct store *s, const struct stats_ctx *sc, const char *
 		       const char *today, long period, struct report_index *x, struct error *err)
 {
 	char **days = run_days(out_dir);
-	struct clinic_settings cs;
+	const struct clinic_settings *cs = settings_get(s);
 	long t;
 	size_t m, i;
 	int rc = -1;
 	memset(x, 0, sizeof(*x));
 	x->today = today;
-	settings_load(s, &cs);
-	x->window = cs.alert_window;
-	x->show_names = cs.index_show_names == 1;
-	settings_release(&cs);
+	x->window = cs->alert_window;
+	x->show_names = cs->index_show_names == 1;
 	x->nm = store_measure_count(s);
 	for (m = 0; m < x->nm; m++)
 		x->names[m] = store_measure_name(s, m);

@@ -31,8 +31,6 @@ static void settings(struct report_letter *l, struct store *s)
 		else if (strcmp(l->instrument[m], l->instrument[first]) != 0)
 			l->same_instrument = 0;
 	}
-	l->course_gap = cs->course_gap;
-	l->relapse_gap = cs->relapse_gap;
 	l->no_response_sessions = cs->no_response_sessions;
 }
 

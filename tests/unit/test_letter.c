@@ -43,8 +43,6 @@ static void letter(struct report_letter *l, long to, long today)
 	l->note.course_no = l->note.ncourses = 1;
 	l->label[0] = label;
 	l->today = today;
-	l->course_gap = 90;
-	l->relapse_gap = 21;
 	l->no_response_sessions = 6;
 }
 
