@@ -53,6 +53,11 @@ int reading_patient(struct store *s, const struct stats_ctx *sc, const struct ou
 		    const char *pid, long today, enum reading_what which, struct reading *out,
 		    struct error *err);
 void reading_release(struct reading *rd);
+/* The course the referral opened: the first of the n courses (in order of
+ * start) that starts on or after referral_date (the first when none is
+ * given: CSVIN_NO_DATE); n when every course started before it.  The
+ * episode of care starts there, and the planned sessions belong to it. */
+size_t reading_referral_course(const struct store_course *course, size_t n, long referral_date);
 /* The index of course_id (NULL: the latest); rd->n when unknown. */
 size_t reading_course_index(const struct reading *rd, const char *course_id);
 

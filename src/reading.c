@@ -13,15 +13,18 @@ static int cmp_course_start(const void *a, const void *b)
 	return (x->date[0] > y->date[0]) - (x->date[0] < y->date[0]);
 }
 
-/* The planned sessions belong to the referral: the first course starting on
- * or after referral_date (the first course when none is given). */
-static size_t referral_course(const struct reading *rd)
+size_t reading_referral_course(const struct store_course *course, size_t n, long referral_date)
 {
 	size_t k;
-	for (k = 0; k < rd->n; k++)
-		if (rd->referral_date == CSVIN_NO_DATE || rd->course[k].date[0] >= rd->referral_date)
+	for (k = 0; k < n; k++)
+		if (referral_date == CSVIN_NO_DATE || course[k].date[0] >= referral_date)
 			return k;
-	return rd->n;
+	return n;
+}
+
+static size_t referral_course(const struct reading *rd)
+{
+	return reading_referral_course(rd->course, rd->n, rd->referral_date);
 }
 
 static void episode_measure(const struct reading *rd, size_t m, struct reading_episode_measure *e)

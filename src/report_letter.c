@@ -39,11 +39,9 @@ int report_letter_planned(const struct report_note *n, const struct store_course
 	size_t k;
 	if (v->planned_sessions <= 0 || n->ncourses_ == 0)
 		return 0;
-	/* courses_ is in order of start */
-	for (k = 0; k < n->ncourses_; k++)
-		if (v->referral_date == CSVIN_NO_DATE || n->courses_[k].date[0] >= v->referral_date)
-			return &n->courses_[k] == n->course ? v->planned_sessions : 0;
-	return 0;
+	/* courses_ is in order of start; the reading's one rule says which */
+	k = reading_referral_course(n->courses_, n->ncourses_, v->referral_date);
+	return k < n->ncourses_ && &n->courses_[k] == n->course ? v->planned_sessions : 0;
 }
 
 enum report_status report_letter_status(const struct report_letter *l)
